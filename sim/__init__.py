@@ -1,0 +1,27 @@
+"""Scenario simulator for revenue-org design: SalesOps, RevOps, both, or neither?
+
+The public API, for analysts who script:
+
+    >>> import sim
+    >>> scenario = sim.load_scenario("scenarios/default.yaml")
+    >>> run = sim.simulate(scenario, "revops", replication=0, seed=1)
+    >>> reps = sim.run_replications(scenario, replications=20, seed=1)
+
+Results are plain dataclasses and pandas DataFrames.
+"""
+
+from sim.io import ScenarioError, load_scenario, scenario_from_yaml, scenario_to_yaml
+from sim.params import Scenario
+from sim.runner import Replications, RunResult, run_replications, simulate
+
+__all__ = [
+    "Replications",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "run_replications",
+    "scenario_from_yaml",
+    "scenario_to_yaml",
+    "simulate",
+]

@@ -1,0 +1,187 @@
+"""Safe scenario load/save and injection-safe CSV export.
+
+YAML is parsed with `yaml.safe_load` only: a `!!python/object` tag is an error, never
+executed. Every validation problem becomes a `ScenarioError` whose message names the field
+path (``segments.0.win_rate: ...``), the one thing a user needs to fix a file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from sim.params import Scenario
+
+MAX_SCENARIO_BYTES = 1_000_000
+
+
+class ScenarioError(ValueError):
+    """A scenario could not be read or is invalid; `problems` lists (field, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]], source: str = "") -> None:
+        self.problems = problems
+        self.source = source
+        where = f"{source}: " if source else ""
+        lines = [f"{field}: {msg}" if field else msg for field, msg in problems]
+        super().__init__(where + "; ".join(lines))
+
+
+def _field(loc: Iterable[Any]) -> str:
+    parts = []
+    for p in loc:
+        if isinstance(p, str) and p in {"CycleLognormal", "CycleExponential", "CycleGamma", "CycleFixed"}:
+            continue
+        if isinstance(p, str) and p in {"lognormal", "exponential", "gamma", "fixed"}:
+            continue
+        parts.append(str(p))
+    return ".".join(parts)
+
+
+def _problems(err: ValidationError) -> list[tuple[str, str]]:
+    out = []
+    for e in err.errors():
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key (not part of the scenario schema; check the spelling)"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if e["type"] == "finite_number":
+            msg = "must be a finite number (not NaN or infinity)"
+        out.append((_field(e["loc"]), msg))
+    return out
+
+
+def parse_scenario(data: Any, source: str = "") -> Scenario:
+    """Validate plain data (a mapping) into a `Scenario`, or raise `ScenarioError`."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError([("", "a scenario must be a mapping of keys to values")], source)
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as err:
+        raise ScenarioError(_problems(err), source) from None
+
+
+def parse_yaml(text: str | bytes, source: str = "") -> Any:
+    """Parse YAML text safely (no object construction), or raise `ScenarioError`."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_SCENARIO_BYTES:
+            raise ScenarioError([("", f"file too large (over {MAX_SCENARIO_BYTES} bytes)")], source)
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ScenarioError([("", "file is not UTF-8 text")], source) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ScenarioError([("", f"not valid YAML{where}: {problem}")], source) from None
+
+
+def scenario_from_yaml(text: str | bytes, source: str = "") -> Scenario:
+    """A validated scenario from YAML (or JSON, which is YAML) text."""
+    return parse_scenario(parse_yaml(text, source), source)
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
+    """Load and validate a scenario file, applying `dotted.key=value` overrides first."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as err:
+        raise ScenarioError([("", f"cannot read file: {err.strerror}")], str(p)) from None
+    data = parse_yaml(raw, str(p))
+    if overrides:
+        data = apply_overrides(data, overrides, str(p))
+    return parse_scenario(data, str(p))
+
+
+def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> dict:
+    """Apply `dotted.key=value` settings (values are YAML; list items by index)."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError([("", "a scenario must be a mapping of keys to values")], source)
+    result = json.loads(json.dumps(data, default=str))
+    for item in overrides:
+        if "=" not in item:
+            raise ScenarioError([(item, "a setting is written key.path=value")], "--set")
+        key, _, raw_value = item.partition("=")
+        key = key.strip()
+        try:
+            value = yaml.safe_load(raw_value)
+        except yaml.YAMLError:
+            raise ScenarioError([(key, f"value {raw_value!r} is not valid YAML")], "--set") from None
+        parts = key.split(".")
+        node: Any = result
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            here = ".".join(parts[: depth + 1])
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    raise ScenarioError([(here, f"no list item {part} (list has {len(node)})")], "--set")
+                if last:
+                    node[int(part)] = value
+                else:
+                    node = node[int(part)]
+            elif isinstance(node, dict):
+                if last:
+                    node[part] = value
+                else:
+                    if part not in node or node[part] is None:
+                        node[part] = {}
+                    node = node[part]
+            else:
+                raise ScenarioError([(here, "cannot set a key inside a plain value")], "--set")
+    return result
+
+
+def scenario_to_dict(scenario: Scenario) -> dict:
+    """Plain data in the file layout (ranges as [low, mode, high])."""
+    data = scenario.model_dump(mode="json")
+    for team in data.get("org", {}).get("teams", {}).values():
+        team["effects"] = {
+            k: [v["low"], v["mode"], v["high"]] for k, v in team.get("effects", {}).items()
+        }
+    data["org"]["setups"] = {k: list(v) for k, v in data["org"]["setups"].items()}
+    return data
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text that loads back to an equal scenario."""
+    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A stable content hash of a validated scenario (cache keys)."""
+    import hashlib
+
+    blob = json.dumps(scenario.model_dump(mode="json"), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def safe_csv(frame: pd.DataFrame) -> str:
+    """CSV text whose text cells cannot run as spreadsheet formulas (= + - @ prefixed)."""
+    clean = frame.copy()
+    for col in clean.columns:
+        if clean[col].dtype == object or pd.api.types.is_string_dtype(clean[col]):
+            clean[col] = clean[col].map(_neutralise)
+    clean.columns = [_neutralise(str(c)) for c in clean.columns]
+    buf = io.StringIO()
+    clean.to_csv(buf, index=False)
+    return buf.getvalue()

@@ -1,0 +1,310 @@
+"""Event records -> the KPI table and monthly series of one run.
+
+Metrics are defined here, apart from the processes that produce the records (as Mesa keeps
+its reporters out of the model). Every formula is written beside its KPI; KPIs that are
+undefined for a run (a win rate with no closed deal) are NaN, never a made-up zero.
+
+The article's metric table (SalesOps and RevOps metrics, SPEC §6) maps to these names;
+`ARTICLE_METRICS` says which is which.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from sim.model import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
+from sim.params import MONTH_DAYS, Scenario
+
+ARTICLE_METRICS: dict[str, tuple[tuple[str, str], ...]] = {
+    "SalesOps metrics": (
+        ("win_rate", "Win rate (close rate)"),
+        ("cac", "Customer acquisition cost (CAC)"),
+        ("cltv", "Customer lifetime value (CLTV)"),
+        ("sales_cycle_days", "Average sales-cycle length (days)"),
+        ("time_to_close_days", "Time to close, lead to win (days)"),
+        ("win_loss_ratio", "Win/loss ratio"),
+        ("conv_mql_contacted", "Leads at each stage: MQL -> contacted"),
+        ("conv_contacted_sql", "Leads at each stage: contacted -> SQL"),
+        ("conv_sql_opportunity", "Leads at each stage: SQL -> opportunity"),
+        ("conv_opportunity_won", "Leads at each stage: opportunity -> won"),
+        ("cost_per_lead", "Cost per lead"),
+        ("sqls", "Sales-qualified leads (SQLs)"),
+    ),
+    "RevOps metrics": (
+        ("ending_arr", "ARR at the horizon (by segment below)"),
+        ("ending_mrr", "MRR at the horizon"),
+        ("cltv", "Customer lifetime value (CLV)"),
+        ("renewal_rate", "Renewal % (last 12 months)"),
+        ("upsell_rate", "Upsell % (last 12 months)"),
+        ("mqls", "Marketing-qualified leads (MQLs)"),
+        ("nrr", "Net revenue retention (NRR)"),
+        ("grr", "Gross revenue retention (GRR)"),
+        ("pipeline_velocity", "Sales-pipeline velocity (per month)"),
+        ("logo_churn_monthly", "Customer churn rate (monthly)"),
+        ("net_revenue_growth", "Net revenue growth (ARR, last 12 months)"),
+        ("ops_roi", "ROI of the ops spend"),
+    ),
+}
+"""The seed article's metric table, grouped as the article groups it."""
+
+MONTHLY_SERIES = (
+    "mrr",
+    "arr",
+    "customers",
+    "revenue",
+    "costs",
+    "contribution",
+    "cumulative_contribution",
+    "pipeline",
+    "new_mrr",
+    "churned_mrr",
+    "expansion_mrr",
+    "wins",
+    "leads",
+)
+"""Names of the monthly series (value at month end, or flow within the month)."""
+
+
+def slug(name: str) -> str:
+    """A segment name as a column-safe suffix."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "segment"
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(np.mean(x)) if len(x) else math.nan
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den else math.nan
+
+
+class _MrrPath:
+    """Total MRR as a step function of time, built from customer events."""
+
+    def __init__(self, run: RunRecord, rows: np.ndarray | None = None) -> None:
+        c = run.customers
+        sel = np.arange(len(c)) if rows is None else rows
+        ex = np.isin(c.expansion_owner, sel) if rows is not None else slice(None)
+        ended = sel[np.isfinite(c.end[sel])]
+        times = np.concatenate([c.start[sel], c.expansion_time[ex], c.end[ended]])
+        deltas = np.concatenate([c.mrr_start[sel], c.expansion_mrr[ex], -c.mrr_end[ended]])
+        order = np.argsort(times, kind="stable")
+        self.t = times[order]
+        self.level = np.cumsum(deltas[order])  # MRR just after each event
+        gaps = np.diff(self.t, prepend=0.0)
+        before = np.concatenate([[0.0], self.level[:-1]])
+        self.area = np.cumsum(before * gaps)  # integral of MRR dt up to each event
+
+    def at(self, t: np.ndarray) -> np.ndarray:
+        """MRR at times t (right-continuous)."""
+        j = np.searchsorted(self.t, t, side="right") - 1
+        return np.where(j >= 0, self.level[np.maximum(j, 0)], 0.0)
+
+    def integral(self, t: np.ndarray) -> np.ndarray:
+        """Integral of MRR(s) ds from 0 to t, in MRR-days."""
+        j = np.searchsorted(self.t, t, side="right") - 1
+        jj = np.maximum(j, 0)
+        return np.where(j >= 0, self.area[jj] + self.level[jj] * (t - self.t[jj]), 0.0)
+
+
+def monthly_series(run: RunRecord, scenario: Scenario) -> dict[str, np.ndarray]:
+    """Monthly series of one run: stocks at month end, flows within each month."""
+    months = scenario.horizon_months
+    ends = np.arange(1, months + 1) * MONTH_DAYS
+    edges = np.concatenate([[0.0], ends])
+    path = _MrrPath(run)
+    c = run.customers
+    leads = run.leads
+    revenue = np.diff(path.integral(edges)) / MONTH_DAYS
+    costs = sum(run.monthly_costs.values())
+    contribution = revenue * scenario.costs.gross_margin - costs
+    starts = np.searchsorted(ends, c.start[c.is_new], side="right")
+    new_mrr = np.bincount(starts, weights=c.mrr_start[c.is_new], minlength=months + 1)[:months]
+    ended = np.isfinite(c.end)
+    churn_m = np.searchsorted(ends, c.end[ended], side="right")
+    churned = np.bincount(churn_m, weights=c.mrr_end[ended], minlength=months + 1)[:months]
+    ex_m = np.searchsorted(ends, c.expansion_time, side="right")
+    expansion = np.bincount(ex_m, weights=c.expansion_mrr, minlength=months + 1)[:months]
+    won = leads.state == WON
+    win_m = np.searchsorted(ends, leads.closed[won], side="right")
+    wins = np.bincount(win_m, minlength=months + 1)[:months].astype(float)
+    lead_m = np.searchsorted(ends, leads.created, side="right")
+    n_leads = np.bincount(lead_m, minlength=months + 1)[:months].astype(float)
+    customers = (
+        np.searchsorted(np.sort(c.start), ends, side="right")
+        - np.searchsorted(np.sort(c.end[ended]), ends, side="right")
+    ).astype(float)
+    # open deals (in a slot) and SQLs waiting for one, at each month end
+    slot = np.nan_to_num(leads.slot_start, nan=np.inf)
+    closed = np.nan_to_num(leads.closed, nan=np.inf)
+    sql = np.nan_to_num(leads.sql, nan=np.inf)
+    patience = scenario.sales.sql_patience_days
+    cold_at = np.where(leads.state == COLD, sql + (patience or 0.0), np.inf)
+    waiting_until = np.minimum(slot, cold_at)
+    pipeline = (
+        _count_between(slot, closed, ends) + _count_between(sql, waiting_until, ends)
+    ).astype(float)
+    mrr = path.at(ends)
+    return {
+        "mrr": mrr,
+        "arr": 12.0 * mrr,
+        "customers": customers,
+        "revenue": revenue,
+        "costs": np.asarray(costs, dtype=float),
+        "contribution": contribution,
+        "cumulative_contribution": np.cumsum(contribution),
+        "pipeline": pipeline,
+        "new_mrr": new_mrr,
+        "churned_mrr": churned,
+        "expansion_mrr": expansion,
+        "wins": wins,
+        "leads": n_leads,
+    }
+
+
+def _count_between(begin: np.ndarray, end: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """How many intervals [begin, end) contain each time in `at`."""
+    return np.searchsorted(np.sort(begin), at, side="right") - np.searchsorted(
+        np.sort(end), at, side="right"
+    )
+
+
+def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> dict[str, float]:
+    """The KPI table of one run (SPEC §6 and §10), each with its formula."""
+    H = run.horizon_days
+    months = scenario.horizon_months
+    leads = run.leads
+    c = run.customers
+    state = leads.state
+    inbound = leads.source != OUTBOUND
+    n_mql = int(inbound.sum())
+    contacted = ~np.isnan(leads.contacted)
+    n_contacted_in = int((contacted & inbound).sum())
+    n_contacted = int(contacted.sum())
+    is_sql = ~np.isnan(leads.sql)
+    is_opp = ~np.isnan(leads.slot_start)
+    closed = ~np.isnan(leads.closed)
+    won = state == WON
+    n_won, n_lost = int(won.sum()), int((state == LOST).sum())
+    cycle = leads.closed[closed] - leads.slot_start[closed]
+    costs = run.monthly_costs
+    total_cost = float(sum(v.sum() for v in costs.values()))
+    marketing = float(costs["marketing"].sum())
+    ops_cost = float(costs["ops_teams"].sum())
+    gm = scenario.costs.gross_margin
+
+    new = c.is_new
+    churn_now = np.array([s.monthly_churn for s in scenario.segments])[c.segment[new]]
+    churn_now = 1.0 - (1.0 - churn_now) ** max(0.0, 1.0 + run.effects.scalar("monthly_churn", H))
+    life = np.where(churn_now > 0, (1.0 - (1.0 - churn_now) ** 120) / np.maximum(churn_now, 1e-12), 120.0)
+    # exposure in customer-months and churn events within the horizon
+    exposure = float(np.sum(np.minimum(c.end, H) - c.start)) / MONTH_DAYS
+    churned = int(np.isfinite(c.end).sum())
+
+    # 12-month cohort: customers active at t0 = H - 12 months (or at 0 if the run is shorter)
+    t0 = max(0.0, H - 12 * MONTH_DAYS)
+    cohort = np.flatnonzero((c.start <= t0) & (c.end > t0))
+    nrr = grr = renewal = upsell = math.nan
+    if len(cohort):
+        ex_before = c.expansion_time <= t0
+        mrr_t0 = c.mrr_start[cohort].copy()
+        gained = np.bincount(
+            c.expansion_owner[ex_before], weights=c.expansion_mrr[ex_before], minlength=len(c)
+        )
+        mrr_t0 += gained[cohort]
+        alive = np.isinf(c.end[cohort])
+        base = mrr_t0.sum()
+        if base > 0:
+            nrr = float(c.mrr_end[cohort][alive].sum() / base)
+            grr = float(mrr_t0[alive].sum() / base)
+        renewal = float(alive.mean())
+        later = c.expansion_time > t0
+        upsold = np.unique(c.expansion_owner[later])
+        upsell = float(np.isin(cohort, upsold).mean())
+
+    series_arr = series["arr"]
+    arr_12_before = series_arr[months - 13] if months > 12 else 0.0
+    avg_open = run.slot_busy_days / H  # time-average open deals (Little's law)
+    mean_cycle = _mean(cycle)
+    win_rate = _ratio(n_won, n_won + n_lost)
+    mean_acv_won = _mean(leads.acv[won])
+    velocity = (
+        avg_open * win_rate * mean_acv_won / mean_cycle * MONTH_DAYS
+        if n_won and mean_cycle > 0
+        else 0.0
+    )
+    waits = leads.slot_start[is_opp] - leads.sql[is_opp]
+    resp = leads.response_hours[contacted & inbound]
+    decay = scenario.lead_handling.speed_to_lead_decay
+    decay_kept = decay.floor + (1 - decay.floor) * np.exp(-resp / decay.tau_hours)
+    contribution = series["contribution"]
+    rate_m = (1 + scenario.costs.discount_rate_annual) ** (1 / 12) - 1
+    discount = (1 + rate_m) ** -np.arange(1, months + 1)
+    new_mrr_total = float(c.mrr_start[new].sum())
+    expansion_total = float(c.expansion_mrr.sum())
+    out: dict[str, float] = {
+        "leads": float(len(leads)),
+        "mqls": float(n_mql),
+        "outbound_leads": float(len(leads) - n_mql),
+        "leaked": float((state == LEAKED).sum()),
+        "contacted": float(n_contacted),
+        "unqualified": float((state == UNQUALIFIED).sum()),
+        "sqls": float(is_sql.sum()),
+        "sqls_gone_cold": float((state == COLD).sum()),
+        "cold_share": _ratio(float((state == COLD).sum()), float(is_sql.sum())),
+        "opportunities": float(is_opp.sum()),
+        "wins": float(n_won),
+        "losses": float(n_lost),
+        "open": float((state == OPEN).sum()),
+        # funnel conversions (each stage over the one before it)
+        "conv_mql_contacted": _ratio(n_contacted_in, n_mql),
+        "conv_contacted_sql": _ratio(float(is_sql.sum()), n_contacted),
+        "conv_sql_opportunity": _ratio(float(is_opp.sum()), float(is_sql.sum())),
+        "conv_opportunity_won": _ratio(n_won, float(is_opp.sum())),
+        "lead_to_win": _ratio(n_won, len(leads)),
+        # SalesOps metrics
+        "win_rate": win_rate,  # won / closed opportunities
+        "win_loss_ratio": _ratio(n_won, n_lost),
+        "sales_cycle_days": mean_cycle,  # slot start -> close, closed deals
+        "time_to_close_days": _mean(leads.closed[won] - leads.created[won]),  # lead -> win
+        "cac": _ratio(total_cost, float(new.sum())),  # all GTM cost / new customers
+        "cost_per_lead": _ratio(marketing, n_mql),  # marketing spend / MQL
+        "cltv": _mean(c.mrr_start[new] * gm * life),  # MRR x margin x expected life (cap 10 y)
+        "response_time_hours": _mean(resp),
+        "speed_to_lead_kept": _mean(decay_kept),  # share of qualification kept after decay
+        "deal_slot_wait_days": _mean(waits),
+        "rep_utilization": _ratio(run.slot_busy_days, run.deal_slots * H),
+        # RevOps metrics
+        "ending_mrr": float(series["mrr"][-1]),
+        "ending_arr": float(series_arr[-1]),
+        "customers_end": float(series["customers"][-1]),
+        "new_mrr": new_mrr_total,
+        "expansion_mrr": expansion_total,
+        "churned_mrr": float(c.mrr_end[np.isfinite(c.end)].sum()),
+        "expansion_share_of_new": _ratio(expansion_total, new_mrr_total + expansion_total),
+        "nrr": nrr,
+        "grr": grr,
+        "renewal_rate": renewal,
+        "upsell_rate": upsell,
+        "logo_churn_monthly": _ratio(churned, exposure),  # churn events / customer-months
+        "pipeline_velocity": velocity,  # open deals x win rate x ACV / cycle, per month
+        "net_revenue_growth": _ratio(float(series_arr[-1]) - arr_12_before, arr_12_before),
+        "audience_used": (
+            _ratio(float(len(leads)), run.audience_size) if run.audience_size else math.nan
+        ),
+        # money
+        "revenue": float(series["revenue"].sum()),
+        "total_cost": total_cost,
+        "ops_cost": ops_cost,
+        "cumulative_contribution": float(contribution.sum()),
+        "npv_contribution": float(np.sum(contribution * discount)),
+        "ops_roi": math.nan,  # paired with the baseline by the runner
+        "events_per_lead": _ratio(run.events, len(leads)),
+    }
+    for i, seg in enumerate(scenario.segments):
+        alive_end = np.isinf(c.end) & (c.segment == i)
+        out[f"ending_arr_{slug(seg.name)}"] = float(12 * c.mrr_end[alive_end].sum())
+    return out
