@@ -1,4 +1,4 @@
-"""Scenario simulator for revenue-org design: SalesOps, RevOps, both, or neither?
+"""Scenario simulator for revenue-org design: SalesOps, RevOps, both, or neither.
 
 The public API, for analysts who script:
 

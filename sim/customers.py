@@ -88,7 +88,9 @@ def simulate_customers(
     e_churn = _gather(draws, owner, index, lambda d: d.exponential("churn"))
     with np.errstate(divide="ignore"):
         target = np.interp(start, grid, m_int) + np.where(churn_h > 0, e_churn / churn_h, np.inf)
-    end = np.where(target <= m_int[-1], np.interp(np.minimum(target, m_int[-1]), m_int, grid), np.inf)
+    end = np.where(
+        target <= m_int[-1], np.interp(np.minimum(target, m_int[-1]), m_int, grid), np.inf
+    )
 
     # expansion
     p_exp = np.array([s.expansion.monthly_probability for s in segs])
@@ -110,7 +112,9 @@ def simulate_customers(
         gaps = _gather(draws, owner, index, lambda d, b=block: d.exponential_block("expansion", b))
         for col in range(gaps.shape[1]):
             cum = cum + gaps[:, col] / safe_rate
-            t = np.where(cum <= x_int[-1], np.interp(np.minimum(cum, x_int[-1]), x_int, grid_x), np.inf)
+            t = np.where(
+                cum <= x_int[-1], np.interp(np.minimum(cum, x_int[-1]), x_int, grid_x), np.inf
+            )
             hit = active & (t < alive_until)
             rows = np.flatnonzero(hit)
             if len(rows):

@@ -36,7 +36,12 @@ class ScenarioError(ValueError):
 def _field(loc: Iterable[Any]) -> str:
     parts = []
     for p in loc:
-        if isinstance(p, str) and p in {"CycleLognormal", "CycleExponential", "CycleGamma", "CycleFixed"}:
+        if isinstance(p, str) and p in {
+            "CycleLognormal",
+            "CycleExponential",
+            "CycleGamma",
+            "CycleFixed",
+        }:
             continue
         if isinstance(p, str) and p in {"lognormal", "exponential", "gamma", "fixed"}:
             continue
@@ -117,7 +122,9 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> di
         try:
             value = yaml.safe_load(raw_value)
         except yaml.YAMLError:
-            raise ScenarioError([(key, f"value {raw_value!r} is not valid YAML")], "--set") from None
+            raise ScenarioError(
+                [(key, f"value {raw_value!r} is not valid YAML")], "--set"
+            ) from None
         parts = key.split(".")
         node: Any = result
         for depth, part in enumerate(parts):
@@ -125,7 +132,9 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> di
             here = ".".join(parts[: depth + 1])
             if isinstance(node, list):
                 if not part.isdigit() or int(part) >= len(node):
-                    raise ScenarioError([(here, f"no list item {part} (list has {len(node)})")], "--set")
+                    raise ScenarioError(
+                        [(here, f"no list item {part} (list has {len(node)})")], "--set"
+                    )
                 if last:
                     node[int(part)] = value
                 else:

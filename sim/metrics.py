@@ -199,7 +199,9 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     new = c.is_new
     churn_now = np.array([s.monthly_churn for s in scenario.segments])[c.segment[new]]
     churn_now = 1.0 - (1.0 - churn_now) ** max(0.0, 1.0 + run.effects.scalar("monthly_churn", H))
-    life = np.where(churn_now > 0, (1.0 - (1.0 - churn_now) ** 120) / np.maximum(churn_now, 1e-12), 120.0)
+    life = np.where(
+        churn_now > 0, (1.0 - (1.0 - churn_now) ** 120) / np.maximum(churn_now, 1e-12), 120.0
+    )
     # exposure in customer-months and churn events within the horizon
     exposure = float(np.sum(np.minimum(c.end, H) - c.start)) / MONTH_DAYS
     churned = int(np.isfinite(c.end).sum())

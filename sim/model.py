@@ -227,7 +227,9 @@ def generate_arrivals(
         keep = np.zeros(len(times), dtype=bool)
         used = 0.0
         # Sequential by nature: each lead created uses up one account of the audience.
-        for j, (uj, rj, aj) in enumerate(zip(u.tolist(), ratio.tolist(), audience.tolist())):
+        for j, (uj, rj, aj) in enumerate(
+            zip(u.tolist(), ratio.tolist(), audience.tolist(), strict=False)
+        ):
             if uj < rj * (1.0 - used / aj):
                 keep[j] = True
                 used += 1.0
@@ -314,7 +316,10 @@ class SalesFloor:
         self.slot_start = np.full(n, np.nan)
         self.closed = np.full(n, np.nan)
         self.busy_days = 0.0
-        self._moves = {lever: fx.moves(lever) for lever in ("selling_time_share", "sales_cycle", "win_rate", "price")}
+        self._moves = {
+            lever: fx.moves(lever)
+            for lever in ("selling_time_share", "sales_cycle", "win_rate", "price")
+        }
 
     def run(self) -> int:
         """Schedule every SQL's arrival, run to the horizon; return events scheduled."""

@@ -111,7 +111,11 @@ class SetupEffects:
         """Combined effect on `lever` at one time, in plain Python (the event loop's path)."""
         pos = neg = big_pos = big_neg = 0.0
         for p in self.contributions.get(lever, ()):
-            v = p.full if p.ramp_days <= 0 or t >= p.ramp_days else p.full * max(t, 0.0) / p.ramp_days
+            v = (
+                p.full
+                if p.ramp_days <= 0 or t >= p.ramp_days
+                else p.full * max(t, 0.0) / p.ramp_days
+            )
             if v > 0:
                 pos += v
                 big_pos = max(big_pos, v)

@@ -264,11 +264,11 @@ class Team(Frozen):
                     f"effects.{lever}: this lever lowers a value, so its range must be <= 0 "
                     f"(got high {rng.high})"
                 )
-            if lever == "lead_scoring_accuracy" and not (0 <= rng.low and rng.high <= 1):
+            if lever == "lead_scoring_accuracy" and not (rng.low >= 0 and rng.high <= 1):
                 raise ValueError("effects.lead_scoring_accuracy: must lie in [0, 1]")
             if LEVERS[lever] == "relative" and rng.low < -1:
                 raise ValueError(f"effects.{lever}: a relative change cannot be below -1 (-100%)")
-            if LEVERS[lever] == "points" and not (-1 <= rng.low and rng.high <= 1):
+            if LEVERS[lever] == "points" and not (rng.low >= -1 and rng.high <= 1):
                 raise ValueError(f"effects.{lever}: a change in points must lie in [-1, 1]")
         return self
 

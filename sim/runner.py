@@ -75,9 +75,7 @@ class Replications:
 
     def objective(self, name: str) -> pd.DataFrame:
         """Objective values as a replication x setup table (for paired comparisons)."""
-        return self.kpis.pivot(index="replication", columns="setup", values=name)[
-            list(self.setups)
-        ]
+        return self.kpis.pivot(index="replication", columns="setup", values=name)[list(self.setups)]
 
     def extend(self, other: Replications) -> Replications:
         """These results with more replications appended (same scenario and seed)."""
@@ -143,13 +141,16 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _ordered_setups(scenario: Scenario, setups: Iterable[str] | None) -> tuple[str, ...]:
+def _ordered_setups(
+    scenario: Scenario, setups: Iterable[str] | None, baseline: bool = True
+) -> tuple[str, ...]:
     names = tuple(scenario.setup_names if setups is None else setups)
     unknown = [s for s in names if s not in scenario.org.setups]
     if unknown:
         raise KeyError(f"unknown setup(s) {unknown}; known: {list(scenario.org.setups)}")
-    # the baseline always runs first: paired quantities need it
-    return (BASELINE, *[s for s in names if s != BASELINE])
+    others = tuple(s for s in names if s != BASELINE)
+    # the baseline runs first: paired quantities (ops ROI) need it
+    return (BASELINE, *others) if baseline or BASELINE in names else others
 
 
 def run_replications(
@@ -161,16 +162,19 @@ def run_replications(
     progress: Progress | None = None,
     first_replication: int = 0,
     levers: Sequence[str] | None = None,
+    baseline: bool = True,
 ) -> Replications:
     """Run `replications` replications of every setup on common random numbers.
 
     Replication numbers are `first_replication ... first_replication + replications - 1`, so
     batches can be added later with identical results. `workers=None` uses all cores;
-    `workers=1` runs in this process. Results do not depend on `workers`.
+    `workers=1` runs in this process. Results do not depend on `workers`. The baseline
+    setup always runs too unless `baseline=False`; `levers` restricts every other setup's
+    effects to those levers.
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
-    names = _ordered_setups(scenario, setups)
+    names = _ordered_setups(scenario, setups, baseline)
     lever_tuple = tuple(levers) if levers is not None else None
     reps = range(first_replication, first_replication + replications)
     workers = default_workers() if workers is None else max(1, int(workers))
@@ -215,6 +219,4 @@ def _tidy(scenario: Scenario, seed: int, names: tuple[str, ...], per_rep: list) 
             },
         }
     )
-    return Replications(
-        scenario=scenario, seed=seed, setups=names, kpis=kpi_frame, monthly=monthly
-    )
+    return Replications(scenario=scenario, seed=seed, setups=names, kpis=kpi_frame, monthly=monthly)
