@@ -6,19 +6,23 @@ The public API, for analysts who script:
     >>> scenario = sim.load_scenario("scenarios/default.yaml")
     >>> run = sim.simulate(scenario, "revops", replication=0, seed=1)
     >>> reps = sim.run_replications(scenario, replications=20, seed=1)
+    >>> verdict = sim.compare(scenario, replications="auto", seed=1).verdict
 
 Results are plain dataclasses and pandas DataFrames.
 """
 
+from sim.decide import Comparison, compare
 from sim.io import ScenarioError, load_scenario, scenario_from_yaml, scenario_to_yaml
 from sim.params import Scenario
 from sim.runner import Replications, RunResult, run_replications, simulate
 
 __all__ = [
+    "Comparison",
     "Replications",
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "compare",
     "load_scenario",
     "run_replications",
     "scenario_from_yaml",

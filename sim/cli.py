@@ -1,0 +1,267 @@
+"""Command line: `python -m sim compare SCENARIO.yaml ...` and `python -m sim validate ...`.
+
+Bad input (an unreadable or invalid scenario, a bad ``--set``, an unknown setup) prints one
+message naming the field and exits with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.decide import OBJECTIVE_LABELS, Comparison, compare
+from sim.io import ScenarioError, load_scenario, safe_csv
+from sim.params import OBJECTIVES
+
+EXIT_BAD_INPUT = 2
+
+EXAMPLES = """\
+examples:
+  python -m sim validate scenarios/default.yaml
+  python -m sim compare scenarios/default.yaml
+  python -m sim compare scenarios/default.yaml --reps 200 --seed 7 --format json --out v.json
+  python -m sim compare scenarios/default.yaml --reps auto --max-reps 400
+  python -m sim compare scenarios/default.yaml --set sales.reps=12 --set segments.0.win_rate=0.25
+  python -m sim compare scenarios/default.yaml --set market.audience_size=null
+  python -m sim compare scenarios/default.yaml --format csv --out runs.csv   # one row per run
+"""
+
+
+class BadInput(Exception):
+    """An argument that cannot be used; the message names it."""
+
+
+def _reps(value: str) -> int | str:
+    if value == "auto":
+        return "auto"
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--reps must be a number or 'auto', got {value!r}"
+        ) from None
+    if n < 2:
+        raise argparse.ArgumentTypeError("--reps must be at least 2")
+    return n
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _seed(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed must be a whole number, got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("--seed must be >= 0")
+    return n
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a message, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = _Parser(
+        prog="python -m sim",
+        description="Which ops team pays off: SalesOps, RevOps, both or neither? Simulates a "
+        "company's revenue engine under each org setup on the same random futures.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    v = sub.add_parser("validate", help="check a scenario file and report every problem")
+    v.add_argument("scenario", type=Path)
+    v.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+
+    c = sub.add_parser(
+        "compare",
+        help="simulate every setup and give the verdict",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    c.add_argument("scenario", type=Path, help="scenario YAML file")
+    c.add_argument("--reps", type=_reps, default=100, help="replications, or 'auto' (default 100)")
+    c.add_argument("--max-reps", type=_positive, default=400, help="cap for --reps auto")
+    c.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
+    c.add_argument("--horizon", type=_positive, help="horizon in months (overrides the file)")
+    c.add_argument("--objective", choices=OBJECTIVES, help="what 'best' means")
+    c.add_argument("--workers", type=_positive, help="processes (default: all cores)")
+    c.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a value: dotted key (list items by index), YAML value; repeatable",
+    )
+    c.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    c.add_argument("--out", type=Path, help="write the output to this file instead of stdout")
+    c.add_argument("--no-explain", action="store_true", help="skip the gain attribution runs")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+class _Bar:
+    """A progress bar on stderr (only when stderr is a terminal or forced)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        elapsed = time.perf_counter() - self.start
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications "
+            f"{elapsed:5.1f}s"
+        )
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def format_table(result: Comparison) -> str:
+    """The verdict and the key figures as plain text."""
+    sc = result.scenario
+    lines = [
+        f"{sc.name} — {result.replications} replications, seed {result.seed}, "
+        f"{sc.horizon_months} months, objective: {OBJECTIVE_LABELS[result.objective]}",
+        "",
+        result.verdict.summary,
+        "",
+        f"{'setup':<14}{'mean':>14}{'P10':>14}{'P90':>14}{'vs none':>14}"
+        f"{'90% interval':>28}{'P(best)':>9}",
+    ]
+    for name, s in result.setups.items():
+        lines.append(
+            f"{name:<14}{s.mean:>14,.0f}{s.p10:>14,.0f}{s.p90:>14,.0f}{s.vs_none.mean:>14,.0f}"
+            f"{f'[{s.vs_none.low:,.0f}, {s.vs_none.high:,.0f}]':>28}{s.p_best:>9.0%}"
+        )
+    lines += ["", "Why (the baseline, no ops team):"]
+    for d in result.diagnostics:
+        mark = "!" if d.pressure else " "
+        lines.append(f" {mark} {d.text}  [{d.criterion}]")
+    if result.attribution is not None:
+        lines += ["", f"Where '{result.attribution['setup'].iloc[0]}' gains (vs none):"]
+        for row in result.attribution.itertuples():
+            lines.append(
+                f"   {row.source:<24}{row.mean:>14,.0f}  [{row.low:,.0f}, {row.high:,.0f}]"
+            )
+    table = result.kpi_table()
+    key = [
+        "win_rate",
+        "wins",
+        "sqls",
+        "sqls_gone_cold",
+        "rep_utilization",
+        "ending_arr",
+        "nrr",
+        "cac",
+    ]
+    lines += [
+        "",
+        "Key KPIs (mean over replications):",
+        f"{'kpi':<20}" + "".join(f"{s:>14}" for s in result.setups),
+    ]
+    for kpi in key:
+        row = []
+        for s in result.setups:
+            v = table[(table.setup == s) & (table.kpi == kpi)]["mean"]
+            x = float(v.iloc[0]) if len(v) else math.nan
+            row.append(f"{x:>14,.3f}" if abs(x) < 10 else f"{x:>14,.0f}")
+        lines.append(f"{kpi:<20}" + "".join(row))
+    return "\n".join(lines) + "\n"
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise BadInput(f"--out: cannot write {out}: {err.strerror}") from None
+
+
+def _compare(args: argparse.Namespace) -> int:
+    overrides = list(args.set)
+    if args.horizon is not None:
+        overrides.append(f"horizon_months={args.horizon}")
+    scenario = load_scenario(args.scenario, overrides)
+    bar = _Bar(enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        result = compare(
+            scenario,
+            args.reps,
+            seed=args.seed,
+            objective=args.objective,
+            max_replications=args.max_reps,
+            workers=args.workers,
+            explain=not args.no_explain,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    if args.format == "json":
+        text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "csv":
+        frame = result.results.kpis.copy()
+        frame.insert(0, "seed", result.seed)
+        frame.insert(0, "scenario", scenario.name)
+        text = safe_csv(frame)
+    else:
+        text = format_table(result)
+    _write(text, args.out)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario, args.set)
+    print(
+        f"{args.scenario}: valid — '{scenario.name}', {len(scenario.segments)} segment(s), "
+        f"setups: {', '.join(scenario.setup_names)}"
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        return _compare(args)
+    except ScenarioError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (BadInput, KeyError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
