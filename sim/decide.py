@@ -365,8 +365,14 @@ def make_verdict(
     summaries: dict[str, SetupSummary],
     objective: str,
     confidence: float,
+    separation_confidence: float | None = None,
 ) -> Verdict:
-    """Plain-words verdict from the ranking (no setup name is looked at, only figures)."""
+    """Plain-words verdict from the ranking (no setup name is looked at, only figures).
+
+    Intervals are shown at `confidence`; the top two count as separated when the interval
+    at `separation_confidence` (default: the same) excludes zero. Adaptive runs pass their
+    level adjusted for repeated looks, so stopping and verdict agree.
+    """
     sc = results.scenario
     ranked = list(summaries)
     best = ranked[0]
@@ -382,7 +388,8 @@ def make_verdict(
     values = results.objective(objective)
     diff = (values[best] - values[runner]).to_numpy(dtype=float)
     gap = mean_interval(diff, confidence)
-    separated = gap.excludes_zero
+    strict = separation_confidence or confidence
+    separated = gap.excludes_zero and mean_interval(diff, strict).excludes_zero
     if best == BASELINE:
         head = (
             f"No ops team pays for itself here: '{best}' has the highest {label} over {horizon}, "
@@ -405,7 +412,7 @@ def make_verdict(
             f"{fmt_value(gap.low, objective, cur)} to {fmt_value(gap.high, objective, cur)})."
         )
     else:
-        need = replications_needed(diff, confidence)
+        need = replications_needed(diff, strict)
         reps_list = sorted(results.kpis["replication"].unique().tolist())
         infl = most_influential_assumption(sc, results.seed, reps_list, diff)
         parts = []
@@ -414,11 +421,17 @@ def make_verdict(
         if infl is not None and abs(infl[1]) >= 0.2:
             parts.append(f"a narrower range for {infl[0]} (it moves the difference most)")
         separate_by = " or ".join(parts) if parts else "nothing within reach: they are equivalent"
+        spans = (
+            "which spans zero"
+            if not gap.excludes_zero
+            else f"which excludes zero, but not at the {strict:.1%} level that adaptive "
+            f"stopping needs to allow for its repeated looks"
+        )
         tail = (
             f" But it is not separated from '{runner}': their difference, "
             f"{fmt_value(gap.mean, objective, cur)}, has a {pct}% interval from "
             f"{fmt_value(gap.low, objective, cur)} to {fmt_value(gap.high, objective, cur)}, "
-            f"which spans zero. What would separate them: {separate_by}."
+            f"{spans}. What would separate them: {separate_by}."
         )
     return Verdict(best, runner, separated, gap, head + tail, separate_by)
 
@@ -648,7 +661,18 @@ def compare(
                 break
         if on_batch is not None and done < target:
             on_batch(
-                _assemble(scenario, seed, objective, confidence, results, [], None, looks, history)
+                _assemble(
+                    scenario,
+                    seed,
+                    objective,
+                    confidence,
+                    results,
+                    [],
+                    None,
+                    looks,
+                    history,
+                    look_conf,
+                )
             )
     assert results is not None
     diagnostics = diagnose(results)
@@ -667,15 +691,33 @@ def compare(
                 confidence,
             )
     return _assemble(
-        scenario, seed, objective, confidence, results, diagnostics, attribution, looks, history
+        scenario,
+        seed,
+        objective,
+        confidence,
+        results,
+        diagnostics,
+        attribution,
+        looks,
+        history,
+        look_conf,
     )
 
 
 def _assemble(
-    scenario, seed, objective, confidence, results, diagnostics, attribution, looks, history
-):
+    scenario: Scenario,
+    seed: int,
+    objective: str,
+    confidence: float,
+    results: Replications,
+    diagnostics: list[Diagnostic],
+    attribution: pd.DataFrame | None,
+    looks: int,
+    history: list[dict],
+    separation_confidence: float | None = None,
+) -> Comparison:
     summaries = summarise(results, objective, confidence)
-    verdict = make_verdict(results, summaries, objective, confidence)
+    verdict = make_verdict(results, summaries, objective, confidence, separation_confidence)
     return Comparison(
         scenario=scenario,
         seed=seed,

@@ -228,11 +228,12 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         upsell = float(np.isin(cohort, upsold).mean())
 
     series_arr = series["arr"]
-    arr_12_before = series_arr[months - 13] if months > 12 else 0.0
+    starting_arr = 12.0 * float(c.mrr_start[~c.is_new].sum())
+    arr_12_before = series_arr[months - 13] if months > 12 else starting_arr
     avg_open = run.slot_busy_days / H  # time-average open deals (Little's law)
     mean_cycle = _mean(cycle)
     win_rate = _ratio(n_won, n_won + n_lost)
-    mean_acv_won = _mean(leads.acv[won])
+    mean_acv_won = _mean(12.0 * leads.mrr[won])  # price change applied
     velocity = (
         avg_open * win_rate * mean_acv_won / mean_cycle * MONTH_DAYS
         if n_won and mean_cycle > 0

@@ -371,7 +371,7 @@ class SalesFloor:
         if self._moves["win_rate"]:
             p += self.fx.scalar("win_rate", end)
         if self._moves["price"]:
-            p *= (1.0 + self.fx.scalar("price", end)) ** (-self.price_elasticity)
+            p *= max(1e-9, 1.0 + self.fx.scalar("price", end)) ** (-self.price_elasticity)
         self.state[k] = WON if self.win_u[i] < p else LOST
 
 
@@ -501,7 +501,7 @@ def run_replication(
         state[sql_rows[gone]] = COLD
 
     won = np.flatnonzero(state == WON)
-    price = 1.0 + fx.at("price", floor.closed[won])
+    price = np.maximum(0.0, 1.0 + fx.at("price", floor.closed[won]))
     mrr = np.zeros(n)
     mrr[won] = acv[won] * price / 12.0
 

@@ -266,8 +266,10 @@ class Team(Frozen):
                 )
             if lever == "lead_scoring_accuracy" and not (rng.low >= 0 and rng.high <= 1):
                 raise ValueError("effects.lead_scoring_accuracy: must lie in [0, 1]")
-            if LEVERS[lever] == "relative" and rng.low < -1:
-                raise ValueError(f"effects.{lever}: a relative change cannot be below -1 (-100%)")
+            if LEVERS[lever] == "relative" and rng.low <= -1:
+                raise ValueError(
+                    f"effects.{lever}: a relative change must be above -1 (-100%), got {rng.low}"
+                )
             if LEVERS[lever] == "points" and not (rng.low >= -1 and rng.high <= 1):
                 raise ValueError(f"effects.{lever}: a change in points must lie in [-1, 1]")
         return self

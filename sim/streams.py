@@ -18,13 +18,15 @@ import hashlib
 
 import numpy as np
 
-STREAM_NAMES = (
-    "effects",
-    "inbound.candidates",
-    "outbound.candidates",
-    "starting_customers",
+STREAM_FAMILIES = (
+    "effects.<team>",  # one uniform per lever, drawn once per replication
+    "<source>.candidates",  # Poisson count and times of arrival candidates
+    "<source>.<element>",  # per-candidate attribute: accept, segment, acv, leak, touch,
+    # handling, qualify, fit, score, cycle.z / cycle.exp / cycle.gamma, win, churn,
+    # expansion.block<b>
+    "starting_customers.<element>",  # segment, churn, expansion.block<b>
 )
-"""Stream families used by the model (documentation; names are free-form strings)."""
+"""Stream name patterns (<source> is inbound or outbound); docs/MODEL.md lists them all."""
 
 
 def _name_key(name: str) -> int:
