@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.decide import OBJECTIVE_LABELS, Comparison, compare
+from sim.decide import MONEY_OBJECTIVES, OBJECTIVE_LABELS, Comparison, compare
 from sim.io import ScenarioError, load_scenario, safe_csv
 from sim.params import OBJECTIVES
 
@@ -47,6 +47,13 @@ def _reps(value: str) -> int | str:
         ) from None
     if n < 2:
         raise argparse.ArgumentTypeError("--reps must be at least 2")
+    return n
+
+
+def _reps_cap(value: str) -> int:
+    n = _positive(value)
+    if n < 2:
+        raise argparse.ArgumentTypeError("--max-reps must be at least 2")
     return n
 
 
@@ -98,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("scenario", type=Path, help="scenario YAML file")
     c.add_argument("--reps", type=_reps, default=100, help="replications, or 'auto' (default 100)")
-    c.add_argument("--max-reps", type=_positive, default=400, help="cap for --reps auto")
+    c.add_argument("--max-reps", type=_reps_cap, default=400, help="cap for --reps auto")
     c.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
     c.add_argument("--horizon", type=_positive, help="horizon in months (overrides the file)")
     c.add_argument("--objective", choices=OBJECTIVES, help="what 'best' means")
@@ -153,10 +160,12 @@ def format_table(result: Comparison) -> str:
         f"{'setup':<14}{'mean':>14}{'P10':>14}{'P90':>14}{'vs none':>14}"
         f"{'90% interval':>28}{'P(best)':>9}",
     ]
+    f = ",.2f" if result.objective not in MONEY_OBJECTIVES else ",.0f"
     for name, s in result.setups.items():
+        ci = f"[{s.vs_none.low:{f}}, {s.vs_none.high:{f}}]"
         lines.append(
-            f"{name:<14}{s.mean:>14,.0f}{s.p10:>14,.0f}{s.p90:>14,.0f}{s.vs_none.mean:>14,.0f}"
-            f"{f'[{s.vs_none.low:,.0f}, {s.vs_none.high:,.0f}]':>28}{s.p_best:>9.0%}"
+            f"{name:<14}{s.mean:>14{f}}{s.p10:>14{f}}{s.p90:>14{f}}{s.vs_none.mean:>14{f}}"
+            f"{ci:>28}{s.p_best:>9.0%}"
         )
     lines += ["", "Why (the baseline, no ops team):"]
     for d in result.diagnostics:

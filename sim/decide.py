@@ -309,6 +309,8 @@ def summarise(
 
 
 def _money(x: float, currency: str) -> str:
+    if not math.isfinite(x):
+        return "unknown" if math.isnan(x) else ("+∞" if x > 0 else "-∞")
     sign = "-" if x < 0 else "+"
     a = abs(x)
     sym = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}.get(currency, "")
@@ -327,6 +329,8 @@ def _money(x: float, currency: str) -> str:
 def fmt_value(x: float, objective: str, currency: str) -> str:
     """An objective value in words: money for money objectives, a multiple for ROI."""
     if objective in MONEY_OBJECTIVES:
+        return _money(x, currency)
+    if not math.isfinite(x):
         return _money(x, currency)
     return f"{x:+.2f}x"
 
@@ -444,7 +448,9 @@ def diagnose(results: Replications) -> list[Diagnostic]:
     m = results.monthly[results.monthly["setup"] == BASELINE]
 
     def mean(col: str) -> float:
-        return float(np.nanmean(k[col].to_numpy(dtype=float))) if len(k) else math.nan
+        x = k[col].to_numpy(dtype=float)
+        x = x[~np.isnan(x)]
+        return float(x.mean()) if len(x) else math.nan
 
     out = []
     util = mean("rep_utilization")
@@ -624,6 +630,10 @@ def compare(
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got '{objective}'")
     adaptive = replications == "auto"
+    if adaptive and (not isinstance(max_replications, int) or max_replications < 2):
+        raise ValueError("max_replications must be an integer >= 2")
+    if batch < 2:
+        raise ValueError("batch must be at least 2")
     if adaptive:
         target, step = max_replications, batch
         looks_possible = max(1, math.ceil(max_replications / batch))

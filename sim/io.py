@@ -7,6 +7,7 @@ path (``segments.0.win_rate: ...``), the one thing a user needs to fix a file.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 from collections.abc import Iterable, Mapping
@@ -50,8 +51,13 @@ def _field(loc: Iterable[Any]) -> str:
 
 
 def _problems(err: ValidationError) -> list[tuple[str, str]]:
+    errors = err.errors()
+    locs = [tuple(e["loc"]) for e in errors]
     out = []
-    for e in err.errors():
+    for e in errors:
+        loc = tuple(e["loc"])
+        if e["type"] == "too_short" and any(o != loc and o[: len(loc)] == loc for o in locs):
+            continue  # a container that lost an invalid item: the item's own error says why
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             msg = "unknown key (not part of the scenario schema; check the spelling)"
@@ -73,6 +79,33 @@ def parse_scenario(data: Any, source: str = "") -> Scenario:
         raise ScenarioError(_problems(err), source) from None
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` that refuses duplicate keys and aliases.
+
+    A duplicate key would silently drop a value; aliases let a tiny file expand into a huge
+    structure (an "alias bomb"). Neither has a use in a scenario file.
+    """
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in scenario files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def parse_yaml(text: str | bytes, source: str = "") -> Any:
     """Parse YAML text safely (no object construction), or raise `ScenarioError`."""
     if isinstance(text, bytes):
@@ -83,7 +116,7 @@ def parse_yaml(text: str | bytes, source: str = "") -> Any:
         except UnicodeDecodeError:
             raise ScenarioError([("", "file is not UTF-8 text")], source) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -113,12 +146,12 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> di
     """Apply `dotted.key=value` settings (values are YAML; list items by index)."""
     if not isinstance(data, Mapping):
         raise ScenarioError([("", "a scenario must be a mapping of keys to values")], source)
-    result = json.loads(json.dumps(data, default=str))
+    result = copy.deepcopy(dict(data))
     for item in overrides:
-        if "=" not in item:
-            raise ScenarioError([(item, "a setting is written key.path=value")], "--set")
         key, _, raw_value = item.partition("=")
         key = key.strip()
+        if "=" not in item or not key:
+            raise ScenarioError([(item, "a setting is written key.path=value")], "--set")
         try:
             value = yaml.safe_load(raw_value)
         except yaml.YAMLError:

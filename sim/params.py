@@ -18,7 +18,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    field_validator,
     model_validator,
 )
 
@@ -220,6 +219,11 @@ class EffectRange(Frozen):
     mode: Finite
     high: Finite
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, value: object) -> object:
+        return _parse_range(value)
+
     @model_validator(mode="after")
     def _ordered(self) -> EffectRange:
         if not self.low <= self.mode <= self.high:
@@ -248,13 +252,6 @@ class Team(Frozen):
     cost_per_fte_month: NonNegative = 0.0
     months_to_full_effect: Annotated[float, Field(ge=0.0, le=120.0, allow_inf_nan=False)] = 0.0
     effects: dict[LeverName, EffectRange] = Field(default_factory=dict)
-
-    @field_validator("effects", mode="before")
-    @classmethod
-    def _ranges(cls, value: object) -> object:
-        if isinstance(value, dict):
-            return {k: _parse_range(v) for k, v in value.items()}
-        return value
 
     @model_validator(mode="after")
     def _directions(self) -> Team:
