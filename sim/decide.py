@@ -353,7 +353,9 @@ def most_influential_assumption(
     """The team effect range whose draws correlate most with a paired difference."""
     best: tuple[str, float] | None = None
     for name, team in scenario.org.teams.items():
-        draws = [draw_team_effects(name, team, seed, r) for r in replications]
+        draws = [
+            draw_team_effects(name, team, seed, r, scenario.org.effect_scale) for r in replications
+        ]
         for lever in team.effects:
             x = np.array([d[lever] for d in draws])
             if np.std(x) == 0 or np.std(diff) == 0:

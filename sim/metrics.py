@@ -93,18 +93,23 @@ class _MrrPath:
         deltas = np.concatenate([c.mrr_start[sel], c.expansion_mrr[ex], -c.mrr_end[ended]])
         order = np.argsort(times, kind="stable")
         self.t = times[order]
-        self.level = np.cumsum(deltas[order])  # MRR just after each event
+        # MRR just after each event (clamped: rounding must not leave -1e-12 after churn)
+        self.level = np.maximum(np.cumsum(deltas[order]), 0.0)
         gaps = np.diff(self.t, prepend=0.0)
         before = np.concatenate([[0.0], self.level[:-1]])
         self.area = np.cumsum(before * gaps)  # integral of MRR dt up to each event
 
     def at(self, t: np.ndarray) -> np.ndarray:
         """MRR at times t (right-continuous)."""
+        if not len(self.t):
+            return np.zeros_like(t, dtype=float)
         j = np.searchsorted(self.t, t, side="right") - 1
         return np.where(j >= 0, self.level[np.maximum(j, 0)], 0.0)
 
     def integral(self, t: np.ndarray) -> np.ndarray:
         """Integral of MRR(s) ds from 0 to t, in MRR-days."""
+        if not len(self.t):
+            return np.zeros_like(t, dtype=float)
         j = np.searchsorted(self.t, t, side="right") - 1
         jj = np.maximum(j, 0)
         return np.where(j >= 0, self.area[jj] + self.level[jj] * (t - self.t[jj]), 0.0)

@@ -42,15 +42,17 @@ def triangular_ppf(u: float, rng_: EffectRange) -> float:
     return high - float(np.sqrt((1 - u) * (high - low) * (high - mode)))
 
 
-def draw_team_effects(team_name: str, team: Team, seed: int, replication: int) -> dict[str, float]:
+def draw_team_effects(
+    team_name: str, team: Team, seed: int, replication: int, scale: float = 1.0
+) -> dict[str, float]:
     """The team's full effect on each lever in this replication, from its own stream.
 
     One uniform is drawn for every known lever in a fixed order, so a lever's draw does not
-    depend on which other levers the team moves.
+    depend on which other levers the team moves. `scale` is the scenario's effect scale.
     """
     u = stream(seed, replication, f"effects.{team_name}").random(len(LEVERS))
     return {
-        lever: triangular_ppf(float(u[i]), team.effects[lever])
+        lever: scale * triangular_ppf(float(u[i]), team.effects[lever])
         for i, lever in enumerate(LEVERS)
         if lever in team.effects
     }
@@ -167,7 +169,7 @@ def setup_effects(
         team = org.teams[name]
         ramp = team.months_to_full_effect * MONTH_DAYS
         ramps.append(ramp)
-        drawn[name] = draw_team_effects(name, team, seed, replication)
+        drawn[name] = draw_team_effects(name, team, seed, replication, org.effect_scale)
         for lever, value in drawn[name].items():
             if keep is None or lever in keep:
                 contributions.setdefault(lever, []).append(_Contribution(value, ramp))
@@ -175,7 +177,7 @@ def setup_effects(
     if len(team_names) >= 2:
         for lever, value in org.synergy.items():
             if keep is None or lever in keep:
-                synergy[lever] = _Contribution(value, max(ramps))
+                synergy[lever] = _Contribution(org.effect_scale * value, max(ramps))
     return SetupEffects(
         setup=setup,
         teams=team_names,
@@ -190,12 +192,13 @@ def setup_effects(
 def max_effect_bound(scenario: Scenario, lever: str) -> float:
     """An upper bound on `lever`'s combined effect in any setup of the scenario, any draw.
 
-    Sums every team's positive high end and any positive synergy. Shared by all setups, it
-    lets inbound thinning use one candidate stream for the whole comparison.
+    Sums every team's positive high end and any positive synergy (times the effect scale
+    when it exceeds 1). Shared by all setups, it lets inbound thinning use one candidate
+    stream for the whole comparison.
     """
     total = 0.0
     for team in scenario.org.teams.values():
         if lever in team.effects:
             total += max(team.effects[lever].high, 0.0)
     total += max(scenario.org.synergy.get(lever, 0.0), 0.0)
-    return total
+    return total * max(1.0, scenario.org.effect_scale)

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     model_validator,
@@ -24,10 +25,19 @@ from pydantic import (
 MONTH_DAYS = 365.25 / 12
 """Length of a month in days: all model time is in days."""
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+def _no_bool(value: object) -> object:
+    """YAML reads `yes`/`true` as booleans; a number field must not take them as 1."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a true/false value")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_no_bool)]
+Probability = Annotated[Number, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNegative = Annotated[Number, Field(ge=0.0, allow_inf_nan=False)]
+Positive = Annotated[Number, Field(gt=0.0, allow_inf_nan=False)]
+Finite = Annotated[Number, Field(allow_inf_nan=False)]
 
 OBJECTIVES = ("cumulative_contribution", "npv_contribution", "ending_arr", "ops_roi")
 Objective = Literal["cumulative_contribution", "npv_contribution", "ending_arr", "ops_roi"]
@@ -109,9 +119,9 @@ class Segment(Frozen):
     qualification_rate: Probability
     win_rate: Probability
     sales_cycle_days: CycleDistribution
-    monthly_churn: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)]
+    monthly_churn: Annotated[Number, Field(ge=0.0, lt=1.0, allow_inf_nan=False)]
     expansion: Expansion = Expansion()
-    win_propensity_spread: Annotated[float, Field(ge=0.0, le=5.0, allow_inf_nan=False)] = 0.0
+    win_propensity_spread: Annotated[Number, Field(ge=0.0, le=5.0, allow_inf_nan=False)] = 0.0
 
 
 # --------------------------------------------------------------------------- market etc.
@@ -120,7 +130,7 @@ class Market(Frozen):
 
     audience_size: Positive | None = None
     inbound_mqls_per_month: NonNegative
-    inbound_growth_per_month: Annotated[float, Field(gt=-1.0, le=1.0, allow_inf_nan=False)] = 0.0
+    inbound_growth_per_month: Annotated[Number, Field(gt=-1.0, le=1.0, allow_inf_nan=False)] = 0.0
     marketing_spend_per_month: NonNegative = 0.0
 
 
@@ -134,7 +144,7 @@ class SpeedToLeadDecay(Frozen):
 class FirstTouch(Frozen):
     """Who makes the first touch: `capacity` people (0 = the reps, null = unlimited)."""
 
-    capacity: Annotated[int, Field(ge=0)] | None = None
+    capacity: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] | None = None
     touches_per_person_day: Positive = 30.0
     handling_delay_hours: Lognormal = Lognormal(median=1.0, sigma=0.0)
 
@@ -150,13 +160,13 @@ class LeadHandling(Frozen):
 class Sales(Frozen):
     """The sales team as it is today."""
 
-    reps: Annotated[int, Field(ge=0)]
-    max_open_deals_per_rep: Annotated[int, Field(ge=1)] = 15
-    selling_time_share: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 0.3
+    reps: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)]
+    max_open_deals_per_rep: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 15
+    selling_time_share: Annotated[Number, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 0.3
     outbound_leads_per_rep_month: NonNegative = 0.0
     sql_patience_days: Positive | None = None
-    cycle_time_elasticity: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.5
-    price_elasticity: Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = 1.0
+    cycle_time_elasticity: Annotated[Number, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.5
+    price_elasticity: Annotated[Number, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = 1.0
 
 
 class Costs(Frozen):
@@ -166,13 +176,13 @@ class Costs(Frozen):
     first_touch_per_person_month: NonNegative = 0.0
     other_gtm_per_month: NonNegative = 0.0
     gross_margin: Probability = 0.8
-    discount_rate_annual: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.1
+    discount_rate_annual: Annotated[Number, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.1
 
 
 class StartingCustomers(Frozen):
     """An existing customer base at time 0, churned and expanded like new customers."""
 
-    count: Annotated[int, Field(ge=0)] = 0
+    count: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] = 0
     mrr_each: NonNegative = 0.0
 
 
@@ -250,7 +260,7 @@ class Team(Frozen):
 
     headcount: NonNegative = 1.0
     cost_per_fte_month: NonNegative = 0.0
-    months_to_full_effect: Annotated[float, Field(ge=0.0, le=120.0, allow_inf_nan=False)] = 0.0
+    months_to_full_effect: Annotated[Number, Field(ge=0.0, le=120.0, allow_inf_nan=False)] = 0.0
     effects: dict[LeverName, EffectRange] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -289,6 +299,9 @@ class Org(Frozen):
     """The org options being compared: teams, how they combine, and the setups."""
 
     teams: dict[str, Team] = Field(default_factory=dict)
+    effect_scale: Annotated[Number, Field(ge=0.0, le=3.0, allow_inf_nan=False)] = 1.0
+    """Multiplies every drawn effect and synergy: how far the published per-lever figures
+    are believed when they are stacked (1 = as published; presets calibrate it)."""
     overlap: Probability = 0.5
     synergy: dict[LeverName, Finite] = Field(default_factory=dict)
     setups: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_SETUPS))
@@ -316,7 +329,7 @@ class Scenario(Frozen):
     name: str = "Unnamed scenario"
     description: str = ""
     currency: str = "USD"
-    horizon_months: Annotated[int, Field(ge=1, le=120)] = 36
+    horizon_months: Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=120)] = 36
     objective: Objective = "cumulative_contribution"
     segments: tuple[Segment, ...] = Field(min_length=1)
     market: Market

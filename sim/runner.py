@@ -13,6 +13,8 @@ import atexit
 import math
 import multiprocessing as mp
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -116,18 +118,28 @@ def _one_replication(
     return rows
 
 
-@lru_cache(maxsize=2)
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool kept for the life of this process (start-up costs about a second).
+@lru_cache(maxsize=1)
+def _start_method() -> str:
+    """How worker processes start: `fork` when this process has one thread, else forkserver.
 
-    Workers are forked from a fork server that has already imported the model, so a new
-    pool is cheap and no worker inherits the threads of a host such as a web server.
+    Fork is fast and never re-runs the caller's script (a plain analysis script without an
+    ``if __name__ == "__main__"`` guard works), but forking a process whose other threads
+    may hold locks is unsafe; a host with threads (a web server) gets a fork server instead,
+    which has imported the model once and whose children inherit no threads. Decided
+    once per process: the pool's own threads must not change the choice later.
     """
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+@lru_cache(maxsize=4)
+def _pool(workers: int, method: str) -> ProcessPoolExecutor:
+    """A process pool kept for the life of this process (start-up costs about a second)."""
+    ctx = mp.get_context(method)
+    if method == "forkserver":
         ctx.set_forkserver_preload(["sim.runner"])
-    else:  # pragma: no cover - platforms without fork
-        ctx = mp.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
@@ -186,7 +198,9 @@ def run_replications(
             if progress:
                 progress(i, replications)
     else:
-        pool = _pool(workers)
+        pool = _pool(workers, _start_method())
+        for out in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered text
+            out.flush()
         try:
             futures = {
                 pool.submit(_one_replication, scenario, names, r, seed, lever_tuple): r

@@ -1,0 +1,280 @@
+"""The model of one replication: conservation, reproducibility and functional behaviour.
+
+Functional claims ("more reps never means fewer wins") are about averages over
+replications on common random numbers (equal seeds), as an analyst would check them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from conftest import base_dict, check_conservation, make, make_from
+
+import sim
+from sim.model import COLD, INBOUND, OPEN, WON, run_replication
+from sim.params import LEVERS
+
+SEED = 11
+
+
+def _short(**dotted):
+    """The §9 example over 12 months (fast), with overrides."""
+    return make(horizon_months=12, **dotted)
+
+
+def _mean_kpi(scenario, kpi, replications=8, setup="none", seed=SEED):
+    reps = sim.run_replications(scenario, replications, seed, setups=[setup], workers=1)
+    return reps.kpis.loc[reps.kpis["setup"] == setup, kpi].to_numpy()
+
+
+# --------------------------------------------------------------------------- conservation
+@pytest.mark.parametrize("setup", ["none", "salesops", "revops", "both"])
+def test_every_lead_is_in_exactly_one_state_consistent_with_its_timestamps(example, setup):
+    """Conservation on the §9 example, every setup."""
+    scenario = example.with_changes(horizon_months=12)
+    for r in range(2):
+        run = sim.simulate(scenario, setup, r, SEED)
+        assert len(run.record.leads) > 1000
+        check_conservation(run.record, scenario, run.kpis)
+
+
+@pytest.mark.parametrize(
+    "dotted",
+    [
+        # SQLs go cold: scarce slots, short patience
+        {"sales.reps": 1, "sales.max_open_deals_per_rep": 3, "sales.sql_patience_days": 5},
+        # the reps make the first touch, and there are none: nobody is ever touched
+        {"sales.reps": 0, "lead_handling.first_touch.capacity": 0},
+        # no reps but an SDR desk: SQLs pile up and go cold with no slot at all
+        {"sales.reps": 0},
+        # SQLs waiting for ever (no patience) stay open
+        {"sales.reps": 1, "sales.sql_patience_days": None},
+        # two segments, gamma and fixed cycles, a starting base
+        {
+            "segments.0.lead_share": 0.6,
+            "segments.1": {
+                "name": "smb",
+                "lead_share": 0.4,
+                "acv": {"median": 8000, "sigma": 0.4},
+                "qualification_rate": 0.4,
+                "win_rate": 0.3,
+                "sales_cycle_days": {"distribution": "gamma", "mean": 20, "shape": 2},
+                "monthly_churn": 0.03,
+            },
+            "starting_customers": {"count": 50, "mrr_each": 2000},
+        },
+    ],
+    ids=["cold", "no-one-touches", "no-reps", "no-patience", "two-segments"],
+)
+def test_conservation_holds_at_the_edges(dotted):
+    """Conservation also where leads pile up, go cold or are never touched (the records)."""
+    data = base_dict()
+    if "segments.1" in dotted:
+        data["segments"].append({})
+    scenario = make_from(data, horizon_months=12, **dotted)
+    for setup in ("none", "both"):
+        check_conservation(run_replication(scenario, setup, 0, SEED), scenario)
+
+
+def test_scarce_slots_and_short_patience_make_sqls_go_cold():
+    """A tiny sales floor with short patience loses SQLs to the cold state."""
+    run = sim.simulate(
+        _short(
+            **{"sales.reps": 1, "sales.max_open_deals_per_rep": 3, "sales.sql_patience_days": 5}
+        ),
+        "none",
+        0,
+        SEED,
+    )
+    assert run.kpis["sqls_gone_cold"] > 0.5 * run.kpis["sqls"]
+    cold = run.record.leads.state == COLD
+    # a cold SQL went cold at sql + patience, within the horizon
+    assert (run.record.leads.sql[cold] + 5 <= run.record.horizon_days + 1e-9).all()
+
+
+def test_when_reps_touch_first_and_there_are_none_nobody_is_contacted():
+    """first_touch.capacity 0 means the reps do it: with no reps no lead is ever touched."""
+    scenario = _short(**{"sales.reps": 0, "lead_handling.first_touch.capacity": 0})
+    leads = run_replication(scenario, "none", 0, SEED).leads
+    assert len(leads) > 0
+    assert np.isnan(leads.contacted[leads.source == INBOUND]).all()
+    assert not (leads.state == WON).any()
+
+
+# --------------------------------------------------------------------------- reproducibility
+def _arrays(run):
+    rec = run.record
+    out = {f"leads.{k}": v for k, v in vars(rec.leads).items()}
+    out.update({f"customers.{k}": v for k, v in vars(rec.customers).items()})
+    return out
+
+
+def test_same_scenario_and_seed_give_identical_records(example):
+    """Same scenario + seed + replication -> the very same record arrays, KPIs and series."""
+    scenario = example.with_changes(horizon_months=12)
+    for setup in ("none", "both"):
+        a = sim.simulate(scenario, setup, 3, SEED)
+        b = sim.simulate(scenario, setup, 3, SEED)
+        arrays_a, arrays_b = _arrays(a), _arrays(b)
+        assert arrays_a.keys() == arrays_b.keys()
+        for name, value in arrays_a.items():
+            np.testing.assert_array_equal(value, arrays_b[name], err_msg=name)
+        assert a.record.slot_busy_days == b.record.slot_busy_days
+        assert a.record.events == b.record.events
+        assert a.kpis.keys() == b.kpis.keys()
+        for key, value in a.kpis.items():
+            assert value == b.kpis[key] or (math.isnan(value) and math.isnan(b.kpis[key])), key
+        assert a.monthly.equals(b.monthly)
+
+
+def test_different_seeds_or_replications_give_different_futures(example):
+    """Another seed, or another replication, is another random future."""
+    scenario = example.with_changes(horizon_months=6)
+    base = sim.simulate(scenario, "none", 0, SEED)
+    for other in (
+        sim.simulate(scenario, "none", 0, SEED + 1),
+        sim.simulate(scenario, "none", 1, SEED),
+    ):
+        a, b = base.record.leads.created, other.record.leads.created
+        assert len(a) != len(b) or not np.array_equal(a, b)
+        assert base.kpis["cumulative_contribution"] != other.kpis["cumulative_contribution"]
+
+
+def test_setups_share_their_leads_on_common_random_numbers():
+    """Lead k is the same lead in every setup (CRN): same inbound leads and attributes, and
+    more selling time (SalesOps) finds a superset of the baseline's outbound leads.
+
+    The audience is unlimited here: with a finite one, extra outbound leads use it up and
+    rightly thin inbound.
+    """
+    scenario = _short(**{"market.audience_size": None})
+    none = run_replication(scenario, "none", 0, SEED).leads
+    salesops = run_replication(scenario, "salesops", 0, SEED).leads
+    a, b = none.source == INBOUND, salesops.source == INBOUND
+    np.testing.assert_array_equal(none.created[a], salesops.created[b])
+    np.testing.assert_array_equal(none.acv[a], salesops.acv[b])
+    np.testing.assert_array_equal(none.segment[a], salesops.segment[b])
+    out_none, out_so = none.created[~a], salesops.created[~b]
+    assert len(out_so) > len(out_none) > 0
+    assert np.isin(out_none, out_so).all()
+    both = np.isin(salesops.created, none.created)
+    np.testing.assert_array_equal(
+        salesops.acv[both], none.acv[np.isin(none.created, salesops.created)]
+    )
+
+
+# --------------------------------------------------------------------------- degenerate cases
+def test_zero_leads_give_zero_revenue():
+    """No inbound, no outbound and no starting customers: no wins and no revenue at all."""
+    scenario = _short(
+        **{"market.inbound_mqls_per_month": 0, "sales.outbound_leads_per_rep_month": 0}
+    )
+    for setup in scenario.setup_names:
+        run = sim.simulate(scenario, setup, 0, SEED)
+        assert len(run.record.leads) == 0
+        assert run.kpis["wins"] == 0
+        assert run.kpis["revenue"] == 0
+        assert run.kpis["ending_arr"] == 0
+        assert (run.monthly["mrr"] == 0).all()
+        # costs still accrue: contribution is minus the costs
+        assert run.kpis["cumulative_contribution"] == pytest.approx(-run.kpis["total_cost"])
+
+
+def test_no_customer_at_all_still_gives_a_result():
+    """A run that wins nothing (win rate 0) reports zero revenue instead of failing."""
+    run = sim.simulate(_short(**{"segments.0.win_rate": 0.0}), "none", 0, SEED)
+    assert run.kpis["sqls"] > 0
+    assert run.kpis["wins"] == 0
+    assert run.kpis["revenue"] == 0
+    assert math.isnan(run.kpis["cac"])
+
+
+def test_costs_are_headcount_times_loaded_cost_each_month(example):
+    """Monthly costs: reps, first-touch desk, marketing, other GTM and the setup's teams."""
+    scenario = example.with_changes(horizon_months=6)
+    run = sim.simulate(scenario, "both", 0, SEED)
+    per_month = 8 * 15800 + 3 * 9000 + 37500 + 0 + 10000 + 17000
+    np.testing.assert_allclose(run.monthly["costs"].to_numpy(), per_month)
+    assert run.kpis["ops_cost"] == 6 * 27000
+    assert run.kpis["total_cost"] == pytest.approx(6 * per_month)
+    # contribution = revenue x gross margin - costs, month by month
+    np.testing.assert_allclose(
+        run.monthly["contribution"], run.monthly["revenue"] * 0.78 - per_month
+    )
+
+
+# --------------------------------------------------------------------------- functional claims
+def test_more_reps_never_lowers_wins_on_average_at_equal_seeds():
+    """4 -> 8 -> 16 reps: mean wins over replications do not fall (and rise from 4 to 8)."""
+    means = [_mean_kpi(_short(**{"sales.reps": n}), "wins").mean() for n in (4, 8, 16)]
+    assert means[0] < means[1] <= means[2] * 1.0001, means
+
+
+def test_more_leads_give_more_wins_on_average():
+    """Doubling inbound MQLs raises mean wins."""
+    few = _mean_kpi(_short(**{"market.inbound_mqls_per_month": 100}), "wins")
+    many = _mean_kpi(_short(**{"market.inbound_mqls_per_month": 200}), "wins")
+    assert many.mean() > few.mean()
+
+
+def test_higher_win_rate_gives_more_wins_on_average():
+    """A higher segment win rate raises mean wins; with equal seeds, never lowers any."""
+    low = _mean_kpi(_short(**{"segments.0.win_rate": 0.15}), "wins")
+    high = _mean_kpi(_short(**{"segments.0.win_rate": 0.30}), "wins")
+    assert high.mean() > low.mean()
+    assert (high >= low).all()
+
+
+def test_lower_churn_gives_more_ending_arr_on_average():
+    """Lower monthly churn keeps more customers: more ending ARR (per replication too)."""
+    scen = {"horizon_months": 24}
+    high = _mean_kpi(make(**scen, **{"segments.0.monthly_churn": 0.05}), "ending_arr", 6)
+    low = _mean_kpi(make(**scen, **{"segments.0.monthly_churn": 0.005}), "ending_arr", 6)
+    assert low.mean() > high.mean()
+    assert (low >= high).all()
+
+
+def test_a_team_with_no_effect_and_no_cost_changes_nothing():
+    """A setup `ghost` whose team moves every lever by [0, 0, 0] at zero cost equals `none`."""
+    data = base_dict()
+    data["org"]["teams"]["ghost"] = {
+        "headcount": 1,
+        "cost_per_fte_month": 0,
+        "months_to_full_effect": 3,
+        "effects": {lever: [0.0, 0.0, 0.0] for lever in LEVERS},
+    }
+    data["org"]["setups"]["ghost"] = ["ghost"]
+    scenario = make_from(data, horizon_months=12)
+    reps = sim.run_replications(scenario, 3, SEED, setups=["none", "ghost"], workers=1)
+    k = reps.kpis.set_index(["replication", "setup"]).sort_index()
+    none = k.xs("none", level="setup")
+    ghost = k.xs("ghost", level="setup")
+    assert none.columns.equals(ghost.columns)
+    for col in none.columns:
+        np.testing.assert_array_equal(none[col].to_numpy(), ghost[col].to_numpy(), err_msg=col)
+    m = reps.monthly
+    series = [c for c in m.columns if c not in ("setup", "replication", "month")]
+    np.testing.assert_array_equal(
+        m.loc[m.setup == "none", series].to_numpy(), m.loc[m.setup == "ghost", series].to_numpy()
+    )
+
+
+def test_events_per_lead_stay_at_most_three_on_the_spec_example(example):
+    """The engine schedules at most three SimPy events per lead on the §9 example."""
+    for setup in example.setup_names:
+        run = sim.simulate(example, setup, 0, SEED)
+        assert 0 < run.kpis["events_per_lead"] <= 3, setup
+
+
+def test_no_capacity_means_every_sql_goes_cold_after_its_patience():
+    """With zero reps there is no deal slot: SQLs go cold once their patience runs out."""
+    record = run_replication(_short(**{"sales.reps": 0}), "none", 0, SEED)
+    leads = record.leads
+    sql = ~np.isnan(leads.sql)
+    assert sql.sum() > 0
+    expired = sql & (leads.sql + 21 < record.horizon_days)
+    assert (leads.state[expired] == COLD).all()
+    assert (leads.state[sql & ~expired] == OPEN).all()
+    assert np.isnan(leads.slot_start).all() and not (leads.state == WON).any()

@@ -1,0 +1,230 @@
+"""Org setups: effect draws, ramps, and how teams' effects combine (SPEC §4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import base_dict, make, make_from
+
+from sim.org import (
+    SetupEffects,
+    _Contribution,
+    draw_team_effects,
+    max_effect_bound,
+    setup_effects,
+    triangular_ppf,
+)
+from sim.params import LEVERS, MONTH_DAYS, EffectRange, Team
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return make()
+
+
+# --------------------------------------------------------------------------- triangular
+@pytest.mark.parametrize(
+    ("low", "mode", "high"),
+    [(0.01, 0.04, 0.08), (-0.8, -0.5, -0.2), (0.0, 0.0, 0.3), (-0.3, 0.0, 0.0), (0.3, 0.5, 0.7)],
+)
+def test_triangular_draws_lie_in_range_with_mean_a_third_of_the_corners(low, mode, high):
+    """Draws by inverse CDF lie in [low, high] with mean (low + mode + high) / 3."""
+    rng = EffectRange(low=low, mode=mode, high=high)
+    u = np.random.default_rng(0).random(100_000)
+    x = np.array([triangular_ppf(float(v), rng) for v in u])
+    assert x.min() >= low and x.max() <= high
+    assert x.mean() == pytest.approx((low + mode + high) / 3, abs=0.005 * (high - low))
+    # the mode is the most likely value: the density peaks there
+    counts, edges = np.histogram(x, bins=20, range=(low, high))
+    peak = edges[np.argmax(counts)]
+    assert abs(peak + (edges[1] - edges[0]) / 2 - mode) <= (high - low) / 10 + 1e-12
+    # the inverse CDF is monotone
+    grid = np.linspace(0, 1, 101)
+    values = [triangular_ppf(float(g), rng) for g in grid]
+    assert np.all(np.diff(values) >= 0)
+    assert values[0] == pytest.approx(low) and values[-1] == pytest.approx(high)
+
+
+def test_a_degenerate_range_is_its_single_value():
+    """[v, v, v] always gives v (a fixed effect)."""
+    rng = EffectRange(low=0.2, mode=0.2, high=0.2)
+    assert {triangular_ppf(u, rng) for u in (0.0, 0.3, 0.999)} == {0.2}
+
+
+# --------------------------------------------------------------------------- draws
+def test_team_effects_are_drawn_within_their_ranges(scenario):
+    """Every drawn effect lies in its team's range, replication after replication."""
+    for name, team in scenario.org.teams.items():
+        for r in range(50):
+            drawn = draw_team_effects(name, team, 1, r)
+            assert drawn.keys() == team.effects.keys()
+            for lever, value in drawn.items():
+                rng = team.effects[lever]
+                assert rng.low <= value <= rng.high
+
+
+def test_the_same_replication_draws_the_same_salesops_effects_in_salesops_and_both(scenario):
+    """A replication's SalesOps effect is the same alone and beside RevOps (SPEC §4)."""
+    for r in range(10):
+        alone = setup_effects(scenario, "salesops", 7, r)
+        together = setup_effects(scenario, "both", 7, r)
+        assert alone.team_effects["salesops"] == together.team_effects["salesops"]
+        rev = setup_effects(scenario, "revops", 7, r)
+        assert rev.team_effects["revops"] == together.team_effects["revops"]
+    # and another replication draws other effects
+    assert (
+        setup_effects(scenario, "salesops", 7, 0).team_effects
+        != setup_effects(scenario, "salesops", 7, 1).team_effects
+    )
+
+
+def test_a_lever_draw_does_not_depend_on_the_other_levers_a_team_moves():
+    """Adding a lever to a team leaves the draws of its other levers as they were."""
+    small = Team(effects={"win_rate": [0.0, 0.01, 0.05]})
+    large = Team(effects={"win_rate": [0.0, 0.01, 0.05], "price": [0.0, 0.02, 0.1]})
+    for r in range(5):
+        assert (
+            draw_team_effects("t", small, 3, r)["win_rate"]
+            == draw_team_effects("t", large, 3, r)["win_rate"]
+        )
+
+
+def test_the_baseline_moves_nothing_and_costs_nothing(scenario):
+    """Setup `none` has no team: every lever's effect is 0 at all times."""
+    fx = setup_effects(scenario, "none", 1, 0)
+    assert fx.monthly_cost == 0 and fx.teams == ()
+    t = np.array([0.0, 100.0, 1e4])
+    for lever in LEVERS:
+        assert not fx.moves(lever)
+        np.testing.assert_array_equal(fx.at(lever, t), 0.0)
+        assert fx.scalar(lever, 50.0) == 0.0
+
+
+def test_setup_cost_is_the_sum_of_its_teams(scenario):
+    """A setup's monthly cost is the sum of its teams' headcount x loaded cost."""
+    assert setup_effects(scenario, "salesops", 1, 0).monthly_cost == 10000
+    assert setup_effects(scenario, "revops", 1, 0).monthly_cost == 17000
+    assert setup_effects(scenario, "both", 1, 0).monthly_cost == 27000
+
+
+def test_unknown_setup_is_a_key_error_naming_the_known_ones(scenario):
+    """Asking for a setup the scenario does not define is an error that lists the setups."""
+    with pytest.raises(KeyError, match="salesops"):
+        setup_effects(scenario, "sales_ops", 1, 0)
+
+
+# --------------------------------------------------------------------------- ramp
+def test_ramp_is_linear_from_zero_to_full_effect():
+    """A team's effect grows linearly from 0 at t=0 to full at months_to_full_effect."""
+    data = base_dict()
+    data["org"]["teams"]["salesops"]["effects"] = {"win_rate": 0.04}  # fixed effect
+    scenario = make_from(data)
+    fx = setup_effects(scenario, "salesops", 1, 0)
+    ramp = 4 * MONTH_DAYS
+    t = np.array([0.0, ramp / 4, ramp / 2, ramp, 2 * ramp, 1e5])
+    np.testing.assert_allclose(fx.at("win_rate", t), [0.0, 0.01, 0.02, 0.04, 0.04, 0.04])
+    for tt in t:
+        assert fx.scalar("win_rate", float(tt)) == pytest.approx(float(fx.at("win_rate", tt)))
+    # the slope is constant before full effect
+    early = np.linspace(0, ramp, 50)
+    assert np.allclose(np.diff(fx.at("win_rate", early), 2), 0, atol=1e-12)
+
+
+def test_no_ramp_means_full_effect_from_the_start():
+    """months_to_full_effect 0: full effect at t = 0."""
+    c = _Contribution(full=-0.3, ramp_days=0.0)
+    np.testing.assert_array_equal(c.at(np.array([0.0, 10.0])), [-0.3, -0.3])
+
+
+# --------------------------------------------------------------------------- overlap, synergy
+def _fx(contrib, overlap, synergy=None):
+    return SetupEffects(
+        setup="x",
+        teams=("a", "b"),
+        overlap=overlap,
+        contributions={
+            lever: tuple(_Contribution(v, 0.0) for v in vs) for lever, vs in contrib.items()
+        },
+        synergy={k: _Contribution(v, 0.0) for k, v in (synergy or {}).items()},
+    )
+
+
+@pytest.mark.parametrize("overlap", [0.0, 0.5, 1.0])
+def test_two_teams_moving_a_lever_the_same_way_give_the_larger_plus_overlap_times_the_smaller(
+    overlap,
+):
+    """Same direction: larger + overlap x smaller (overlap 0 = the larger, 1 = the sum)."""
+    fx = _fx({"win_rate": (0.01, 0.03), "sales_cycle": (-0.05, -0.02)}, overlap)
+    assert fx.scalar("win_rate", 1.0) == pytest.approx(0.03 + overlap * 0.01)
+    assert fx.scalar("sales_cycle", 1.0) == pytest.approx(-0.05 + overlap * -0.02)
+    assert float(fx.at("win_rate", 1.0)) == pytest.approx(0.03 + overlap * 0.01)
+    assert float(fx.at("sales_cycle", 1.0)) == pytest.approx(-0.05 + overlap * -0.02)
+
+
+def test_opposite_directions_add_up():
+    """One team up, the other down: the effects simply add."""
+    fx = _fx({"price": (0.05, -0.02)}, 0.5)
+    assert fx.scalar("price", 1.0) == pytest.approx(0.03)
+    assert float(fx.at("price", 1.0)) == pytest.approx(0.03)
+
+
+def test_overlap_applies_to_drawn_effects_in_setup_both():
+    """In `both`, a shared lever (selling time, sales cycle) follows the overlap rule."""
+    scenario = make(**{"org.overlap": 0.25})
+    for r in range(5):
+        fx = setup_effects(scenario, "both", 2, r)
+        so, ro = fx.team_effects["salesops"], fx.team_effects["revops"]
+        for lever in ("selling_time_share", "sales_cycle"):
+            a, b = so[lever], ro[lever]
+            big, small = (a, b) if abs(a) >= abs(b) else (b, a)
+            assert fx.scalar(lever, 1e5) == pytest.approx(big + 0.25 * small)
+        # a lever only one team moves is that team's effect
+        assert fx.scalar("price", 1e5) == pytest.approx(ro["price"])
+        assert fx.scalar("lead_scoring_accuracy", 1e5) == pytest.approx(so["lead_scoring_accuracy"])
+
+
+def test_synergy_exists_only_when_two_teams_are_present(scenario):
+    """The synergy on handoff leakage (-0.1) applies in `both` only, ramping with the slowest."""
+    assert not setup_effects(scenario, "salesops", 1, 0).moves("handoff_leakage")
+    revops = setup_effects(scenario, "revops", 1, 0)
+    both = setup_effects(scenario, "both", 1, 0)
+    late = 1e5
+    diff = both.scalar("handoff_leakage", late) - revops.scalar("handoff_leakage", late)
+    assert diff == pytest.approx(-0.1)
+    # synergy ramps with the slowest team (RevOps: 6 months): half of it at 3 months
+    slowest = 6 * MONTH_DAYS
+    t = slowest / 2
+    diff = both.scalar("handoff_leakage", t) - revops.scalar("handoff_leakage", t)
+    assert diff == pytest.approx(-0.05)
+    # a setup of one team has no synergy even if the scenario defines some
+    assert setup_effects(scenario, "revops", 1, 0).synergy == {}
+
+
+def test_restricting_levers_keeps_costs_and_drops_the_other_levers(scenario):
+    """levers=(...) keeps only those levers' effects (same draws) and the full team cost."""
+    full = setup_effects(scenario, "both", 1, 3)
+    part = setup_effects(scenario, "both", 1, 3, levers=("win_rate",))
+    assert part.monthly_cost == full.monthly_cost
+    assert part.moves("win_rate") and not part.moves("price") and not part.moves("handoff_leakage")
+    assert part.scalar("win_rate", 1e5) == full.scalar("win_rate", 1e5)
+
+
+def test_bound_and_lowest_bracket_the_effect_over_time(scenario):
+    """bound/lowest are the max/min of the combined effect over all time."""
+    fx = setup_effects(scenario, "both", 1, 0)
+    t = np.linspace(0, 1000, 500)
+    for lever in LEVERS:
+        values = fx.at(lever, t)
+        assert values.max() <= fx.bound(lever) + 1e-12
+        assert values.min() >= fx.lowest(lever) - 1e-12
+
+
+def test_the_shared_rate_bound_covers_every_setup_and_draw(scenario):
+    """max_effect_bound(lever) is at least the combined effect of any setup in any replication."""
+    for lever in ("inbound_rate", "selling_time_share"):
+        cap = max_effect_bound(scenario, lever)
+        for r in range(30):
+            for setup in scenario.setup_names:
+                assert setup_effects(scenario, setup, 1, r).bound(lever) <= cap + 1e-12
+    assert max_effect_bound(scenario, "inbound_rate") == pytest.approx(0.30)
+    assert max_effect_bound(scenario, "selling_time_share") == pytest.approx(0.10)
