@@ -1,7 +1,22 @@
-"""Streamlit entry point: page config and navigation only."""
+"""Streamlit entry point: page config, shared session state, navigation. Nothing else."""
 
 import streamlit as st
 
-st.set_page_config(page_title="Which ops team?", layout="wide")
-st.title("Which ops team?")
-st.write("The app is being built; run `python -m sim compare scenarios/default.yaml`.")
+from ui import state
+
+st.set_page_config(
+    page_title="Which ops team? · revenue-org simulator",
+    page_icon=":material/groups:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+state.init()
+st.navigation(
+    [
+        st.Page(
+            "ui/pages/which_team.py", title="Which team?", icon=":material/groups:", default=True
+        ),
+        st.Page("ui/pages/assumptions.py", title="Assumptions", icon=":material/tune:"),
+        st.Page("ui/pages/model.py", title="Model", icon=":material/account_tree:"),
+    ]
+).run()

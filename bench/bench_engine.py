@@ -83,6 +83,25 @@ def events_of(env: simpy.Environment) -> int:
     return next(env._eid)  # type: ignore[attr-defined]
 
 
+def other_cpu_load(seconds: float = 1.0) -> float | None:
+    """Cores kept busy by other processes, sampled from /proc/stat while this one sleeps."""
+
+    def busy_total() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + v[4]  # idle + iowait
+        return sum(v) - idle, sum(v)
+
+    try:
+        b0, t0 = busy_total()
+        time.sleep(seconds)
+        b1, t1 = busy_total()
+    except (OSError, ValueError, IndexError):
+        return None
+    cores = os.cpu_count() or 1
+    return (b1 - b0) / max(1, t1 - t0) * cores
+
+
 def load(path: str | None) -> tuple[sim.Scenario, str]:
     """The scenario to benchmark and a label saying where it came from."""
     if path is not None:
@@ -218,7 +237,7 @@ def measure_engine(
         for case, s in cases.items():
             total_t, total_n = 0.0, 0
             for setup in setups:
-                t, res = timed(lambda s=s, setup=setup: sim.simulate(s, setup, r, SEED))
+                t, res = timed(lambda s=s, setup=setup, r=r: sim.simulate(s, setup, r, SEED))
                 n = len(res.record.leads)
                 total_t += t
                 total_n += n
@@ -226,7 +245,7 @@ def measure_engine(
                     t_sim[setup].append(t / n)
                     leads[setup].append(n)
                     evpl[setup].append(res.record.events / n)
-                    tm, _ = timed(lambda s=s, setup=setup: run_replication(s, setup, r, SEED))
+                    tm, _ = timed(lambda s=s, setup=setup, r=r: run_replication(s, setup, r, SEED))
                     t_model[setup].append(tm / n)
             rep_time[case].append(total_t)
             rep_leads[case].append(total_n)
@@ -239,9 +258,7 @@ def measure_engine(
         )
         for setup in setups
     }
-    per_case = {
-        c: (statistics.median(rep_time[c]), statistics.median(rep_leads[c])) for c in cases
-    }
+    per_case = {c: (statistics.median(rep_time[c]), statistics.median(rep_leads[c])) for c in cases}
     return stats, per_case
 
 
@@ -257,15 +274,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", help="scenario YAML (default scenarios/default.yaml)")
     ap.add_argument("--reps", type=int, default=10, help="timed replications (default 10)")
-    ap.add_argument(
-        "--comparison-reps", type=int, default=100, help="replications of benchmark 4"
-    )
+    ap.add_argument("--comparison-reps", type=int, default=100, help="replications of benchmark 4")
     ap.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     args = ap.parse_args(argv)
     if args.reps < 1 or args.comparison_reps < 1:
         ap.error("--reps and --comparison-reps must be at least 1")
 
     t_start = time.perf_counter()
+    other_before = other_cpu_load()
     scenario, label = load(args.scenario)
     setups = scenario.setup_names
     workers = default_workers()
@@ -281,13 +297,21 @@ def main(argv: list[str] | None = None) -> int:
     }
     stats, per_case = measure_engine(cases, setups, args.reps)
 
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"Engine benchmark  {now}")
     print(f"scenario: {label} ({scenario.name}); {scenario.horizon_months} months")
     print(
         f"Python {platform.python_version()}, SimPy {simpy.__version__}, "
         f"{workers} core(s) usable, seed {SEED}"
     )
+    other_after = other_cpu_load()
+    if other_before is not None and other_after is not None:
+        busy = max(other_before, other_after)
+        print(
+            f"other processes' CPU use while idle: {other_before:.2f} cores before, "
+            f"{other_after:.2f} after"
+            + ("  <- machine shared: timings pessimistic" if busy > 0.25 else "")
+        )
     print()
     print("References (median of 5 runs, same process)")
     print(
@@ -300,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{fun.us:7.3f} us/lead ({fun.events_per_unit:.1f} events/lead)"
     )
     print()
-    print(f"1-2. Per lead, median over {args.reps} replications (sim.simulate; model = engine only)")
+    print(f"1-2. Per lead, median over {args.reps} replications (us/lead: sim.simulate;")
+    print("     model: sim.model.run_replication alone; x bare ev / x funnel: us/lead ratios)")
     head = (
         f"  {'setup':<10}{'leads':>7}{'events/lead':>13}  {'target':<7}{'':5}"
         f"{'us/lead':>9}{'model':>8}{'x bare ev':>11}{'x funnel':>10}"
@@ -319,7 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     print()
     print(f"3. Scaling, time per replication of all {len(setups)} setups (median of {args.reps})")
-    head = f"  {'case':<12}{'leads':>7}{'ms/rep':>9}{'x base':>8}  {'target':<8}{'':5}{'us/lead':>8}"
+    head = (
+        f"  {'case':<12}{'leads':>7}{'ms/rep':>9}{'x base':>8}  {'target':<8}{'':5}{'us/lead':>8}"
+    )
     print(head)
     print("  " + "-" * (len(head) - 2))
     base_t, _ = per_case["base"]
@@ -332,13 +359,16 @@ def main(argv: list[str] | None = None) -> int:
             res = verdict(ok)
             if not ok:
                 misses.append(f"scaling {case}")
-        print(f"  {case:<12}{n:>7.0f}{t * 1e3:>9.1f}{ratio:>8.2f}  {tgt:<8}{res:<5}{t / n * 1e6:>8.2f}")
+        print(
+            f"  {case:<12}{n:>7.0f}{t * 1e3:>9.1f}{ratio:>8.2f}  "
+            f"{tgt:<8}{res:<5}{t / n * 1e6:>8.2f}"
+        )
     print()
     print(
         f"4. Full comparison: {len(setups)} setups x {args.comparison_reps} replications x "
         f"{scenario.horizon_months} months, {min(workers, args.comparison_reps)} worker(s)"
     )
-    head = f"  {'call':<22}{'wall s':>8}  {'target':<8}{'':5}{'aim <= 5 s':<10}"
+    head = f"  {'call':<22}{'wall s':>8}  {'target':<8}{'':5}{'aim <= 5 s'}"
     print(head)
     print("  " + "-" * (len(head) - 2))
     for name, t in (("cold (1st, pool start)", cold), ("warm (2nd call)", warm)):
@@ -346,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             misses.append(f"comparison {name}")
         aim = "met" if t <= AIM_COMPARISON_S else "not met"
-        print(f"  {name:<22}{t:>8.2f}  {'<= 10 s':<8}{verdict(ok):<5}{aim:<10}")
+        print(f"  {name:<22}{t:>8.2f}  {'<= 10 s':<8}{verdict(ok):<5}{aim}")
     print()
     n_targets = len(stats) + (len(per_case) - 1) + 2
     print(

@@ -22,6 +22,7 @@ Everything here is computed from simulated replications; no rule looks at a setu
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -161,6 +162,7 @@ class Comparison:
     attribution: pd.DataFrame | None = None
     looks: int = 1
     history: list[dict] = field(default_factory=list)
+    separation_confidence: float | None = None  # level that decided "separated", if stricter
 
     @property
     def replications(self) -> int:
@@ -598,6 +600,18 @@ def attribute_gain(
     return frame
 
 
+def explained_setup(result: Comparison) -> str | None:
+    """The setup whose gain `compare` explains: the winner, or the runner-up when no team wins.
+
+    None when that setup has no team (there is then no gain to split).
+    """
+    ranked = list(result.setups)
+    subject = ranked[0] if ranked[0] != BASELINE else (ranked[1] if len(ranked) > 1 else None)
+    if subject is None or not result.scenario.org.setups[subject]:
+        return None
+    return subject
+
+
 def _prefixed(ci: Interval) -> dict[str, float]:
     return {"mean": ci.mean, "low": ci.low, "high": ci.high}
 
@@ -688,32 +702,30 @@ def compare(
             )
     assert results is not None
     diagnostics = diagnose(results)
-    attribution = None
-    summaries = summarise(results, objective, confidence)
-    if explain:
-        ranked = list(summaries)
-        subject = ranked[0] if ranked[0] != BASELINE else (ranked[1] if len(ranked) > 1 else None)
-        if subject is not None and scenario.org.setups[subject]:
-            attribution = attribute_gain(
-                results,
-                subject,
-                objective,
-                min(attribution_replications, results.replications),
-                workers,
-                confidence,
-            )
-    return _assemble(
+    result = _assemble(
         scenario,
         seed,
         objective,
         confidence,
         results,
         diagnostics,
-        attribution,
+        None,
         looks,
         history,
         look_conf,
     )
+    subject = explained_setup(result) if explain else None
+    if subject is None:
+        return result
+    attribution = attribute_gain(
+        results,
+        subject,
+        objective,
+        min(attribution_replications, results.replications),
+        workers,
+        confidence,
+    )
+    return dataclasses.replace(result, attribution=attribution)
 
 
 def _assemble(
@@ -742,6 +754,11 @@ def _assemble(
         attribution=attribution,
         looks=looks,
         history=list(history),
+        separation_confidence=(
+            separation_confidence
+            if separation_confidence is not None and separation_confidence != confidence
+            else None
+        ),
     )
 
 

@@ -1,0 +1,235 @@
+"""The app in Streamlit's test harness (AppTest): every page, the verdict, the form, uploads.
+
+Runs use few replications (`ORGSIM_APP_REPS`) so the whole file stays fast. AppTest runs
+the real scripts in this process, with the same caches a server would use.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import make
+
+from sim.io import scenario_to_yaml
+from ui.text import SETUP_NAMES
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 180
+REPS = "6"
+
+
+@pytest.fixture(autouse=True)
+def _few_replications(monkeypatch):
+    """Every app run in these tests uses a handful of replications."""
+    monkeypatch.setenv("ORGSIM_APP_REPS", REPS)
+
+
+def _app():
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+@pytest.fixture
+def landing():
+    """The app after its first run: the landing page with the default preset's verdict."""
+    at = _app()
+    at.run(timeout=TIMEOUT)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _verdict_text(at) -> str:
+    boxes = [*at.success, *at.warning, *at.info]
+    return "\n".join(b.value for b in boxes)
+
+
+def test_every_page_loads(landing):
+    """The three pages run without an exception or an error box."""
+    assert not landing.error
+    for page in ("ui/pages/assumptions.py", "ui/pages/model.py", "ui/pages/which_team.py"):
+        landing.switch_page(page).run(timeout=TIMEOUT)
+        assert not landing.exception, (page, [e.value for e in landing.exception])
+        assert not landing.error, (page, [e.value for e in landing.error])
+    assert landing.title[0].value == "Which ops team pays off?"
+
+
+def test_landing_shows_a_verdict_without_input(landing):
+    """The landing page opens on the default preset and states the verdict in words."""
+    text = _verdict_text(landing)
+    assert any(name in text for name in SETUP_NAMES.values())
+    assert "simulated futures" in text
+    labels = [m.label for m in landing.metric]
+    assert labels[:4] == [
+        "Best setup",
+        "Gain vs no ops team",
+        "Chance it is the best",
+        "Ops team cost",
+    ]
+    result = landing.session_state["result"]
+    assert result.replications == int(REPS)
+    assert result.attribution is not None  # the "why" panel was filled
+    assert landing.session_state["origin"] == "preset:default"
+
+
+def test_results_survive_page_switches(landing):
+    """Switching pages and back reuses the stored result: nothing runs again."""
+    first = landing.session_state["result"]
+    landing.switch_page("ui/pages/model.py").run(timeout=TIMEOUT)
+    landing.switch_page("ui/pages/which_team.py").run(timeout=TIMEOUT)
+    assert landing.session_state["result"] is first
+
+
+def test_a_second_session_gets_the_cached_result(landing):
+    """A new session (a reload) with the same scenario gets the result from the cache."""
+    again = _app()
+    again.run(timeout=TIMEOUT)
+    assert again.session_state["result_cached"] is True
+    assert again.session_state["result_key"] == landing.session_state["result_key"]
+    assert _verdict_text(again) == _verdict_text(landing)
+
+
+def test_assumption_change_and_submit_changes_the_result(landing):
+    """Making RevOps very expensive on the Assumptions page and submitting changes the verdict."""
+    before = landing.session_state["result"]
+    at = landing.switch_page("ui/pages/assumptions.py").run(timeout=TIMEOUT)
+    at.number_input(key="a.org.teams.revops.cost_per_fte_month").set_value(400_000)
+    at.button(key="submit_assumptions").click().run(timeout=TIMEOUT)
+    assert not at.exception, [e.value for e in at.exception]
+    after = at.session_state["result"]
+    assert after.scenario.org.teams["revops"].cost_per_fte_month == 400_000
+    assert after is not before and after.scenario != before.scenario
+    # RevOps now costs $400K a month: every setup with it falls far behind
+    assert after.setups["revops"].mean < before.setups["revops"].mean - 10_000_000
+    assert after.setups["both"].mean < before.setups["both"].mean - 10_000_000
+    assert after.verdict.best in ("salesops", "none")
+    assert at.session_state["origin"].startswith("edited:")
+    shown = "\n".join(m.value for m in at.markdown)
+    assert setup_name_of(after.verdict.best) in shown
+
+
+def setup_name_of(setup: str) -> str:
+    """Display name of a setup (as the page shows it)."""
+    return SETUP_NAMES.get(setup, setup)
+
+
+def test_invalid_form_value_names_the_field_and_keeps_the_scenario(landing):
+    """A negative number of reps is refused with the field named; nothing changes."""
+    before = landing.session_state["scenario"]
+    at = landing.switch_page("ui/pages/assumptions.py").run(timeout=TIMEOUT)
+    at.number_input(key="a.sales.reps").set_value(-3)
+    at.button(key="submit_assumptions").click().run(timeout=TIMEOUT)
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "sales.reps" in errors and "Account executives" in errors
+    assert at.session_state["scenario"] == before
+
+
+def test_bad_upload_shows_field_errors_and_keeps_the_scenario(landing):
+    """An invalid scenario file lists every problem by field; the previous scenario stays."""
+    before = landing.session_state["scenario"]
+    at = landing.switch_page("ui/pages/assumptions.py").run(timeout=TIMEOUT)
+    at.file_uploader(key="upload_scenario").upload(
+        "bad.yaml", b"sales: {reps: -3}\nfoo: 1\n", "application/x-yaml"
+    )
+    at.run(timeout=TIMEOUT)
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "bad.yaml" in errors and "sales.reps" in errors and "`foo`" in errors
+    assert "unknown key" in errors
+    assert at.session_state["scenario"] == before
+    assert at.session_state["origin"] == "preset:default"
+
+
+def test_malformed_yaml_upload_is_refused(landing):
+    """A file that is not YAML at all is refused with a message; nothing crashes."""
+    at = landing.switch_page("ui/pages/assumptions.py").run(timeout=TIMEOUT)
+    at.file_uploader(key="upload_scenario").upload("broken.yaml", b"a: [1, 2\nb: }", "text/yaml")
+    at.run(timeout=TIMEOUT)
+    assert not at.exception
+    assert "not valid YAML" in "\n".join(e.value for e in at.error)
+
+
+def test_good_upload_replaces_the_scenario(landing):
+    """A valid file becomes the current scenario and gets its own verdict."""
+    sc = make(**{"sales.reps": 5, "horizon_months": 12, "name": "Uploaded company"})
+    at = landing.switch_page("ui/pages/assumptions.py").run(timeout=TIMEOUT)
+    at.file_uploader(key="upload_scenario").upload(
+        "mine.yaml", scenario_to_yaml(sc).encode(), "application/x-yaml"
+    )
+    at.run(timeout=TIMEOUT)
+    assert not at.exception
+    assert at.session_state["scenario"] == sc
+    assert at.session_state["origin"] == "upload:mine.yaml"
+    assert at.session_state["result"].scenario == sc
+
+
+def test_preset_picker_loads_a_preset(landing):
+    """Choosing another preset in the sidebar loads it and shows its verdict."""
+    landing.selectbox(key="preset_picker_landing").set_value("early_stage_direct")
+    landing.run(timeout=TIMEOUT)
+    assert not landing.exception
+    assert landing.session_state["origin"] == "preset:early_stage_direct"
+    assert landing.session_state["result"].scenario == landing.session_state["scenario"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"objective": "ops_roi", "name": "ROI objective"},
+        {"org.teams.salesops.cost_per_fte_month": 900_000, "name": "Teams too dear"},
+        {"currency": "EUR", "horizon_months": 12, "name": "Extra setup"},
+    ],
+    ids=["roi-objective", "no-team-wins", "extra-setup-eur"],
+)
+def test_unusual_scenarios_render(landing, changes):
+    """ROI objective, a verdict of no ops team, and an extra setup all render cleanly."""
+    changes = dict(changes)
+    if changes["name"] == "Teams too dear":
+        changes["org.teams.revops.cost_per_fte_month"] = 900_000
+    if changes["name"] == "Extra setup":
+        changes["org.teams.revops_2fte"] = {
+            "headcount": 2,
+            "cost_per_fte_month": 17000,
+            "months_to_full_effect": 6,
+            "effects": {"inbound_rate": [0.0, 0.2, 0.5], "monthly_churn": [-0.4, -0.2, 0.0]},
+        }
+        changes["org.setups.revops_2fte"] = ["revops_2fte"]
+    sc = make(**changes)
+    landing.session_state["scenario"] = sc
+    landing.run(timeout=TIMEOUT)
+    assert not landing.exception, [e.value for e in landing.exception]
+    assert not landing.error, [e.value for e in landing.error]
+    result = landing.session_state["result"]
+    assert result.scenario == sc
+    text = _verdict_text(landing)
+    if changes["name"] == "Teams too dear":
+        assert result.verdict.best == "none"
+        assert "No ops team pays for itself" in text
+    if changes["name"] == "Extra setup":
+        assert "Revops 2fte" in "\n".join(m.value for m in landing.markdown) or any(
+            "Revops 2fte" in str(df.value.to_dict()) for df in landing.dataframe
+        )
+
+
+def test_model_page_shows_the_flow_diagram(landing):
+    """The Model page draws the flow diagram and the model text (or a note)."""
+    at = landing.switch_page("ui/pages/model.py").run(timeout=TIMEOUT)
+    assert not at.exception
+    assert at.title[0].value == "How the model works"
+    assert at.get("graphviz_chart")
+
+
+def test_server_config_is_safe():
+    """The server config keeps XSRF protection, small uploads, no watcher, no tracebacks."""
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert cfg["server"]["enableXsrfProtection"] is True
+    assert cfg["server"]["enableCORS"] is True
+    assert cfg["server"]["maxUploadSize"] == 1
+    assert cfg["server"]["fileWatcherType"] == "none"
+    assert cfg["server"]["headless"] is True
+    assert cfg["client"]["showErrorDetails"] == "none"
+    assert cfg["browser"]["gatherUsageStats"] is False

@@ -1,0 +1,236 @@
+"""The real thing in a real browser: `streamlit run app.py` driven by Chromium (Playwright).
+
+A session fixture starts the server on a free port with few replications and waits for its
+health check; each test opens its own page. Time to verdict is measured cold (first visit,
+nothing cached) and after a reload (cached), printed and written to
+tests/artifacts/timings.json; a screenshot of the landing page goes to
+tests/artifacts/landing.png.
+
+Needs Debian's Chromium at /usr/bin/chromium: without it the tests are skipped, unless
+ORGSIM_REQUIRE_BROWSER=1, when they fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPS = "10"
+VERDICT_TIMEOUT_MS = 180_000
+SETUP_WORDS = ("No ops team", "SalesOps", "RevOps", "Both teams", "ops team")
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is missing (install Debian's chromium package to run browser tests)"
+    if os.environ.get("ORGSIM_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + "; ORGSIM_REQUIRE_BROWSER=1 makes this a failure")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200 and resp.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def server():
+    """`streamlit run app.py` on a free port, with few replications; stopped at the end."""
+    _require_browser()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "ORGSIM_APP_REPS": REPS, "PYTHONUNBUFFERED": "1"}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / "streamlit_server.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}; see {log.name}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer {url}/_stcore/health within 60 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(server):
+    """Headless Chromium (Debian's), launched once per session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab (own Streamlit session), 1440 x 1000, downloads allowed."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _verdict(page):
+    """The verdict box of the landing page, once it is there."""
+    box = page.locator(".st-key-verdict")
+    box.wait_for(state="visible", timeout=VERDICT_TIMEOUT_MS)
+    return box
+
+
+def _time_to_verdict(page, action) -> float:
+    start = time.perf_counter()
+    action()
+    _verdict(page)
+    return time.perf_counter() - start
+
+
+def _settle(page) -> None:
+    """Wait until the page has finished running (the downloads row is the last thing drawn)."""
+    page.get_by_role("button", name="KPI table (CSV)").wait_for(timeout=VERDICT_TIMEOUT_MS)
+
+
+def test_landing_shows_the_verdict_cold_and_cached(server, page):
+    """The verdict appears without input; a reload (new session) gets it from the cache."""
+    cold = _time_to_verdict(page, lambda: page.goto(server))
+    text = _verdict(page).inner_text()
+    assert any(word in text for word in SETUP_WORDS), text
+    assert "simulated futures" in text
+    _settle(page)
+    cached = _time_to_verdict(page, lambda: page.reload())
+    assert _verdict(page).inner_text() == text
+    _settle(page)
+    page.get_by_text("computed from the cache").wait_for(timeout=30_000)
+    timings = {
+        "replications": int(REPS),
+        "time_to_verdict_cold_s": round(cold, 2),
+        "time_to_verdict_cached_s": round(cached, 2),
+    }
+    print(f"\ntime to verdict: cold {cold:.2f} s, cached (reload) {cached:.2f} s")
+    (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+    # a screenshot of the whole landing page (the main area scrolls inside the window)
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
+    page.set_viewport_size({"width": 1440, "height": int(height) + 40})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "landing.png"), full_page=True)
+    assert (ARTIFACTS / "landing.png").stat().st_size > 10_000
+
+
+def test_kpi_csv_download_has_kpi_rows(server, page):
+    """The KPI table downloads as CSV with the article's KPIs for every setup."""
+    page.goto(server)
+    _verdict(page)
+    _settle(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="KPI table (CSV)").click()
+    download = info.value
+    assert download.suggested_filename.endswith("_kpis.csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    kpis = {row["kpi"] for row in rows}
+    assert {"win_rate", "cac", "cltv", "nrr", "ending_arr", "pipeline_velocity"} <= kpis
+    assert {row["setup"] for row in rows} >= {"none", "salesops", "revops", "both"}
+    assert {"mean", "low", "high", "seed", "scenario_hash"} <= set(rows[0])
+
+
+def test_assumption_edit_and_submit_updates_the_verdict(server, page):
+    """On the Assumptions page, pricing RevOps out of reach and submitting changes the verdict."""
+    page.goto(f"{server}/assumptions")
+    strip = page.locator(".st-key-assumptions_verdict")
+    strip.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    before = strip.inner_text()
+    page.get_by_role("tab", name="RevOps team").click()
+    cost = page.locator('input[aria-label="Loaded cost per FTE a month"]:visible')
+    cost.fill("400000")
+    page.get_by_role("button", name="Run with these assumptions").click()
+    page.wait_for_function(
+        "(before) => { const e = document.querySelector('.st-key-assumptions_verdict');"
+        " return e && e.innerText !== before; }",
+        arg=before,
+        timeout=VERDICT_TIMEOUT_MS,
+    )
+    after = strip.inner_text()
+    assert "RevOps" not in after.split(".")[0], after  # the advice no longer includes RevOps
+    page.get_by_text("edited from").first.wait_for(timeout=30_000)
+
+
+def test_bad_upload_shows_field_named_error(server, page, tmp_path):
+    """Uploading an invalid scenario lists the bad fields and keeps the previous scenario."""
+    bad = tmp_path / "bad_scenario.yaml"
+    bad.write_text("sales: {reps: -3}\nfoo: 1\n")
+    page.goto(f"{server}/assumptions")
+    page.locator(".st-key-assumptions_verdict").wait_for(timeout=VERDICT_TIMEOUT_MS)
+    name_before = page.locator("h4").first.inner_text()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    alert = page.get_by_text("bad_scenario.yaml was not loaded")
+    alert.wait_for(timeout=60_000)
+    box = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert "sales.reps" in box and "foo" in box and "unknown key" in box
+    assert page.locator("h4").first.inner_text() == name_before
+    page.get_by_text("From preset").first.wait_for(timeout=10_000)

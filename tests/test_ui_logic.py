@@ -1,0 +1,270 @@
+"""The app's pure logic: verdict wording, uploads, the form's conversions, sources, exports.
+
+None of these needs a running app; they are what the pages call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+
+import pandas as pd
+import pytest
+from conftest import base_dict, make, make_from
+
+from sim.decide import Interval, compare
+from sim.io import MAX_SCENARIO_BYTES, parse_scenario, scenario_to_dict, scenario_to_yaml
+from ui import exports, form, verdict
+from ui.sources import comment_sources
+from ui.text import fmt_kpi, money, setup_action, setup_name
+from ui.upload import read_upload
+
+
+@pytest.fixture(scope="module")
+def result():
+    """A small comparison of the SPEC §9 example."""
+    return compare(make(horizon_months=12), replications=4, seed=1, explain=False, workers=1)
+
+
+# ----------------------------------------------------------------------------- words
+def test_setup_names_and_advice():
+    """Default setups have plain names; advice follows the setup's teams, not its name."""
+    assert setup_name("none") == "No ops team"
+    assert setup_name("both") == "Both teams"
+    assert setup_name("revops_2fte") == "Revops 2fte"
+    assert setup_action("none", ()) == "Don't build an ops team (yet)"
+    assert setup_action("x", ("revops",)) == "Build a RevOps team"
+    assert setup_action("both", ("salesops", "revops")) == "Build both teams: SalesOps and RevOps"
+
+
+def test_money_and_kpi_formats():
+    """Money is short with its sign; rates are percent; missing values are a dash."""
+    assert money(5_470_000) == "$5.47M"
+    assert money(5_470_000, signed=True) == "+$5.47M"
+    assert money(-12_300, "EUR") == "-€12K"
+    assert money(1500, "CHF") == "1.5K CHF"
+    assert fmt_kpi(0.2, "pct") == "20%"
+    assert fmt_kpi(0.009, "pct2") == "0.90%"
+    assert fmt_kpi(float("nan"), "money") == "—"
+
+
+def test_headline_names_winner_money_and_confidence(result):
+    """The headline names the winner, its gain with the interval, and P(best)."""
+    h = verdict.headline(result)
+    best = result.verdict.best
+    assert setup_name(best) in h.title + h.body or best == "none"
+    assert "90% confidence interval" in h.body or best == "none"
+    assert f"{result.setups[best].p_best:.0%}" in h.body
+    assert h.tone in {"success", "warning", "info"}
+
+
+def test_headline_says_plainly_when_not_separated(result):
+    """If the top two are not separated, the headline says so and what would separate them."""
+    v = dataclasses.replace(
+        result.verdict,
+        separated=False,
+        gap=Interval(1000.0, -500.0, 2500.0),
+        separate_by="about 80 replications (now 4)",
+    )
+    h = verdict.headline(dataclasses.replace(result, verdict=v))
+    assert h.tone == "warning" and not h.separated
+    assert "not clearly ahead" in h.body
+    assert "about 80 replications" in h.body
+    assert "includes zero" in h.body
+    v2 = dataclasses.replace(v, gap=Interval(1000.0, 100.0, 1900.0))
+    h2 = verdict.headline(dataclasses.replace(result, verdict=v2))
+    assert "excludes zero, but not by the stricter margin" in h2.body
+
+
+def test_provisional_line(result):
+    """The provisional verdict names the leader and whether it is separated yet."""
+    line = verdict.provisional(result)
+    assert setup_name(result.verdict.best) in line
+    assert ("clearly ahead" in line) or ("not yet separated" in line)
+
+
+# ----------------------------------------------------------------------------- uploads
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (b"sales: {reps: -3}\n", "sales.reps"),
+        (b"name: x\nfoo: 1\n", "foo"),
+        (b"segments: [\n  - oops", ""),
+        (b"!!python/object/apply:os.system ['echo hi']\n", ""),
+        (b"", ""),
+        (b"\xff\xfe\x00", ""),
+    ],
+)
+def test_bad_upload_gives_field_problems(payload, field):
+    """A bad file never raises: it gives problems, the first naming the field when there is one."""
+    out = read_upload(payload, "bad.yaml")
+    assert not out.ok and out.problems
+    if field:
+        assert field in [path for path, _ in out.problems]
+
+
+def test_upload_too_large_is_refused():
+    """Files over the size limit are refused before parsing."""
+    out = read_upload(b"#" * (MAX_SCENARIO_BYTES + 1), "big.yaml")
+    assert not out.ok and "too large" in out.problems[0][1]
+
+
+def test_good_upload_round_trips():
+    """A downloaded scenario uploads back to the same scenario."""
+    sc = make(**{"sales.reps": 5})
+    out = read_upload(scenario_to_yaml(sc).encode(), "mine.yaml")
+    assert out.ok and out.scenario == sc
+
+
+# ----------------------------------------------------------------------------- sources
+def test_comment_sources_read_dotted_paths():
+    """End-of-line comments become sources keyed by dotted field paths, lists by index."""
+    text = """\
+name: x  # not a number
+description: >-
+  long text: with a colon # and a hash
+segments:
+  - name: a
+    win_rate: 0.2      # profile A
+    acv:
+      median: 100      # deal size
+  - name: b
+    win_rate: 0.3      # profile B
+org:
+  teams:
+    revops:
+      effects:
+        price: [0.0, 0.03, 0.08]   # judgment
+  effect_scale: 0.25   # calibrated: first line
+                       # and its second line
+# a section comment, not a continuation
+  overlap: 0.5
+"""
+    src = comment_sources(text)
+    assert src["name"] == "not a number"
+    assert src["segments.0.win_rate"] == "profile A"
+    assert src["segments.0.acv.median"] == "deal size"
+    assert src["segments.1.win_rate"] == "profile B"
+    assert src["org.teams.revops.effects.price"] == "judgment"
+    assert src["org.effect_scale"] == "calibrated: first line and its second line"
+    assert "org.overlap" not in src
+    assert not any(k.startswith("description") for k in src)
+
+
+# ----------------------------------------------------------------------------- the form
+def test_segments_round_trip_through_the_editor_table():
+    """Segments -> editor rows (percent) -> segments gives back the same scenario."""
+    raw = base_dict()
+    raw["segments"][0]["lead_share"] = 0.5
+    raw["segments"].append(
+        {
+            **raw["segments"][0],
+            "name": "smb",
+            "sales_cycle_days": {"distribution": "gamma", "mean": 30, "shape": 2},
+        }
+    )
+    sc = make_from(raw)
+    data = scenario_to_dict(sc)
+    frame = form.segments_frame(data["segments"])
+    assert frame.loc[0, "win_rate"] == pytest.approx(20.0)
+    segments, problems = form.frame_segments(frame)
+    assert not problems
+    data["segments"] = segments
+    assert parse_scenario(data) == sc
+
+
+def test_effects_and_setups_round_trip():
+    """Team effect ranges and setups survive the editor tables unchanged."""
+    sc = make()
+    data = scenario_to_dict(sc)
+    for team in sc.org.teams:
+        frame = form.effects_frame(data["org"]["teams"][team]["effects"], {}, "")
+        data["org"]["teams"][team]["effects"] = form.frame_effects(frame)
+    data["org"]["synergy"], p1 = form.frame_synergy(form.synergy_frame(data["org"]["synergy"]))
+    teams = list(sc.org.teams)
+    data["org"]["setups"], p2 = form.frame_setups(
+        form.setups_frame(data["org"]["setups"], teams), teams
+    )
+    assert not p1 and not p2
+    assert parse_scenario(data) == sc
+
+
+def test_form_build_reports_problems_with_field_names():
+    """Building from bad widget values gives the schema's problems, never an exception."""
+    sc = make()
+    data = scenario_to_dict(sc)
+    teams = list(sc.org.teams)
+    frames = {t: form.effects_frame(data["org"]["teams"][t]["effects"], {}, "") for t in teams}
+    sub = form.build(
+        sc,
+        {"sales.reps": -3, "costs.gross_margin": 1.5},
+        form.segments_frame(data["segments"]),
+        frames,
+        form.synergy_frame(data["org"]["synergy"]),
+        form.setups_frame(data["org"]["setups"], teams),
+        {
+            "horizon_months": 24,
+            "objective": "ending_arr",
+            "seed": 1,
+            "mode": "fixed",
+            "replications": 1,
+            "max_replications": 100,
+            "attribution_replications": 5,
+        },
+    )
+    assert sub.scenario is None
+    fields = [path for path, _ in sub.problems]
+    assert "sales.reps" in fields and "costs.gross_margin" in fields
+    assert "run.replications" in fields
+    msg = dict(sub.problems)["costs.gross_margin"]
+    assert "100%" in form.humanise("costs.gross_margin", msg)
+    assert form.field_label("sales.reps", sc) == "Sales team › Account executives (reps)"
+
+
+def test_form_build_applies_changes():
+    """Valid widget values give the changed scenario and run settings."""
+    sc = make()
+    data = scenario_to_dict(sc)
+    teams = list(sc.org.teams)
+    frames = {t: form.effects_frame(data["org"]["teams"][t]["effects"], {}, "") for t in teams}
+    sub = form.build(
+        sc,
+        {"sales.reps": 10, "market.audience_size": None},
+        form.segments_frame(data["segments"]),
+        frames,
+        form.synergy_frame(data["org"]["synergy"]),
+        form.setups_frame(data["org"]["setups"], teams),
+        {
+            "horizon_months": 24,
+            "objective": "ending_arr",
+            "seed": 7,
+            "mode": "auto",
+            "replications": 50,
+            "max_replications": 120,
+            "attribution_replications": 5,
+        },
+    )
+    assert not sub.problems
+    assert sub.scenario.sales.reps == 10 and sub.scenario.market.audience_size is None
+    assert sub.scenario.horizon_months == 24 and sub.scenario.objective == "ending_arr"
+    assert sub.settings.replications == "auto" and sub.settings.max_replications == 120
+    assert sub.settings.seed == 7
+
+
+# ----------------------------------------------------------------------------- exports
+def test_exports_are_safe_and_traceable(result):
+    """CSV exports carry the scenario hash and seed, and neutralise formula-like text."""
+    evil = dataclasses.replace(result, scenario=result.scenario.with_changes(name="=HYPERLINK(1)"))
+    kpis = pd.read_csv(io.StringIO(exports.kpi_csv(evil)))
+    assert {"scenario", "scenario_hash", "seed", "setup", "kpi", "mean", "low", "high"} <= set(
+        kpis.columns
+    )
+    assert kpis["scenario"].iloc[0].startswith("'=")
+    assert {"win_rate", "cac", "ending_arr"} <= set(kpis["kpi"])
+    reps = pd.read_csv(io.StringIO(exports.replications_csv(result)))
+    assert len(reps) == 4 * len(result.setups) and "win_rate" in reps.columns
+    verdict_json = json.loads(exports.verdict_json(result))
+    assert verdict_json["verdict"]["best"] == result.verdict.best
+    assert verdict_json["scenario_hash"]
+    assert read_upload(exports.scenario_yaml(result.scenario).encode()).scenario == result.scenario

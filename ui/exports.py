@@ -1,0 +1,85 @@
+"""Downloads: everything on screen as a file (CSV, YAML, JSON; charts as SVG or PNG).
+
+CSV goes through `sim.io.safe_csv`, so no cell can run as a spreadsheet formula. Every
+table carries the scenario name, its content hash and the seed, so a file can always be
+traced back to the run that produced it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from sim.decide import Comparison
+from sim.io import safe_csv, scenario_hash, scenario_to_yaml
+from sim.metrics import slug
+from sim.params import Scenario
+from ui import data
+
+
+def file_stem(scenario: Scenario) -> str:
+    """A file-name stem for a scenario's downloads."""
+    return slug(scenario.name)[:60] or "scenario"
+
+
+def _stamped(frame: pd.DataFrame, result: Comparison) -> pd.DataFrame:
+    """The frame with run identification columns in front."""
+    out = frame.copy()
+    out.insert(0, "seed", result.seed)
+    out.insert(0, "scenario_hash", scenario_hash(result.scenario))
+    out.insert(0, "scenario", result.scenario.name)
+    return out
+
+
+def kpi_csv(result: Comparison) -> str:
+    """Per setup and KPI: mean, P10, P90 and the 90% interval of the mean."""
+    return safe_csv(_stamped(data.kpi_summary(result), result))
+
+
+def replications_csv(result: Comparison) -> str:
+    """One row per (setup, replication) with every KPI (the CLI's CSV layout)."""
+    return safe_csv(_stamped(data.per_replication(result), result))
+
+
+def monthly_csv(result: Comparison) -> str:
+    """Monthly series, one row per (setup, replication, month)."""
+    return safe_csv(_stamped(result.results.monthly, result))
+
+
+def summary_csv(result: Comparison) -> str:
+    """The ranking: objective, gain over no ops team, P(best), regret, team cost per setup."""
+    frame = data.setup_summary(result)
+    frame.insert(3, "objective", result.objective)
+    return safe_csv(_stamped(frame, result))
+
+
+def article_csv(result: Comparison) -> str:
+    """The article's metric table (numeric), grouped as the article groups it."""
+    return safe_csv(_stamped(data.article_metrics(result), result))
+
+
+def diagnostics_csv(result: Comparison) -> str:
+    """The diagnostics of the no-ops-team run."""
+    frame = data.diagnostics_table(result)[
+        ["signal", "value", "Pressure", "Article criterion", "What it means"]
+    ]
+    return safe_csv(_stamped(frame, result))
+
+
+def attribution_csv(result: Comparison) -> str:
+    """The gain attribution by lever group (empty when no team wins)."""
+    frame = data.attribution_data(result)
+    return safe_csv(_stamped(frame, result))
+
+
+def verdict_json(result: Comparison) -> str:
+    """The verdict and every setup's figures as JSON (the CLI's JSON answer)."""
+    out = result.to_json()
+    out["scenario_hash"] = scenario_hash(result.scenario)
+    return json.dumps(out, indent=2, ensure_ascii=False)
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML that loads back to the same scenario."""
+    return scenario_to_yaml(scenario)

@@ -1,0 +1,688 @@
+"""The Assumptions form: every scenario parameter, grouped, edited inside one `st.form`.
+
+Widgets show the current scenario; nothing runs until the form is submitted. On submit the
+widget values are written into the scenario's plain-data form (`sim.io.scenario_to_dict`)
+and validated by the schema (`sim.io.parse_scenario`): the new scenario, or the problems
+with their field names. Shares and probabilities are shown in percent and stored as
+fractions. Widget keys start with `a.` and are cleared whenever the scenario is replaced,
+so the widgets then show the new scenario.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sim.io import ScenarioError, parse_scenario, scenario_to_dict
+from sim.params import LEVERS, OBJECTIVES, Scenario
+from ui.sources import source_of
+from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
+from ui.text import (
+    LEVER_LABELS,
+    OBJECTIVE_HELP,
+    OBJECTIVES_TEXT,
+    ORG_PARAMS,
+    PARAM_GROUPS,
+    RUN_HELP,
+    SEGMENT_COLUMNS,
+    TEAM_PARAMS,
+    Param,
+    lever_unit,
+    team_name,
+)
+
+PREFIX = FORM_PREFIX
+SEGMENT_PERCENT = (
+    "lead_share",
+    "qualification_rate",
+    "win_rate",
+    "monthly_churn",
+    "expansion_probability",
+    "expansion_size",
+)
+DISTRIBUTIONS = ("lognormal", "gamma", "exponential", "fixed")
+
+
+@dataclass
+class Submission:
+    """What a submitted form gives: a new scenario and settings, or the problems."""
+
+    scenario: Scenario | None = None
+    settings: RunSettings | None = None
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- helpers
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted path of nested dicts/lists (None when absent)."""
+    node = data
+    for part in path.split("."):
+        if isinstance(node, list):
+            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(part)
+        else:
+            return None
+    return node
+
+
+def has_path(data: Any, path: str) -> bool:
+    """Whether a dotted path exists (its value may be None)."""
+    node = data
+    for part in path.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False
+    return True
+
+
+def set_path(data: dict, path: str, value: Any) -> None:
+    """Set the value at a dotted path, creating dicts on the way."""
+    parts = path.split(".")
+    node = data
+    for part in parts[:-1]:
+        if node.get(part) is None:
+            node[part] = {}
+        node = node[part]
+    node[parts[-1]] = value
+
+
+def _pct_in(x: float | None) -> float | None:
+    """A fraction shown as percent (rounded so 0.28 shows 28, not 28.000000000000004)."""
+    return None if x is None else round(float(x) * 100.0, 8)
+
+
+def _pct_out(x: float | None) -> float | None:
+    """Percent entered -> fraction stored."""
+    return None if x is None else round(float(x) / 100.0, 12)
+
+
+def _num(x: Any) -> Any:
+    """A table cell as a plain number, None for empty/NaN cells."""
+    if x is None:
+        return None
+    try:
+        if isinstance(x, float) and math.isnan(x):
+            return None
+    except TypeError:
+        return x
+    if pd.isna(x):
+        return None
+    return float(x)
+
+
+def _help(param_help: str, source: str) -> str:
+    return f"{param_help}\n\n**Source:** {source}" if source else param_help
+
+
+def _widget(param: Param, value: Any, key: str, source: str) -> Any:
+    """One scalar parameter's input widget; returns the value in the scenario's units."""
+    help_text = _help(param.help, source)
+    kind = param.kind
+    if kind == "text":
+        return st.text_input(param.label, value=str(value or ""), key=key, help=help_text)
+    if kind == "longtext":
+        return st.text_area(param.label, value=str(value or ""), key=key, help=help_text, height=96)
+    if kind == "int":
+        out = st.number_input(
+            param.label, value=int(value or 0), step=int(param.step or 1), key=key, help=help_text
+        )
+        return int(out) if out is not None else None
+    if kind == "opt_int":
+        out = st.number_input(
+            param.label,
+            value=None if value is None else int(value),
+            step=int(param.step or 1),
+            key=key,
+            help=help_text,
+            placeholder="unlimited",
+        )
+        return None if out is None else int(out)
+    if kind == "pct":
+        out = st.number_input(
+            param.label,
+            value=_pct_in(value),
+            step=float(param.step or 1.0),
+            format="%.2f",
+            key=key,
+            help=help_text,
+        )
+        return _pct_out(out)
+    if kind == "money":
+        return st.number_input(
+            param.label,
+            value=float(value or 0.0),
+            step=float(param.step or 100.0),
+            format="%.0f",
+            key=key,
+            help=help_text,
+        )
+    if kind == "opt_float":
+        return st.number_input(
+            param.label,
+            value=None if value is None else float(value),
+            step=float(param.step or 1.0),
+            format="%g",
+            key=key,
+            help=help_text,
+            placeholder="unlimited" if "audience" in param.path else "never",
+        )
+    return st.number_input(
+        param.label,
+        value=float(value if value is not None else 0.0),
+        step=float(param.step or 0.1),
+        format="%g",
+        key=key,
+        help=help_text,
+    )
+
+
+def _scalar_group(
+    params: tuple[Param, ...],
+    data: dict,
+    sources: dict[str, str],
+    values: dict[str, Any],
+    prefix: str = "",
+    columns: int = 3,
+) -> None:
+    """Widgets for a group of scalar parameters in `columns` columns; values collected."""
+    params = tuple(p for p in params if has_path(data, f"{prefix}{p.path}"))
+    wide = [p for p in params if p.kind == "longtext"]
+    narrow = [p for p in params if p.kind != "longtext"]
+    cols = st.columns(columns)
+    for i, p in enumerate(narrow):
+        path = f"{prefix}{p.path}"
+        with cols[i % columns]:
+            values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sources, path))
+    for p in wide:
+        path = f"{prefix}{p.path}"
+        values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sources, path))
+
+
+# ----------------------------------------------------------------------------- segments
+def segments_frame(segments: list[dict]) -> pd.DataFrame:
+    """Segments (file layout) -> one editable row each, shares in percent."""
+    rows = []
+    for seg in segments:
+        cycle = seg.get("sales_cycle_days") or {}
+        dist = cycle.get("distribution", "lognormal")
+        days = cycle.get("median") if dist == "lognormal" else cycle.get("mean")
+        if dist == "fixed":
+            days = cycle.get("value")
+        spread = cycle.get("sigma") if dist == "lognormal" else cycle.get("shape")
+        expansion = seg.get("expansion") or {}
+        rows.append(
+            {
+                "name": seg.get("name"),
+                "lead_share": _pct_in(seg.get("lead_share")),
+                "acv_median": (seg.get("acv") or {}).get("median"),
+                "acv_sigma": (seg.get("acv") or {}).get("sigma"),
+                "qualification_rate": _pct_in(seg.get("qualification_rate")),
+                "win_rate": _pct_in(seg.get("win_rate")),
+                "cycle_distribution": dist,
+                "cycle_days": days,
+                "cycle_spread": spread,
+                "monthly_churn": _pct_in(seg.get("monthly_churn")),
+                "expansion_probability": _pct_in(expansion.get("monthly_probability")),
+                "expansion_size": _pct_in(expansion.get("size")),
+                "win_propensity_spread": seg.get("win_propensity_spread"),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
+
+
+def frame_segments(frame: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Edited segment rows -> segments in the file layout, and row-level problems."""
+    out, problems = [], []
+    for i, row in enumerate(frame.to_dict(orient="records")):
+        numbers = [v for k, v in row.items() if k not in ("name", "cycle_distribution")]
+        if not row.get("name") and all(_num(v) is None for v in numbers):
+            continue  # an empty row added and left blank
+        dist = row.get("cycle_distribution") or "lognormal"
+        if dist not in DISTRIBUTIONS:
+            problems.append(
+                (f"segments.{i}.sales_cycle_days.distribution", f"unknown shape '{dist}'")
+            )
+            dist = "lognormal"
+        days, spread = _num(row.get("cycle_days")), _num(row.get("cycle_spread"))
+        if dist == "lognormal":
+            cycle = {"distribution": dist, "median": days}
+            if spread is not None:
+                cycle["sigma"] = spread
+        elif dist == "gamma":
+            cycle = {"distribution": dist, "mean": days, "shape": spread}
+        elif dist == "exponential":
+            cycle = {"distribution": dist, "mean": days}
+        else:
+            cycle = {"distribution": dist, "value": days}
+        seg = {
+            "name": (str(row.get("name")).strip() if row.get("name") is not None else ""),
+            "lead_share": _pct_out(_num(row.get("lead_share"))),
+            "acv": {"median": _num(row.get("acv_median"))},
+            "qualification_rate": _pct_out(_num(row.get("qualification_rate"))),
+            "win_rate": _pct_out(_num(row.get("win_rate"))),
+            "sales_cycle_days": cycle,
+            "monthly_churn": _pct_out(_num(row.get("monthly_churn"))),
+            "expansion": {
+                "monthly_probability": _pct_out(_num(row.get("expansion_probability"))) or 0.0,
+                "size": _pct_out(_num(row.get("expansion_size"))) or 0.0,
+            },
+            "win_propensity_spread": _num(row.get("win_propensity_spread")) or 0.0,
+        }
+        if _num(row.get("acv_sigma")) is not None:
+            seg["acv"]["sigma"] = _num(row.get("acv_sigma"))
+        out.append(seg)
+    if not out:
+        problems.append(("segments", "at least one segment is needed"))
+    return out, problems
+
+
+def _segment_editor(data: dict, sources: dict[str, str]) -> pd.DataFrame:
+    cfg = {}
+    for key, (label, help_text) in SEGMENT_COLUMNS.items():
+        if key == "name":
+            cfg[key] = st.column_config.TextColumn(label, help=help_text, required=True)
+        elif key == "cycle_distribution":
+            cfg[key] = st.column_config.SelectboxColumn(
+                label, help=help_text, options=list(DISTRIBUTIONS), required=True
+            )
+        elif key == "acv_median":
+            cfg[key] = st.column_config.NumberColumn(label, help=help_text, format="%.0f")
+        else:
+            cfg[key] = st.column_config.NumberColumn(label, help=help_text, format="%.2f")
+    edited = st.data_editor(
+        segments_frame(data.get("segments") or []),
+        column_config=cfg,
+        num_rows="dynamic",
+        hide_index=True,
+        key=PREFIX + "segments",
+        width="stretch",
+    )
+    seg_sources = {path: text for path, text in sources.items() if path.startswith("segments.")}
+    if seg_sources:
+        with st.expander("Where these numbers come from"):
+            names = [s.get("name") for s in data.get("segments") or []]
+            lines = []
+            for path, text in seg_sources.items():
+                parts = path.split(".")
+                idx = int(parts[1]) if parts[1].isdigit() else -1
+                seg = names[idx] if 0 <= idx < len(names) else parts[1]
+                lines.append(f"- **{seg}** · `{'.'.join(parts[2:])}`: {text}")
+            st.markdown("\n".join(lines))
+    return edited
+
+
+# ----------------------------------------------------------------------------- teams
+def effects_frame(effects: dict[str, list[float]], sources: dict[str, str], prefix: str):
+    """A team's effect ranges -> one row per lever (values x100 in the lever's unit)."""
+    rows = []
+    for lever in LEVERS:
+        rng = effects.get(lever)
+        rows.append(
+            {
+                "lever": lever,
+                "Lever": LEVER_LABELS[lever],
+                "Moves it": rng is not None,
+                "Low": _pct_in(rng[0]) if rng else 0.0,
+                "Most likely": _pct_in(rng[1]) if rng else 0.0,
+                "High": _pct_in(rng[2]) if rng else 0.0,
+                "Unit": lever_unit(lever),
+                "Source": source_of(sources, f"{prefix}effects.{lever}"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def frame_effects(frame: pd.DataFrame) -> dict[str, list[float | None]]:
+    """Edited effect rows -> {lever: [low, mode, high]} for the levers the team moves."""
+    out = {}
+    for row in frame.to_dict(orient="records"):
+        if not row.get("Moves it"):
+            continue
+        out[row["lever"]] = [
+            _pct_out(_num(row.get("Low"))),
+            _pct_out(_num(row.get("Most likely"))),
+            _pct_out(_num(row.get("High"))),
+        ]
+    return out
+
+
+def _team_section(team: str, data: dict, sources: dict[str, str], values: dict) -> pd.DataFrame:
+    prefix = f"org.teams.{team}."
+    _scalar_group(TEAM_PARAMS, data, sources, values, prefix=prefix)
+    st.caption(
+        "Effect at full strength, as a triangular range: low / most likely / high. Points are "
+        "added to a share (4 = +4 points); % change multiplies (-50 = halved); lowering levers "
+        "(cycle, response time, leakage, churn) take values ≤ 0."
+    )
+    team_data = get_path(data, f"org.teams.{team}") or {}
+    frame = effects_frame(team_data.get("effects") or {}, sources, prefix)
+    return st.data_editor(
+        frame,
+        height=35 * (len(frame) + 1) + 3,
+        column_config={
+            "lever": None,
+            "Lever": st.column_config.TextColumn(disabled=True),
+            "Moves it": st.column_config.CheckboxColumn(help="Does this team move this lever?"),
+            "Low": st.column_config.NumberColumn(format="%.2f"),
+            "Most likely": st.column_config.NumberColumn(format="%.2f"),
+            "High": st.column_config.NumberColumn(format="%.2f"),
+            "Unit": st.column_config.TextColumn(disabled=True),
+            "Source": st.column_config.TextColumn(disabled=True, width="large"),
+        },
+        hide_index=True,
+        num_rows="fixed",
+        key=f"{PREFIX}{prefix}effects",
+        width="stretch",
+    )
+
+
+def synergy_frame(synergy: dict[str, float]) -> pd.DataFrame:
+    """Synergy effects -> rows (lever label, effect x100)."""
+    return pd.DataFrame(
+        [{"Lever": LEVER_LABELS[k], "Effect": _pct_in(v)} for k, v in synergy.items()],
+        columns=["Lever", "Effect"],
+    )
+
+
+def frame_synergy(frame: pd.DataFrame) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
+    """Edited synergy rows -> {lever: effect}, and problems."""
+    by_label = {v: k for k, v in LEVER_LABELS.items()}
+    out, problems = {}, []
+    for row in frame.to_dict(orient="records"):
+        label = row.get("Lever")
+        if not label:
+            continue
+        lever = by_label.get(label)
+        if lever is None:
+            problems.append(("org.synergy", f"unknown lever '{label}'"))
+            continue
+        out[lever] = _pct_out(_num(row.get("Effect")))
+    return out, problems
+
+
+def setups_frame(setups: dict[str, list[str]], teams: list[str]) -> pd.DataFrame:
+    """Setups -> one row each with a tick per team."""
+    rows = []
+    for name, members in setups.items():
+        rows.append({"Setup": name, **{team_name(t): t in members for t in teams}})
+    return pd.DataFrame(rows, columns=["Setup", *[team_name(t) for t in teams]])
+
+
+def frame_setups(frame: pd.DataFrame, teams: list[str]) -> tuple[dict, list[tuple[str, str]]]:
+    """Edited setup rows -> {setup: [teams]}, and problems."""
+    out, problems = {}, []
+    for row in frame.to_dict(orient="records"):
+        name = str(row.get("Setup") or "").strip()
+        if not name:
+            continue
+        if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+            problems.append((f"org.setups.{name}", "a setup name uses letters, digits, _ or -"))
+            continue
+        if name in out:
+            problems.append((f"org.setups.{name}", "setup names must be unique"))
+            continue
+        out[name] = [t for t in teams if bool(row.get(team_name(t)))]
+    return out, problems
+
+
+# ----------------------------------------------------------------------------- the form
+def assumptions_form(
+    sc: Scenario, settings: RunSettings, sources: dict[str, str]
+) -> Submission | None:
+    """Draw the form; on submit return the validated scenario and settings, or problems."""
+    data = scenario_to_dict(sc)
+    values: dict[str, Any] = {}
+    teams = list(sc.org.teams)
+    with st.form("assumptions", border=False, enter_to_submit=False):
+        tab_names = [
+            "Company & market",
+            "Lead handling",
+            "Sales team",
+            "Customers (segments)",
+            "Costs",
+            *[f"{team_name(t)} team" for t in teams],
+            "Overlap & setups",
+            "Run settings",
+        ]
+        tabs = st.tabs(tab_names)
+        for tab, group in zip(tabs[:3], ("company", "leads", "sales"), strict=True):
+            with tab:
+                _scalar_group(PARAM_GROUPS[group][1], data, sources, values)
+        with tabs[3]:
+            st.caption(
+                "One row per customer segment; add or delete rows with the table's controls. "
+                "Shares and rates are in percent."
+            )
+            segments = _segment_editor(data, sources)
+        with tabs[4]:
+            _scalar_group(PARAM_GROUPS["costs"][1], data, sources, values)
+        team_frames = {}
+        for i, team in enumerate(teams):
+            with tabs[5 + i]:
+                team_frames[team] = _team_section(team, data, sources, values)
+        with tabs[5 + len(teams)]:
+            _scalar_group(ORG_PARAMS, data, sources, values, columns=2)
+            st.markdown("**Synergy** — extra effects only when two or more teams work together")
+            synergy = st.data_editor(
+                synergy_frame(get_path(data, "org.synergy") or {}),
+                column_config={
+                    "Lever": st.column_config.SelectboxColumn(
+                        options=list(LEVER_LABELS.values()), required=True
+                    ),
+                    "Effect": st.column_config.NumberColumn(
+                        help="In the lever's unit (points or % change), x100.", format="%.2f"
+                    ),
+                },
+                num_rows="dynamic",
+                hide_index=True,
+                key=PREFIX + "org.synergy",
+            )
+            st.markdown("**Setups compared** — `none` (no ops team) is the baseline")
+            setups = st.data_editor(
+                setups_frame(get_path(data, "org.setups") or {}, teams),
+                num_rows="dynamic",
+                hide_index=True,
+                key=PREFIX + "org.setups",
+            )
+            st.caption("To add a new team, upload a scenario file that defines it.")
+        with tabs[6 + len(teams)]:
+            run = _run_settings(sc, settings)
+        submitted = st.form_submit_button(
+            "Run with these assumptions",
+            type="primary",
+            icon=":material/play_arrow:",
+            key="submit_assumptions",
+        )
+    if not submitted:
+        return None
+    return build(sc, values, segments, team_frames, synergy, setups, run)
+
+
+def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
+    c1, c2 = st.columns(2)
+    with c1:
+        horizon = st.number_input(
+            "Horizon (months)",
+            value=sc.horizon_months,
+            step=6,
+            key=PREFIX + "horizon_months",
+            help=RUN_HELP["horizon"],
+        )
+        objective = st.selectbox(
+            "Objective: what 'best' means",
+            options=list(OBJECTIVES),
+            index=list(OBJECTIVES).index(sc.objective),
+            format_func=lambda o: OBJECTIVES_TEXT[o].capitalize(),
+            key=PREFIX + "objective",
+            help=RUN_HELP["objective"]
+            + "\n\n"
+            + "\n\n".join(
+                f"**{OBJECTIVES_TEXT[o].capitalize()}**: {OBJECTIVE_HELP[o]}" for o in OBJECTIVES
+            ),
+        )
+        seed = st.number_input(
+            "Random seed",
+            value=int(settings.seed),
+            step=1,
+            key=PREFIX + "seed",
+            help=RUN_HELP["seed"],
+        )
+    with c2:
+        auto = st.radio(
+            "Replications (simulated futures)",
+            options=["auto", "fixed"],
+            index=0 if settings.replications == "auto" else 1,
+            format_func=lambda m: "Auto: until the answer is clear" if m == "auto" else "Fixed",
+            key=PREFIX + "reps_mode",
+            help=RUN_HELP["replications"],
+        )
+        fixed = st.number_input(
+            "Fixed number of replications",
+            value=int(settings.replications) if settings.replications != "auto" else 100,
+            step=10,
+            key=PREFIX + "replications",
+        )
+        cap = st.number_input(
+            "Auto: at most",
+            value=int(settings.max_replications),
+            step=20,
+            key=PREFIX + "max_replications",
+        )
+    return {
+        "horizon_months": horizon,
+        "objective": objective,
+        "seed": seed,
+        "mode": auto,
+        "replications": fixed,
+        "max_replications": cap,
+        "attribution_replications": settings.attribution_replications,
+    }
+
+
+def build(
+    sc: Scenario,
+    values: dict[str, Any],
+    segments: pd.DataFrame,
+    team_frames: dict[str, pd.DataFrame],
+    synergy: pd.DataFrame,
+    setups: pd.DataFrame,
+    run: dict[str, Any],
+) -> Submission:
+    """Widget values -> a validated scenario and run settings, or the problems found."""
+    data = copy.deepcopy(scenario_to_dict(sc))
+    problems: list[tuple[str, str]] = []
+    for path, value in values.items():
+        set_path(data, path, value)
+    data["segments"], seg_problems = frame_segments(segments)
+    problems += seg_problems
+    for team, frame in team_frames.items():
+        data["org"]["teams"][team]["effects"] = frame_effects(frame)
+    data["org"]["synergy"], syn_problems = frame_synergy(synergy)
+    problems += syn_problems
+    data["org"]["setups"], setup_problems = frame_setups(setups, list(sc.org.teams))
+    problems += setup_problems
+    data["horizon_months"] = run["horizon_months"]
+    data["objective"] = run["objective"]
+    settings, run_problems = _settings_from(run)
+    problems += run_problems
+    try:
+        scenario = parse_scenario(data)
+    except ScenarioError as err:
+        return Submission(problems=problems + list(err.problems))
+    if problems:
+        return Submission(problems=problems)
+    return Submission(scenario=scenario, settings=settings)
+
+
+def _settings_from(run: dict[str, Any]) -> tuple[RunSettings | None, list[tuple[str, str]]]:
+    problems = []
+    seed = run.get("seed")
+    if seed is None or int(seed) < 0:
+        problems.append(("run.seed", "the seed is a whole number ≥ 0"))
+    cap = run.get("max_replications")
+    if cap is None or int(cap) < 2:
+        problems.append(("run.max_replications", "at least 2 replications"))
+    elif int(cap) > 5 * MAX_AUTO_REPLICATIONS:
+        problems.append(("run.max_replications", f"at most {5 * MAX_AUTO_REPLICATIONS}"))
+    if run.get("mode") == "fixed":
+        n = run.get("replications")
+        if n is None or int(n) < 2:
+            problems.append(("run.replications", "at least 2 replications"))
+        elif int(n) > 5 * MAX_AUTO_REPLICATIONS:
+            problems.append(("run.replications", f"at most {5 * MAX_AUTO_REPLICATIONS}"))
+        reps: int | str = int(n) if n is not None else 0
+    else:
+        reps = "auto"
+    if problems:
+        return None, problems
+    return (
+        RunSettings(
+            replications=reps,
+            max_replications=int(cap),
+            seed=int(seed),
+            attribution_replications=int(run["attribution_replications"]),
+        ),
+        [],
+    )
+
+
+# ----------------------------------------------------------------------------- problems
+def field_label(path: str, sc: Scenario) -> str:
+    """A problem's field path in words ("Sales team › Account executives (reps)")."""
+    for title, params in PARAM_GROUPS.values():
+        for p in params:
+            if p.path == path:
+                return f"{title} › {p.label}"
+    parts = path.split(".")
+    if parts[0] == "segments" and len(parts) > 1 and parts[1].isdigit():
+        idx = int(parts[1])
+        name = sc.segments[idx].name if idx < len(sc.segments) else f"row {idx + 1}"
+        return f"Customers › segment {idx + 1} ({name})" + (
+            f" › {'.'.join(parts[2:])}" if len(parts) > 2 else ""
+        )
+    if parts[:2] == ["org", "teams"] and len(parts) > 2:
+        rest = ".".join(parts[3:])
+        return f"{team_name(parts[2])} team" + (f" › {rest}" if rest else "")
+    for p in ORG_PARAMS:
+        if p.path == path:
+            return f"Overlap & setups › {p.label}"
+    if parts[0] == "org":
+        return "Overlap & setups › " + ".".join(parts[1:])
+    if parts[0] == "run":
+        return "Run settings › " + parts[-1]
+    return path
+
+
+_BOUND = re.compile(r"(greater than|less than)( or equal to)? (-?[0-9.]+(?:e-?\d+)?)")
+
+
+def humanise(path: str, message: str) -> str:
+    """A schema message in the units the form shows (percent fields: bounds x100)."""
+    pct_paths = {
+        p.path
+        for params in [*(g[1] for g in PARAM_GROUPS.values()), ORG_PARAMS]
+        for p in params
+        if p.kind == "pct"
+    }
+    leaf = path.split(".")[-1]
+    seg_pct = path.startswith("segments.") and (
+        leaf in ("lead_share", "qualification_rate", "win_rate", "monthly_churn", "size")
+        or leaf == "monthly_probability"
+    )
+    if path in pct_paths or seg_pct:
+
+        def to_pct(m: re.Match) -> str:
+            return f"{m.group(1)}{m.group(2) or ''} {float(m.group(3)) * 100:g}%"
+
+        return _BOUND.sub(to_pct, message)
+    return message

@@ -1,0 +1,146 @@
+"""The Assumptions page: every scenario parameter, grouped, with help and sources.
+
+The scenario can come from a preset, an uploaded file or the form. Edits happen inside one
+form, so a run starts only on submit; a bad upload or a bad value shows every problem with
+its field name and keeps the previous scenario.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sim.decide import Comparison
+from ui import exports, runs, state, verdict
+from ui.form import assumptions_form
+from ui.sources import comment_sources
+from ui.upload import read_upload
+from ui.widgets import download, preset_picker, show_problems, show_upload_problems
+
+
+def _scenario_file() -> None:
+    """Preset picker, reset, upload and download of the scenario file."""
+    sc = state.scenario()
+    c1, c2 = st.columns([2, 1])
+    with c1:
+        preset_picker("preset_picker_assumptions")
+    with c2:
+        st.markdown("&nbsp;")
+        if st.button(
+            "Reset to preset",
+            icon=":material/restart_alt:",
+            key="reset_preset",
+            help="Discard every change and go back to the chosen preset's numbers.",
+            width="stretch",
+        ):
+            problems = state.load_preset(st.session_state.get("preset", state.DEFAULT_PRESET))
+            if problems:
+                show_upload_problems("preset", problems)
+            sc = state.scenario()
+    u1, u2 = st.columns([2, 1])
+    with u1:
+        _upload()
+    with u2:
+        st.markdown("&nbsp;")
+        download(
+            "Download this scenario (YAML)",
+            exports.scenario_yaml(state.scenario()),
+            f"{exports.file_stem(state.scenario())}.yaml",
+            "application/x-yaml",
+            "dl_scenario_yaml",
+            "The current assumptions as a scenario file you can edit and upload again.",
+        )
+    _ = sc
+
+
+def _upload() -> None:
+    """Upload a scenario file; on problems show them all and keep the previous scenario."""
+    file = st.file_uploader(
+        "Upload a scenario file (YAML or JSON, at most 1 MB)",
+        type=["yaml", "yml", "json"],
+        key="upload_scenario",
+        help="Same layout as the downloaded YAML. Unknown keys are errors, so a misspelt "
+        "setting is never silently ignored.",
+    )
+    if file is None:
+        return
+    seen: dict = st.session_state.setdefault("uploads", {})
+    fid = getattr(file, "file_id", None) or f"{file.name}:{file.size}"
+    if fid not in seen:
+        outcome = read_upload(file.getvalue(), file.name)
+        seen[fid] = outcome.problems
+        if outcome.ok:
+            state.set_scenario(outcome.scenario, f"upload:{file.name}", outcome.text)
+    problems = seen[fid]
+    if problems:
+        show_upload_problems(file.name, problems)
+    else:
+        st.success(f"Loaded `{file.name}`.", icon=":material/check_circle:")
+
+
+def _result_strip() -> None:
+    """The verdict of the current assumptions (run here after a change), in short."""
+    box = st.container(border=True)
+    try:
+        runs.ensure_result(box, verdict.provisional)
+    except Exception as err:
+        box.error(f"The simulation could not run: {type(err).__name__}: {err}")
+        return
+    result: Comparison = st.session_state.result
+    h = verdict.headline(result)
+    with box:
+        with st.container(key="assumptions_verdict"):
+            st.markdown(f"**{h.title}.** {h.body}")
+        st.page_link(
+            "ui/pages/which_team.py",
+            label="See the full answer: charts, metrics and why",
+            icon=":material/arrow_forward:",
+        )
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title("Assumptions")
+    sc = state.scenario()
+    st.caption(
+        "Everything the simulation assumes about the company, its market and the two teams. "
+        "Change any number and press **Run with these assumptions**; hover a label's "
+        "**?** for what it means and where the number comes from."
+    )
+    _scenario_file()
+    sc = state.scenario()
+    st.markdown(f"#### {sc.name}")
+    st.caption(f"From {state.origin_label()}")
+    if sc.description:
+        with st.expander("About this company", expanded=False):
+            st.write(sc.description)
+    _result_strip()
+    problems = st.session_state.get("form_problems") or []
+    sources = comment_sources(st.session_state.get("scenario_text", ""))
+    if not sources:
+        st.caption(
+            "This scenario's file gives no source comments, so no sources are shown. Presets "
+            "write the source of every number as a comment on its line."
+        )
+    submission = assumptions_form(sc, state.settings(), sources)
+    if submission is not None:
+        if submission.problems:
+            st.session_state.form_problems = submission.problems
+            problems = submission.problems
+        else:
+            origin = st.session_state.get("origin", "")
+            base = (
+                origin.partition(":")[2] if origin.startswith("edited:") else state.origin_label()
+            )
+            state.set_scenario(submission.scenario, f"edited:{base}")
+            st.session_state.settings = submission.settings
+            st.rerun()
+    if problems:
+        show_problems(
+            problems,
+            sc,
+            "These values could not be used — nothing was run and the previous assumptions "
+            "are kept:",
+        )
+
+
+render()

@@ -1,0 +1,55 @@
+"""Reading a user's scenario file: size check, safe YAML, validation, field-level problems.
+
+`read_upload` never raises for bad input: it returns the validated scenario or the list of
+(field, message) problems to show, so the page can keep the previous scenario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.io import MAX_SCENARIO_BYTES, ScenarioError, scenario_from_yaml
+from sim.params import Scenario
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """A read upload: the scenario and its text, or the problems that stop it."""
+
+    name: str
+    scenario: Scenario | None = None
+    text: str = ""
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file gave a valid scenario."""
+        return self.scenario is not None
+
+
+def read_upload(data: bytes, name: str = "upload.yaml") -> UploadOutcome:
+    """Validate uploaded bytes as a scenario (YAML or JSON); problems name the field."""
+    if len(data) > MAX_SCENARIO_BYTES:
+        return UploadOutcome(
+            name,
+            problems=[
+                ("", f"file too large: {len(data):,} bytes (at most {MAX_SCENARIO_BYTES:,})")
+            ],
+        )
+    if not data.strip():
+        return UploadOutcome(name, problems=[("", "the file is empty")])
+    try:
+        scenario = scenario_from_yaml(data, name)
+    except ScenarioError as err:
+        return UploadOutcome(name, problems=list(err.problems) or [("", str(err))])
+    except Exception as err:
+        return UploadOutcome(name, problems=[("", f"could not read the file: {err}")])
+    return UploadOutcome(name, scenario=scenario, text=data.decode("utf-8", errors="replace"))
+
+
+def problem_lines(problems: list[tuple[str, str]]) -> list[str]:
+    """Problems as Markdown lines: "`field`: message" (the field first)."""
+    lines = []
+    for path, message in problems:
+        lines.append(f"`{path}`: {message}" if path else message)
+    return lines

@@ -1,0 +1,122 @@
+"""Widgets shared by pages: charts with their downloads, download rows, problem lists.
+
+No widget is ever created inside a cached function; chart images are converted only when
+a download is clicked (deferred `st.download_button` data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import altair as alt
+import streamlit as st
+
+from sim.params import Scenario
+from ui import state
+from ui.charts import chart_png, chart_svg
+from ui.form import field_label, humanise
+from ui.upload import problem_lines
+
+
+def chart_with_downloads(chart: alt.TopLevelMixin, name: str, stem: str, alt_text: str) -> None:
+    """Draw an Altair chart full width, with SVG and PNG downloads below it."""
+    st.altair_chart(chart, width="stretch", alt=alt_text)
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            "SVG",
+            data=lambda: chart_svg(chart),
+            file_name=f"{stem}_{name}.svg",
+            mime="image/svg+xml",
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"dl_svg_{name}",
+            help="Download this chart as a vector image (SVG).",
+            type="tertiary",
+        )
+        st.download_button(
+            "PNG",
+            data=lambda: chart_png(chart),
+            file_name=f"{stem}_{name}.png",
+            mime="image/png",
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"dl_png_{name}",
+            help="Download this chart as a picture (PNG).",
+            type="tertiary",
+        )
+
+
+def download(
+    label: str,
+    data: str | bytes | Callable[[], str | bytes],
+    file_name: str,
+    mime: str,
+    key: str,
+    help_text: str | None = None,
+) -> None:
+    """A download button that does not rerun the app."""
+    st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=mime,
+        icon=":material/download:",
+        on_click="ignore",
+        key=key,
+        help=help_text,
+        width="stretch",
+    )
+
+
+def show_problems(problems: list[tuple[str, str]], sc: Scenario, title: str) -> None:
+    """Every (field, message) problem as one error box, each line naming its field."""
+    lines = []
+    for path, message in problems:
+        where = field_label(path, sc) if path else ""
+        text = humanise(path, message)
+        if path and where != path:
+            lines.append(f"- **{where}** (`{path}`): {text}")
+        elif path:
+            lines.append(f"- `{path}`: {text}")
+        else:
+            lines.append(f"- {text}")
+    st.error(f"**{title}**\n\n" + "\n".join(lines), icon=":material/error:")
+
+
+def show_upload_problems(name: str, problems: list[tuple[str, str]]) -> None:
+    """Problems of an uploaded file; the previous scenario is kept."""
+    body = "\n".join(f"- {line}" for line in problem_lines(problems))
+    st.error(
+        f"**`{name}` was not loaded** — the previous scenario is kept. Fix these and upload "
+        f"again:\n\n{body}",
+        icon=":material/error:",
+    )
+
+
+def preset_picker(key: str) -> None:
+    """A select box of the company presets; choosing one loads it (and its verdict)."""
+    names = list(state.preset_paths())
+    current = st.session_state.get("preset", names[0])
+    origin = st.session_state.get("origin", "")
+
+    def _load() -> None:
+        chosen = st.session_state[key]
+        problems = state.load_preset(chosen)
+        st.session_state.preset_problems = (chosen, problems) if problems else None
+
+    st.selectbox(
+        "Company preset",
+        options=names,
+        index=names.index(current) if current in names else 0,
+        format_func=state.preset_label,
+        key=key,
+        on_change=_load,
+        help="Example companies, each with sourced numbers. Pick the closest to yours, then "
+        "adjust it on the Assumptions page.",
+    )
+    if not origin.startswith("preset:"):
+        st.caption(f"Now showing: {state.origin_label()}.")
+    bad = st.session_state.get("preset_problems")
+    if bad:
+        name, problems = bad
+        show_upload_problems(f"{name}.yaml", problems)
