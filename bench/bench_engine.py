@@ -42,6 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import simpy  # noqa: E402
 
 import sim  # noqa: E402
+import sim.runner  # noqa: E402
 from sim.io import apply_overrides, parse_scenario, scenario_to_dict  # noqa: E402
 from sim.model import run_replication  # noqa: E402
 from sim.runner import default_workers  # noqa: E402
@@ -285,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     scenario, label = load(args.scenario)
     setups = scenario.setup_names
     workers = default_workers()
+    start_method = getattr(sim.runner, "_start_method", lambda: "?")()
     misses: list[str] = []
 
     # 4 first, so its cold call really is the first in the process (no pool yet)
@@ -366,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"4. Full comparison: {len(setups)} setups x {args.comparison_reps} replications x "
-        f"{scenario.horizon_months} months, {min(workers, args.comparison_reps)} worker(s)"
+        f"{scenario.horizon_months} months, {min(workers, args.comparison_reps)} worker(s), "
+        f"pool start: {start_method}"
     )
     head = f"  {'call':<22}{'wall s':>8}  {'target':<8}{'':5}{'aim <= 5 s'}"
     print(head)
@@ -377,6 +380,12 @@ def main(argv: list[str] | None = None) -> int:
             misses.append(f"comparison {name}")
         aim = "met" if t <= AIM_COMPARISON_S else "not met"
         print(f"  {name:<22}{t:>8.2f}  {'<= 10 s':<8}{verdict(ok):<5}{aim}")
+    w = min(workers, args.comparison_reps)
+    ideal = args.comparison_reps * base_t / w
+    print(
+        f"  (work measured in 3: {args.comparison_reps} x {base_t * 1e3:.1f} ms / {w} worker(s) "
+        f"= {ideal:.1f} s on otherwise idle cores)"
+    )
     print()
     n_targets = len(stats) + (len(per_case) - 1) + 2
     print(
