@@ -31,6 +31,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from sim.formatting import money
 from sim.org import LEVER_GROUPS, draw_team_effects
 from sim.params import LEVERS, OBJECTIVES, Scenario
 from sim.runner import BASELINE, Replications, run_replications
@@ -311,21 +312,7 @@ def summarise(
 
 
 def _money(x: float, currency: str) -> str:
-    if not math.isfinite(x):
-        return "unknown" if math.isnan(x) else ("+∞" if x > 0 else "-∞")
-    sign = "-" if x < 0 else "+"
-    a = abs(x)
-    sym = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}.get(currency, "")
-    suffix = "" if sym else f" {currency}"
-    if a >= 1e9:
-        body = f"{a / 1e9:.2f}B"
-    elif a >= 1e6:
-        body = f"{a / 1e6:.2f}M"
-    elif a >= 1e3:
-        body = f"{a / 1e3:.0f}K"
-    else:
-        body = f"{a:.0f}"
-    return f"{sign}{sym}{body}{suffix}"
+    return money(x, currency, signed=True, missing="unknown")
 
 
 def fmt_value(x: float, objective: str, currency: str) -> str:

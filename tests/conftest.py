@@ -220,3 +220,34 @@ def base() -> dict[str, Any]:
 def example() -> Scenario:
     """The §9 example, validated."""
     return make()
+
+
+# SPEC §10: KPI names the JSON must carry for every setup
+SPEC_KPIS = [
+    "win_rate",
+    "cac",
+    "cltv",
+    "sales_cycle_days",
+    "time_to_close_days",
+    "win_loss_ratio",
+    "cost_per_lead",
+    "mqls",
+    "sqls",
+    "opportunities",
+    "wins",
+    "ending_arr",
+    "ending_mrr",
+    "nrr",
+    "grr",
+    "upsell_rate",
+    "logo_churn_monthly",
+    "pipeline_velocity",
+    "net_revenue_growth",
+    "ops_roi",
+    "cumulative_contribution",
+    "response_time_hours",
+    "deal_slot_wait_days",
+    "rep_utilization",
+    "sqls_gone_cold",
+    "audience_used",
+]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import base_dict
+from conftest import SPEC_KPIS, base_dict
 
 import sim.cli
 from sim.cli import main
@@ -26,34 +26,6 @@ from sim.params import OBJECTIVES
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = sorted((ROOT / "scenarios").glob("*.yaml"))
 FAST = ["--reps", "4", "--no-explain", "--horizon", "12", "--workers", "1"]
-KPI_COLUMNS = [
-    "win_rate",
-    "cac",
-    "cltv",
-    "sales_cycle_days",
-    "time_to_close_days",
-    "win_loss_ratio",
-    "cost_per_lead",
-    "mqls",
-    "sqls",
-    "opportunities",
-    "wins",
-    "ending_arr",
-    "ending_mrr",
-    "nrr",
-    "grr",
-    "upsell_rate",
-    "logo_churn_monthly",
-    "pipeline_velocity",
-    "net_revenue_growth",
-    "ops_roi",
-    "cumulative_contribution",
-    "response_time_hours",
-    "deal_slot_wait_days",
-    "rep_utilization",
-    "sqls_gone_cold",
-    "audience_used",
-]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -280,7 +252,7 @@ def test_format_csv_has_one_row_per_setup_and_replication(capsys, scenario_file)
     assert {(r["setup"], r["replication"]) for r in rows} == {
         (s, str(i)) for s in ("none", "salesops", "revops", "both") for i in range(4)
     }
-    missing = [k for k in KPI_COLUMNS if k not in rows[0]]
+    missing = [k for k in SPEC_KPIS if k not in rows[0]]
     assert not missing, missing
     assert float(rows[0]["win_rate"]) > 0
 

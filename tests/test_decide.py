@@ -15,7 +15,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make
+from conftest import SPEC_KPIS, make
 
 from sim.decide import (
     CONFIDENCE,
@@ -35,36 +35,6 @@ from sim.runner import Replications, run_replications
 
 SETUPS = ("none", "salesops", "revops", "both")
 SHORT = 12  # months: the decide tests check bookkeeping, not long-run economics
-
-# SPEC §10: KPI names the JSON must carry for every setup
-SPEC_KPIS = [
-    "win_rate",
-    "cac",
-    "cltv",
-    "sales_cycle_days",
-    "time_to_close_days",
-    "win_loss_ratio",
-    "cost_per_lead",
-    "mqls",
-    "sqls",
-    "opportunities",
-    "wins",
-    "ending_arr",
-    "ending_mrr",
-    "nrr",
-    "grr",
-    "upsell_rate",
-    "logo_churn_monthly",
-    "pipeline_velocity",
-    "net_revenue_growth",
-    "ops_roi",
-    "cumulative_contribution",
-    "response_time_hours",
-    "deal_slot_wait_days",
-    "rep_utilization",
-    "sqls_gone_cold",
-    "audience_used",
-]
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sim import formatting
 from sim.decide import OBJECTIVE_LABELS
 from sim.metrics import ARTICLE_METRICS
 from sim.params import LEVERS
@@ -120,28 +121,10 @@ FUNNEL_STAGES = (
 )
 """Funnel stages as (KPI count column, label), top to bottom."""
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
-
-def money(x: float, currency: str = "USD", signed: bool = False) -> str:
+def money(x: float | None, currency: str = "USD", signed: bool = False) -> str:
     """Money in short form: $5.47M, €120K, -$3.2K (``signed`` adds a + to gains)."""
-    if x is None or not math.isfinite(x):
-        return "—"
-    sym = CURRENCY_SYMBOLS.get(currency, "")
-    suffix = "" if sym else f" {currency}"
-    a = abs(x)
-    if a >= 1e9:
-        body = f"{a / 1e9:.2f}B"
-    elif a >= 1e6:
-        body = f"{a / 1e6:.2f}M"
-    elif a >= 1e4:
-        body = f"{a / 1e3:.0f}K"
-    elif a >= 1e3:
-        body = f"{a / 1e3:.1f}K"
-    else:
-        body = f"{a:.0f}"
-    sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
-    return f"{sign}{sym}{body}{suffix}"
+    return formatting.money(x, currency, signed=signed)
 
 
 def fmt_kpi(x: float, kind: str, currency: str = "USD") -> str:
