@@ -86,7 +86,7 @@ def simulate_customers(
     churn_h = np.array([-np.log1p(-s.monthly_churn) / MONTH_DAYS for s in segs])[segment]
     grid, m_int = _cumulative(fx, "monthly_churn", H)
     e_churn = _gather(draws, owner, index, lambda d: d.exponential("churn"))
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):  # tiny hazards: churn never comes
         target = np.interp(start, grid, m_int) + np.where(churn_h > 0, e_churn / churn_h, np.inf)
     end = np.where(
         target <= m_int[-1], np.interp(np.minimum(target, m_int[-1]), m_int, grid), np.inf
@@ -111,7 +111,8 @@ def simulate_customers(
     while active.any():
         gaps = _gather(draws, owner, index, lambda d, b=block: d.exponential_block("expansion", b))
         for col in range(gaps.shape[1]):
-            cum = cum + gaps[:, col] / safe_rate
+            with np.errstate(over="ignore"):  # tiny rates: the next expansion never comes
+                cum = cum + gaps[:, col] / safe_rate
             t = np.where(
                 cum <= x_int[-1], np.interp(np.minimum(cum, x_int[-1]), x_int, grid_x), np.inf
             )
