@@ -33,7 +33,7 @@ import pandas as pd
 
 from sim.formatting import money
 from sim.org import LEVER_GROUPS, draw_team_effects
-from sim.params import LEVERS, OBJECTIVES, Scenario
+from sim.params import OBJECTIVES, Scenario
 from sim.runner import BASELINE, Replications, run_replications
 
 CONFIDENCE = 0.90
@@ -750,7 +750,6 @@ def _assemble(
 
 
 __all__ = [
-    "LEVERS",
     "Comparison",
     "Diagnostic",
     "Interval",
@@ -760,6 +759,7 @@ __all__ = [
     "compare",
     "diagnose",
     "expected_regret",
+    "explained_setup",
     "kpi_table",
     "mean_interval",
     "p_best",
