@@ -21,29 +21,23 @@ from ui.upload import problem_lines
 def chart_with_downloads(chart: alt.TopLevelMixin, name: str, stem: str, alt_text: str) -> None:
     """Draw an Altair chart full width, with SVG and PNG downloads below it."""
     st.altair_chart(chart, width="stretch", alt=alt_text)
+    formats = (
+        ("SVG", chart_svg, "svg", "image/svg+xml", "a vector image (SVG)"),
+        ("PNG", chart_png, "png", "image/png", "a picture (PNG)"),
+    )
     with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            "SVG",
-            data=lambda: chart_svg(chart),
-            file_name=f"{stem}_{name}.svg",
-            mime="image/svg+xml",
-            icon=":material/download:",
-            on_click="ignore",
-            key=f"dl_svg_{name}",
-            help="Download this chart as a vector image (SVG).",
-            type="tertiary",
-        )
-        st.download_button(
-            "PNG",
-            data=lambda: chart_png(chart),
-            file_name=f"{stem}_{name}.png",
-            mime="image/png",
-            icon=":material/download:",
-            on_click="ignore",
-            key=f"dl_png_{name}",
-            help="Download this chart as a picture (PNG).",
-            type="tertiary",
-        )
+        for label, render, ext, mime, what in formats:
+            st.download_button(
+                label,
+                data=lambda render=render: render(chart),
+                file_name=f"{stem}_{name}.{ext}",
+                mime=mime,
+                icon=":material/download:",
+                on_click="ignore",
+                key=f"dl_{ext}_{name}",
+                help=f"Download this chart as {what}.",
+                type="tertiary",
+            )
 
 
 def download(
