@@ -278,11 +278,11 @@ def _events(env: simpy.Environment) -> int:
 class SalesFloor:
     """The deal-slot stage: SQLs wait for a slot, work their cycle, and close.
 
-    Slots are a SimPy ``PriorityResource`` (reps x open deals per rep); a request's
-    priority is minus the lead's score when the setup scores leads, else 0 (first come,
-    first served). Each activity is one event callback, so an SQL costs four events (five
-    if it queues): its arrival, its slot grant, its cycle, the slot's release. A process per
-    SQL would cost two more (start and end) for the same model.
+    Slots are a SimPy ``PriorityResource`` (reps x open deals per rep) when the setup scores
+    leads, a request's priority being its SQL time minus the score's worth in days; else a
+    plain ``Resource`` (first come, first served). Each activity is one event callback, so
+    an SQL costs four events (five if it queues): its arrival, its slot grant, its cycle,
+    the slot's release. A process per SQL would cost two more (start and end).
     """
 
     def __init__(
@@ -297,10 +297,10 @@ class SalesFloor:
         win_logit: list[float],
         state: np.ndarray,
         slots: int,
+        scored: bool,
     ) -> None:
         sales = scenario.sales
         self.env = simpy.Environment()
-        scored = any(p != 0 for p in priority)
         # FCFS needs no sorting: a plain Resource serves requests in arrival order
         self.slots = (simpy.PriorityResource if scored else simpy.Resource)(self.env, slots)
         self.horizon = scenario.horizon_days
@@ -470,12 +470,15 @@ def run_replication(
     spread = np.array([s.win_propensity_spread for s in segs])[seg[sql_rows]]
     intercept = np.array([propensity_intercept(s.win_rate, s.win_propensity_spread) for s in segs])
     win_logit = intercept[seg[sql_rows]] + spread * fit
-    accuracy = np.clip(fx.at("lead_scoring_accuracy", sql[sql_rows]), 0.0, 1.0)
-    if fx.moves("lead_scoring_accuracy"):
+    # Lead scoring: the score S has corr(S, fit) = accuracy a, so the fit it promises is
+    # E[fit | S] = a * S; a rep takes the SQL whose wait plus promised fit is worth most,
+    # i.e. the smallest sql_time - weight * a * S. As a -> 0 this is first come, first served.
+    scored = fx.moves("lead_scoring_accuracy") and sales.score_weight_days > 0
+    priority = sql[sql_rows].copy()
+    if scored:
+        accuracy = np.clip(fx.at("lead_scoring_accuracy", sql[sql_rows]), 0.0, 1.0)
         score = accuracy * fit + np.sqrt(1.0 - accuracy**2) * attr("normal", "score")[sql_rows]
-        priority = np.where(accuracy > 0, -score, 0.0)
-    else:
-        priority = np.zeros(len(sql_rows))
+        priority -= sales.score_weight_days * accuracy * score
     base_cycle = np.empty(len(sql_rows))
     for src, draws in ((INBOUND, d_in), (OUTBOUND, d_out)):
         sel = source[sql_rows] == src
@@ -493,6 +496,7 @@ def run_replication(
         win_logit.tolist(),
         state,
         max(slots, 1),
+        scored,
     )
     if slots > 0 and len(sql_rows):
         events += floor.run()

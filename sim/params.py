@@ -165,6 +165,9 @@ class Sales(Frozen):
     selling_time_share: Annotated[Number, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 0.3
     outbound_leads_per_rep_month: NonNegative = 0.0
     sql_patience_days: Positive | None = None
+    score_weight_days: NonNegative = 14.0
+    """When a lead score orders the deal-slot queue: how many days of waiting one standard
+    deviation of expected fit is worth (0 = the score is ignored, first come first served)."""
     cycle_time_elasticity: Annotated[Number, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.5
     price_elasticity: Annotated[Number, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = 1.0
 

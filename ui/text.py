@@ -387,6 +387,15 @@ PARAM_GROUPS: dict[str, tuple[str, tuple[Param, ...]]] = {
                 1.0,
             ),
             Param(
+                "sales.score_weight_days",
+                "Days of queue a better lead score may jump",
+                "float",
+                "With a lead score (SalesOps), reps take the SQL whose wait plus promised fit is "
+                "worth most: one standard deviation of expected fit is worth this many days of "
+                "waiting. 0 = the score is ignored.",
+                1.0,
+            ),
+            Param(
                 "sales.cycle_time_elasticity",
                 "Cycle-time elasticity to selling time",
                 "float",
