@@ -26,10 +26,8 @@ import gc
 import os
 import platform
 import random
-import re
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +46,6 @@ from sim.model import run_replication  # noqa: E402
 from sim.runner import default_workers  # noqa: E402
 
 DEFAULT_SCENARIO = ROOT / "scenarios" / "default.yaml"
-SPEC = Path("/work/shared/SPEC.md")
 SEED = 1
 
 # Targets
@@ -107,20 +104,7 @@ def load(path: str | None) -> tuple[sim.Scenario, str]:
     """The scenario to benchmark and a label saying where it came from."""
     if path is not None:
         return sim.load_scenario(path), path
-    if DEFAULT_SCENARIO.exists():
-        return sim.load_scenario(DEFAULT_SCENARIO), str(DEFAULT_SCENARIO.relative_to(ROOT))
-    # fallback: the example scenario of SPEC §9 (the first ```yaml block after its heading)
-    text = SPEC.read_text(encoding="utf-8")
-    section = text[text.index("## 9.") :]
-    block = re.search(r"```yaml\n(.*?)```", section, re.S)
-    if block is None:
-        raise SystemExit(f"no YAML block in {SPEC} §9 and no {DEFAULT_SCENARIO}")
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
-        f.write(block.group(1))
-    try:
-        return sim.load_scenario(f.name), f"{SPEC} §9 example (temp file)"
-    finally:
-        os.unlink(f.name)
+    return sim.load_scenario(DEFAULT_SCENARIO), str(DEFAULT_SCENARIO.relative_to(ROOT))
 
 
 def doubled_leads(s: sim.Scenario) -> sim.Scenario:

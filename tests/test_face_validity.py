@@ -15,7 +15,7 @@ moves the verdict, which does not depend on the scale, and the larger signal kee
 tight. At the calibrated scale the directions are the same but smaller, and in the
 "both problems at once" company RevOps no longer pays for its cost (see docs/MODEL.md).
 
-The article's criteria (shared/seed/DIGEST.md):
+The article's criteria (the seed article's "when to build which team"):
   RevOps 4  "your current audience is too small: reps exhaust all the leads"
   RevOps 8  churn, "one of SaaS's biggest problems"
   SalesOps 5 "reps spend too much time on paperwork and red tape"
