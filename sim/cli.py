@@ -11,7 +11,7 @@ import json
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sim.decide import MONEY_OBJECTIVES, OBJECTIVE_LABELS, Comparison, compare
@@ -36,45 +36,31 @@ class BadInput(Exception):
     """An argument that cannot be used; the message names it."""
 
 
+def _whole(option: str, minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= `minimum`, errors naming `option`."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{option} must be a whole number, got {value!r}"
+            ) from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"{option} must be at least {minimum}")
+        return n
+
+    return parse
+
+
 def _reps(value: str) -> int | str:
+    """--reps: a number of replications (>= 2) or 'auto'."""
     if value == "auto":
         return "auto"
     try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--reps must be a number or 'auto', got {value!r}"
-        ) from None
-    if n < 2:
-        raise argparse.ArgumentTypeError("--reps must be at least 2")
-    return n
-
-
-def _reps_cap(value: str) -> int:
-    n = _positive(value)
-    if n < 2:
-        raise argparse.ArgumentTypeError("--max-reps must be at least 2")
-    return n
-
-
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
-
-
-def _seed(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a whole number, got {value!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("--seed must be >= 0")
-    return n
+        return _whole("--reps", 2)(value)
+    except argparse.ArgumentTypeError as err:
+        raise argparse.ArgumentTypeError(f"{err} (or 'auto')") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -105,11 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("scenario", type=Path, help="scenario YAML file")
     c.add_argument("--reps", type=_reps, default=100, help="replications, or 'auto' (default 100)")
-    c.add_argument("--max-reps", type=_reps_cap, default=400, help="cap for --reps auto")
-    c.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
-    c.add_argument("--horizon", type=_positive, help="horizon in months (overrides the file)")
+    c.add_argument(
+        "--max-reps", type=_whole("--max-reps", 2), default=400, help="cap for --reps auto"
+    )
+    c.add_argument("--seed", type=_whole("--seed", 0), default=0, help="master seed (default 0)")
+    c.add_argument(
+        "--horizon", type=_whole("--horizon", 1), help="horizon in months (overrides the file)"
+    )
     c.add_argument("--objective", choices=OBJECTIVES, help="what 'best' means")
-    c.add_argument("--workers", type=_positive, help="processes (default: all cores)")
+    c.add_argument("--workers", type=_whole("--workers", 1), help="processes (default: all cores)")
     c.add_argument(
         "--set",
         action="append",
