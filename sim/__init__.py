@@ -12,9 +12,9 @@ Results are plain dataclasses and pandas DataFrames.
 """
 
 from sim.decide import Comparison, compare
+from sim.experiments import Replications, RunResult, run_replications, simulate
 from sim.io import ScenarioError, load_scenario, scenario_from_yaml, scenario_to_yaml
 from sim.params import Scenario
-from sim.runner import Replications, RunResult, run_replications, simulate
 
 __all__ = [
     "Comparison",

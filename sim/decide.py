@@ -31,10 +31,11 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from sim.experiments import Replications, run_replications
 from sim.formatting import money
-from sim.org import LEVER_GROUPS, draw_team_effects
-from sim.params import OBJECTIVES, Scenario
-from sim.runner import BASELINE, Replications, run_replications
+from sim.levers import LEVER_GROUPS
+from sim.org import draw_team_effects
+from sim.params import BASELINE, OBJECTIVES, Scenario
 
 CONFIDENCE = 0.90
 OBJECTIVE_LABELS = {
@@ -565,7 +566,7 @@ def attribute_gain(
         return res.objective(objective)[setup].to_numpy(dtype=float)
 
     cost_only = run(())
-    rows = [{"source": "ops team cost", **mean_interval(cost_only - none, confidence).as_dict()}]
+    rows = [{"source": "ops_cost", **mean_interval(cost_only - none, confidence).as_dict()}]
     used: set[str] = set()
     for team in scenario.org.setups[setup]:
         used |= set(scenario.org.teams[team].effects)
@@ -580,7 +581,7 @@ def attribute_gain(
         rows.append({"source": group, **mean_interval(contrib, confidence).as_dict()})
     interaction = gain - (cost_only - none) - total_groups
     rows.append({"source": "interaction", **mean_interval(interaction, confidence).as_dict()})
-    rows.append({"source": "total gain", **mean_interval(gain, confidence).as_dict()})
+    rows.append({"source": "total", **mean_interval(gain, confidence).as_dict()})
     frame = pd.DataFrame(rows)
     frame.insert(0, "setup", setup)
     frame.insert(1, "objective", objective)

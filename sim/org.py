@@ -18,17 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.params import LEVERS, MONTH_DAYS, EffectRange, Scenario, Team
+from sim.levers import LEVERS
+from sim.params import MONTH_DAYS, EffectRange, Scenario, Team
 from sim.streams import stream
-
-LEVER_GROUPS: dict[str, tuple[str, ...]] = {
-    "funnel top": ("inbound_rate", "audience_size", "handoff_leakage", "qualification_rate"),
-    "speed to lead": ("response_time",),
-    "sales execution": ("selling_time_share", "win_rate", "sales_cycle", "lead_scoring_accuracy"),
-    "pricing": ("price",),
-    "retention & expansion": ("monthly_churn", "expansion"),
-}
-"""Lever groups used to split a setup's gain into its sources."""
 
 
 def triangular_ppf(u: float, rng_: EffectRange) -> float:

@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from sim.levers import LEVER_NAMES, LEVERS, LOWERING_LEVERS
+
 MONTH_DAYS = 365.25 / 12
 """Length of a month in days: all model time is in days."""
 
@@ -190,39 +192,11 @@ class StartingCustomers(Frozen):
 
 
 # --------------------------------------------------------------------------- org
-LEVERS: dict[str, str] = {
-    "selling_time_share": "points",
-    "win_rate": "points",
-    "sales_cycle": "relative",
-    "response_time": "relative",
-    "lead_scoring_accuracy": "level",
-    "qualification_rate": "relative",
-    "handoff_leakage": "relative",
-    "inbound_rate": "relative",
-    "audience_size": "relative",
-    "price": "relative",
-    "monthly_churn": "relative",
-    "expansion": "relative",
-}
-"""Every lever a team can move, and how its effect applies (SPEC §4)."""
+LeverName = Literal[LEVER_NAMES]  # type: ignore[valid-type]
+"""A lever's name, as the registry (`sim.levers`) declares it."""
 
-LOWERING_LEVERS = frozenset({"sales_cycle", "response_time", "handoff_leakage", "monthly_churn"})
-"""Levers whose effect lowers a value: their ranges must be <= 0."""
-
-LeverName = Literal[
-    "selling_time_share",
-    "win_rate",
-    "sales_cycle",
-    "response_time",
-    "lead_scoring_accuracy",
-    "qualification_rate",
-    "handoff_leakage",
-    "inbound_rate",
-    "audience_size",
-    "price",
-    "monthly_churn",
-    "expansion",
-]
+BASELINE = "none"
+"""The setup with no ops team: every gain is measured against it."""
 
 
 class EffectRange(Frozen):
@@ -276,11 +250,11 @@ class Team(Frozen):
                 )
             if lever == "lead_scoring_accuracy" and not (rng.low >= 0 and rng.high <= 1):
                 raise ValueError("effects.lead_scoring_accuracy: must lie in [0, 1]")
-            if LEVERS[lever] == "relative" and rng.low <= -1:
+            if LEVERS[lever].kind == "relative" and rng.low <= -1:
                 raise ValueError(
                     f"effects.{lever}: a relative change must be above -1 (-100%), got {rng.low}"
                 )
-            if LEVERS[lever] == "points" and not (rng.low >= -1 and rng.high <= 1):
+            if LEVERS[lever].kind == "points" and not (rng.low >= -1 and rng.high <= 1):
                 raise ValueError(f"effects.{lever}: a change in points must lie in [-1, 1]")
         return self
 

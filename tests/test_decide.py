@@ -31,7 +31,7 @@ from sim.decide import (
     summarise,
     t_quantile,
 )
-from sim.runner import Replications, run_replications
+from sim.experiments import Replications, run_replications
 
 SETUPS = ("none", "salesops", "revops", "both")
 SHORT = 12  # months: the decide tests check bookkeeping, not long-run economics
@@ -366,8 +366,8 @@ def test_attribution_rows_add_up_to_the_total_gain(small_comparison):
     assert a is not None
     subject = a["setup"].iloc[0]
     assert subject == small_comparison.verdict.best or small_comparison.verdict.best == "none"
-    parts = a[a["source"] != "total gain"]["mean"].sum()
-    total = a.loc[a["source"] == "total gain", "mean"].iloc[0]
+    parts = a[a["source"] != "total"]["mean"].sum()
+    total = a.loc[a["source"] == "total", "mean"].iloc[0]
     assert parts == pytest.approx(total, rel=1e-9, abs=1e-6)
     v = small_comparison.results.objective("cumulative_contribution")
     assert total == pytest.approx((v[subject] - v["none"]).mean())
@@ -378,18 +378,18 @@ def test_attribution_cost_only_run_loses_exactly_the_team_cost():
     sc = make(horizon_months=SHORT)
     res = run_replications(sc, 3, seed=2, workers=1)
     a = attribute_gain(res, "both", "cumulative_contribution", 3, workers=1)
-    cost = a[a["source"] == "ops team cost"].iloc[0]
+    cost = a[a["source"] == "ops_cost"].iloc[0]
     expected = -(10_000 + 17_000) * SHORT
     assert cost["mean"] == pytest.approx(expected)
     assert cost["low"] == pytest.approx(expected) and cost["high"] == pytest.approx(expected)
-    groups = set(a["source"]) - {"ops team cost", "interaction", "total gain"}
+    groups = set(a["source"]) - {"ops_cost", "interaction", "total"}
     # 'both' moves levers of every group
     assert groups == {
-        "funnel top",
-        "speed to lead",
-        "sales execution",
+        "funnel_top",
+        "speed_to_lead",
+        "sales_execution",
         "pricing",
-        "retention & expansion",
+        "retention_expansion",
     }
 
 

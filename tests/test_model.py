@@ -13,8 +13,8 @@ import pytest
 from conftest import base_dict, check_conservation, make, make_from
 
 import sim
+from sim.levers import LEVERS
 from sim.model import COLD, INBOUND, OPEN, WON, run_replication
-from sim.params import LEVERS
 
 SEED = 11
 

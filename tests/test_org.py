@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from conftest import base_dict, make, make_from
 
+from sim.levers import LEVERS
 from sim.org import (
     SetupEffects,
     _Contribution,
@@ -14,7 +15,7 @@ from sim.org import (
     setup_effects,
     triangular_ppf,
 )
-from sim.params import LEVERS, MONTH_DAYS, EffectRange, Team
+from sim.params import MONTH_DAYS, EffectRange, Team
 
 
 @pytest.fixture(scope="module")

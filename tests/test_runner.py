@@ -14,7 +14,7 @@ import pytest
 from conftest import make
 
 import sim
-from sim.runner import run_replications
+from sim.experiments import run_replications
 
 SEED = 5
 ROOT = Path(__file__).resolve().parents[1]

@@ -115,7 +115,7 @@ def test_funnel_chart_stages_in_order(result):
 def test_attribution_chart_bars_and_intervals(result):
     """Gain attribution: one bar per source with its interval, total gain last."""
     frame = data.attribution_data(result)
-    assert frame["source"].iloc[-1] == "total gain"
+    assert frame["source"].iloc[-1] == "total"
     assert set(frame["kind"]) <= {"adds", "costs", "total"}
     spec = charts.attribution_chart(frame, "Gain").to_dict()
     bars, whiskers, _zero = _layers(spec)

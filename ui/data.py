@@ -14,8 +14,7 @@ import pandas as pd
 
 from sim.decide import Comparison
 from sim.metrics import slug
-from sim.params import Scenario
-from sim.runner import BASELINE
+from sim.params import BASELINE, Scenario
 from ui.text import (
     ATTRIBUTION_LABELS,
     DIAGNOSTIC_LABELS,
@@ -108,7 +107,7 @@ def attribution_data(result: Comparison) -> pd.DataFrame:
     out = frame.copy()
     out["label"] = out["source"].map(lambda s: ATTRIBUTION_LABELS.get(s, s))
     out["kind"] = np.where(
-        out["source"] == "total gain",
+        out["source"] == "total",
         "total",
         np.where(out["mean"] >= 0, "adds", "costs"),
     )

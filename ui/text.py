@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from sim import formatting
 from sim.decide import OBJECTIVE_LABELS
+from sim.levers import LEVERS
 from sim.metrics import ARTICLE_METRICS
-from sim.params import LEVERS
 
 # ----------------------------------------------------------------------------- setups
 SETUP_NAMES = {
@@ -200,25 +200,25 @@ LEVER_LABELS = {
 LEVER_UNITS = {
     "points": "percentage points",
     "relative": "% change",
-    "level": "accuracy (0-100)",
+    "correlation": "accuracy (0-100)",
 }
 """How a lever's effect is entered, by `sim.params.LEVERS` kind."""
 
 
 def lever_unit(lever: str) -> str:
     """The unit in which a lever's effect range is entered on screen (values x100)."""
-    return LEVER_UNITS[LEVERS[lever]]
+    return LEVER_UNITS[LEVERS[lever].kind]
 
 
 ATTRIBUTION_LABELS = {
-    "ops team cost": "Team cost",
-    "funnel top": "Funnel top (leads, leakage, qualification)",
-    "speed to lead": "Speed to lead",
-    "sales execution": "Sales execution (time, win rate, cycle, scoring)",
+    "ops_cost": "Team cost",
+    "funnel_top": "Funnel top (leads, leakage, qualification)",
+    "speed_to_lead": "Speed to lead",
+    "sales_execution": "Sales execution (time, win rate, cycle, scoring)",
     "pricing": "Pricing",
-    "retention & expansion": "Retention & expansion",
+    "retention_expansion": "Retention & expansion",
     "interaction": "Overlap & synergy",
-    "total gain": "Total gain",
+    "total": "Total gain",
 }
 """Attribution source -> label."""
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from sim.decide import MONEY_OBJECTIVES, Comparison
-from sim.runner import BASELINE
+from sim.params import BASELINE
 from ui.text import LEVER_LABELS, OBJECTIVES_TEXT, money, setup_action, setup_name, team_name
 
 

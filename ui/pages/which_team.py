@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from sim.decide import MONEY_OBJECTIVES, Comparison
 from sim.metrics import MONTHLY_SERIES
-from sim.runner import BASELINE
+from sim.params import BASELINE
 from ui import charts, data, exports, runs, state, verdict
 from ui.text import (
     KPI_GROUPS,

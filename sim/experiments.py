@@ -26,12 +26,12 @@ import pandas as pd
 
 from sim.metrics import MONTHLY_SERIES, kpis, monthly_series
 from sim.model import RunRecord, run_replication
-from sim.params import Scenario
+from sim.params import BASELINE, Scenario
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called after each finished replication (of all setups)."""
 
-BASELINE = "none"
+
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _pool(workers: int, method: str) -> ProcessPoolExecutor:
     """A process pool kept for the life of this process (start-up costs about a second)."""
     ctx = mp.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["sim.runner"])
+        ctx.set_forkserver_preload(["sim.experiments"])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool

@@ -1,0 +1,112 @@
+"""The lever registry: every lever a team can move, how its effect applies, and who reads it.
+
+A *lever* is one quantity of the revenue engine that an ops team changes (SPEC §4). Before
+this registry each stage of the model applied its effect by hand (`1 + e`, `s0 + e`, a clip
+here and there); now a lever is declared once — its kind, the range its value is clipped to,
+and the model stage that reads it — and every stage goes through the one `apply`:
+
+* **points**: the effect is added to the base value (win rate + 2 points);
+* **relative**: the base value is multiplied by ``max(0, 1 + effect)`` (cycle -10%);
+* **correlation**: the effect *is* the value, a correlation in [0, 1] (lead-scoring
+  accuracy); the base is ignored, since without a team there is no score at all.
+
+The result is then clipped to the lever's value range. The schema takes its lever names from
+here (`sim.params`), so a lever cannot exist in one place and not the other.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+Kind = Literal["points", "relative", "correlation"]
+Stage = Literal["arrivals", "first_touch", "qualification", "deal_floor", "customers"]
+
+STAGES: tuple[Stage, ...] = ("arrivals", "first_touch", "qualification", "deal_floor", "customers")
+"""The model's stages in the order a lead meets them (`sim.model`)."""
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One lever: how an effect on it applies, and which stage of the model reads it."""
+
+    name: str
+    kind: Kind
+    stages: tuple[Stage, ...]
+    clip: tuple[float, float]
+    """Range of the levered value (a share, a probability, a non-negative quantity)."""
+    lowers: bool = False
+    """Whether an improvement lowers the value (its effect ranges must be <= 0)."""
+
+    def apply(self, base: float | np.ndarray, effect: float | np.ndarray) -> np.ndarray:
+        """The levered value: `base` moved by `effect` as this lever's kind says, clipped."""
+        if self.kind == "points":
+            value = np.add(base, effect)
+        elif self.kind == "relative":
+            value = np.multiply(base, np.maximum(0.0, np.add(1.0, effect)))
+        else:
+            value = np.broadcast_to(np.asarray(effect, dtype=float), np.shape(base)).copy()
+        return np.clip(value, *self.clip)
+
+    def apply_scalar(self, base: float, effect: float) -> float:
+        """`apply` for one number in plain Python: the event loop's hot path."""
+        if self.kind == "points":
+            value = base + effect
+        elif self.kind == "relative":
+            value = base * max(0.0, 1.0 + effect)
+        else:
+            value = effect
+        low, high = self.clip
+        return min(high, max(low, value))
+
+
+_INF = math.inf
+LEVERS: dict[str, Lever] = {
+    lever.name: lever
+    for lever in (
+        Lever("selling_time_share", "points", ("arrivals", "deal_floor"), (0.01, 1.0)),
+        Lever("win_rate", "points", ("deal_floor",), (0.0, 1.0)),
+        Lever("sales_cycle", "relative", ("deal_floor",), (0.0, _INF), lowers=True),
+        Lever("response_time", "relative", ("first_touch",), (0.0, _INF), lowers=True),
+        Lever("lead_scoring_accuracy", "correlation", ("deal_floor",), (0.0, 1.0)),
+        Lever("qualification_rate", "relative", ("qualification",), (0.0, 1.0)),
+        Lever("handoff_leakage", "relative", ("first_touch",), (0.0, 1.0), lowers=True),
+        Lever("inbound_rate", "relative", ("arrivals",), (0.0, _INF)),
+        Lever("audience_size", "relative", ("arrivals",), (0.0, _INF)),
+        Lever("price", "relative", ("deal_floor",), (0.0, _INF)),
+        Lever("monthly_churn", "relative", ("customers",), (0.0, _INF), lowers=True),
+        Lever("expansion", "relative", ("customers",), (0.0, _INF)),
+    )
+}
+"""Every lever, in the fixed order in which team effects are drawn (`sim.org`): a new
+lever goes at the end, so existing draws keep their values."""
+
+LEVER_NAMES: tuple[str, ...] = tuple(LEVERS)
+LOWERING_LEVERS = frozenset(name for name, lever in LEVERS.items() if lever.lowers)
+"""Levers whose improvement lowers a value: their effect ranges must be <= 0."""
+
+LEVER_GROUPS: dict[str, tuple[str, ...]] = {
+    "funnel_top": ("inbound_rate", "audience_size", "handoff_leakage", "qualification_rate"),
+    "speed_to_lead": ("response_time",),
+    "sales_execution": ("selling_time_share", "win_rate", "sales_cycle", "lead_scoring_accuracy"),
+    "pricing": ("price",),
+    "retention_expansion": ("monthly_churn", "expansion"),
+}
+"""Lever groups used to split a setup's gain into its sources (ids; words in `sim.text`)."""
+
+
+def levers_read_by(stage: Stage) -> frozenset[str]:
+    """The levers `stage` reads, as the registry declares them."""
+    return frozenset(name for name, lever in LEVERS.items() if stage in lever.stages)
+
+
+def apply(lever: str, base: float | np.ndarray, effect: float | np.ndarray) -> np.ndarray:
+    """The one place an effect meets a value: `LEVERS[lever].apply(base, effect)`."""
+    return LEVERS[lever].apply(base, effect)
+
+
+assert set().union(*(levers_read_by(s) for s in STAGES)) == set(LEVERS)
+assert set().union(*LEVER_GROUPS.values()) == set(LEVERS)
