@@ -90,6 +90,22 @@ class Replications:
         )
 
 
+@dataclass(frozen=True)
+class RunTask:
+    """One unit of work for an executor: some setups of one replication (picklable)."""
+
+    scenario: Scenario
+    setups: tuple[str, ...]
+    replication: int
+    seed: int
+    levers: tuple[str, ...] | None = None
+
+
+def run_task(task: RunTask) -> list[tuple[str, int, dict[str, float], dict[str, np.ndarray]]]:
+    """Run a `RunTask`: (setup, replication, KPIs, monthly series) per setup, in order."""
+    return _one_replication(task.scenario, task.setups, task.replication, task.seed, task.levers)
+
+
 def _one_replication(
     scenario: Scenario,
     setups: tuple[str, ...],
@@ -175,6 +191,8 @@ def run_replications(
     first_replication: int = 0,
     levers: Sequence[str] | None = None,
     baseline: bool = True,
+    executor: object | None = None,
+    cache: object | None = None,
 ) -> Replications:
     """Run `replications` replications of every setup on common random numbers.
 
