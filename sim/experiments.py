@@ -27,11 +27,10 @@ import pandas as pd
 from sim.metrics import MONTHLY_SERIES, kpis, monthly_series
 from sim.model import RunRecord, run_replication
 from sim.params import BASELINE, Scenario
+from sim.streams import ReplicationDraws
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called after each finished replication (of all setups)."""
-
-
 
 
 @dataclass(frozen=True)
@@ -116,9 +115,10 @@ def _one_replication(
     """Every setup on replication `replication`'s random numbers (a worker's task)."""
     rows = []
     baseline_cc = math.nan
+    shared = ReplicationDraws(seed, replication)
     for setup in setups:
         record = run_replication(
-            scenario, setup, replication, seed, None if setup == BASELINE else levers
+            scenario, setup, replication, seed, None if setup == BASELINE else levers, shared
         )
         series = monthly_series(record, scenario)
         k = kpis(record, scenario, series)

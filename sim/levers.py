@@ -48,7 +48,7 @@ class Lever:
         elif self.kind == "relative":
             value = np.multiply(base, np.maximum(0.0, np.add(1.0, effect)))
         else:
-            value = np.broadcast_to(np.asarray(effect, dtype=float), np.shape(base)).copy()
+            value = np.add(np.multiply(base, 0.0), effect)  # the effect, broadcast like base
         return np.clip(value, *self.clip)
 
     def apply_scalar(self, base: float, effect: float) -> float:

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from sim.model import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
+from sim.model.records import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
 from sim.params import MONTH_DAYS, Scenario
 
 ARTICLE_METRICS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -203,7 +203,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
 
     new = c.is_new
     churn_now = np.array([s.monthly_churn for s in scenario.segments])[c.segment[new]]
-    churn_now = 1.0 - (1.0 - churn_now) ** max(0.0, 1.0 + run.effects.scalar("monthly_churn", H))
+    churn_now = 1.0 - (1.0 - churn_now) ** c.churn_multiplier_end
     life = np.where(
         churn_now > 0, (1.0 - (1.0 - churn_now) ** 120) / np.maximum(churn_now, 1e-12), 120.0
     )

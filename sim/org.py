@@ -13,12 +13,12 @@ more teams are present and ramp with the slowest of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.levers import LEVERS
+from sim.levers import LEVERS, Stage, levers_read_by
 from sim.params import MONTH_DAYS, EffectRange, Scenario, Team
 from sim.streams import stream
 
@@ -72,6 +72,7 @@ class SetupEffects:
     synergy: dict[str, _Contribution] = field(default_factory=dict)
     monthly_cost: float = 0.0
     team_effects: dict[str, dict[str, float]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def moves(self, lever: str) -> bool:
         """Whether any team of this setup moves `lever` at all."""
@@ -101,8 +102,25 @@ class SetupEffects:
             total = total + self.synergy[lever].at(tt)
         return total
 
+    def settled(self, lever: str) -> tuple[float, float]:
+        """(day from which `lever`'s combined effect no longer changes, that effect)."""
+        key = ("settled", lever)
+        cached = self._memo.get(key)
+        if cached is None:
+            ramps = [p.ramp_days for p in self.contributions.get(lever, ())]
+            if lever in self.synergy:
+                ramps.append(self.synergy[lever].ramp_days)
+            day = max([0.0, *ramps])
+            cached = (day, self._combine(lever, day))
+            self._memo[key] = cached
+        return cached
+
     def scalar(self, lever: str, t: float) -> float:
         """Combined effect on `lever` at one time, in plain Python (the event loop's path)."""
+        day, full = self.settled(lever)
+        return full if t >= day else self._combine(lever, t)
+
+    def _combine(self, lever: str, t: float) -> float:
         pos = neg = big_pos = big_neg = 0.0
         for p in self.contributions.get(lever, ()):
             v = (
@@ -123,6 +141,10 @@ class SetupEffects:
             total += syn.full if ramp <= 0 or t >= ramp else syn.full * max(t, 0.0) / ramp
         return total
 
+    def stage(self, stage: Stage) -> StageEffects:
+        """The view of these effects that one model stage reads."""
+        return StageEffects(self, stage)
+
     def bound(self, lever: str) -> float:
         """Largest value of the combined effect over all time (effects ramp monotonically)."""
         if not self.moves(lever):
@@ -134,6 +156,50 @@ class SetupEffects:
         if not self.moves(lever):
             return 0.0
         return float(self.at(lever, np.array([0.0, 1e9])).min())
+
+
+class StageEffects:
+    """What one stage of the model may read of a setup's effects: its own levers only.
+
+    Every stage gets its effects through this view, and every effect meets a value through
+    `sim.levers` (`apply`), so a lever is applied the one way its registry entry says. A
+    stage asking for a lever the registry does not list for it is a programming error.
+    """
+
+    def __init__(self, fx: SetupEffects, stage: Stage) -> None:
+        self.fx = fx
+        self.stage = stage
+        self.levers = levers_read_by(stage)
+
+    def _check(self, lever: str) -> None:
+        if lever not in self.levers:
+            raise KeyError(f"stage '{self.stage}' does not read lever '{lever}' (sim.levers)")
+
+    def moves(self, lever: str) -> bool:
+        """Whether any team of the setup moves `lever`."""
+        self._check(lever)
+        return self.fx.moves(lever)
+
+    def apply(self, lever: str, base: float | np.ndarray, t: float | np.ndarray) -> np.ndarray:
+        """`base` under the setup's effect on `lever` at times `t` (days), vectorised."""
+        self._check(lever)
+        return LEVERS[lever].apply(base, self.fx.at(lever, t))
+
+    def apply_scalar(self, lever: str, base: float, t: float) -> float:
+        """`apply` for one value at one time, in plain Python (the event loop's path)."""
+        self._check(lever)
+        return LEVERS[lever].apply_scalar(base, self.fx.scalar(lever, t))
+
+    def scalar_fn(self, lever: str) -> Callable[[float, float], float]:
+        """`apply_scalar` for one lever as a function of (base, t), checked once."""
+        self._check(lever)
+        day, full = self.fx.settled(lever)
+        combine, apply_one = self.fx.scalar, LEVERS[lever].apply_scalar
+
+        def applied(base: float, t: float) -> float:
+            return apply_one(base, full if t >= day else combine(lever, t))
+
+        return applied
 
 
 def setup_effects(

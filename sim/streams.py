@@ -97,3 +97,36 @@ class CandidateDraws:
             rng = self._rng(f"{element}.block{block}")
             self._cache[key] = rng.standard_exponential((self.n, 4))
         return self._cache[key]
+
+
+class ReplicationDraws:
+    """The random numbers of one replication, shared by every setup that runs on it.
+
+    Streams depend only on (seed, replication, name), so each setup of a replication would
+    draw the very same candidates and attributes; drawing them once and handing them to every
+    setup changes no result and saves the work. Keyed by what a draw depends on, so a setup
+    cannot be handed draws made for another shape.
+    """
+
+    def __init__(self, seed: int, replication: int) -> None:
+        self.seed = seed
+        self.replication = replication
+        self._candidates: dict[tuple[str, float, float], np.ndarray] = {}
+        self._draws: dict[tuple[str, int], CandidateDraws] = {}
+
+    def candidates(self, source: str, rate_bound_per_day: float, horizon: float) -> np.ndarray:
+        """Candidate arrival times of `source`: Poisson at the bound, as order statistics."""
+        key = (source, rate_bound_per_day, horizon)
+        if key not in self._candidates:
+            rng = stream(self.seed, self.replication, f"{source}.candidates")
+            mean = rate_bound_per_day * horizon
+            n = int(rng.poisson(mean)) if mean > 0 else 0
+            self._candidates[key] = np.sort(rng.random(n) * horizon)
+        return self._candidates[key]
+
+    def draws(self, source: str, n: int) -> CandidateDraws:
+        """The per-candidate attribute draws of `source`'s first `n` candidates."""
+        key = (source, n)
+        if key not in self._draws:
+            self._draws[key] = CandidateDraws(self.seed, self.replication, source, n)
+        return self._draws[key]

@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import INBOUND, CustomerRecords
-from sim.org import SetupEffects
+from sim.model.arrivals import segments_of
+from sim.model.records import INBOUND, CustomerRecords
+from sim.org import StageEffects
 from sim.params import MONTH_DAYS, Scenario
-from sim.streams import CandidateDraws
+from sim.streams import CandidateDraws, ReplicationDraws
 
 _FLOOR = 1e-12  # keeps the integrals strictly increasing so they can be inverted
 
 
-def _cumulative(fx: SetupEffects, lever: str, horizon: float) -> tuple[np.ndarray, np.ndarray]:
+def _cumulative(fx: StageEffects, lever: str, horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """Integral of the lever's hazard multiplier on a daily grid (days, multiplier-days)."""
     grid = np.linspace(0.0, horizon, int(np.ceil(horizon)) + 2)
-    mult = np.maximum(_FLOOR, 1.0 + fx.at(lever, grid))
+    mult = np.maximum(_FLOOR, fx.apply(lever, 1.0, grid))
     integral = np.concatenate([[0.0], np.cumsum((mult[1:] + mult[:-1]) / 2 * np.diff(grid))])
     return grid, integral
 
@@ -48,9 +50,8 @@ def _gather(draws: list[CandidateDraws], owner: np.ndarray, index: np.ndarray, g
 
 def simulate_customers(
     scenario: Scenario,
-    fx: SetupEffects,
-    seed: int,
-    replication: int,
+    fx: StageEffects,
+    shared: ReplicationDraws,
     won: np.ndarray,
     source: np.ndarray,
     cand: np.ndarray,
@@ -64,14 +65,10 @@ def simulate_customers(
     H = scenario.horizon_days
     segs = scenario.segments
     base = scenario.starting_customers
-    d_base = CandidateDraws(seed, replication, "starting_customers", base.count)
+    d_base = shared.draws("starting_customers", base.count)
     base_seg = np.zeros(base.count, dtype=np.int64)
     if base.count:
-        cum = np.cumsum([s.lead_share for s in segs])
-        cum[-1] = 1.0
-        base_seg = np.minimum(
-            np.searchsorted(cum, d_base.uniform("segment"), side="right"), len(segs) - 1
-        )
+        base_seg = segments_of(d_base.uniform("segment"), segs)
 
     draws = [d_in, d_out, d_base]
     owner = np.concatenate([np.where(source[won] == INBOUND, 0, 1), np.full(base.count, 2)])
@@ -141,4 +138,5 @@ def simulate_customers(
         expansion_time=_cat(ex_t, float),
         expansion_owner=_cat(ex_owner, np.int64),
         expansion_mrr=_cat(ex_mrr, float),
+        churn_multiplier_end=float(fx.apply_scalar("monthly_churn", 1.0, H)),
     )

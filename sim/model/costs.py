@@ -1,0 +1,26 @@
+"""Stage 6, costs: what the go-to-market engine and the setup's ops teams cost each month.
+
+Reps, the first-touch desk, marketing and other GTM costs are the same in every setup; the
+ops teams' cost is the setup's own, from month 0 (a team is paid while it ramps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.org import SetupEffects
+from sim.params import Scenario
+
+
+def monthly_costs(scenario: Scenario, fx: SetupEffects) -> dict[str, np.ndarray]:
+    """Cost item -> cost in each month of the horizon."""
+    months = scenario.horizon_months
+    costs = scenario.costs
+    desk = scenario.lead_handling.first_touch.capacity or 0  # 0 / None: no desk of its own
+    return {
+        "reps": np.full(months, scenario.sales.reps * costs.rep_per_month),
+        "first_touch": np.full(months, desk * costs.first_touch_per_person_month),
+        "marketing": np.full(months, scenario.market.marketing_spend_per_month),
+        "other_gtm": np.full(months, costs.other_gtm_per_month),
+        "ops_teams": np.full(months, fx.monthly_cost),
+    }
