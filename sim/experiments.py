@@ -1,38 +1,58 @@
-"""Replications x setups, with common random numbers, on all cores.
+"""Experiments: variants x setups x replications, on any executor, nothing computed twice.
 
-The runner knows nothing of the model's internals: it asks `sim.model` for one run and
-`sim.metrics` for its KPIs and monthly series, and returns tidy pandas tables. One task is
-one replication of *every* setup, so the baseline needed for paired quantities (ops ROI) is
-at hand, and results are identical whatever the number of workers: every run depends only
-on (scenario, setup, replication, seed).
+An *experiment* crosses variants of a scenario (the scenario with some dotted overrides, as
+`--set` takes them) with its org setups and a range of replications, all on common random
+numbers. The runner knows one thing of the model, `run(scenario, setup, replication, seed)
+-> record`, and one thing of the metrics, `record -> KPIs and monthly series`; paired KPIs
+(ops ROI, which needs the baseline's run) are finished by `sim.metrics.paired_kpis`.
+
+Work is cut into `RunTask`s — the setups of one replication that are not cached yet — and
+handed to an executor (`sim.executors`: in process, a process pool, a Dask cluster). A task
+shares its replication's random numbers among its setups. Results are identical for any
+executor and worker count: every run depends only on its own arguments.
+
+Every run goes through a `RunCache` keyed by what the run depends on (`sim.cache.run_key`):
+a run already made for another variant, another objective or an earlier call is reused.
+Rows come back tidy, ordered, and stamped with the variant id and its parameter values.
 """
 
 from __future__ import annotations
 
-import atexit
-import math
-import multiprocessing as mp
-import os
-import sys
-import threading
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.metrics import MONTHLY_SERIES, kpis, monthly_series
+from sim.cache import RunCache, RunOutput, run_key, world_key
+from sim.executors import Executor, ProcessExecutor, SerialExecutor, default_workers
+from sim.metrics import MONTHLY_SERIES, kpis, monthly_series, paired_kpis
 from sim.model import RunRecord, run_replication
 from sim.params import BASELINE, Scenario
 from sim.streams import ReplicationDraws
 
 Progress = Callable[[int, int], None]
-"""progress(done, total): called after each finished replication (of all setups)."""
+"""progress(done, total): called after each finished task (one replication's missing runs)."""
+
+__all__ = [
+    "BASELINE",
+    "Experiment",
+    "Progress",
+    "Replications",
+    "RunResult",
+    "RunTask",
+    "Variant",
+    "default_workers",
+    "run_experiment",
+    "run_replications",
+    "run_task",
+    "simulate",
+    "variants_from",
+]
 
 
+# ----------------------------------------------------------------------------- one run
 @dataclass(frozen=True)
 class RunResult:
     """One replication of one setup: its records, KPIs and monthly series."""
@@ -60,14 +80,82 @@ def simulate(
 
 
 @dataclass(frozen=True)
+class RunTask:
+    """One unit of work for an executor: some setups of one replication (picklable)."""
+
+    scenario: Scenario
+    setups: tuple[str, ...]
+    replication: int
+    seed: int
+    levers: tuple[str, ...] | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"RunTask(scenario={self.scenario.name!r}, setups={self.setups}, "
+            f"replication={self.replication}, seed={self.seed})"
+        )
+
+
+def run_task(task: RunTask) -> list[RunOutput]:
+    """Run a task's setups on its replication's shared random numbers; outputs in order."""
+    shared = ReplicationDraws(task.seed, task.replication)
+    out = []
+    for setup in task.setups:
+        restrict = None if setup == BASELINE else task.levers
+        record = run_replication(
+            task.scenario, setup, task.replication, task.seed, restrict, shared
+        )
+        series = monthly_series(record, task.scenario)
+        out.append(RunOutput(kpis(record, task.scenario, series), series))
+    return out
+
+
+# ----------------------------------------------------------------------------- variants
+@dataclass(frozen=True)
+class Variant:
+    """A scenario to run, named, with the parameter values that make it what it is."""
+
+    id: str
+    scenario: Scenario
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+def variants_from(
+    base: Scenario, changes: Sequence[Mapping[str, Any]], ids: Sequence[str] | None = None
+) -> list[Variant]:
+    """Variants of `base`, one per mapping of dotted paths to values (validated).
+
+    `{"sales.reps": 12, "org.teams.revops.cost_per_fte_month": 12000}` is one variant; a bad
+    path or value raises `sim.io.ScenarioError` naming the field.
+    """
+    from sim.io import apply_overrides, parse_scenario, scenario_to_dict
+
+    out = []
+    for i, change in enumerate(changes):
+        sets = [f"{path}={_yaml_value(value)}" for path, value in change.items()]
+        data = apply_overrides(scenario_to_dict(base), sets, source=base.name)
+        vid = ids[i] if ids is not None else f"v{i}"
+        out.append(Variant(vid, parse_scenario(data, source=base.name), dict(change)))
+    return out
+
+
+def _yaml_value(value: Any) -> str:
+    import json
+
+    return json.dumps(value)  # JSON is YAML: numbers, strings, lists and null round-trip
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass(frozen=True)
 class Replications:
-    """Results of many replications: tidy tables, one row per (setup, replication[, month])."""
+    """Results of one scenario: tidy tables, one row per (setup, replication[, month])."""
 
     scenario: Scenario
     seed: int
     setups: tuple[str, ...]
     kpis: pd.DataFrame  # columns: setup, replication, <kpi>...
     monthly: pd.DataFrame  # columns: setup, replication, month, <series>...
+    runs_executed: int = 0  # runs simulated for this result (the rest came from the cache)
 
     @property
     def replications(self) -> int:
@@ -86,89 +174,45 @@ class Replications:
             setups=self.setups,
             kpis=pd.concat([self.kpis, other.kpis], ignore_index=True),
             monthly=pd.concat([self.monthly, other.monthly], ignore_index=True),
+            runs_executed=self.runs_executed + other.runs_executed,
         )
 
 
 @dataclass(frozen=True)
-class RunTask:
-    """One unit of work for an executor: some setups of one replication (picklable)."""
+class Experiment:
+    """Results of variants x setups x replications; rows carry variant id and parameters."""
 
-    scenario: Scenario
-    setups: tuple[str, ...]
-    replication: int
+    variants: tuple[Variant, ...]
     seed: int
-    levers: tuple[str, ...] | None = None
+    setups: tuple[str, ...]
+    kpis: pd.DataFrame  # variant, <parameters>, setup, replication, <kpi>...
+    monthly: pd.DataFrame  # variant, setup, replication, month, <series>...
+    runs_executed: int
 
-
-def run_task(task: RunTask) -> list[tuple[str, int, dict[str, float], dict[str, np.ndarray]]]:
-    """Run a `RunTask`: (setup, replication, KPIs, monthly series) per setup, in order."""
-    return _one_replication(task.scenario, task.setups, task.replication, task.seed, task.levers)
-
-
-def _one_replication(
-    scenario: Scenario,
-    setups: tuple[str, ...],
-    replication: int,
-    seed: int,
-    levers: tuple[str, ...] | None,
-) -> list[tuple[str, int, dict[str, float], dict[str, np.ndarray]]]:
-    """Every setup on replication `replication`'s random numbers (a worker's task)."""
-    rows = []
-    baseline_cc = math.nan
-    shared = ReplicationDraws(seed, replication)
-    for setup in setups:
-        record = run_replication(
-            scenario, setup, replication, seed, None if setup == BASELINE else levers, shared
+    def variant(self, vid: str) -> Replications:
+        """The results of one variant, as a single-scenario `Replications`."""
+        variant = next(v for v in self.variants if v.id == vid)
+        k = self.kpis[self.kpis["variant"] == vid]
+        drop = ["variant", *(c for c in _parameter_columns(self.variants) if c in k.columns)]
+        m = self.monthly[self.monthly["variant"] == vid].drop(columns=["variant"])
+        return Replications(
+            scenario=variant.scenario,
+            seed=self.seed,
+            setups=self.setups,
+            kpis=k.drop(columns=drop).reset_index(drop=True),
+            monthly=m.reset_index(drop=True),
+            runs_executed=self.runs_executed,
         )
-        series = monthly_series(record, scenario)
-        k = kpis(record, scenario, series)
-        if setup == BASELINE:
-            baseline_cc = k["cumulative_contribution"]
-            k["ops_roi"] = 0.0
-        rows.append((setup, replication, k, series))
-    for _, _, k, _ in rows:
-        if k["ops_cost"] > 0:
-            k["ops_roi"] = (k["cumulative_contribution"] - baseline_cc) / k["ops_cost"]
-        elif not math.isnan(baseline_cc):
-            k["ops_roi"] = 0.0
-    return rows
 
 
-@lru_cache(maxsize=1)
-def _start_method() -> str:
-    """How worker processes start: `fork` when this process has one thread, else forkserver.
-
-    Fork is fast and never re-runs the caller's script (a plain analysis script without an
-    ``if __name__ == "__main__"`` guard works), but forking a process whose other threads
-    may hold locks is unsafe; a host with threads (a web server) gets a fork server instead,
-    which has imported the model once and whose children inherit no threads. Decided
-    once per process: the pool's own threads must not change the choice later.
-    """
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
+def _parameter_columns(variants: Iterable[Variant]) -> list[str]:
+    cols: list[str] = []
+    for v in variants:
+        cols.extend(p for p in v.parameters if p not in cols)
+    return cols
 
 
-@lru_cache(maxsize=4)
-def _pool(workers: int, method: str) -> ProcessPoolExecutor:
-    """A process pool kept for the life of this process (start-up costs about a second)."""
-    ctx = mp.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["sim.experiments"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
-    return pool
-
-
-def default_workers() -> int:
-    """All cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
+# ----------------------------------------------------------------------------- running
 def _ordered_setups(
     scenario: Scenario, setups: Iterable[str] | None, baseline: bool = True
 ) -> tuple[str, ...]:
@@ -177,8 +221,136 @@ def _ordered_setups(
     if unknown:
         raise KeyError(f"unknown setup(s) {unknown}; known: {list(scenario.org.setups)}")
     others = tuple(s for s in names if s != BASELINE)
-    # the baseline runs first: paired quantities (ops ROI) need it
+    # the baseline comes first: paired KPIs (ops ROI) need it
     return (BASELINE, *others) if baseline or BASELINE in names else others
+
+
+def _executor(executor: Executor | None, workers: int | None, n_tasks: int) -> Executor:
+    if executor is not None:
+        return executor
+    workers = default_workers() if workers is None else max(1, int(workers))
+    workers = min(workers, max(1, n_tasks))
+    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
+
+
+def run_experiment(
+    variants: Sequence[Variant],
+    replications: int = 100,
+    seed: int = 0,
+    setups: Iterable[str] | None = None,
+    *,
+    first_replication: int = 0,
+    levers: Sequence[str] | None = None,
+    baseline: bool = True,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    cache: RunCache | None = None,
+    progress: Progress | None = None,
+) -> Experiment:
+    """Run every variant x setup x replication that is not cached, and tabulate them all.
+
+    Replication numbers are `first_replication ... + replications - 1`, so batches can be
+    added later with identical results. `setups` defaults to the first variant's setups
+    (every variant must know them); the baseline runs too unless `baseline=False`. `levers`
+    restricts every non-baseline setup's effects to those levers (gain attribution).
+    `executor` defaults to a process pool of `workers` (None = all cores; 1 = in process).
+    """
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    if not variants:
+        raise ValueError("an experiment needs at least one variant")
+    ids = [v.id for v in variants]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"variant ids must be unique, got {ids}")
+    names = _ordered_setups(variants[0].scenario, setups, baseline)
+    for v in variants[1:]:
+        _ordered_setups(v.scenario, names)
+    lever_tuple = tuple(levers) if levers is not None else None
+    reps = range(first_replication, first_replication + replications)
+    store = cache if cache is not None else RunCache(max_runs=10**9)
+
+    # which runs each (variant, setup, replication) needs, and which of them are missing
+    keys: dict[tuple[str, str, int], str] = {}
+    missing: dict[str, tuple[Variant, str, int]] = {}
+    found: dict[str, RunOutput] = {}
+    for v in variants:
+        world = world_key(v.scenario)
+        for r in reps:
+            for s in names:
+                restrict = None if s == BASELINE else lever_tuple
+                key = run_key(v.scenario, s, r, seed, restrict, world)
+                keys[(v.id, s, r)] = key
+                if key in found or key in missing:
+                    continue
+                hit = store.get(key)
+                if hit is None:
+                    missing[key] = (v, s, r)
+                else:
+                    found[key] = hit
+
+    # one task per (variant, replication) with missing runs: its setups share their draws
+    grouped: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    scenario_of = {v.id: v.scenario for v in variants}
+    for key, (v, s, r) in missing.items():
+        grouped.setdefault((v.id, r), []).append((s, key))
+    tasks = [
+        RunTask(scenario_of[vid], tuple(s for s, _ in runs), r, seed, lever_tuple)
+        for (vid, r), runs in grouped.items()
+    ]
+    task_keys = [[key for _, key in runs] for runs in grouped.values()]
+    if tasks:
+        outputs = _executor(executor, workers, len(tasks)).map(run_task, tasks, progress)
+        fresh = [
+            (key, out)
+            for run_keys, outs in zip(task_keys, outputs, strict=True)
+            for key, out in zip(run_keys, outs, strict=True)
+        ]
+        store.put_many(fresh)
+        found.update(fresh)
+    return _tabulate(variants, seed, names, reps, keys, found, len(missing))
+
+
+def _tabulate(
+    variants: Sequence[Variant],
+    seed: int,
+    names: tuple[str, ...],
+    reps: range,
+    keys: dict[tuple[str, str, int], str],
+    found: dict[str, RunOutput],
+    executed: int,
+) -> Experiment:
+    params = _parameter_columns(variants)
+    rows = []
+    series_rows = []
+    for v in variants:
+        for r in reps:
+            for s in names:
+                out = found[keys[(v.id, s, r)]]
+                rows.append(
+                    {
+                        "variant": v.id,
+                        **{p: v.parameters.get(p) for p in params},
+                        "setup": s,
+                        "replication": r,
+                        **out.kpis,
+                    }
+                )
+                series_rows.append((v.id, s, r, v.scenario.horizon_months, out.series))
+    kpi_frame = paired_kpis(pd.DataFrame(rows), BASELINE, by=("variant",))
+    months = [m for *_, m, _ in series_rows]
+    monthly = pd.DataFrame(
+        {
+            "variant": np.repeat([row[0] for row in series_rows], months),
+            "setup": np.repeat([row[1] for row in series_rows], months),
+            "replication": np.repeat([row[2] for row in series_rows], months),
+            "month": np.concatenate([np.arange(1, m + 1) for m in months]),
+            **{
+                name: np.concatenate([row[4][name] for row in series_rows])
+                for name in MONTHLY_SERIES
+            },
+        }
+    )
+    return Experiment(tuple(variants), seed, names, kpi_frame, monthly, executed)
 
 
 def run_replications(
@@ -191,64 +363,25 @@ def run_replications(
     first_replication: int = 0,
     levers: Sequence[str] | None = None,
     baseline: bool = True,
-    executor: object | None = None,
-    cache: object | None = None,
+    executor: Executor | None = None,
+    cache: RunCache | None = None,
 ) -> Replications:
-    """Run `replications` replications of every setup on common random numbers.
+    """Run `replications` replications of every setup of one scenario on common random numbers.
 
-    Replication numbers are `first_replication ... first_replication + replications - 1`, so
-    batches can be added later with identical results. `workers=None` uses all cores;
-    `workers=1` runs in this process. Results do not depend on `workers`. The baseline
-    setup always runs too unless `baseline=False`; `levers` restricts every other setup's
-    effects to those levers.
+    The one-variant case of `run_experiment` (see there for the arguments); results do not
+    depend on `workers` or `executor`.
     """
-    if replications < 1:
-        raise ValueError("replications must be at least 1")
-    names = _ordered_setups(scenario, setups, baseline)
-    lever_tuple = tuple(levers) if levers is not None else None
-    reps = range(first_replication, first_replication + replications)
-    workers = default_workers() if workers is None else max(1, int(workers))
-    workers = min(workers, replications)
-    results: dict[int, list] = {}
-    if workers == 1:
-        for i, r in enumerate(reps, 1):
-            results[r] = _one_replication(scenario, names, r, seed, lever_tuple)
-            if progress:
-                progress(i, replications)
-    else:
-        pool = _pool(workers, _start_method())
-        for out in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered text
-            out.flush()
-        try:
-            futures = {
-                pool.submit(_one_replication, scenario, names, r, seed, lever_tuple): r
-                for r in reps
-            }
-            for i, fut in enumerate(as_completed(futures), 1):
-                results[futures[fut]] = fut.result()
-                if progress:
-                    progress(i, replications)
-        except BrokenProcessPool:
-            _pool.cache_clear()
-            raise
-    return _tidy(scenario, seed, names, [results[r] for r in reps])
-
-
-def _tidy(scenario: Scenario, seed: int, names: tuple[str, ...], per_rep: list) -> Replications:
-    flat = [row for rows in per_rep for row in rows]
-    kpi_frame = pd.DataFrame(
-        [{"setup": setup, "replication": rep, **k} for setup, rep, k, _ in flat]
+    experiment = run_experiment(
+        [Variant("base", scenario)],
+        replications,
+        seed,
+        setups,
+        first_replication=first_replication,
+        levers=levers,
+        baseline=baseline,
+        executor=executor,
+        workers=workers,
+        cache=cache,
+        progress=progress,
     )
-    months = scenario.horizon_months
-    monthly = pd.DataFrame(
-        {
-            "setup": np.repeat([row[0] for row in flat], months),
-            "replication": np.repeat([row[1] for row in flat], months),
-            "month": np.tile(np.arange(1, months + 1), len(flat)),
-            **{
-                name: np.concatenate([row[3][name] for row in flat]) if flat else []
-                for name in MONTHLY_SERIES
-            },
-        }
-    )
-    return Replications(scenario=scenario, seed=seed, setups=names, kpis=kpi_frame, monthly=monthly)
+    return experiment.variant("base")

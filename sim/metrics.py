@@ -14,6 +14,7 @@ import math
 import re
 
 import numpy as np
+import pandas as pd
 
 from sim.model.records import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
 from sim.params import MONTH_DAYS, Scenario
@@ -309,10 +310,34 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "ops_cost": ops_cost,
         "cumulative_contribution": float(contribution.sum()),
         "npv_contribution": float(np.sum(contribution * discount)),
-        "ops_roi": math.nan,  # paired with the baseline by the runner
+        "ops_roi": math.nan,  # paired with the baseline: `paired_kpis`
         "events_per_lead": _ratio(run.events, len(leads)),
     }
     for i, seg in enumerate(scenario.segments):
         alive_end = np.isinf(c.end) & (c.segment == i)
         out[f"ending_arr_{slug(seg.name)}"] = float(12 * c.mrr_end[alive_end].sum())
+    return out
+
+
+PAIRED_KPIS = ("ops_roi",)
+"""KPIs of a setup that need the baseline's run on the same replication."""
+
+
+def paired_kpis(frame: pd.DataFrame, baseline: str, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """`frame` (one row per run) with the KPIs that pair each run with its baseline run.
+
+    ops_roi = (cumulative contribution - the baseline's, same replication) / ops cost: what
+    each unit of ops spend returned. 0 for a setup without ops cost; NaN where the baseline
+    did not run. `by` names further columns that identify a comparison (e.g. the variant).
+    """
+    out = frame.copy()
+    keys = [*by, "replication"]
+    base = out.loc[out["setup"] == baseline, [*keys, "cumulative_contribution"]]
+    base = base.rename(columns={"cumulative_contribution": "_base_cc"})
+    merged = out[keys].merge(base, on=keys, how="left")
+    gain = out["cumulative_contribution"].to_numpy(float) - merged["_base_cc"].to_numpy(float)
+    cost = out["ops_cost"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roi = np.where(cost > 0, gain / np.where(cost > 0, cost, 1.0), 0.0)
+    out["ops_roi"] = np.where(np.isnan(merged["_base_cc"].to_numpy(float)), np.nan, roi)
     return out

@@ -1,4 +1,4 @@
-"""The runner: results independent of workers and processes, common random numbers, batches."""
+"""Experiments: results independent of workers and processes, common random numbers, batches."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from conftest import make
 
 import sim
-from sim.experiments import run_replications
+from sim.experiments import run_experiment, run_replications, variants_from
 
 SEED = 5
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,3 +184,45 @@ def test_bad_requests_are_refused(short):
         run_replications(short, 0, SEED, workers=1)
     with pytest.raises(KeyError, match="nosuch"):
         sim.simulate(short, "nosuch", 0, SEED)
+
+
+# ----------------------------------------------------------------------------- variants
+def test_variant_rows_carry_the_variant_id_and_its_parameter_values(short):
+    """Each row of an experiment says which variant made it and with which values."""
+    variants = variants_from(short, [{"sales.reps": 6}, {"sales.reps": 10}], ids=["six", "ten"])
+    exp = run_experiment(variants, 2, SEED, workers=1)
+    assert list(exp.kpis.columns[:4]) == ["variant", "sales.reps", "setup", "replication"]
+    by_variant = exp.kpis.groupby("variant")["sales.reps"].unique()
+    assert by_variant["six"].tolist() == [6] and by_variant["ten"].tolist() == [10]
+    # and each variant is the scenario it claims to be: more reps, more deal slots
+    six, ten = exp.variant("six"), exp.variant("ten")
+    assert six.scenario.sales.reps == 6 and ten.scenario.sales.reps == 10
+    assert ten.kpis["rep_utilization"].mean() < six.kpis["rep_utilization"].mean()
+
+
+def test_a_variant_equals_the_same_scenario_run_alone(short):
+    """Running inside an experiment changes nothing: variant 'ten' is sales.reps=10 alone."""
+    (ten,) = variants_from(short, [{"sales.reps": 10}], ids=["ten"])
+    exp = run_experiment([ten], 2, SEED, workers=1)
+    alone = run_replications(make(horizon_months=12, **{"sales.reps": 10}), 2, SEED, workers=1)
+    pd.testing.assert_frame_equal(exp.variant("ten").kpis, alone.kpis)
+
+
+def test_runs_shared_by_variants_are_simulated_once(short):
+    """Two variants differing only in RevOps' cost share the runs without RevOps."""
+    variants = variants_from(
+        short,
+        [{"org.teams.revops.cost_per_fte_month": c} for c in (17000, 12000)],
+        ids=["now", "cheaper"],
+    )
+    exp = run_experiment(variants, 3, SEED, workers=1)
+    # 4 setups x 3 replications for the first variant, then only revops and both again
+    assert exp.runs_executed == 4 * 3 + 2 * 3
+    none = exp.kpis[exp.kpis.setup == "none"].groupby("variant")["cumulative_contribution"]
+    assert none.apply(list)["now"] == none.apply(list)["cheaper"]
+
+
+def test_a_bad_variant_path_is_an_error_naming_the_field(short):
+    """A misspelt parameter in a variant is refused with its path, never ignored."""
+    with pytest.raises(sim.ScenarioError, match=r"sales\.repz"):
+        variants_from(short, [{"sales.repz": 3}])

@@ -1,0 +1,232 @@
+"""A cache of simulated runs, keyed by what a run actually depends on.
+
+One run is one replication of one setup. What it depends on is narrower than the scenario:
+
+* the **world** — segments, market, lead handling, sales, costs, starting customers and the
+  horizon;
+* the **setup's own teams** (their names, sizes, costs, ramps and effect ranges), and how
+  teams combine (overlap, synergy, effect scale) when it has any;
+* the **thinning bounds** of the arrival streams (today they are derived from every team's
+  ranges, so they are part of the key: the key must never claim a run is unchanged when it
+  is not);
+* the replication, the seed, a lever restriction (gain attribution), and the model version.
+
+Not in the key: the scenario's name, description, currency, objective, confidence, the
+other setups and the teams the setup does not have. So changing RevOps' cost re-runs only
+the setups with RevOps; changing the objective or the confidence re-runs nothing.
+
+`RunCache` is an in-memory LRU; given a folder it also keeps every run on disk as Parquet
+(one file per batch of stored runs), for sweeps larger than memory or that outlive a process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.org import max_effect_bound
+from sim.params import Scenario
+
+MODEL_VERSION = "2.0"
+"""Changes whenever a model change may change a run's numbers: old cached runs then miss."""
+
+WORLD_FIELDS = (
+    "segments",
+    "market",
+    "lead_handling",
+    "sales",
+    "costs",
+    "starting_customers",
+    "horizon_months",
+)
+"""The scenario fields every run depends on, whatever its setup."""
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What is kept of one run: its KPIs and its monthly series (not its full records)."""
+
+    kpis: dict[str, float]
+    series: dict[str, np.ndarray]
+
+
+def world_key(scenario: Scenario) -> str:
+    """A stable hash of the world part of a scenario and of its arrival-stream bounds."""
+    data = scenario.model_dump(mode="json", include=set(WORLD_FIELDS))
+    data["_bounds"] = [
+        max_effect_bound(scenario, lever) for lever in ("inbound_rate", "selling_time_share")
+    ]
+    return _digest(data)
+
+
+def run_key(
+    scenario: Scenario,
+    setup: str,
+    replication: int,
+    seed: int,
+    levers: tuple[str, ...] | None = None,
+    world: str | None = None,
+) -> str:
+    """The cache key of one run (`world` may pass a precomputed `world_key`)."""
+    org = scenario.org
+    teams = org.setups[setup]
+    data: dict = {
+        "v": MODEL_VERSION,
+        "world": world or world_key(scenario),
+        "teams": [[name, org.teams[name].model_dump(mode="json")] for name in teams],
+        "replication": int(replication),
+        "seed": int(seed),
+        "levers": None if levers is None else sorted(levers),
+    }
+    if teams:
+        data["effect_scale"] = org.effect_scale
+    if len(teams) >= 2:
+        data["overlap"] = org.overlap
+        data["synergy"] = dict(sorted(org.synergy.items()))
+    return _digest(data)
+
+
+def _digest(data: object) -> str:
+    blob = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+class RunCache:
+    """Simulated runs by `run_key`: an LRU in memory, optionally backed by Parquet files.
+
+    Thread-safe (a web server's sessions share one). `hits` and `misses` count look-ups, so a
+    caller can tell how many runs a comparison really simulated.
+    """
+
+    def __init__(self, max_runs: int = 20_000, path: str | Path | None = None) -> None:
+        if max_runs < 1:
+            raise ValueError("max_runs must be at least 1")
+        self.max_runs = max_runs
+        self.path = Path(path) if path is not None else None
+        self._runs: OrderedDict[str, RunOutput] = OrderedDict()
+        self._lock = threading.Lock()
+        self._disk_index: dict[str, Path] | None = None
+        self.hits = 0
+        self.misses = 0
+        if self.path is not None:
+            _require_parquet()
+            self.path.mkdir(parents=True, exist_ok=True)
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._runs or key in self._index()
+
+    def get(self, key: str) -> RunOutput | None:
+        """The run stored under `key`, or None (counted as a hit or a miss)."""
+        with self._lock:
+            out = self._runs.get(key)
+            if out is not None:
+                self._runs.move_to_end(key)
+            elif key in self._index():
+                self._load(self._index()[key])
+                out = self._runs.get(key)
+            if out is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+            return out
+
+    def put_many(self, items: Iterable[tuple[str, RunOutput]]) -> None:
+        """Store runs (and, with a folder, write them to one new Parquet file)."""
+        items = list(items)
+        if not items:
+            return
+        with self._lock:
+            for key, out in items:
+                self._remember(key, out)
+            if self.path is not None:
+                file = self.path / f"runs-{uuid.uuid4().hex}.parquet"
+                _write(file, items)
+                index = self._index()
+                for key, _ in items:
+                    index[key] = file
+
+    def put(self, key: str, out: RunOutput) -> None:
+        """Store one run."""
+        self.put_many([(key, out)])
+
+    def clear(self) -> None:
+        """Forget the runs held in memory (files on disk stay) and reset the counters."""
+        with self._lock:
+            self._runs.clear()
+            self.hits = self.misses = 0
+
+    def stats(self) -> dict[str, int]:
+        """Hits, misses and runs held in memory."""
+        return {"hits": self.hits, "misses": self.misses, "runs": len(self._runs)}
+
+    # ------------------------------------------------------------------ internals
+    def _remember(self, key: str, out: RunOutput) -> None:
+        self._runs[key] = out
+        self._runs.move_to_end(key)
+        while len(self._runs) > self.max_runs:
+            self._runs.popitem(last=False)
+
+    def _index(self) -> dict[str, Path]:
+        if self.path is None:
+            return {}
+        if self._disk_index is None:
+            index: dict[str, Path] = {}
+            for file in sorted(self.path.glob("runs-*.parquet")):
+                try:
+                    keys = pd.read_parquet(file, columns=["key"])["key"]
+                except Exception:  # a file cut short by a crash: its runs are simply re-run
+                    continue
+                index.update(dict.fromkeys(keys.tolist(), file))
+            self._disk_index = index
+        return self._disk_index
+
+    def _load(self, file: Path) -> None:
+        for key, out in _read(file):
+            self._remember(key, out)
+
+
+def _require_parquet() -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - pyarrow is a dependency
+        raise RuntimeError("an on-disk run cache needs pyarrow (pip install pyarrow)") from exc
+
+
+def _write(file: Path, items: list[tuple[str, RunOutput]]) -> None:
+    """One row per run: its key, its KPI names and values, one list column per series."""
+    rows = []
+    for key, out in items:
+        row: dict[str, object] = {
+            "key": key,
+            "kpi_names": list(out.kpis),
+            "kpi_values": np.array(list(out.kpis.values()), dtype=float),
+        }
+        row.update({f"series.{k}": np.asarray(v, dtype=float) for k, v in out.series.items()})
+        rows.append(row)
+    tmp = file.with_suffix(".tmp")
+    pd.DataFrame(rows).to_parquet(tmp, index=False)
+    tmp.rename(file)  # a reader never sees half a file
+
+
+def _read(file: Path) -> list[tuple[str, RunOutput]]:
+    frame = pd.read_parquet(file)
+    series_cols = [c for c in frame.columns if c.startswith("series.")]
+    out = []
+    for _, row in frame.iterrows():
+        kpis = dict(zip(list(row["kpi_names"]), map(float, row["kpi_values"]), strict=True))
+        series = {c[7:]: np.asarray(row[c], dtype=float) for c in series_cols}
+        out.append((str(row["key"]), RunOutput(kpis, series)))
+    return out

@@ -1,0 +1,96 @@
+"""The run cache: keyed by what a run depends on, so edits re-run only what they change."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make
+
+from sim.cache import RunCache, run_key
+from sim.experiments import run_replications
+
+SEED = 2
+
+
+@pytest.fixture(scope="module")
+def short():
+    """The §9 example over 6 months."""
+    return make(horizon_months=6)
+
+
+def _revops_cost(scenario, cost):
+    return make(horizon_months=6, **{"org.teams.revops.cost_per_fte_month": cost})
+
+
+def test_a_change_of_revops_cost_reruns_only_the_setups_with_revops(short):
+    """Count the runs: the second compare simulates revops and both, nothing else."""
+    cache = RunCache()
+    first = run_replications(short, 3, SEED, workers=1, cache=cache)
+    assert first.runs_executed == 4 * 3
+    second = run_replications(_revops_cost(short, 12_000), 3, SEED, workers=1, cache=cache)
+    assert second.runs_executed == 2 * 3
+    cached = second.kpis[second.kpis.setup.isin(["none", "salesops"])].reset_index(drop=True)
+    fresh = first.kpis[first.kpis.setup.isin(["none", "salesops"])].reset_index(drop=True)
+    assert cached.drop(columns="ops_roi").equals(fresh.drop(columns="ops_roi"))
+    # the re-run setups did change: RevOps now costs less
+    revops = second.kpis[second.kpis.setup == "revops"]["ops_cost"]
+    assert (revops < first.kpis[first.kpis.setup == "revops"]["ops_cost"].to_numpy()).all()
+
+
+def test_a_change_of_objective_or_name_runs_nothing(short):
+    """What a run does not depend on is not in its key."""
+    cache = RunCache()
+    run_replications(short, 2, SEED, workers=1, cache=cache)
+    again = run_replications(
+        short.with_changes(objective="ending_arr", name="Renamed"), 2, SEED, workers=1, cache=cache
+    )
+    assert again.runs_executed == 0
+
+
+def test_a_change_of_the_world_or_seed_misses(short):
+    """A different market, horizon, replication or seed is a different run."""
+    base = run_key(short, "none", 0, SEED)
+    assert run_key(make(horizon_months=6, **{"sales.reps": 9}), "none", 0, SEED) != base
+    assert run_key(make(horizon_months=7), "none", 0, SEED) != base
+    assert run_key(short, "none", 1, SEED) != base
+    assert run_key(short, "none", 0, SEED + 1) != base
+    assert run_key(short, "revops", 0, SEED, levers=("price",)) != run_key(
+        short, "revops", 0, SEED
+    )
+
+
+def test_cached_results_equal_fresh_ones(short):
+    """A run answered from the cache is the very run that was simulated."""
+    cache = RunCache()
+    fresh = run_replications(short, 2, SEED, workers=1, cache=cache)
+    cached = run_replications(short, 2, SEED, workers=1, cache=cache)
+    assert cached.runs_executed == 0
+    assert cached.kpis.equals(fresh.kpis)
+    assert cached.monthly.equals(fresh.monthly)
+
+
+def test_the_lru_keeps_at_most_its_size(short):
+    """A bounded cache forgets the least recently used runs, and re-runs them on demand."""
+    cache = RunCache(max_runs=4)
+    run_replications(short, 2, SEED, workers=1, cache=cache)
+    assert len(cache) == 4
+    again = run_replications(short, 2, SEED, workers=1, cache=cache)
+    assert again.runs_executed > 0
+
+
+def test_the_disk_store_survives_a_new_cache_object(short, tmp_path):
+    """Runs written as Parquet are found by a later cache on the same folder."""
+    first = run_replications(short, 2, SEED, workers=1, cache=RunCache(path=tmp_path))
+    assert list(tmp_path.glob("*.parquet"))
+    later = RunCache(path=tmp_path)
+    again = run_replications(short, 2, SEED, workers=1, cache=later)
+    assert again.runs_executed == 0
+    assert again.kpis.equals(first.kpis)
+
+
+def test_a_damaged_disk_file_is_ignored_and_its_runs_redone(short, tmp_path):
+    """A file cut short by a crash costs a re-run, never a wrong answer or a crash."""
+    run_replications(short, 1, SEED, workers=1, cache=RunCache(path=tmp_path))
+    (file,) = tmp_path.glob("*.parquet")
+    file.write_bytes(file.read_bytes()[:50])
+    again = run_replications(short, 1, SEED, workers=1, cache=RunCache(path=tmp_path))
+    assert again.runs_executed == 4
