@@ -6,9 +6,6 @@ One run is one replication of one setup. What it depends on is narrower than the
   horizon;
 * the **setup's own teams** (their names, sizes, costs, ramps and effect ranges), and how
   teams combine (overlap, synergy, effect scale) when it has any;
-* the **thinning bounds** of the arrival streams (today they are derived from every team's
-  ranges, so they are part of the key: the key must never claim a run is unchanged when it
-  is not);
 * the replication, the seed, a lever restriction (gain attribution), and the model version.
 
 Not in the key: the scenario's name, description, currency, objective, confidence, the
@@ -33,10 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.org import max_effect_bound
 from sim.params import Scenario
 
-MODEL_VERSION = "2.0"
+MODEL_VERSION = "2.1"
 """Changes whenever a model change may change a run's numbers: old cached runs then miss."""
 
 WORLD_FIELDS = (
@@ -60,12 +56,8 @@ class RunOutput:
 
 
 def world_key(scenario: Scenario) -> str:
-    """A stable hash of the world part of a scenario and of its arrival-stream bounds."""
-    data = scenario.model_dump(mode="json", include=set(WORLD_FIELDS))
-    data["_bounds"] = [
-        max_effect_bound(scenario, lever) for lever in ("inbound_rate", "selling_time_share")
-    ]
-    return _digest(data)
+    """A stable hash of the world part of a scenario (arrival streams depend on it alone)."""
+    return _digest(scenario.model_dump(mode="json", include=set(WORLD_FIELDS)))
 
 
 def run_key(

@@ -40,9 +40,12 @@ class Lever:
     """Range of the levered value (a share, a probability, a non-negative quantity)."""
     lowers: bool = False
     """Whether an improvement lowers the value (its effect ranges must be <= 0)."""
+    effect_cap: tuple[float, float] = (-math.inf, math.inf)
+    """Range of the combined effect of all teams (applied before the value's own clip)."""
 
     def apply(self, base: float | np.ndarray, effect: float | np.ndarray) -> np.ndarray:
         """The levered value: `base` moved by `effect` as this lever's kind says, clipped."""
+        effect = np.clip(effect, *self.effect_cap)
         if self.kind == "points":
             value = np.add(base, effect)
         elif self.kind == "relative":
@@ -53,6 +56,8 @@ class Lever:
 
     def apply_scalar(self, base: float, effect: float) -> float:
         """`apply` for one number in plain Python: the event loop's hot path."""
+        low, high = self.effect_cap
+        effect = min(high, max(low, effect))
         if self.kind == "points":
             value = base + effect
         elif self.kind == "relative":
@@ -74,7 +79,7 @@ LEVERS: dict[str, Lever] = {
         Lever("lead_scoring_accuracy", "correlation", ("deal_floor",), (0.0, 1.0)),
         Lever("qualification_rate", "relative", ("qualification",), (0.0, 1.0)),
         Lever("handoff_leakage", "relative", ("first_touch",), (0.0, 1.0), lowers=True),
-        Lever("inbound_rate", "relative", ("arrivals",), (0.0, _INF)),
+        Lever("inbound_rate", "relative", ("arrivals",), (0.0, _INF), effect_cap=(-1.0, 1.0)),
         Lever("audience_size", "relative", ("arrivals",), (0.0, _INF)),
         Lever("price", "relative", ("deal_floor",), (0.0, _INF)),
         Lever("monthly_churn", "relative", ("customers",), (0.0, _INF), lowers=True),
@@ -96,6 +101,12 @@ LEVER_GROUPS: dict[str, tuple[str, ...]] = {
     "retention_expansion": ("monthly_churn", "expansion"),
 }
 """Lever groups used to split a setup's gain into its sources (ids; words in `sim.text`)."""
+
+
+INBOUND_EFFECT_CAP = LEVERS["inbound_rate"].effect_cap[1]
+"""Teams can at most double the inbound rate. The inbound candidate stream is sized for that
+cap, so it depends on the world alone and never on the org's effect ranges: two variants that
+differ only in a team's parameters see the very same candidates (common random numbers)."""
 
 
 def levers_read_by(stage: Stage) -> frozenset[str]:

@@ -245,18 +245,3 @@ def setup_effects(
         monthly_cost=sum(org.teams[n].monthly_cost for n in team_names),
         team_effects=drawn,
     )
-
-
-def max_effect_bound(scenario: Scenario, lever: str) -> float:
-    """An upper bound on `lever`'s combined effect in any setup of the scenario, any draw.
-
-    Sums every team's positive high end and any positive synergy (times the effect scale
-    when it exceeds 1). Shared by all setups, it lets inbound thinning use one candidate
-    stream for the whole comparison.
-    """
-    total = 0.0
-    for team in scenario.org.teams.values():
-        if lever in team.effects:
-            total += max(team.effects[lever].high, 0.0)
-    total += max(scenario.org.synergy.get(lever, 0.0), 0.0)
-    return total * max(1.0, scenario.org.effect_scale)

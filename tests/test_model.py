@@ -331,3 +331,48 @@ def test_an_accurate_score_raises_the_win_rate_when_slots_are_scarce():
         s: _mean_kpi(flat, "win_rate", replications=6, setup=s).mean() for s in ("none", "salesops")
     }
     assert abs(wr_flat["salesops"] - wr_flat["none"]) < 0.01
+
+
+# ----------------------------------------------------------------------------- CRN across variants
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"org.teams.revops.effects.inbound_rate": [0.2, 0.5, 0.9]},
+        {"org.teams.revops.cost_per_fte_month": 5000},
+        {"org.teams.revops.months_to_full_effect": 1},
+        {"org.teams.revops.headcount": 2},
+    ],
+    ids=["effect-range", "cost", "ramp", "headcount"],
+)
+def test_setups_without_a_team_are_identical_run_for_run_whatever_that_team_is(change):
+    """Variants differing only in RevOps see the same futures in none and salesops."""
+    before = make(horizon_months=9)
+    after = make(horizon_months=9, **change)
+    for setup in ("none", "salesops"):
+        for r in range(2):
+            a = run_replication(before, setup, r, 11)
+            b = run_replication(after, setup, r, 11)
+            np.testing.assert_array_equal(a.leads.created, b.leads.created)
+            np.testing.assert_array_equal(a.leads.state, b.leads.state)
+            np.testing.assert_array_equal(a.customers.mrr_end, b.customers.mrr_end)
+
+
+def test_no_org_can_more_than_double_the_inbound_rate():
+    """The inbound effect is capped at +100%: a claimed +300% brings twice the MQLs, not 4x."""
+    wild = {
+        "org.teams.revops.effects.inbound_rate": [3.0, 3.0, 3.0],
+        "org.teams.revops.months_to_full_effect": 0,
+        "market.audience_size": None,
+        "market.inbound_growth_per_month": 0.0,
+    }
+    scenario = make(horizon_months=12, **wild)
+    mqls = {
+        s: np.mean(
+            [
+                run_replication(scenario, s, r, 2).leads.source.tolist().count(INBOUND)
+                for r in range(3)
+            ]
+        )
+        for s in ("none", "revops")
+    }
+    assert mqls["revops"] / mqls["none"] == pytest.approx(2.0, rel=0.06)

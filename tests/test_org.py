@@ -11,7 +11,6 @@ from sim.org import (
     SetupEffects,
     _Contribution,
     draw_team_effects,
-    max_effect_bound,
     setup_effects,
     triangular_ppf,
 )
@@ -218,14 +217,3 @@ def test_bound_and_lowest_bracket_the_effect_over_time(scenario):
         values = fx.at(lever, t)
         assert values.max() <= fx.bound(lever) + 1e-12
         assert values.min() >= fx.lowest(lever) - 1e-12
-
-
-def test_the_shared_rate_bound_covers_every_setup_and_draw(scenario):
-    """max_effect_bound(lever) is at least the combined effect of any setup in any replication."""
-    for lever in ("inbound_rate", "selling_time_share"):
-        cap = max_effect_bound(scenario, lever)
-        for r in range(30):
-            for setup in scenario.setup_names:
-                assert setup_effects(scenario, setup, 1, r).bound(lever) <= cap + 1e-12
-    assert max_effect_bound(scenario, "inbound_rate") == pytest.approx(0.30)
-    assert max_effect_bound(scenario, "selling_time_share") == pytest.approx(0.10)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.levers import INBOUND_EFFECT_CAP, LEVERS
 from sim.model.records import INBOUND, OUTBOUND
-from sim.org import StageEffects, max_effect_bound
+from sim.org import StageEffects
 from sim.params import MONTH_DAYS, Scenario, Segment
 from sim.streams import CandidateDraws, ReplicationDraws
 
@@ -96,8 +97,9 @@ def selling_share(scenario: Scenario, fx: StageEffects, t: np.ndarray) -> np.nda
 def generate_arrivals(scenario: Scenario, fx: StageEffects, shared: ReplicationDraws) -> Arrivals:
     """Thin both candidate streams into leads.
 
-    The bound and the candidates are the same for every setup, so a setup with a higher
-    rate accepts a superset of another's candidates whenever the audience allows.
+    The bound and the candidates depend on the world alone — the same for every setup and
+    for every variant of the org — so a setup with a higher rate accepts a superset of
+    another's candidates whenever the audience allows.
     """
     H = scenario.horizon_days
     m = scenario.market
@@ -105,9 +107,10 @@ def generate_arrivals(scenario: Scenario, fx: StageEffects, shared: ReplicationD
     growth = 1.0 + m.inbound_growth_per_month
     drift_max = max(1.0, growth**scenario.horizon_months)
     in_base = m.inbound_mqls_per_month / MONTH_DAYS
-    in_bound = in_base * drift_max * (1.0 + max_effect_bound(scenario, "inbound_rate"))
+    # bounds fixed by the world and the lever registry, never by the org (CRN across variants)
+    in_bound = in_base * drift_max * (1.0 + INBOUND_EFFECT_CAP)
     s0 = sales.selling_time_share
-    share_max = min(1.0, s0 + max_effect_bound(scenario, "selling_time_share"))
+    share_max = LEVERS["selling_time_share"].clip[1]
     out_base = sales.reps * sales.outbound_leads_per_rep_month / MONTH_DAYS
     out_bound = out_base * share_max / s0
 

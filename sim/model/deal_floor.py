@@ -157,13 +157,12 @@ class SalesFloor:
             self.env.timeout(delay).callbacks.append(partial(self.arrive, nxt))
         if self.free > 0:
             self.free -= 1
-            self.start(i)
+            self.start(i, self.sql_time[i])  # its own time, exact (env.now carries rounding)
         else:
             heapq.heappush(self.waiting, (self.priority[i], i))
 
-    def start(self, i: int) -> None:
-        """A slot is granted: the opportunity opens and its cycle starts."""
-        now = self.env.now
+    def start(self, i: int, now: float) -> None:
+        """A slot is granted at `now`: the opportunity opens and its cycle starts."""
         self.slot_start[self.rows[i]] = now
         cycle = self.base_cycle[i]
         if self._cycle is not None:
@@ -174,7 +173,8 @@ class SalesFloor:
             self.busy_days += self.horizon - now  # closes after the horizon: stays open
             return
         self.busy_days += cycle
-        self.env.timeout(cycle).callbacks.append(partial(self.close, i))
+        delay = max(0.0, now + cycle - self.env.now)
+        self.env.timeout(delay).callbacks.append(partial(self.close, i))
 
     def close(self, i: int, _event: simpy.Event) -> None:
         """The cycle ends: win with the lead's own probability, and hand the slot on."""
@@ -197,7 +197,7 @@ class SalesFloor:
             if patience is not None and self.sql_time[j] + patience < now:
                 self.state[self.rows[j]] = COLD  # went cold at its deadline, before now
                 continue
-            self.start(j)
+            self.start(j, now)
             return
         self.free += 1
 
