@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import simpy  # noqa: E402
 
 import sim  # noqa: E402
-import sim.experiments  # noqa: E402
+import sim.executors  # noqa: E402
 from sim.experiments import default_workers  # noqa: E402
 from sim.io import apply_overrides, parse_scenario, scenario_to_dict  # noqa: E402
 from sim.model import run_replication  # noqa: E402
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     scenario, label = load(args.scenario)
     setups = scenario.setup_names
     workers = default_workers()
-    start_method = getattr(sim.experiments, "_start_method", lambda: "?")()
+    start_method = getattr(sim.executors, "_start_method", lambda: "?")()
     misses: list[str] = []
 
     # 4 first, so its cold call really is the first in the process (no pool yet)

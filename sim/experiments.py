@@ -9,21 +9,15 @@ on (scenario, setup, replication, seed).
 
 from __future__ import annotations
 
-import atexit
 import math
-import multiprocessing as mp
-import os
-import sys
-import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from sim.executors import Executor, ProcessExecutor
+from sim.executors import default_workers as default_workers  # re-exported: bench, app
 from sim.metrics import MONTHLY_SERIES, kpis, monthly_series
 from sim.model import RunRecord, run_replication
 from sim.params import BASELINE, Scenario
@@ -100,6 +94,10 @@ class RunTask:
     seed: int
     levers: tuple[str, ...] | None = None
 
+    def describe(self) -> str:
+        """What identifies the task in messages (its repr would print the whole scenario)."""
+        return f"replication {self.replication} of {', '.join(self.setups)} (seed {self.seed})"
+
 
 def run_task(task: RunTask) -> list[tuple[str, int, dict[str, float], dict[str, np.ndarray]]]:
     """Run a `RunTask`: (setup, replication, KPIs, monthly series) per setup, in order."""
@@ -134,41 +132,6 @@ def _one_replication(
     return rows
 
 
-@lru_cache(maxsize=1)
-def _start_method() -> str:
-    """How worker processes start: `fork` when this process has one thread, else forkserver.
-
-    Fork is fast and never re-runs the caller's script (a plain analysis script without an
-    ``if __name__ == "__main__"`` guard works), but forking a process whose other threads
-    may hold locks is unsafe; a host with threads (a web server) gets a fork server instead,
-    which has imported the model once and whose children inherit no threads. Decided
-    once per process: the pool's own threads must not change the choice later.
-    """
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
-@lru_cache(maxsize=4)
-def _pool(workers: int, method: str) -> ProcessPoolExecutor:
-    """A process pool kept for the life of this process (start-up costs about a second)."""
-    ctx = mp.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["sim.experiments"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
-    return pool
-
-
-def default_workers() -> int:
-    """All cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _ordered_setups(
     scenario: Scenario, setups: Iterable[str] | None, baseline: bool = True
 ) -> tuple[str, ...]:
@@ -191,47 +154,33 @@ def run_replications(
     first_replication: int = 0,
     levers: Sequence[str] | None = None,
     baseline: bool = True,
-    executor: object | None = None,
+    executor: Executor | None = None,
     cache: object | None = None,
 ) -> Replications:
     """Run `replications` replications of every setup on common random numbers.
 
     Replication numbers are `first_replication ... first_replication + replications - 1`, so
     batches can be added later with identical results. `workers=None` uses all cores;
-    `workers=1` runs in this process. Results do not depend on `workers`. The baseline
-    setup always runs too unless `baseline=False`; `levers` restricts every other setup's
-    effects to those levers.
+    `workers=1` runs in this process; `executor` (see `sim.executors`: a process pool, a Dask
+    cluster) runs the tasks instead, and replaces `workers`. Results do not depend on
+    either. The baseline setup always runs too unless `baseline=False`; `levers` restricts
+    every other setup's effects to those levers.
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
     names = _ordered_setups(scenario, setups, baseline)
     lever_tuple = tuple(levers) if levers is not None else None
     reps = range(first_replication, first_replication + replications)
-    workers = default_workers() if workers is None else max(1, int(workers))
-    workers = min(workers, replications)
-    results: dict[int, list] = {}
-    if workers == 1:
-        for i, r in enumerate(reps, 1):
-            results[r] = _one_replication(scenario, names, r, seed, lever_tuple)
-            if progress:
-                progress(i, replications)
+    tasks = [RunTask(scenario, names, r, seed, lever_tuple) for r in reps]
+    if executor is not None:
+        if workers is not None:
+            raise ValueError("pass workers or executor, not both: the executor has its workers")
+        per_rep = executor.map(run_task, tasks, progress)
     else:
-        pool = _pool(workers, _start_method())
-        for out in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered text
-            out.flush()
-        try:
-            futures = {
-                pool.submit(_one_replication, scenario, names, r, seed, lever_tuple): r
-                for r in reps
-            }
-            for i, fut in enumerate(as_completed(futures), 1):
-                results[futures[fut]] = fut.result()
-                if progress:
-                    progress(i, replications)
-        except BrokenProcessPool:
-            _pool.cache_clear()
-            raise
-    return _tidy(scenario, seed, names, [results[r] for r in reps])
+        # one replication runs here: starting or feeding a pool would cost more than it saves
+        with ProcessExecutor(1 if replications == 1 else workers) as own:
+            per_rep = own.map(run_task, tasks, progress)
+    return _tidy(scenario, seed, names, per_rep)
 
 
 def _tidy(scenario: Scenario, seed: int, names: tuple[str, ...], per_rep: list) -> Replications:
