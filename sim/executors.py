@@ -1,39 +1,158 @@
-"""Executors: where an experiment's tasks run (in process, or a process pool).
+"""Where tasks run: in this process, on a local process pool, or on a Dask cluster.
 
-An executor is an object passed to the runner, never a global: `map(fn, tasks, progress)`
-returns `fn(task)` for every task, in task order, whatever order they finish in.
+An executor is an object the caller passes (never a global setting), so one program can run a
+quick check in-process and a large study on a cluster side by side. Every executor returns
+results in task order whatever the completion order, and the model's tasks depend only on
+their arguments, so results are identical on every executor and any number of workers.
+
+Failures are split in two. A task whose function *raises* gets its exception back unchanged
+and is not retried: the same input raises the same error again, and a clear bad-input error
+is worth more than three copies of it. A task whose worker *dies* (killed, out of memory,
+crashed in native code) is retried up to `retries` times and then reported as `TaskFailed`,
+naming the task. Importing this module does not import Dask.
 """
 
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing as mp
 import os
+import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
-from typing import Any, Protocol
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 Progress = Callable[[int, int], None]
+"""progress(done, total): called in the caller's thread after each finished task."""
+
+BACKENDS = ("processes", "dask", "serial")
+
+
+class TaskFailed(RuntimeError):
+    """A task whose worker kept dying: it was tried `attempts` times and never finished.
+
+    The last error is chained as ``__cause__``; `task` is the task itself, for a caller
+    that wants to rerun it alone (in a debugger, say).
+    """
+
+    def __init__(self, task: object, attempts: int | None, last_error: BaseException | str) -> None:
+        self.task = task
+        self.attempts = attempts  # None: the cluster's scheduler counted them
+        detail = last_error if isinstance(last_error, str) else repr(last_error)
+        tries = f" after {attempts} attempt(s)" if attempts is not None else ""
+        super().__init__(f"task {describe(task)} failed{tries}; last error: {detail}")
+
+
+def describe(task: object, limit: int = 200) -> str:
+    """A short name for a task in messages: its `describe()` if it has one, else its repr.
+
+    The model's tasks carry a whole scenario, whose repr is pages long; they describe
+    themselves by what identifies them (replication, setups, seed).
+    """
+    method = getattr(task, "describe", None)
+    text = method() if callable(method) else repr(task)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class Executor(Protocol):
-    """Runs tasks: `map(fn, tasks, progress)` -> results in task order."""
+    """What runners need from an executor: an ordered map with progress, and close."""
 
     name: str
     workers: int
 
     def map(
-        self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Progress | None = None
-    ) -> list[Any]:
-        """fn(task) for every task, in task order."""
+        self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
+    ) -> list[R]:
+        """fn(task) for every task, in task order; progress(done, total) after each."""
         ...
 
     def close(self) -> None:
-        """Release what the executor started."""
+        """Release what this executor started."""
         ...
+
+    def __enter__(self) -> Self:
+        """The executor itself."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the executor."""
+        ...
+
+
+class _Closing:
+    """Context-manager support and the closed check, shared by the executors."""
+
+    _closed: bool = False
+
+    def close(self) -> None:
+        """Mark the executor closed: later `map` calls are refused."""
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"this {type(self).__name__} is closed")
+
+    def __enter__(self) -> Self:
+        """The executor itself."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the executor."""
+        self.close()
+
+
+def _serial_map(fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None) -> list[R]:
+    total = len(tasks)
+    results = []
+    for done, task in enumerate(tasks, 1):
+        results.append(fn(task))
+        if progress:
+            progress(done, total)
+    return results
+
+
+class SerialExecutor(_Closing):
+    """Every task in this process, one after the other (debuggers and profilers see them).
+
+    No isolation: a task that kills its process kills the caller.
+    """
+
+    name = "serial"
+    workers = 1
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
+    ) -> list[R]:
+        """fn(task) for every task, in order, here."""
+        self._check_open()
+        return _serial_map(fn, list(tasks), progress)
+
+    def __repr__(self) -> str:
+        return "SerialExecutor()"
+
+
+# --- local process pool -------------------------------------------------------------------
 
 
 def default_workers() -> int:
@@ -44,71 +163,320 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class SerialExecutor:
-    """Every task in this process, one after another."""
-
-    name = "serial"
-    workers = 1
-
-    def map(
-        self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Progress | None = None
-    ) -> list[Any]:
-        """fn(task) for every task, in order."""
-        out = []
-        for i, task in enumerate(tasks, 1):
-            out.append(fn(task))
-            if progress:
-                progress(i, len(tasks))
-        return out
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
 @lru_cache(maxsize=1)
 def _start_method() -> str:
-    """`fork` when this process has one thread, else forkserver (forking threads is unsafe)."""
+    """How worker processes start: `fork` when this process has one thread, else forkserver.
+
+    Fork is fast and never re-runs the caller's script (a plain analysis script without an
+    ``if __name__ == "__main__"`` guard works), but forking a process whose other threads
+    may hold locks is unsafe; a host with threads (a web server) gets a fork server instead,
+    which has imported the model once and whose children inherit no threads. Decided
+    once per process: the pool's own threads must not change the choice later.
+    """
     methods = mp.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-@lru_cache(maxsize=4)
+_pools: dict[tuple[int, str], ProcessPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
 def _pool(workers: int, method: str) -> ProcessPoolExecutor:
-    """A process pool kept for the life of this process (start-up costs about a second)."""
-    ctx = mp.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["sim.experiments"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
-    return pool
+    """The process-wide pool for (workers, method), started on first use.
+
+    Kept for the life of the process and shared by every `ProcessExecutor` (start-up costs
+    about a second with forkserver, and the web app runs many short jobs).
+    """
+    key = (workers, method)
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None:
+            ctx = mp.get_context(method)
+            if method == "forkserver":
+                ctx.set_forkserver_preload(["sim.experiments"])
+            pool = _pools[key] = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        return pool
 
 
-class ProcessExecutor:
-    """A process pool of `workers` processes, shared by every caller in this process."""
+def _drop_pool(workers: int, method: str, pool: ProcessPoolExecutor) -> None:
+    """Forget a broken pool (unless another caller already replaced it) and reap it."""
+    with _pools_lock:
+        if _pools.get((workers, method)) is pool:
+            del _pools[(workers, method)]
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def shutdown_pools() -> None:
+    """Stop every cached process pool (at exit, or to free the workers' memory early)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+atexit.register(shutdown_pools)
+
+
+def _run_tracked(fn: Callable[[T], R], task: T, marker: str) -> R:
+    """fn(task) in a worker, leaving `marker` on disk while it runs.
+
+    A marker left behind after the pool broke means the task was running when its worker
+    died: it is a suspect, unlike the tasks that were merely queued.
+    """
+    Path(marker).write_text(str(os.getpid()), encoding="ascii")
+    try:
+        return fn(task)
+    finally:
+        Path(marker).unlink(missing_ok=True)
+
+
+class ProcessExecutor(_Closing):
+    """Tasks on a pool of local worker processes; `workers=1` runs them in this process.
+
+    A worker that dies breaks the whole pool (Python terminates the other workers too), so
+    the pool is dropped and started again and only unfinished tasks are resubmitted. Tasks
+    that were running at the time are suspects; when several were, each is rerun alone so
+    the one that kills its worker is found, and a task whose worker died `retries` + 1 times
+    (the last time alone) raises `TaskFailed`. Exceptions raised by the function itself are
+    re-raised unchanged, not retried.
+
+    `close()` leaves the shared pool running: other executors (other sessions of the web
+    app) use it at the same moment and restarting it costs a second; `shutdown_pools()`
+    stops it, and it stops at exit.
+    """
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = default_workers() if workers is None else max(1, int(workers))
+    def __init__(self, workers: int | None = None, retries: int = 2) -> None:
+        if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
+            raise ValueError(f"workers must be at least 1, got {workers!r}")
+        if isinstance(retries, bool) or int(retries) < 0:
+            raise ValueError(f"retries must be at least 0, got {retries!r}")
+        self.workers = default_workers() if workers is None else int(workers)
+        self.retries = int(retries)
+
+    def __repr__(self) -> str:
+        return f"ProcessExecutor(workers={self.workers}, retries={self.retries})"
 
     def map(
-        self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Progress | None = None
-    ) -> list[Any]:
+        self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
+    ) -> list[R]:
         """fn(task) for every task on the pool; results in task order."""
-        if self.workers == 1:
-            return SerialExecutor().map(fn, tasks, progress)
-        pool = _pool(self.workers, _start_method())
-        for out in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered text
-            out.flush()
-        futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
-        results: list[Any] = [None] * len(tasks)
-        for done, fut in enumerate(as_completed(futures), 1):
-            results[futures[fut]] = fut.result()
-            if progress:
-                progress(done, len(tasks))
-        return results
+        self._check_open()
+        tasks = list(tasks)
+        if self.workers == 1 or not tasks:
+            return _serial_map(fn, tasks, progress)
+        marker_dir = tempfile.mkdtemp(prefix="orgsim-tasks-")
+        try:
+            return self._map(fn, tasks, progress, marker_dir)
+        finally:
+            shutil.rmtree(marker_dir, ignore_errors=True)
+
+    def _map(
+        self,
+        fn: Callable[[T], R],
+        tasks: list[T],
+        progress: Progress | None,
+        marker_dir: str,
+    ) -> list[R]:
+        total = len(tasks)
+        results: dict[int, R] = {}
+        pending = list(range(total))  # not yet finished, not suspected
+        suspects: list[int] = []  # running when a worker died: rerun alone
+        deaths = [0] * total  # times a task's worker died under it
+        blind_breaks = 0  # pool broke with none of our tasks running
+        attempt = 0
+        method = _start_method()
+        while pending or suspects:
+            batch = suspects[:1] if suspects else pending
+            attempt += 1
+            pool = _pool(self.workers, method)
+            for out in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered text
+                out.flush()
+            markers = {i: os.path.join(marker_dir, f"{attempt}-{i}") for i in batch}
+            futures: dict[Future[R], int] = {}
+            broken: BaseException | None = None
+            try:
+                for i in batch:
+                    futures[pool.submit(_run_tracked, fn, tasks[i], markers[i])] = i
+            except BrokenProcessPool as exc:  # broken before we submitted everything
+                broken = exc
+            try:
+                for fut in as_completed(futures):
+                    i = futures[fut]
+                    exc = fut.exception()
+                    if isinstance(exc, BrokenProcessPool):
+                        broken = exc
+                        continue
+                    if exc is not None:
+                        raise exc
+                    results[i] = fut.result()
+                    if progress:
+                        progress(len(results), total)
+            except BaseException:
+                for fut in futures:  # leave the shared pool free for its other users
+                    fut.cancel()
+                raise
+            if broken is None:
+                done = set(batch)
+                suspects = [i for i in suspects if i not in done]
+                pending = [i for i in pending if i not in done]
+                continue
+            _drop_pool(self.workers, method, pool)  # reaps the workers: markers are final
+            running = [i for i in batch if i not in results and os.path.exists(markers[i])]
+            if not running:
+                blind_breaks += 1
+                if blind_breaks > self.retries:
+                    first = next(i for i in range(total) if i not in results)
+                    raise TaskFailed(
+                        tasks[first],
+                        blind_breaks,
+                        f"worker processes died {blind_breaks} times before running a task "
+                        f"({broken!r})",
+                    ) from broken
+            for i in running:
+                deaths[i] += 1
+                if len(running) == 1 and deaths[i] > self.retries:
+                    raise TaskFailed(tasks[i], deaths[i], broken) from broken
+            pending = [i for i in pending if i not in results and i not in running]
+            suspects = [i for i in suspects if i not in results]
+            suspects += [i for i in running if i not in suspects]
+        return [results[i] for i in range(total)]
+
+
+# --- Dask ---------------------------------------------------------------------------------
+
+
+class DaskExecutor(_Closing):
+    """Tasks on a Dask cluster: a local one started here, or an existing one at an address.
+
+    With no address a `distributed.LocalCluster` of `workers` single-threaded worker
+    processes starts on free local ports (no dashboard); with an address the client
+    connects to that scheduler, whose workers must be able to import `sim`. Worker deaths
+    are retried by the scheduler: a task is given up after its workers died `retries` + 1
+    times (`distributed.scheduler.allowed-failures`, set from `retries` for a cluster started
+    here; a remote scheduler keeps its own setting), which raises `TaskFailed`. Exceptions
+    raised by the function are re-raised unchanged, not retried, as on the process pool.
+
+    `close()` closes the client and the cluster it started, never a cluster it merely
+    connected to.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int = 2, retries: int = 2) -> None:
+        if isinstance(workers, bool) or int(workers) < 1:
+            raise ValueError(f"workers must be at least 1, got {workers!r}")
+        if isinstance(retries, bool) or int(retries) < 0:
+            raise ValueError(f"retries must be at least 0, got {retries!r}")
+        import dask
+        from distributed import Client, LocalCluster
+
+        self.retries = int(retries)
+        self.scheduler = scheduler
+        self._cluster: Any = None
+        self._attempts: int | None = None  # a remote scheduler's allowed-failures decides
+        if scheduler is None:
+            settings = {
+                "distributed.scheduler.allowed-failures": self.retries,
+                # one task per single-threaded worker at a time: a worker that dies takes
+                # only the task it was running down with it, not a queued bystander
+                "distributed.scheduler.worker-saturation": 1.0,
+            }
+            with dask.config.set(settings):
+                self._cluster = LocalCluster(
+                    n_workers=int(workers),
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    scheduler_port=0,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,
+                )
+            try:
+                self._client: Any = Client(self._cluster)
+            except BaseException:
+                self._cluster.close()
+                raise
+            self.workers = int(workers)
+            self._attempts = self.retries + 1
+        else:
+            self._client = Client(scheduler)
+            self.workers = max(1, sum(self._client.nthreads().values()))
+
+    def __repr__(self) -> str:
+        where = self.scheduler or "local cluster"
+        return f"DaskExecutor({where}, workers={self.workers}, retries={self.retries})"
+
+    @property
+    def client(self) -> Any:
+        """The `distributed.Client` (for dashboards, worker logs and diagnostics)."""
+        return self._client
+
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
+    ) -> list[R]:
+        """fn(task) for every task on the cluster; results gathered in task order."""
+        from distributed import KilledWorker, as_completed
+
+        self._check_open()
+        tasks = list(tasks)
+        total = len(tasks)
+        if not tasks:
+            return []
+        futures = self._client.map(fn, tasks, pure=False, retries=0)
+        index = {fut.key: i for i, fut in enumerate(futures)}
+        results: dict[int, R] = {}
+        try:
+            for fut in as_completed(futures):
+                i = index[fut.key]
+                if fut.status == "error":
+                    exc = fut.exception()
+                    if isinstance(exc, KilledWorker):
+                        raise TaskFailed(tasks[i], self._attempts, exc) from exc
+                    fut.result()  # re-raises the task's own exception with its traceback
+                results[i] = fut.result()
+                if progress:
+                    progress(len(results), total)
+        finally:
+            self._client.cancel([f for f in futures if not f.done()])
+        return [results[i] for i in range(total)]
 
     def close(self) -> None:
-        """The pool is shared by the process: it stays for the next caller."""
+        """Close the client, and the local cluster if this executor started it."""
+        if self._closed:
+            return
+        super().close()
+        try:
+            self._client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
+
+
+def make_executor(
+    backend: str = "processes", scheduler: str | None = None, workers: int | None = None
+) -> Executor:
+    """An executor from plain settings (CLI flags, app widgets); mistakes name the field.
+
+    `workers=None` means all cores (a local cluster gets as many workers); a remote Dask
+    cluster has the workers it has, so `workers` with `scheduler` is refused.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+    if scheduler is not None and backend != "dask":
+        raise ValueError(f"scheduler is only used with backend 'dask', not {backend!r}")
+    if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
+        raise ValueError(f"workers must be at least 1, got {workers!r}")
+    if backend == "serial":
+        if workers not in (None, 1):
+            raise ValueError(f"workers must be 1 with backend 'serial', got {workers!r}")
+        return SerialExecutor()
+    if backend == "processes":
+        return ProcessExecutor(workers)
+    if scheduler is not None and workers is not None:
+        raise ValueError("workers cannot be set with scheduler: the cluster has its own workers")
+    return DaskExecutor(scheduler, default_workers() if workers is None else workers)

@@ -90,9 +90,13 @@ class RunTask:
     levers: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:
+        return f"RunTask({self.describe()})"
+
+    def describe(self) -> str:
+        """What identifies the task in messages (its repr would print the whole scenario)."""
         return (
-            f"RunTask(scenario={self.scenario.name!r}, setups={self.setups}, "
-            f"replication={self.replication}, seed={self.seed})"
+            f"replication {self.replication} of {', '.join(self.setups)} (seed {self.seed}, "
+            f"scenario {self.scenario.name!r})"
         )
 
 
@@ -227,6 +231,8 @@ def _ordered_setups(
 
 def _executor(executor: Executor | None, workers: int | None, n_tasks: int) -> Executor:
     if executor is not None:
+        if workers is not None:
+            raise ValueError("pass workers or executor, not both: the executor has its workers")
         return executor
     workers = default_workers() if workers is None else max(1, int(workers))
     workers = min(workers, max(1, n_tasks))
