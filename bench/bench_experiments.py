@@ -108,25 +108,33 @@ def main(argv: list[str] | None = None) -> int:
         lambda: compare(scenario.with_changes(objective="ending_arr"), cache=cache)
     )
 
-    print(f"Experiment benchmark: {scenario.name}; {len(scenario.setup_names)} setups x {n} "
-          f"replications x {scenario.horizon_months} months; {workers} worker(s); seed {SEED}")
+    print(
+        f"Experiment benchmark: {scenario.name}; {len(scenario.setup_names)} setups x {n} "
+        f"replications x {scenario.horizon_months} months; {workers} worker(s); seed {SEED}"
+    )
     print()
     ratio = warm / bare
     ok = ratio <= MAX_RATIO
     misses += [] if ok else ["comparison / bare loop"]
     print(f"1. bare SimPy loop, {BARE_EVENTS:,} events      {bare:7.2f} s")
     print(f"   comparison, cold pool                 {cold:7.2f} s  ({cold / bare:.1f}x)")
-    print(f"   comparison, warm pool                 {warm:7.2f} s  ({ratio:.1f}x)  "
-          f"target <= {MAX_RATIO:g}x {verdict(ok)}; aim {AIM_RATIO:g}x "
-          f"{'met' if ratio <= AIM_RATIO else 'not met'}")
+    print(
+        f"   comparison, warm pool                 {warm:7.2f} s  ({ratio:.1f}x)  "
+        f"target <= {MAX_RATIO:g}x {verdict(ok)}; aim {AIM_RATIO:g}x "
+        f"{'met' if ratio <= AIM_RATIO else 'not met'}"
+    )
     share = edit / first
-    print(f"2. RevOps-only edit, shared cache        {edit:7.2f} s  = {share:.0%} of a cold run "
-          f"({first:.2f} s); {edited.runs_executed} of {len(scenario.setup_names) * n} runs; "
-          f"aim <= {AIM_EDIT_SHARE:.0%} {'met' if share <= AIM_EDIT_SHARE else 'not met'}")
+    print(
+        f"2. RevOps-only edit, shared cache        {edit:7.2f} s  = {share:.0%} of a cold run "
+        f"({first:.2f} s); {edited.runs_executed} of {len(scenario.setup_names) * n} runs; "
+        f"aim <= {AIM_EDIT_SHARE:.0%} {'met' if share <= AIM_EDIT_SHARE else 'not met'}"
+    )
     ok = reassessed.runs_executed == 0
     misses += [] if ok else ["objective change re-ran runs"]
-    print(f"3. objective change, shared cache        {objective:7.2f} s  "
-          f"{reassessed.runs_executed} runs simulated  target 0 {verdict(ok)}")
+    print(
+        f"3. objective change, shared cache        {objective:7.2f} s  "
+        f"{reassessed.runs_executed} runs simulated  target 0 {verdict(ok)}"
+    )
     if not args.no_dask:
         start, dask = timed(lambda: DaskExecutor(workers=workers))
         try:
@@ -134,9 +142,11 @@ def main(argv: list[str] | None = None) -> int:
             second_dask, _ = timed(lambda: compare(scenario, executor=dask))
         finally:
             dask.close()
-        print(f"4. Dask LocalCluster, {workers} workers: start {start:.2f} s; comparison "
-              f"{first_dask:.2f} s first, {second_dask:.2f} s second "
-              f"(process pool {warm:.2f} s: overhead {second_dask / warm - 1:+.0%})")
+        print(
+            f"4. Dask LocalCluster, {workers} workers: start {start:.2f} s; comparison "
+            f"{first_dask:.2f} s first, {second_dask:.2f} s second "
+            f"(process pool {warm:.2f} s: overhead {second_dask / warm - 1:+.0%})"
+        )
     print()
     print("Targets: " + ("all PASS" if not misses else "MISS: " + ", ".join(misses)))
     return 1 if (args.strict and misses) else 0

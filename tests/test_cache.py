@@ -53,9 +53,7 @@ def test_a_change_of_the_world_or_seed_misses(short):
     assert run_key(make(horizon_months=7), "none", 0, SEED) != base
     assert run_key(short, "none", 1, SEED) != base
     assert run_key(short, "none", 0, SEED + 1) != base
-    assert run_key(short, "revops", 0, SEED, levers=("price",)) != run_key(
-        short, "revops", 0, SEED
-    )
+    assert run_key(short, "revops", 0, SEED, levers=("price",)) != run_key(short, "revops", 0, SEED)
 
 
 def test_cached_results_equal_fresh_ones(short):
