@@ -137,7 +137,7 @@ def monthly_series(run: RunRecord, scenario: Scenario) -> dict[str, np.ndarray]:
     won = leads.state == WON
     win_m = np.searchsorted(ends, leads.closed[won], side="right")
     wins = np.bincount(win_m, minlength=months + 1)[:months].astype(float)
-    lead_m = np.searchsorted(ends, leads.created, side="right")
+    lead_m = np.searchsorted(ends, leads.created[leads.created >= 0.0], side="right")
     n_leads = np.bincount(lead_m, minlength=months + 1)[:months].astype(float)
     customers = (
         np.searchsorted(np.sort(c.start), ends, side="right")
@@ -185,13 +185,16 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     leads = run.leads
     c = run.customers
     state = leads.state
-    inbound = leads.source != OUTBOUND
+    # the run's own leads; the rest are the warm-up's, in play at day 0 (created before it)
+    new_lead = leads.created >= 0.0
+    n_leads = int(new_lead.sum())
+    inbound = (leads.source != OUTBOUND) & new_lead
     n_mql = int(inbound.sum())
-    contacted = ~np.isnan(leads.contacted)
+    contacted = leads.contacted >= 0.0  # within [0, H) (nan compares False)
     n_contacted_in = int((contacted & inbound).sum())
     n_contacted = int(contacted.sum())
-    is_sql = ~np.isnan(leads.sql)
-    is_opp = ~np.isnan(leads.slot_start)
+    is_sql = leads.sql >= 0.0
+    is_opp = leads.slot_start >= 0.0
     closed = ~np.isnan(leads.closed)
     won = state == WON
     n_won, n_lost = int(won.sum()), int((state == LOST).sum())
@@ -255,9 +258,9 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     new_mrr_total = float(c.mrr_start[new].sum())
     expansion_total = float(c.expansion_mrr.sum())
     out: dict[str, float] = {
-        "leads": float(len(leads)),
+        "leads": float(n_leads),
         "mqls": float(n_mql),
-        "outbound_leads": float(len(leads) - n_mql),
+        "outbound_leads": float(n_leads - n_mql),
         "leaked": float((state == LEAKED).sum()),
         "contacted": float(n_contacted),
         "unqualified": float((state == UNQUALIFIED).sum()),
@@ -273,7 +276,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "conv_contacted_sql": _ratio(float(is_sql.sum()), n_contacted),
         "conv_sql_opportunity": _ratio(float(is_opp.sum()), float(is_sql.sum())),
         "conv_opportunity_won": _ratio(n_won, float(is_opp.sum())),
-        "lead_to_win": _ratio(n_won, len(leads)),
+        "lead_to_win": _ratio(n_won, n_leads),
         # SalesOps metrics
         "win_rate": win_rate,  # won / closed opportunities
         "win_loss_ratio": _ratio(n_won, n_lost),
@@ -302,7 +305,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "pipeline_velocity": velocity,  # open deals x win rate x ACV / cycle, per month
         "net_revenue_growth": _ratio(float(series_arr[-1]) - arr_12_before, arr_12_before),
         "audience_used": (
-            _ratio(float(len(leads)), run.audience_size) if run.audience_size else math.nan
+            _ratio(float(n_leads), run.audience_size) if run.audience_size else math.nan
         ),
         # money
         "revenue": float(series["revenue"].sum()),
@@ -311,7 +314,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "cumulative_contribution": float(contribution.sum()),
         "npv_contribution": float(np.sum(contribution * discount)),
         "ops_roi": math.nan,  # paired with the baseline: `paired_kpis`
-        "events_per_lead": _ratio(run.events, len(leads)),
+        "events_per_lead": _ratio(run.events, n_leads),
     }
     for i, seg in enumerate(scenario.segments):
         alive_end = np.isinf(c.end) & (c.segment == i)

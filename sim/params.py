@@ -172,6 +172,9 @@ class Sales(Frozen):
     deviation of expected fit is worth (0 = the score is ignored, first come first served)."""
     cycle_time_elasticity: Annotated[Number, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.5
     price_elasticity: Annotated[Number, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = 1.0
+    warmup_months: Annotated[Number, Field(ge=0.0, le=60.0, allow_inf_nan=False)] = 12.0
+    """How long the company has been selling before day 0, as far as its pipeline goes: the
+    run starts with the waiting SQLs and open deals this warm-up leaves (0 = an empty pipeline)."""
 
 
 class Costs(Frozen):

@@ -113,6 +113,7 @@ class ReplicationDraws:
         self.replication = replication
         self._candidates: dict[tuple[str, float, float], np.ndarray] = {}
         self._draws: dict[tuple[str, int], CandidateDraws] = {}
+        self.memo: dict[object, object] = {}  # replication-wide results shared by setups
 
     def candidates(self, source: str, rate_bound_per_day: float, horizon: float) -> np.ndarray:
         """Candidate arrival times of `source`: Poisson at the bound, as order statistics."""

@@ -16,7 +16,7 @@ import pytest
 
 from sim.io import apply_overrides, parse_scenario
 from sim.model import COLD, INBOUND, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON
-from sim.params import Scenario
+from sim.params import MONTH_DAYS, Scenario
 
 _BASE: dict[str, Any] = {
     "name": "Scaling mid-market SaaS, shrinking lead supply",
@@ -157,7 +157,13 @@ def check_conservation(record, scenario, kpis=None):
 
     has = {name: ~np.isnan(getattr(leads, name)) for name in ("contacted", "sql", "slot_start")}
     has_closed = ~np.isnan(leads.closed)
-    assert ((leads.created >= 0) & (leads.created < H)).all()
+    warmup = scenario.sales.warmup_months * MONTH_DAYS
+    assert ((leads.created >= -warmup - 1e-9) & (leads.created < H)).all()
+    # warm-up leads are kept only while in play at day 0: nothing of theirs closed before it
+    assert (leads.closed[has_closed] >= 0).all()
+    warm = leads.created < 0
+    in_play = ~has["contacted"] | (leads.contacted >= 0) | (has["sql"] & (state != UNQUALIFIED))
+    assert in_play[warm].all(), "a warm-up lead settled before day 0 is history"
     assert np.isin(leads.source, [INBOUND, OUTBOUND]).all()
     assert ((leads.segment >= 0) & (leads.segment < len(scenario.segments))).all()
 
@@ -202,12 +208,14 @@ def check_conservation(record, scenario, kpis=None):
         return
     # the KPI counts are the record counts
     k = kpis
-    assert k["leads"] == n
+    new = int((leads.created >= 0).sum())  # the run's own leads (the rest: the warm-up's)
+    assert k["leads"] == new
     assert k["wins"] == counts[WON] and k["losses"] == counts[LOST]
     assert k["leaked"] == counts[LEAKED] and k["unqualified"] == counts[UNQUALIFIED]
     assert k["sqls_gone_cold"] == counts[COLD] and k["open"] == counts[OPEN]
-    assert k["sqls"] == int(s.sum()) and k["opportunities"] == int(o.sum())
-    assert k["mqls"] + k["outbound_leads"] == n
+    assert k["sqls"] == int((leads.sql >= 0).sum())
+    assert k["opportunities"] == int((leads.slot_start >= 0).sum())
+    assert k["mqls"] + k["outbound_leads"] == new
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ replications on common random numbers (equal seeds), as an analyst would check t
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from sim.levers import LEVERS
 from sim.model import COLD, INBOUND, OPEN, WON, run_replication
 
 SEED = 11
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _short(**dotted):
@@ -376,3 +378,39 @@ def test_no_org_can_more_than_double_the_inbound_rate():
         for s in ("none", "revops")
     }
     assert mqls["revops"] / mqls["none"] == pytest.approx(2.0, rel=0.06)
+
+
+# ----------------------------------------------------------------------------- warm start
+def test_month_one_looks_like_a_normal_month_under_today_s_org():
+    """Default preset, no ops team: mean wins in month 1 within 15% of months 4-6."""
+    scenario = sim.load_scenario(ROOT / "scenarios" / "default.yaml")
+    reps = sim.run_replications(scenario, 120, seed=4, setups=["none"])
+    wins = reps.monthly.groupby("month")["wins"].mean()
+    assert wins[1] == pytest.approx(wins[[4, 5, 6]].mean(), rel=0.15)
+
+
+def test_without_a_warm_up_the_pipeline_starts_empty():
+    """warmup_months 0: no deal can close in month 1 when every cycle is 60 days."""
+    fixed = {"distribution": "fixed", "value": 60}
+    scenario = make(
+        horizon_months=4, **{"sales.warmup_months": 0, "segments.0.sales_cycle_days": fixed}
+    )
+    warm = make(horizon_months=4, **{"segments.0.sales_cycle_days": fixed})
+    cold_wins = [sim.simulate(scenario, "none", r, SEED).monthly["wins"][0] for r in range(3)]
+    warm_wins = [sim.simulate(warm, "none", r, SEED).monthly["wins"][0] for r in range(3)]
+    assert sum(cold_wins) == 0 and sum(warm_wins) > 0
+
+
+def test_the_day_zero_pipeline_is_the_same_in_every_setup():
+    """The warm-up runs under today's org: every setup starts from the same leads and deals."""
+    scenario = make(horizon_months=6)
+    runs = {s: run_replication(scenario, s, 1, SEED) for s in scenario.setup_names}
+    first = runs["none"].leads
+    warm = first.created < 0
+    assert warm.sum() > 0
+    for record in runs.values():
+        leads = record.leads
+        np.testing.assert_array_equal(leads.created[: warm.sum()], first.created[warm])
+        np.testing.assert_array_equal(leads.acv[: warm.sum()], first.acv[warm])
+        opened_before = leads.slot_start[: warm.sum()] < 0
+        np.testing.assert_array_equal(opened_before, first.slot_start[warm] < 0)

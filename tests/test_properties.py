@@ -119,7 +119,8 @@ def _allowed_nan(k: dict, run) -> set[str]:
     rec = run.record
     c = rec.customers
     H = rec.horizon_days
-    inbound_touched = int(((rec.leads.source == 0) & ~np.isnan(rec.leads.contacted)).sum())
+    own = rec.leads.created >= 0  # the run's leads, not the warm-up's
+    inbound_touched = int(((rec.leads.source == 0) & own & (rec.leads.contacted >= 0)).sum())
     closed = k["wins"] + k["losses"]
     allowed = {"ops_roi"}  # paired with the baseline by the runner only
     rules = {

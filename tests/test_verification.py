@@ -30,8 +30,8 @@ def degenerate(**dotted):
     """One segment, nothing but Poisson arrivals, a desk, qualification and deal slots.
 
     Unlimited first touch with a constant handling delay, no leakage, no speed-to-lead
-    decay, no reneging, no audience limit, no growth, no outbound, no fit spread, and only
-    the baseline setup (no team, no effect).
+    decay, no reneging, no audience limit, no growth, no outbound, no fit spread, no
+    warm-up (an empty pipeline at day 0), and only the baseline setup (no team, no effect).
     """
     data = base_dict()
     data["org"] = {"setups": {"none": []}}
@@ -44,6 +44,7 @@ def degenerate(**dotted):
         "lead_handling.speed_to_lead_decay.floor": 1.0,
         "sales.outbound_leads_per_rep_month": 0,
         "sales.sql_patience_days": None,
+        "sales.warmup_months": 0,
         "segments.0.win_propensity_spread": 0.0,
         "segments.0.expansion": {"monthly_probability": 0.0, "size": 0.0},
     }

@@ -26,7 +26,7 @@ import numpy as np
 from sim.model.arrivals import generate_arrivals
 from sim.model.costs import monthly_costs
 from sim.model.customers import simulate_customers
-from sim.model.deal_floor import propensity_intercept, work_the_floor
+from sim.model.deal_floor import SQLs, propensity_intercept, sqls_of, work_the_floor
 from sim.model.first_touch import first_touch
 from sim.model.qualification import qualify
 from sim.model.records import (
@@ -44,6 +44,7 @@ from sim.model.records import (
     LeadRecords,
     RunRecord,
 )
+from sim.model.warmup import warm_start
 from sim.org import setup_effects
 from sim.params import Scenario
 from sim.streams import ReplicationDraws
@@ -61,13 +62,16 @@ def run_replication(
 
     `levers` restricts the setup's effects to those levers (costs unchanged); used to split
     a gain into its sources on the same random numbers. `shared` hands in the replication's
-    random numbers already drawn for another setup (same seed and replication).
+    random numbers (and warm-up) already made for another setup (same seed and replication).
+    Lead rows are the warm-up's leads still in play at day 0 (created before 0), then the
+    leads of the run, in order of creation.
     """
     if shared is None:
         shared = ReplicationDraws(seed, replication)
     elif (shared.seed, shared.replication) != (seed, replication):
         raise ValueError("shared draws belong to another seed or replication")
     fx = setup_effects(scenario, setup, seed, replication, levers)
+    warm = warm_start(scenario, shared)
     arrivals = generate_arrivals(scenario, fx.stage("arrivals"), shared)
     draws = arrivals.draws
     n = len(arrivals.created)
@@ -77,37 +81,69 @@ def run_replication(
     acv = acv_median * np.exp(acv_sigma * draws.attr("normal", "acv"))
     state = np.full(n, OPEN, dtype=np.int8)
 
-    touch = first_touch(scenario, fx.stage("first_touch"), arrivals, state)
+    desk = warm.desk_free if warm is not None else None
+    touch = first_touch(scenario, fx.stage("first_touch"), arrivals, state, desk)
     sql = qualify(scenario, fx.stage("qualification"), arrivals, touch, segment, state)
-    floor = work_the_floor(scenario, fx.stage("deal_floor"), arrivals, segment, acv, sql, state)
+    floor_fx = fx.stage("deal_floor")
+    w = len(warm) if warm is not None else 0
+    new_sqls = sqls_of(scenario, floor_fx, draws, segment, sql, row_offset=w)
+    if warm is None:
+        sqls, open_deals, waiting, slot_start = new_sqls, (), (), None
+        lead = {
+            "source": arrivals.source,
+            "segment": segment,
+            "created": arrivals.created,
+            "state": state,
+            "contacted": touch.contacted,
+            "response_hours": touch.response_hours,
+            "sql": sql,
+            "acv": acv,
+        }
+    else:
+        sqls = SQLs()
+        sqls.extend(warm.sqls)
+        sqls.extend(new_sqls)
+        open_deals, waiting = warm.open_deals, warm.waiting
+        slot_start = np.concatenate([warm.slot_start, np.full(n, np.nan)])
+        lead = {
+            "source": np.concatenate([warm.source, arrivals.source]),
+            "segment": np.concatenate([warm.segment, segment]),
+            "created": np.concatenate([warm.created, arrivals.created]),
+            "state": np.concatenate([warm.state, state]),
+            "contacted": np.concatenate([warm.contacted, touch.contacted]),
+            "response_hours": np.concatenate([warm.response_hours, touch.response_hours]),
+            "sql": np.concatenate([warm.sql, sql]),
+            "acv": np.concatenate([warm.acv, acv]),
+        }
+    state = lead["state"]
+    floor = work_the_floor(
+        scenario, floor_fx, sqls, lead["acv"], state, open_deals, waiting, slot_start
+    )
     won = np.flatnonzero(state == WON)
+    # each lead's churn and expansion come from the streams of the source it came from
+    sources = [draws.inbound_draws, draws.outbound_draws]
+    owner_of = (arrivals.source != INBOUND).astype(np.int64)
+    cand = arrivals.cand
+    if warm is not None:
+        sources += [warm.draws.inbound_draws, warm.draws.outbound_draws]
+        owner_of = np.concatenate([2 + (warm.source != INBOUND), owner_of])
+        cand = np.concatenate([warm.cand, cand])
     customers = simulate_customers(
         scenario,
         fx.stage("customers"),
         shared,
         won,
-        arrivals.source,
-        arrivals.cand,
-        segment,
+        lead["segment"],
         floor.closed,
         floor.mrr,
-        draws.inbound_draws,
-        draws.outbound_draws,
+        sources,
+        owner_of,
+        cand,
     )
     leads = LeadRecords(
-        source=arrivals.source,
-        segment=segment,
-        created=arrivals.created,
-        state=state,
-        contacted=touch.contacted,
-        response_hours=touch.response_hours,
-        sql=sql,
-        slot_start=floor.slot_start,
-        closed=floor.closed,
-        acv=acv,
-        mrr=floor.mrr,
+        slot_start=floor.slot_start, closed=floor.closed, mrr=floor.mrr, **lead
     )
-    info = {"candidates": float(arrivals.candidates)}
+    info = {"candidates": float(arrivals.candidates), "warm_leads": float(w)}
     if arrivals.audience_final is not None:
         info["audience_final"] = arrivals.audience_final
     return RunRecord(
@@ -122,7 +158,7 @@ def run_replication(
         deal_slots=floor.slots,
         slot_busy_days=floor.busy_days,
         first_touch_capacity=touch.capacity,
-        events=floor.events,
+        events=floor.events + (warm.events if warm is not None else 0),
         audience_size=arrivals.audience_final,
         extra=info,
     )

@@ -161,3 +161,37 @@ def generate_arrivals(scenario: Scenario, fx: StageEffects, shared: ReplicationD
 
 
 __all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals", "selling_share"]
+
+
+def generate_warmup_arrivals(
+    scenario: Scenario, shared: ReplicationDraws, days: float
+) -> Arrivals:
+    """Leads of the `days` before day 0, under today's organisation (the warm-up).
+
+    Inbound follows the same drift backwards in time (a shrinking supply was larger in the
+    past); outbound runs at today's selling share. Warm-up leads come from their own streams
+    and do not use up today's audience: `market.audience_size` is what is left *today*.
+    """
+    m = scenario.market
+    sales = scenario.sales
+    growth = 1.0 + m.inbound_growth_per_month
+    in_base = m.inbound_mqls_per_month / MONTH_DAYS
+    in_bound = in_base * max(1.0, growth ** (-days / MONTH_DAYS))
+    out_rate = sales.reps * sales.outbound_leads_per_rep_month / MONTH_DAYS
+    t_in = shared.candidates("warmup.inbound", in_bound, days) - days
+    t_out = shared.candidates("warmup.outbound", out_rate, days) - days
+    d_in = shared.draws("warmup.inbound", len(t_in))
+    d_out = shared.draws("warmup.outbound", len(t_out))
+    keep_in = (
+        d_in.uniform("accept") * in_bound < in_base * growth ** (t_in / MONTH_DAYS)
+        if len(t_in)
+        else np.zeros(0, dtype=bool)
+    )
+    times = np.concatenate([t_in[keep_in], t_out])
+    source = np.concatenate(
+        [np.zeros(int(keep_in.sum()), np.int8), np.ones(len(t_out), np.int8)]
+    )
+    cand = np.concatenate([np.flatnonzero(keep_in), np.arange(len(t_out))])
+    order = np.argsort(times, kind="stable")
+    draws = LeadDraws(source[order], cand[order], d_in, d_out)
+    return Arrivals(times[order], draws, len(t_in) + len(t_out), None)

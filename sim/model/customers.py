@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.arrivals import segments_of
-from sim.model.records import INBOUND, CustomerRecords
+from sim.model.records import CustomerRecords
 from sim.org import StageEffects
 from sim.params import MONTH_DAYS, Scenario
 from sim.streams import CandidateDraws, ReplicationDraws
@@ -53,15 +53,18 @@ def simulate_customers(
     fx: StageEffects,
     shared: ReplicationDraws,
     won: np.ndarray,
-    source: np.ndarray,
-    cand: np.ndarray,
     seg: np.ndarray,
     closed: np.ndarray,
     mrr: np.ndarray,
-    d_in: CandidateDraws,
-    d_out: CandidateDraws,
+    sources: list[CandidateDraws],
+    owner_of: np.ndarray,
+    cand: np.ndarray,
 ) -> CustomerRecords:
-    """Lives of the customers won in this run and of the starting base."""
+    """Lives of the customers won in this run and of the starting base.
+
+    Lead row k draws its churn and expansion from `sources[owner_of[k]]` at candidate
+    `cand[k]`: the streams of the source (inbound, outbound, warm-up) it came from.
+    """
     H = scenario.horizon_days
     segs = scenario.segments
     base = scenario.starting_customers
@@ -70,8 +73,8 @@ def simulate_customers(
     if base.count:
         base_seg = segments_of(d_base.uniform("segment"), segs)
 
-    draws = [d_in, d_out, d_base]
-    owner = np.concatenate([np.where(source[won] == INBOUND, 0, 1), np.full(base.count, 2)])
+    draws = [*sources, d_base]
+    owner = np.concatenate([owner_of[won], np.full(base.count, len(sources))])
     index = np.concatenate([cand[won], np.arange(base.count)])
     segment = np.concatenate([seg[won], base_seg]).astype(np.int64)
     start = np.concatenate([closed[won], np.zeros(base.count)])

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 import numpy as np
 import simpy
 
-from sim.model.arrivals import Arrivals, segments_of
+from sim.model.arrivals import LeadDraws, segments_of
 from sim.model.records import COLD, LOST, WON
 from sim.org import StageEffects
 from sim.params import CycleExponential, CycleFixed, CycleGamma, Scenario, Segment
@@ -94,43 +94,125 @@ class FloorResult:
     closed: np.ndarray  # day it closed; nan if not within the horizon
     mrr: np.ndarray  # MRR if won (price applied), else 0
     slots: int
-    busy_days: float  # slot-days in use within the horizon
+    busy_days: float  # slot-days in use within [0, horizon]
     events: int  # SimPy events scheduled
 
 
+@dataclass
+class SQLs:
+    """The SQLs a floor serves, in order of SQL time, as plain lists for the event loop.
+
+    `warm` marks the warm-up's SQLs: they were found, qualified and started under today's
+    organisation, and they close under it too (no team effect reaches them).
+    """
+
+    rows: list[int] = field(default_factory=list)  # row of each SQL among the run's leads
+    sql_time: list[float] = field(default_factory=list)
+    priority: list[float] = field(default_factory=list)
+    base_cycle: list[float] = field(default_factory=list)
+    win_u: list[float] = field(default_factory=list)
+    win_logit: list[float] = field(default_factory=list)
+    warm: list[bool] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def extend(self, other: SQLs) -> None:
+        """Append another list of SQLs (indices of `other` shift by len(self))."""
+        for name in ("rows", "sql_time", "priority", "base_cycle", "win_u", "win_logit", "warm"):
+            getattr(self, name).extend(getattr(other, name))
+
+
+def sqls_of(
+    scenario: Scenario,
+    fx: StageEffects | None,
+    draws: LeadDraws,
+    segment: np.ndarray,
+    sql: np.ndarray,
+    row_offset: int = 0,
+) -> SQLs:
+    """The SQLs among `draws`' leads (those with an SQL time), with their own draws.
+
+    `fx` None means today's organisation (the warm-up): no score, first come first served.
+    Rows are the leads' positions plus `row_offset` (their place among the run's leads).
+    """
+    segs = scenario.segments
+    sales = scenario.sales
+    rows = np.flatnonzero(~np.isnan(sql))
+    rows = rows[np.argsort(sql[rows], kind="stable")]
+    fit = draws.attr("normal", "fit")[rows]
+    seg = segment[rows]
+    spread = np.array([s.win_propensity_spread for s in segs])[seg]
+    intercept = np.array([propensity_intercept(s.win_rate, s.win_propensity_spread) for s in segs])
+    win_logit = intercept[seg] + spread * fit
+    # Lead scoring: the score S has corr(S, fit) = accuracy a, so the fit it promises is
+    # E[fit | S] = a * S; a rep takes the SQL whose wait plus promised fit is worth most,
+    # i.e. the smallest sql_time - weight * a * S. As a -> 0 this is first come, first served.
+    priority = sql[rows].copy()
+    if fx is not None and fx.moves("lead_scoring_accuracy") and sales.score_weight_days > 0:
+        accuracy = fx.apply("lead_scoring_accuracy", 0.0, sql[rows])
+        score = accuracy * fit + np.sqrt(1.0 - accuracy**2) * draws.attr("normal", "score")[rows]
+        priority -= sales.score_weight_days * accuracy * score
+    base_cycle = np.empty(len(rows))
+    source, cand = draws.source[rows], draws.cand[rows]
+    for src in np.unique(source).tolist():
+        sel = source == src
+        base_cycle[sel] = cycle_days(draws.of(src), cand[sel], seg[sel], segs)
+    return SQLs(
+        rows=(rows + row_offset).tolist(),
+        sql_time=sql[rows].tolist(),
+        priority=priority.tolist(),
+        base_cycle=base_cycle.tolist(),
+        win_u=draws.attr("uniform", "win")[rows].tolist(),
+        win_logit=win_logit.tolist(),
+        warm=[fx is None] * len(rows),
+    )
+
+
 class SalesFloor:
-    """The deal-slot stage as SimPy callbacks: arrive, start, close (see module docstring)."""
+    """The deal-slot stage as SimPy callbacks: arrive, start, close (see module docstring).
+
+    Runs from `start` to `horizon`. It may begin with deals already open (`open_deals`: SQL
+    index and the day it closes) and SQLs already waiting (`waiting`), as the warm-up left
+    them; every SQL whose time lies in [start, horizon) arrives in order of time.
+    """
 
     def __init__(
         self,
         scenario: Scenario,
         fx: StageEffects,
-        rows: list[int],
-        sql_time: list[float],
-        priority: list[float],
-        base_cycle: list[float],
-        win_u: list[float],
-        win_logit: list[float],
+        sqls: SQLs,
         state: np.ndarray,
         slots: int,
+        start: float = 0.0,
+        horizon: float | None = None,
+        open_deals: tuple[tuple[int, float], ...] = (),
+        waiting: tuple[int, ...] = (),
     ) -> None:
         sales = scenario.sales
-        self.env = simpy.Environment()
-        self.free = slots
-        self.waiting: list[tuple[float, int]] = []  # heap of (priority, SQL index)
-        self.horizon = scenario.horizon_days
+        self.env = simpy.Environment(initial_time=start)
+        self.horizon = scenario.horizon_days if horizon is None else horizon
         self.fx = fx
         self.s0 = sales.selling_time_share
         self.elasticity = sales.cycle_time_elasticity
         self.price_elasticity = sales.price_elasticity
         self.patience = sales.sql_patience_days
-        self.rows, self.sql_time, self.priority = rows, sql_time, priority
-        self.base_cycle, self.win_u, self.win_logit = base_cycle, win_u, win_logit
+        self.sqls = sqls
+        self.rows, self.sql_time, self.priority = sqls.rows, sqls.sql_time, sqls.priority
+        self.base_cycle, self.win_u, self.win_logit = sqls.base_cycle, sqls.win_u, sqls.win_logit
+        self.warm = sqls.warm
         self.state = state
         n = len(state)
         self.slot_start = np.full(n, np.nan)
         self.closed = np.full(n, np.nan)
+        self.planned_close: dict[int, float] = {}  # SQL index -> day its deal closes
         self.busy_days = 0.0
+        self.free = slots - len(open_deals)
+        self.waiting: list[tuple[float, int]] = [(self.priority[i], i) for i in waiting]
+        heapq.heapify(self.waiting)
+        self.open_deals = open_deals
+        arriving = [i for i, t in enumerate(self.sql_time) if start <= t < self.horizon]
+        self.order = sorted(arriving, key=self.sql_time.__getitem__)  # stable: ties keep order
         # each lever the floor reads, as a plain function of (base, t); None if none moves it
         self._cycle, self._share, self._win, self._price = (
             fx.scalar_fn(lever) if fx.moves(lever) else None
@@ -139,8 +221,17 @@ class SalesFloor:
 
     def run(self) -> int:
         """Let the SQLs arrive one after another, run to the horizon; return events scheduled."""
-        if self.sql_time:
-            self.env.timeout(self.sql_time[0]).callbacks.append(partial(self.arrive, 0))
+        now = self.env.now
+        for i, close in self.open_deals:  # deals open at the start keep their close date
+            self.planned_close[i] = close
+            self.busy_days += min(close, self.horizon) - now
+            if close < self.horizon:
+                self.env.timeout(close - now).callbacks.append(partial(self.close, i))
+        if self.order:
+            first = self.order[0]
+            self.env.timeout(self.sql_time[first] - now).callbacks.append(
+                partial(self.arrive, 0)
+            )
         self.env.run(until=self.horizon)
         patience = self.patience
         if patience is not None:  # still waiting at the horizon: cold if patience ran out
@@ -149,11 +240,21 @@ class SalesFloor:
                     self.state[self.rows[i]] = COLD
         return _events(self.env)
 
-    def arrive(self, i: int, _event: simpy.Event) -> None:
-        """SQL i asks for a slot: takes a free one, or waits in priority order."""
-        nxt = i + 1
-        if nxt < len(self.sql_time):  # the next SQL's arrival: one pending event at a time
-            delay = self.sql_time[nxt] - self.env.now
+    def still_waiting(self) -> list[int]:
+        """SQLs waiting at the horizon whose patience has not run out (the rest go cold)."""
+        patience = self.patience
+        return [
+            i
+            for _, i in sorted(self.waiting)
+            if patience is None or self.sql_time[i] + patience >= self.horizon
+        ]
+
+    def arrive(self, k: int, _event: simpy.Event) -> None:
+        """The k-th arriving SQL asks for a slot: takes a free one, or waits by priority."""
+        i = self.order[k]
+        nxt = k + 1
+        if nxt < len(self.order):  # the next SQL's arrival: one pending event at a time
+            delay = self.sql_time[self.order[nxt]] - self.env.now
             self.env.timeout(delay).callbacks.append(partial(self.arrive, nxt))
         if self.free > 0:
             self.free -= 1
@@ -165,14 +266,16 @@ class SalesFloor:
         """A slot is granted at `now`: the opportunity opens and its cycle starts."""
         self.slot_start[self.rows[i]] = now
         cycle = self.base_cycle[i]
-        if self._cycle is not None:
-            cycle = self._cycle(cycle, now)
-        if self._share is not None:
-            cycle *= (self.s0 / self._share(self.s0, now)) ** self.elasticity
+        if not self.warm[i]:
+            if self._cycle is not None:
+                cycle = self._cycle(cycle, now)
+            if self._share is not None:
+                cycle *= (self.s0 / self._share(self.s0, now)) ** self.elasticity
+        self.planned_close[i] = now + cycle
         if now + cycle >= self.horizon:
-            self.busy_days += self.horizon - now  # closes after the horizon: stays open
+            self.busy_days += self.horizon - max(now, 0.0)  # closes after the horizon: open
             return
-        self.busy_days += cycle
+        self.busy_days += now + cycle - max(now, 0.0) if now + cycle > 0 else 0.0
         delay = max(0.0, now + cycle - self.env.now)
         self.env.timeout(delay).callbacks.append(partial(self.close, i))
 
@@ -182,10 +285,11 @@ class SalesFloor:
         k = self.rows[i]
         self.closed[k] = end
         p = 1.0 / (1.0 + math.exp(-self.win_logit[i]))
-        if self._win is not None:
-            p = self._win(p, end)
-        if self._price is not None:
-            p *= max(1e-9, self._price(1.0, end)) ** (-self.price_elasticity)
+        if not self.warm[i]:
+            if self._win is not None:
+                p = self._win(p, end)
+            if self._price is not None:
+                p *= max(1e-9, self._price(1.0, end)) ** (-self.price_elasticity)
         self.state[k] = WON if self.win_u[i] < p else LOST
         self.release()
 
@@ -211,61 +315,40 @@ def _events(env: simpy.Environment) -> int:
 def work_the_floor(
     scenario: Scenario,
     fx: StageEffects,
-    arrivals: Arrivals,
-    segment: np.ndarray,
+    sqls: SQLs,
     acv: np.ndarray,
-    sql: np.ndarray,
     state: np.ndarray,
+    open_deals: tuple[tuple[int, float], ...] = (),
+    waiting: tuple[int, ...] = (),
+    slot_start: np.ndarray | None = None,
 ) -> FloorResult:
-    """Run the SQLs through the deal slots to a close; marks cold, won and lost in `state`."""
-    segs = scenario.segments
-    sales = scenario.sales
-    draws = arrivals.draws
-    H = scenario.horizon_days
-    sql_rows = np.flatnonzero(~np.isnan(sql))
-    sql_rows = sql_rows[np.argsort(sql[sql_rows], kind="stable")]
+    """Run the SQLs through the deal slots to a close; marks cold, won and lost in `state`.
 
-    fit = draws.attr("normal", "fit")[sql_rows]
-    seg = segment[sql_rows]
-    spread = np.array([s.win_propensity_spread for s in segs])[seg]
-    intercept = np.array([propensity_intercept(s.win_rate, s.win_propensity_spread) for s in segs])
-    win_logit = intercept[seg] + spread * fit
-    # Lead scoring: the score S has corr(S, fit) = accuracy a, so the fit it promises is
-    # E[fit | S] = a * S; a rep takes the SQL whose wait plus promised fit is worth most,
-    # i.e. the smallest sql_time - weight * a * S. As a -> 0 this is first come, first served.
-    priority = sql[sql_rows].copy()
-    if fx.moves("lead_scoring_accuracy") and sales.score_weight_days > 0:
-        accuracy = fx.apply("lead_scoring_accuracy", 0.0, sql[sql_rows])
-        score = (
-            accuracy * fit + np.sqrt(1.0 - accuracy**2) * draws.attr("normal", "score")[sql_rows]
-        )
-        priority -= sales.score_weight_days * accuracy * score
-    base_cycle = np.empty(len(sql_rows))
-    source, cand = arrivals.source[sql_rows], arrivals.cand[sql_rows]
-    for src in np.unique(source).tolist():
-        sel = source == src
-        base_cycle[sel] = cycle_days(draws.of(src), cand[sel], seg[sel], segs)
+    `open_deals` and `waiting` (SQL indices) are the pipeline the warm-up left at day 0;
+    `slot_start` gives the warm-up's open deals their slot days.
+    """
+    sales = scenario.sales
+    H = scenario.horizon_days
     slots = sales.reps * sales.max_open_deals_per_rep
     floor = SalesFloor(
-        scenario,
-        fx,
-        sql_rows.tolist(),
-        sql[sql_rows].tolist(),
-        priority.tolist(),
-        base_cycle.tolist(),
-        draws.attr("uniform", "win")[sql_rows].tolist(),
-        win_logit.tolist(),
-        state,
-        max(slots, 1),
+        scenario, fx, sqls, state, max(slots, 1), 0.0, H, open_deals, waiting
     )
     events = 0
-    if slots > 0 and len(sql_rows):
+    if slots > 0 and (len(sqls) or open_deals):
         events = floor.run()
     elif sales.sql_patience_days is not None:
-        gone = sql[sql_rows] + sales.sql_patience_days < H
-        state[sql_rows[gone]] = COLD
-
+        for i, t in enumerate(sqls.sql_time):
+            if t + sales.sql_patience_days < H:
+                state[sqls.rows[i]] = COLD
+    if slot_start is not None:
+        given = ~np.isnan(slot_start)
+        floor.slot_start[given] = slot_start[given]
     won = np.flatnonzero(state == WON)
     mrr = np.zeros(len(state))
-    mrr[won] = fx.apply("price", acv[won], floor.closed[won]) / 12.0
+    warm_rows = {sqls.rows[i] for i, w in enumerate(sqls.warm) if w}
+    today = np.array([k in warm_rows for k in won.tolist()], dtype=bool)
+    price = acv[won].copy()
+    if (~today).any():
+        price[~today] = fx.apply("price", acv[won][~today], floor.closed[won][~today])
+    mrr[won] = price / 12.0
     return FloorResult(floor.slot_start, floor.closed, mrr, slots, floor.busy_days, events)

@@ -32,19 +32,27 @@ class FirstTouch:
     contacted: np.ndarray  # day of first touch; nan if not touched within the horizon
     response_hours: np.ndarray  # nan if not touched
     capacity: int | None  # people on the desk (None = unlimited)
+    desk_free: tuple[float, ...] | None = None  # when each person is next free, afterwards
 
 
 def fcfs_start_times(
-    arrive: np.ndarray, service_days: np.ndarray, capacity: int, horizon: float
-) -> np.ndarray:
+    arrive: np.ndarray,
+    service_days: np.ndarray,
+    capacity: int,
+    horizon: float,
+    free: list[float] | None = None,
+) -> tuple[np.ndarray, list[float]]:
     """Start time of each job of a FCFS `capacity`-server queue (inf if not by the horizon).
 
-    `arrive` must be sorted. Start times never decrease (the earliest free time never does),
-    so the first job that cannot start before the horizon ends the loop.
+    `arrive` must be sorted. `free` (a heap) is when each server is next free — by default
+    all are free from the first arrival; the heap after the last job is returned with the
+    start times, so a later batch of jobs (arriving after these) can continue the queue.
+    Start times never decrease (the earliest free time never does), so the first job that
+    cannot start before the horizon ends the loop.
     """
     n = len(arrive)
     start = np.full(n, np.inf)
-    free = [0.0] * capacity
+    free = [float(arrive[0]) if n else 0.0] * capacity if free is None else list(free)
     pop, push = heapq.heappop, heapq.heappush
     for k, (a, s) in enumerate(zip(arrive.tolist(), service_days.tolist(), strict=True)):
         t = pop(free)
@@ -53,15 +61,20 @@ def fcfs_start_times(
             break
         start[k] = begin
         push(free, begin + s)
-    return start
+    return start, free
 
 
 def first_touch(
-    scenario: Scenario, fx: StageEffects, arrivals: Arrivals, state: np.ndarray
+    scenario: Scenario,
+    fx: StageEffects,
+    arrivals: Arrivals,
+    state: np.ndarray,
+    desk_free: tuple[float, ...] | None = None,
 ) -> FirstTouch:
     """Leak, queue and touch the inbound leads; outbound leads are touched at creation.
 
-    Marks leaked leads in `state`.
+    Marks leaked leads in `state`. `desk_free` continues a desk that earlier leads (the
+    warm-up's) left busy.
     """
     H = scenario.horizon_days
     lh = scenario.lead_handling
@@ -79,13 +92,16 @@ def first_touch(
 
     to_touch = np.flatnonzero(inbound & ~leaked)
     capacity = ft.capacity if ft.capacity is None or ft.capacity > 0 else scenario.sales.reps
+    free = None
     if capacity is None:
         start = created[to_touch]
     elif capacity == 0:
         start = np.full(len(to_touch), np.inf)
     else:
         service = draws.attr("exponential", "touch")[to_touch] / ft.touches_per_person_day
-        start = fcfs_start_times(created[to_touch], service, capacity, H)
+        start, free = fcfs_start_times(
+            created[to_touch], service, capacity, H, None if desk_free is None else list(desk_free)
+        )
     delay = ft.handling_delay_hours
     delay_h = delay.median * np.exp(delay.sigma * draws.attr("normal", "handling")[to_touch])
     delay_h = fx.apply("response_time", delay_h, created[to_touch])
@@ -97,4 +113,4 @@ def first_touch(
     outbound = np.flatnonzero(~inbound)
     contacted[outbound] = created[outbound]
     response_h[outbound] = 0.0
-    return FirstTouch(contacted, response_h, capacity)
+    return FirstTouch(contacted, response_h, capacity, None if free is None else tuple(free))
