@@ -40,6 +40,10 @@ MONEY_OBJECTIVES = frozenset({"cumulative_contribution", "npv_contribution", "en
 INFLUENCE_MIN = 0.2
 """Smallest |correlation| for an assumption to be named as what moves a difference."""
 
+REPLICATIONS_WITHIN_REACH = 100_000
+"""More replications than this are not offered as a way to separate two setups: a gap that
+small is, for the decision, no gap (and a gap of float dust would ask for 10^29)."""
+
 
 @dataclass(frozen=True)
 class SetupSummary:
@@ -77,7 +81,8 @@ class SeparateBy:
     replications: int
     """Replications the difference was measured on."""
     replications_needed: int | None
-    """About how many replications the observed spread needs (None: more would not help)."""
+    """About how many replications the observed spread needs (None: more would not help,
+    or it would take more than `REPLICATIONS_WITHIN_REACH`)."""
     influential: Influence | None
     """The assumption that moves the difference most (None: none moves it much)."""
 
@@ -226,7 +231,9 @@ def make_verdict(
         strict,
         SeparateBy(
             replications=n,
-            replications_needed=need if need is not None and need > n else None,
+            replications_needed=(
+                need if need is not None and n < need <= REPLICATIONS_WITHIN_REACH else None
+            ),
             influential=infl,
         ),
     )
