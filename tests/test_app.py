@@ -251,3 +251,20 @@ def test_server_config_is_safe():
     assert cfg["server"]["headless"] is True
     assert cfg["client"]["showErrorDetails"] == "none"
     assert cfg["browser"]["gatherUsageStats"] is False
+
+
+def test_pages_have_no_stray_string_statements():
+    """Streamlit's magic writes any bare string in a page script onto the page: only the
+    module docstring may be one (an attribute docstring once showed up above the title)."""
+    import ast
+
+    for page in sorted((ROOT / "ui" / "pages").glob("*.py")):
+        body = ast.parse(page.read_text(encoding="utf-8")).body
+        stray = [
+            node.lineno
+            for node in body[1:]
+            if isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ]
+        assert not stray, (page.name, stray)

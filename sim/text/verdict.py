@@ -59,7 +59,7 @@ def separate_by_text(separate_by: SeparateBy, lang: str = "en") -> str:
     if separate_by.replications_needed is not None:
         parts.append(
             _("about {needed} simulated futures (now {now})").format(
-                needed=separate_by.replications_needed, now=separate_by.replications
+                needed=f"{separate_by.replications_needed:,}", now=separate_by.replications
             )
         )
     if separate_by.influential is not None:

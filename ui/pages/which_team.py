@@ -44,8 +44,7 @@ SERIES_LABELS = {
 }
 COUNT_SERIES = {"customers", "pipeline", "wins", "leads"}
 TABS_KEY = "result_tabs"
-WHY_TAB = ":material/lightbulb: Why"
-"""The tab whose gain attribution is computed only when it is opened."""
+WHY_TAB = ":material/lightbulb: Why"  # its gain attribution is computed only when it is opened
 
 
 def _sidebar() -> None:
