@@ -6,15 +6,18 @@ The public API, for analysts who script:
     >>> scenario = sim.load_scenario("scenarios/default.yaml")
     >>> run = sim.simulate(scenario, "revops", replication=0, seed=1)
     >>> reps = sim.run_replications(scenario, replications=20, seed=1)
-    >>> verdict = sim.compare(scenario, replications="auto", seed=1).verdict
+    >>> result = sim.compare(scenario, replications="auto", seed=1)
+    >>> result.verdict.best, result.verdict.separated  # facts
+    >>> sim.text.verdict_summary(result)  # the same in words
 
-Results are plain dataclasses and pandas DataFrames.
+Results are plain dataclasses and pandas DataFrames; sentences come from `sim.text`.
 """
 
-from sim.decide import Comparison, compare
+from sim import text
 from sim.experiments import Replications, RunResult, run_replications, simulate
 from sim.io import ScenarioError, load_scenario, scenario_from_yaml, scenario_to_yaml
 from sim.params import Scenario
+from sim.verdict import Comparison, compare, reassess
 
 __all__ = [
     "Comparison",
@@ -24,8 +27,10 @@ __all__ = [
     "ScenarioError",
     "compare",
     "load_scenario",
+    "reassess",
     "run_replications",
     "scenario_from_yaml",
     "scenario_to_yaml",
     "simulate",
+    "text",
 ]

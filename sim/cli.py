@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sim.decide import MONEY_OBJECTIVES, OBJECTIVE_LABELS, Comparison, compare
 from sim.io import ScenarioError, load_scenario, safe_csv
 from sim.params import OBJECTIVES
+from sim.text import comparison_table
+from sim.verdict import Comparison, compare
 
 EXIT_BAD_INPUT = 2
 
@@ -139,58 +139,8 @@ class _Bar:
 
 
 def format_table(result: Comparison) -> str:
-    """The verdict and the key figures as plain text."""
-    sc = result.scenario
-    lines = [
-        f"{sc.name} — {result.replications} replications, seed {result.seed}, "
-        f"{sc.horizon_months} months, objective: {OBJECTIVE_LABELS[result.objective]}",
-        "",
-        result.verdict.summary,
-        "",
-        f"{'setup':<14}{'mean':>14}{'P10':>14}{'P90':>14}{'vs none':>14}"
-        f"{'90% interval':>28}{'P(best)':>9}",
-    ]
-    f = ",.2f" if result.objective not in MONEY_OBJECTIVES else ",.0f"
-    for name, s in result.setups.items():
-        ci = f"[{s.vs_none.low:{f}}, {s.vs_none.high:{f}}]"
-        lines.append(
-            f"{name:<14}{s.mean:>14{f}}{s.p10:>14{f}}{s.p90:>14{f}}{s.vs_none.mean:>14{f}}"
-            f"{ci:>28}{s.p_best:>9.0%}"
-        )
-    lines += ["", "Why (the baseline, no ops team):"]
-    for d in result.diagnostics:
-        mark = "!" if d.pressure else " "
-        lines.append(f" {mark} {d.text}  [{d.criterion}]")
-    if result.attribution is not None:
-        lines += ["", f"Where '{result.attribution['setup'].iloc[0]}' gains (vs none):"]
-        for row in result.attribution.itertuples():
-            lines.append(
-                f"   {row.source:<24}{row.mean:>14,.0f}  [{row.low:,.0f}, {row.high:,.0f}]"
-            )
-    table = result.kpi_table()
-    key = [
-        "win_rate",
-        "wins",
-        "sqls",
-        "sqls_gone_cold",
-        "rep_utilization",
-        "ending_arr",
-        "nrr",
-        "cac",
-    ]
-    lines += [
-        "",
-        "Key KPIs (mean over replications):",
-        f"{'kpi':<20}" + "".join(f"{s:>14}" for s in result.setups),
-    ]
-    for kpi in key:
-        row = []
-        for s in result.setups:
-            v = table[(table.setup == s) & (table.kpi == kpi)]["mean"]
-            x = float(v.iloc[0]) if len(v) else math.nan
-            row.append(f"{x:>14,.3f}" if abs(x) < 10 else f"{x:>14,.0f}")
-        lines.append(f"{kpi:<20}" + "".join(row))
-    return "\n".join(lines) + "\n"
+    """The verdict and the key figures as plain text (words from `sim.text`)."""
+    return comparison_table(result)
 
 
 def _write(text: str, out: Path | None) -> None:

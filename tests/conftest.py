@@ -259,3 +259,55 @@ SPEC_KPIS = [
     "sqls_gone_cold",
     "audience_used",
 ]
+
+
+# ----------------------------------------------------------------------------- verdict helpers
+def hand_built(values: dict[str, Any], scenario: Scenario | None = None, seed: int = 0):
+    """A `Replications` whose objective values are exactly `values` (setup -> per-rep array).
+
+    Lets the verdict's statistics be checked on numbers whose answer is known in advance.
+    """
+    import pandas as pd
+
+    from sim.experiments import Replications
+
+    scenario = scenario or make()
+    n = len(next(iter(values.values())))
+    rows = [
+        {"setup": s, "replication": r, "cumulative_contribution": float(values[s][r])}
+        for s in values
+        for r in range(n)
+    ]
+    return Replications(
+        scenario=scenario,
+        seed=seed,
+        setups=tuple(values),
+        kpis=pd.DataFrame(rows),
+        monthly=pd.DataFrame(columns=["setup", "replication", "month", "leads"]),
+    )
+
+
+def two_setup(team: dict[str, Any], horizon: int = 12, **more: Any) -> Scenario:
+    """The §9 example reduced to setups {none, <team name>} with one custom team."""
+    ((name, spec),) = team.items()
+    return make(
+        horizon_months=horizon,
+        org__teams={name: spec},
+        org__setups={"none": [], name: [name]},
+        org__synergy={},
+        **more,
+    )
+
+
+GHOST = {"ghost": {"headcount": 1, "cost_per_fte_month": 0, "effects": {}}}
+"""A team with no effect and no cost: ties the baseline exactly, run for run."""
+
+BOOST = {
+    "boost": {
+        "headcount": 1,
+        "cost_per_fte_month": 0,
+        "months_to_full_effect": 0,
+        "effects": {"win_rate": [0.3, 0.3, 0.3], "qualification_rate": [0.5, 0.5, 0.5]},
+    }
+}
+"""A free team with large effects: wins clearly at once."""

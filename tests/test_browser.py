@@ -183,6 +183,19 @@ def test_landing_shows_the_verdict_cold_and_cached(server, page):
     assert (ARTIFACTS / "landing.png").stat().st_size > 10_000
 
 
+def test_why_tab_splits_the_gain_when_opened(server, page):
+    """Opening the Why tab re-runs the winner lever group by lever group on the verdict's own
+    futures and draws the split (it is not computed before the tab is opened)."""
+    page.goto(server)
+    _verdict(page)
+    _settle(page)
+    assert page.get_by_text("Where the gain of").count() == 0
+    page.get_by_role("tab").filter(has_text="Why").click()
+    page.get_by_text("Where the gain of").first.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    page.get_by_text("so the total is the gain above").first.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    page.locator('[data-testid="stVegaLiteChart"]:visible').first.wait_for(timeout=30_000)
+
+
 def test_kpi_csv_download_has_kpi_rows(server, page):
     """The KPI table downloads as CSV with the article's KPIs for every setup."""
     page.goto(server)

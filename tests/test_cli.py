@@ -1,8 +1,11 @@
 """The command line (`python -m sim validate|compare ...`, sim/cli.py), as a user runs it.
 
-Most runs go through `sim.cli.main([...])` in this process (fast); the exit-code and
-no-traceback claims run the real `python -m sim` in a subprocess. Runs are kept small:
---reps 4 --no-explain --horizon 12 --workers 1 unless the claim needs otherwise.
+Runs go through `sim.cli.main([...])` in this process (fast): its return value is the exit
+code, argparse's own exits are caught as `SystemExit`, and an exception escaping `main`
+would fail the test (a user would have seen a traceback). Three tests cross the process
+boundary for real: the `python -m sim` entry point, a bad input's exit code 2 without a
+traceback, and a clean run's quiet stderr. Runs are kept small: --reps 4 --no-explain
+--horizon 12 --workers 1 unless the claim needs otherwise.
 """
 
 from __future__ import annotations
@@ -60,6 +63,16 @@ def run_sim(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+def run_main(capsys, *args: str) -> tuple[int, str, str]:
+    """`main(ARGS)` in this process: (exit code, stdout, stderr); argparse exits caught."""
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 def cli_json(capsys, *args: str) -> dict:
     """Run `compare --format json` in this process and parse its stdout."""
     code = main(["compare", *map(str, args), "--format", "json", "--quiet"])
@@ -68,13 +81,14 @@ def cli_json(capsys, *args: str) -> dict:
     return json.loads(out.out)
 
 
-def assert_bad_input(proc: subprocess.CompletedProcess, *names: str) -> None:
-    """Exit 2, a message naming the field(s), and no traceback."""
-    assert proc.returncode == 2, (proc.returncode, proc.stderr)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert "error" in proc.stderr.lower(), proc.stderr
+def assert_bad_input(result: tuple[int, str, str], *names: str) -> None:
+    """Exit 2, a message on stderr naming the field(s), and no traceback."""
+    code, _, err = result
+    assert code == 2, (code, err)
+    assert "Traceback" not in err, err
+    assert "error" in err.lower(), err
     for name in names:
-        assert name in proc.stderr, (name, proc.stderr)
+        assert name in err, (name, err)
 
 
 # ----------------------------------------------------------------------------- validate
@@ -103,8 +117,8 @@ def test_reps_n_gives_exactly_n_replications(capsys, scenario_file):
 
 
 def test_reps_auto_stops_early_when_clear_and_runs_to_max_reps_on_a_tie(capsys, tmp_path):
-    """--reps auto --max-reps 45: a clear winner stops after the first batch (20); an exact
-    tie (team with no effect, no cost) runs to 45."""
+    """--reps auto --max-reps 25: a clear winner stops after the first batch (20); an exact
+    tie (team with no effect, no cost) runs to 25."""
     clear = two_setup_file(
         tmp_path,
         {"boost": {"cost_per_fte_month": 0, "effects": {"win_rate": [0.3, 0.3, 0.3]}}},
@@ -114,18 +128,18 @@ def test_reps_auto_stops_early_when_clear_and_runs_to_max_reps_on_a_tie(capsys, 
         "--reps",
         "auto",
         "--max-reps",
-        "45",
+        "25",
         "--no-explain",
         "--horizon",
-        "12",
+        "6",
         "--workers",
         "1",
     ]
     c = cli_json(capsys, clear, *args)
-    assert c["replications"] < 45
+    assert c["replications"] == 20
     assert c["verdict"]["best"] == "boost" and c["verdict"]["separated"] is True
     t = cli_json(capsys, tie, *args)
-    assert t["replications"] == 45
+    assert t["replications"] == 25
     assert t["verdict"]["separated"] is False
 
 
@@ -144,6 +158,7 @@ def test_horizon_overrides_the_file(capsys, scenario_file):
     out = cli_json(capsys, scenario_file, *FAST, "--horizon", "9")
     assert out["horizon_months"] == 9
     assert "9 months" in out["verdict"]["summary"]
+    assert all(s["kpis"]["cumulative_contribution"] for s in out["setups"].values())
 
 
 @pytest.mark.parametrize("objective", OBJECTIVES)
@@ -240,7 +255,7 @@ def test_format_table_shows_the_verdict_and_setups(capsys, scenario_file):
     for name in ("none", "salesops", "revops", "both"):
         assert f"\n{name} " in out
     assert "Why (the baseline, no ops team):" in out
-    assert "4 replications" in out and "12 months" in out
+    assert "4 simulated futures" in out and "12 months" in out
     assert ("wins" in out) or ("pays for itself" in out)
 
 
@@ -293,33 +308,43 @@ def test_out_writes_the_file_and_nothing_to_stdout(capsys, scenario_file, tmp_pa
     assert data["replications"] == 4
 
 
-def test_help_shows_examples():
-    """`python -m sim --help` and `compare --help` exit 0 and show usage examples."""
+def test_help_shows_examples(capsys):
+    """`--help` and `compare --help` exit 0 and show usage examples."""
     for args in (["--help"], ["compare", "--help"]):
-        proc = run_sim(*args)
-        assert proc.returncode == 0, proc.stderr
-        assert "examples:" in proc.stdout
-        assert "python -m sim compare scenarios/default.yaml" in proc.stdout
-    assert "--set" in run_sim("compare", "--help").stdout
+        code, out, _ = run_main(capsys, *args)
+        assert code == 0
+        assert "examples:" in out
+        assert "python -m sim compare scenarios/default.yaml" in out
+    assert "--set" in run_main(capsys, "compare", "--help")[1]
 
 
 # ----------------------------------------------------------------------------- bad input
-def test_unknown_key_in_the_file_is_named(tmp_path):
-    """A misspelt key in the file: exit 2 naming 'sales.repz', no traceback."""
+def test_unknown_key_in_the_file_is_named(capsys, tmp_path):
+    """A misspelt key in the file: exit 2 naming 'sales.repz', for validate and compare."""
     data = base_dict()
     data["sales"]["repz"] = 9
     bad = write_yaml(tmp_path / "typo.yaml", data)
     for cmd in ("validate", "compare"):
-        proc = run_sim(cmd, bad, *(FAST if cmd == "compare" else []))
-        assert_bad_input(proc, "sales.repz", "unknown key")
+        result = run_main(capsys, cmd, bad, *(FAST if cmd == "compare" else []))
+        assert_bad_input(result, "sales.repz", "unknown key")
 
 
-def test_invalid_value_in_the_file_is_named(tmp_path):
+def test_bad_input_exits_2_without_a_traceback_at_the_process_boundary(tmp_path):
+    """Through the real `python -m sim`: a misspelt key gives exit code 2 and one message
+    naming it on stderr, never a traceback."""
+    data = base_dict()
+    data["sales"]["repz"] = 9
+    bad = write_yaml(tmp_path / "typo.yaml", data)
+    proc = run_sim("compare", bad, *FAST)
+    assert_bad_input((proc.returncode, proc.stdout, proc.stderr), "sales.repz", "unknown key")
+
+
+def test_invalid_value_in_the_file_is_named(capsys, tmp_path):
     """An out-of-range value: exit 2 naming 'segments.0.win_rate'."""
     data = base_dict()
     data["segments"][0]["win_rate"] = 1.7
-    proc = run_sim("validate", write_yaml(tmp_path / "bad.yaml", data))
-    assert_bad_input(proc, "segments.0.win_rate")
+    bad = write_yaml(tmp_path / "bad.yaml", data)
+    assert_bad_input(run_main(capsys, "validate", bad), "segments.0.win_rate")
 
 
 @pytest.mark.parametrize(
@@ -333,21 +358,19 @@ def test_invalid_value_in_the_file_is_named(tmp_path):
         ("segments.0.win_rate.x=1", "segments.0.win_rate.x"),  # key inside a number
     ],
 )
-def test_bad_set_is_named(setting, named, scenario_file):
+def test_bad_set_is_named(setting, named, capsys, scenario_file):
     """Each bad --set: exit 2, the message names the key, no traceback."""
-    proc = run_sim("compare", scenario_file, *FAST, "--set", setting)
-    assert_bad_input(proc, named)
+    assert_bad_input(run_main(capsys, "compare", scenario_file, *FAST, "--set", setting), named)
 
 
-def test_malformed_yaml_is_reported_with_its_line(tmp_path):
+def test_malformed_yaml_is_reported_with_its_line(capsys, tmp_path):
     """Broken YAML: exit 2, 'not valid YAML' with a line number, no traceback."""
     bad = tmp_path / "broken.yaml"
     bad.write_text("name: x\nsegments: [\n  - {name: a\n", encoding="utf-8")
-    proc = run_sim("validate", bad)
-    assert_bad_input(proc, "not valid YAML", "line", "broken.yaml")
+    assert_bad_input(run_main(capsys, "validate", bad), "not valid YAML", "line", "broken.yaml")
 
 
-def test_python_object_tag_is_rejected_and_never_run(tmp_path):
+def test_python_object_tag_is_rejected_and_never_run(capsys, tmp_path):
     """A `!!python/object/apply:os.system` tag: exit 2 and the command did NOT run."""
     marker = Path("/tmp") / f"pwned_{uuid.uuid4().hex}"
     evil = tmp_path / "evil.yaml"
@@ -365,26 +388,26 @@ def test_python_object_tag_is_rejected_and_never_run(tmp_path):
     try:
         for f in (evil, nested):
             for cmd in ("validate", "compare"):
-                proc = run_sim(cmd, f, *(FAST if cmd == "compare" else []))
-                assert_bad_input(proc, f.name)
+                result = run_main(capsys, cmd, f, *(FAST if cmd == "compare" else []))
+                assert_bad_input(result, f.name)
                 assert not marker.exists(), "the YAML tag was executed"
     finally:
         marker.unlink(missing_ok=True)
 
 
-def test_missing_file_is_reported(tmp_path):
+def test_missing_file_is_reported(capsys, tmp_path):
     """A file that does not exist: exit 2 naming the path."""
     missing = tmp_path / "nope.yaml"
     for cmd in ("validate", "compare"):
-        assert_bad_input(run_sim(cmd, missing), "nope.yaml")
+        assert_bad_input(run_main(capsys, cmd, missing), "nope.yaml")
 
 
-def test_empty_or_non_mapping_file_is_reported(tmp_path):
+def test_empty_or_non_mapping_file_is_reported(capsys, tmp_path):
     """An empty file or a YAML list: exit 2, 'a scenario must be a mapping'."""
     for i, text in enumerate(("", "- 1\n- 2\n")):
         f = tmp_path / f"odd{i}.yaml"
         f.write_text(text, encoding="utf-8")
-        assert_bad_input(run_sim("validate", f), "mapping")
+        assert_bad_input(run_main(capsys, "validate", f), "mapping")
 
 
 @pytest.mark.parametrize(
@@ -400,35 +423,37 @@ def test_empty_or_non_mapping_file_is_reported(tmp_path):
         (["--format", "xml"], "--format"),
     ],
 )
-def test_bad_option_values_are_named(args, named, scenario_file):
+def test_bad_option_values_are_named(args, named, capsys, scenario_file):
     """A bad option value (negative --reps, ...): exit 2 naming the option, no traceback."""
-    assert_bad_input(run_sim("compare", scenario_file, *args), named)
+    assert_bad_input(run_main(capsys, "compare", scenario_file, *args), named)
 
 
-def test_horizon_beyond_the_schema_limit_is_named(scenario_file):
+def test_horizon_beyond_the_schema_limit_is_named(capsys, scenario_file):
     """--horizon 500 passes argparse but breaks the schema: exit 2 naming horizon_months."""
-    assert_bad_input(run_sim("compare", scenario_file, *FAST, "--horizon", "500"), "horizon_months")
+    result = run_main(capsys, "compare", scenario_file, *FAST, "--horizon", "500")
+    assert_bad_input(result, "horizon_months")
 
 
-def test_unwritable_out_is_reported(scenario_file, tmp_path):
+def test_unwritable_out_is_reported(capsys, scenario_file, tmp_path):
     """--out into a missing directory: exit 2 naming --out, no traceback."""
     target = tmp_path / "no" / "such" / "dir" / "v.json"
-    assert_bad_input(run_sim("compare", scenario_file, *FAST, "--out", target), "--out")
+    assert_bad_input(run_main(capsys, "compare", scenario_file, *FAST, "--out", target), "--out")
 
 
-def test_duplicate_key_in_the_file_is_not_silently_ignored(tmp_path):
+def test_duplicate_key_in_the_file_is_not_silently_ignored(capsys, tmp_path):
     """SPEC §8 'nothing is silently ignored': a key written twice in the file (the first value
     would be dropped without a word) is an error naming the key."""
     text = yaml.safe_dump(base_dict(), sort_keys=False)
     text = text.replace("  reps: 8\n", "  reps: 8\n  reps: 12\n", 1)
     dup = tmp_path / "dup.yaml"
     dup.write_text(text, encoding="utf-8")
-    assert_bad_input(run_sim("validate", dup), "reps")
+    assert_bad_input(run_main(capsys, "validate", dup), "reps")
 
 
 def test_a_clean_run_writes_nothing_alarming_to_stderr(tmp_path):
-    """A good compare with --quiet exits 0 and leaves stderr free of tracebacks and warnings
-    (checked on an unlimited audience, where 'audience used' is undefined)."""
+    """A good compare with --quiet, through the real `python -m sim`, exits 0 and leaves
+    stderr free of tracebacks and warnings (checked on an unlimited audience, where
+    'audience used' is undefined, so NaN handling would warn if it were wrong)."""
     data = base_dict()
     data["market"]["audience_size"] = None
     f = write_yaml(tmp_path / "open_market.yaml", data)
@@ -439,20 +464,21 @@ def test_a_clean_run_writes_nothing_alarming_to_stderr(tmp_path):
     assert "Warning" not in proc.stderr, proc.stderr
 
 
-def test_a_bad_segment_field_reports_only_that_field(tmp_path):
+def test_a_bad_segment_field_reports_only_that_field(capsys, tmp_path):
     """One bad value inside the only segment is reported as that field alone, not also as a
     phantom 'segments: Tuple should have at least 1 item ... not 0' (the file has one)."""
     data = base_dict()
     data["segments"][0]["win_rate"] = 1.7
-    proc = run_sim("validate", write_yaml(tmp_path / "bad_segment.yaml", data))
-    assert_bad_input(proc, "segments.0.win_rate")
-    assert "at least 1 item" not in proc.stderr, proc.stderr
+    result = run_main(capsys, "validate", write_yaml(tmp_path / "bad_segment.yaml", data))
+    assert_bad_input(result, "segments.0.win_rate")
+    assert "at least 1 item" not in result[2], result[2]
 
 
-def test_adaptive_run_capped_at_one_replication_gives_no_nonsense(scenario_file):
+def test_adaptive_run_capped_at_one_replication_gives_no_nonsense(capsys, scenario_file):
     """--reps auto --max-reps 1: either refused like --reps 1 (exit 2 naming --max-reps), or
     a verdict without infinite money and without calling untested setups 'equivalent'."""
-    proc = run_sim(
+    code, out, err = run_main(
+        capsys,
         "compare",
         scenario_file,
         "--reps",
@@ -467,11 +493,11 @@ def test_adaptive_run_capped_at_one_replication_gives_no_nonsense(scenario_file)
         "--format",
         "json",
     )
-    if proc.returncode == 2:
-        assert "--max-reps" in proc.stderr and "Traceback" not in proc.stderr
+    if code == 2:
+        assert "--max-reps" in err and "Traceback" not in err
     else:
-        assert proc.returncode == 0, proc.stderr
-        summary = json.loads(proc.stdout)["verdict"]["summary"]
+        assert code == 0, err
+        summary = json.loads(out)["verdict"]["summary"]
         assert "inf" not in summary, summary
         assert "equivalent" not in summary, summary
 

@@ -31,10 +31,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.decide import Interval, mean_interval
 from sim.experiments import run_replications
 from sim.io import apply_overrides, load_scenario, parse_scenario, scenario_to_dict
 from sim.params import Scenario
+from sim.verdict import Interval, mean_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = scenario_to_dict(

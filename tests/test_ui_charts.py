@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from conftest import base_dict, make_from
 
-from sim.decide import attribute_gain, compare
+from sim.verdict import attribute_gain, compare
 from ui import charts, data
 from ui.text import setup_name
 
@@ -29,7 +29,7 @@ def result():
     scenario = make_from(raw)
     comp = compare(scenario, replications=4, seed=3, explain=False, workers=1)
     subject = next(s for s in comp.setups if s != "none")
-    attribution = attribute_gain(comp.results, subject, comp.objective, 2, workers=1)
+    attribution = attribute_gain(comp.results, subject, comp.objective, workers=1)
     return dataclasses.replace(comp, attribution=attribution)
 
 

@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 from conftest import base_dict, make, make_from
 
-from sim.decide import Interval, compare
+from sim import text
 from sim.io import MAX_SCENARIO_BYTES, parse_scenario, scenario_to_dict, scenario_to_yaml
+from sim.verdict import compare
 from ui import exports, form, verdict
 from ui.sources import comment_sources
-from ui.text import fmt_kpi, money, setup_action, setup_name
+from ui.text import fmt_kpi, kpi_kind
 from ui.upload import read_upload
 
 
@@ -28,60 +29,20 @@ def result():
 
 
 # ----------------------------------------------------------------------------- words
-def test_setup_names_and_advice():
-    """Default setups have plain names; advice follows the setup's teams, not its name."""
-    assert setup_name("none") == "No ops team"
-    assert setup_name("both") == "Both teams"
-    assert setup_name("revops_2fte") == "Revops 2fte"
-    assert setup_action("none", ()) == "Don't build an ops team (yet)"
-    assert setup_action("x", ("revops",)) == "Build a RevOps team"
-    assert setup_action("both", ("salesops", "revops")) == "Build both teams: SalesOps and RevOps"
-
-
-def test_money_and_kpi_formats():
-    """Money is short with its sign; rates are percent; missing values are a dash."""
-    assert money(5_470_000) == "$5.47M"
-    assert money(5_470_000, signed=True) == "+$5.47M"
-    assert money(-12_300, "EUR") == "-€12K"
-    assert money(1500, "CHF") == "1.5K CHF"
+def test_kpi_formats():
+    """Rates are percent, money is short, missing values are a dash (screen formats)."""
     assert fmt_kpi(0.2, "pct") == "20%"
     assert fmt_kpi(0.009, "pct2") == "0.90%"
+    assert fmt_kpi(5_470_000, "money") == "$5.47M"
     assert fmt_kpi(float("nan"), "money") == "—"
+    assert kpi_kind("ending_arr_smb") == "money" and kpi_kind("win_rate") == "pct"
 
 
-def test_headline_names_winner_money_and_confidence(result):
-    """The headline names the winner, its gain with the interval, and P(best)."""
-    h = verdict.headline(result)
-    best = result.verdict.best
-    assert setup_name(best) in h.title + h.body or best == "none"
-    assert "90% confidence interval" in h.body or best == "none"
-    assert f"{result.setups[best].p_best:.0%}" in h.body
-    assert h.tone in {"success", "warning", "info"}
-
-
-def test_headline_says_plainly_when_not_separated(result):
-    """If the top two are not separated, the headline says so and what would separate them."""
-    v = dataclasses.replace(
-        result.verdict,
-        separated=False,
-        gap=Interval(1000.0, -500.0, 2500.0),
-        separate_by="about 80 replications (now 4)",
-    )
-    h = verdict.headline(dataclasses.replace(result, verdict=v))
-    assert h.tone == "warning" and not h.separated
-    assert "not clearly ahead" in h.body
-    assert "about 80 replications" in h.body
-    assert "includes zero" in h.body
-    v2 = dataclasses.replace(v, gap=Interval(1000.0, 100.0, 1900.0))
-    h2 = verdict.headline(dataclasses.replace(result, verdict=v2))
-    assert "excludes zero, but not by the stricter margin" in h2.body
-
-
-def test_provisional_line(result):
-    """The provisional verdict names the leader and whether it is separated yet."""
-    line = verdict.provisional(result)
-    assert setup_name(result.verdict.best) in line
-    assert ("clearly ahead" in line) or ("not yet separated" in line)
+def test_screen_verdict_is_the_text_layers(result):
+    """The page's headline and provisional line are the text layer's, word for word."""
+    assert verdict.headline(result) == text.headline(result)
+    assert verdict.provisional(result) == text.provisional(result)
+    assert verdict.range_text(1e6, 2e6, "cumulative_contribution", "USD") == "+$1.00M to +$2.00M"
 
 
 # ----------------------------------------------------------------------------- uploads

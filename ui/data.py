@@ -12,9 +12,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.decide import Comparison
 from sim.metrics import slug
 from sim.params import BASELINE, Scenario
+from sim.text import criterion_text, diagnostic_text
+from sim.verdict import Comparison
 from ui.text import (
     ATTRIBUTION_LABELS,
     DIAGNOSTIC_LABELS,
@@ -207,6 +208,7 @@ def segment_arr(result: Comparison) -> pd.DataFrame:
 def diagnostics_table(result: Comparison) -> pd.DataFrame:
     """Diagnostics of the no-ops-team run: signal, figure, whether it flags a problem, why."""
     rows = []
+    cur = result.scenario.currency
     for d in result.diagnostics:
         label = DIAGNOSTIC_LABELS.get(d.signal, (d.signal, ""))[0]
         rows.append(
@@ -216,8 +218,9 @@ def diagnostics_table(result: Comparison) -> pd.DataFrame:
                 "Figure": fmt_diagnostic(d.signal, d.value),
                 "value": d.value,
                 "Pressure": bool(d.pressure),
-                "Article criterion": d.criterion,
-                "What it means": d.text,
+                "criterion_id": d.criterion,
+                "Article criterion": criterion_text(d.criterion),
+                "What it means": diagnostic_text(d, cur),
             }
         )
     return pd.DataFrame(rows)

@@ -11,10 +11,10 @@ import json
 
 import pandas as pd
 
-from sim.decide import Comparison
 from sim.io import safe_csv, scenario_hash, scenario_to_yaml
 from sim.metrics import slug
 from sim.params import Scenario
+from sim.verdict import Comparison
 from ui import data
 
 
@@ -62,7 +62,7 @@ def article_csv(result: Comparison) -> str:
 def diagnostics_csv(result: Comparison) -> str:
     """The diagnostics of the no-ops-team run."""
     frame = data.diagnostics_table(result)[
-        ["signal", "value", "Pressure", "Article criterion", "What it means"]
+        ["signal", "value", "Pressure", "criterion_id", "Article criterion", "What it means"]
     ]
     return safe_csv(_stamped(frame, result))
 

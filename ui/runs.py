@@ -12,7 +12,9 @@ update progress widgets. The pattern here:
   then stored.
 
 A reload or a second browser session with the same scenario and settings gets the cached
-result without running the simulation again.
+result without running the simulation again. The gain attribution is not part of a run:
+it is computed when the *Why* tab is opened, on the same replications as the headline, and
+its re-runs are cached apart (`cached_lever_runs`).
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import pandas as pd
 import streamlit as st
 
-from sim.decide import Comparison, attribute_gain, compare, explained_setup
 from sim.io import scenario_hash
 from sim.params import Scenario
+from sim.text import provisional
+from sim.verdict import Comparison, LeverRuns, compare, explain_gain, run_lever_groups
 from ui import state
 from ui.state import RunSettings
 
@@ -40,13 +42,13 @@ def run_key(scenario: Scenario, settings: RunSettings) -> str:
     """The cache key of a comparison: the scenario's content hash and the run settings."""
     return (
         f"{scenario_hash(scenario)}|reps={settings.replications}|max={settings.max_replications}"
-        f"|seed={settings.seed}|attr={settings.attribution_replications}"
+        f"|seed={settings.seed}"
     )
 
 
 def attribution_subject(result: Comparison) -> str | None:
     """The setup whose gain is explained (the same rule as `sim.compare`)."""
-    return explained_setup(result)
+    return result.explained_setup
 
 
 def compute(
@@ -58,7 +60,8 @@ def compute(
     """Run the comparison: every setup on the same futures, the verdict and diagnostics.
 
     The gain attribution (re-runs of the winner, lever group by lever group) is left out
-    here and added by `ensure_attribution`, so the verdict shows without waiting for it.
+    here and added by `ensure_attribution` when it is asked for, so the verdict shows
+    without waiting for it.
     """
     return compare(
         scenario,
@@ -78,7 +81,6 @@ def cached_comparison(
     replications: int | str,
     max_replications: int,
     seed: int,
-    attribution_replications: int,
     _precomputed: Comparison | None = None,
 ) -> Comparison:
     """The comparison of a scenario (given as JSON) under run settings, cached.
@@ -88,32 +90,18 @@ def cached_comparison(
     if _precomputed is not None:
         return _precomputed
     scenario = Scenario.model_validate_json(scenario_json)
-    settings = RunSettings(replications, max_replications, seed, attribution_replications)
+    settings = RunSettings(replications, max_replications, seed)
     return compute(scenario, settings)
 
 
 @st.cache_data(max_entries=MAX_CACHED_RUNS, show_spinner=False)
-def cached_attribution(
-    key: str,
-    replications: int,
-    subject: str,
-    objective: str,
-    attribution_replications: int,
-    _result: Comparison,
-) -> pd.DataFrame:
-    """The gain attribution of `subject` for the comparison identified by `key`, cached.
+def cached_lever_runs(key: str, replications: int, subject: str, _result: Comparison) -> LeverRuns:
+    """The lever-group re-runs of `subject` on every replication of `_result`, cached.
 
     `key` (`run_key`) and the realised number of replications identify `_result`, which is
-    not hashed.
+    not hashed. The runs, not the split, are cached: the split is cheap to redo.
     """
-    return attribute_gain(
-        _result.results,
-        subject,
-        objective,
-        min(attribution_replications, replications),
-        None,
-        _result.confidence,
-    )
+    return run_lever_groups(_result.results, subject)
 
 
 @dataclass
@@ -147,7 +135,6 @@ def _cache_args(scenario: Scenario, settings: RunSettings) -> tuple:
         settings.replications,
         settings.max_replications,
         settings.seed,
-        settings.attribution_replications,
     )
 
 
@@ -209,7 +196,7 @@ def get_comparison(
         return result, time.perf_counter() - start, True
     live = LiveProgress(
         container if container is not None else st.container(),
-        describe or _brief,
+        describe or provisional,
         auto=settings.replications == "auto",
     )
     try:
@@ -219,13 +206,6 @@ def get_comparison(
     cached_comparison(*args, _precomputed=result)
     known.add(key)
     return result, time.perf_counter() - start, False
-
-
-def _brief(result: Comparison) -> str:
-    from ui.text import setup_name
-
-    best = result.verdict.best
-    return f"{setup_name(best)} leads, best in {result.setups[best].p_best:.0%} of futures."
 
 
 def ensure_result(container=None, describe: Callable[[Comparison], str] | None = None) -> None:
@@ -248,8 +228,10 @@ def ensure_result(container=None, describe: Callable[[Comparison], str] | None =
 def ensure_attribution(container=None) -> bool:
     """Add the gain attribution to `st.session_state.result` if it lacks it.
 
+    The split uses every replication of the headline, so its total is the headline's gain.
     Returns whether the result has an attribution afterwards (False when no setup with a
-    team ranks first or second, so there is no gain to explain).
+    team ranks first or second, so there is no gain to explain, or when the settings turn
+    the explanation off).
     """
     ss = st.session_state
     result: Comparison | None = ss.get("result")
@@ -270,13 +252,6 @@ def ensure_attribution(container=None) -> bool:
             show_time=True,
         ),
     ):
-        frame = cached_attribution(
-            ss.result_key,
-            result.replications,
-            subject,
-            result.objective,
-            settings.attribution_replications,
-            result,
-        )
-    ss.result = replace(result, attribution=frame)
+        runs = cached_lever_runs(ss.result_key, result.replications, subject, result)
+    ss.result = explain_gain(replace(result, lever_runs=runs))
     return True

@@ -39,15 +39,25 @@ class RunSettings:
     max_replications: int = MAX_AUTO_REPLICATIONS
     seed: int = 0
     attribution_replications: int = ATTRIBUTION_REPLICATIONS
+    """0 turns the gain attribution off; otherwise it uses every replication of the run
+    (so its total is the headline's gain) and the number itself is not used."""
 
     @property
     def label(self) -> str:
-        """The settings in words, for captions."""
+        """The settings in plain words, for captions (the seed is in `help_text`)."""
         if self.replications == "auto":
-            reps = f"auto (up to {self.max_replications})"
-        else:
-            reps = str(self.replications)
-        return f"replications {reps}, seed {self.seed}"
+            return f"simulated futures: until the answer is clear, at most {self.max_replications}"
+        return f"{self.replications} simulated futures"
+
+    @property
+    def help_text(self) -> str:
+        """The settings with the analysts' terms, for help text."""
+        reps = (
+            f"auto (batches until separated, at most {self.max_replications})"
+            if self.replications == "auto"
+            else str(self.replications)
+        )
+        return f"Replications: {reps}. Seed: {self.seed}."
 
 
 def default_settings() -> RunSettings:

@@ -1,75 +1,56 @@
-"""Words on screen: setup names, metric labels and formats, parameter labels and help.
+"""Words on screen: KPI display formats, the funnel's stages, parameter labels and help.
 
-Kept apart from logic (pages and charts look labels up here), so wording can change in one
-place. Nothing here imports streamlit.
+Names, labels and sentences shared with the CLI and reports come from the text layer
+(`sim.text`) and are re-exported here, so pages keep one import. What stays here is screen
+layout: how each KPI column is formatted and the Assumptions form's tables. Nothing here
+imports streamlit.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from sim import formatting
-from sim.decide import OBJECTIVE_LABELS
+from sim import text as _text
 from sim.levers import LEVERS
 from sim.metrics import ARTICLE_METRICS
+from sim.text import (
+    DIAGNOSTIC_LABELS,
+    GLOSSARY,
+    LEVER_LABELS,
+    OBJECTIVE_HELP,
+    OBJECTIVES_TEXT,
+    SETUP_NAMES,
+    TEAM_NAMES,
+    fmt_diagnostic,
+    fmt_number,
+    money,
+    setup_action,
+    setup_name,
+    team_name,
+)
 
-# ----------------------------------------------------------------------------- setups
-SETUP_NAMES = {
-    "none": "No ops team",
-    "salesops": "SalesOps",
-    "revops": "RevOps",
-    "both": "Both teams",
-}
-"""Display names of the default setups; other setups are shown by a tidied name."""
-
-TEAM_NAMES = {"salesops": "SalesOps", "revops": "RevOps"}
-"""Display names of the default teams."""
-
-
-def _tidy(name: str) -> str:
-    """A snake_case name as words ("revops_2fte" -> "Revops 2fte")."""
-    words = name.replace("_", " ").replace("-", " ").split()
-    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else name
-
-
-def setup_name(setup: str) -> str:
-    """How a setup is named on screen."""
-    return SETUP_NAMES.get(setup, _tidy(setup))
-
-
-def team_name(team: str) -> str:
-    """How a team is named on screen."""
-    return TEAM_NAMES.get(team, _tidy(team))
-
-
-def setup_action(setup: str, teams: tuple[str, ...] | list[str]) -> str:
-    """The setup as advice: "Build a RevOps team", "Build both teams: SalesOps and RevOps"."""
-    if not teams:
-        return "Don't build an ops team (yet)"
-    names = [team_name(t) for t in teams]
-    if len(names) == 1:
-        return f"Build a {names[0]} team"
-    if len(names) == 2:
-        return f"Build both teams: {names[0]} and {names[1]}"
-    return "Build " + ", ".join(names[:-1]) + f" and {names[-1]}"
-
-
-OBJECTIVES_TEXT = dict(OBJECTIVE_LABELS)
-"""Objective key -> words ("cumulative contribution", ...)."""
-
-OBJECTIVE_HELP = {
-    "cumulative_contribution": (
-        "Revenue x gross margin minus every go-to-market cost (reps, SDRs, marketing, other, "
-        "ops teams), summed over the horizon."
-    ),
-    "npv_contribution": "Cumulative contribution, discounted at the annual discount rate.",
-    "ending_arr": "Annual recurring revenue at the end of the horizon.",
-    "ops_roi": (
-        "Gain in cumulative contribution over no ops team, per unit of money spent on the ops "
-        "teams (0 for no ops team)."
-    ),
-}
+__all__ = [
+    "ATTRIBUTION_LABELS",
+    "DIAGNOSTIC_LABELS",
+    "FUNNEL_STAGES",
+    "GLOSSARY",
+    "KPI_FORMATS",
+    "KPI_GROUPS",
+    "LEVER_LABELS",
+    "LEVER_UNITS",
+    "OBJECTIVES_TEXT",
+    "OBJECTIVE_HELP",
+    "SETUP_NAMES",
+    "TEAM_NAMES",
+    "fmt_diagnostic",
+    "fmt_kpi",
+    "kpi_kind",
+    "lever_unit",
+    "money",
+    "setup_action",
+    "setup_name",
+    "team_name",
+]
 
 # ----------------------------------------------------------------------------- KPIs
 KPI_FORMATS: dict[str, str] = {
@@ -122,32 +103,9 @@ FUNNEL_STAGES = (
 """Funnel stages as (KPI count column, label), top to bottom."""
 
 
-def money(x: float | None, currency: str = "USD", signed: bool = False) -> str:
-    """Money in short form: $5.47M, €120K, -$3.2K (``signed`` adds a + to gains)."""
-    return formatting.money(x, currency, signed=signed)
-
-
 def fmt_kpi(x: float, kind: str, currency: str = "USD") -> str:
-    """A KPI value written for people, by its format kind."""
-    if x is None or not math.isfinite(x):
-        return "—"
-    if kind == "pct":
-        return f"{x:.1%}" if abs(x) < 0.1 else f"{x:.0%}"
-    if kind == "pct2":
-        return f"{x:.2%}"
-    if kind == "money":
-        return money(x, currency)
-    if kind == "days":
-        return f"{x:.0f} d"
-    if kind == "hours":
-        return f"{x:.1f} h"
-    if kind == "count":
-        return f"{x:,.0f}"
-    if kind == "multiple":
-        return f"{x:.2f}x"
-    if kind == "ratio":
-        return f"{x:.2f}"
-    return f"{x:,.3g}"
+    """A KPI value written for people, by its format kind (`sim.text.fmt_number`)."""
+    return fmt_number(x, kind, currency)
 
 
 def kpi_kind(kpi: str) -> str:
@@ -157,46 +115,7 @@ def kpi_kind(kpi: str) -> str:
     return KPI_FORMATS.get(kpi, "number")
 
 
-# ----------------------------------------------------------------------------- diagnostics
-DIAGNOSTIC_LABELS = {
-    "rep_utilization": ("Rep capacity in use", "pct"),
-    "sqls_gone_cold": ("SQLs gone cold", "pct"),
-    "audience_used": ("Audience used up", "pct"),
-    "lead_flow_trend": ("Lead flow, first vs last 6 months", "signed_pct"),
-    "handoff_leakage": ("MQLs never followed up", "pct"),
-    "response_time_hours": ("Mean first response", "hours"),
-    "churned_vs_new_mrr": ("Churned MRR / new MRR", "pct"),
-}
-"""Diagnostic signal -> (label, format kind)."""
-
-
-def fmt_diagnostic(signal: str, value: float) -> str:
-    """A diagnostic's figure, written for people."""
-    kind = DIAGNOSTIC_LABELS.get(signal, (signal, "number"))[1]
-    if value is None or not math.isfinite(value):
-        return "—"
-    if kind == "signed_pct":
-        return f"{value:+.0%}"
-    return fmt_kpi(value, kind)
-
-
 # ----------------------------------------------------------------------------- levers
-LEVER_LABELS = {
-    "selling_time_share": "Selling-time share",
-    "win_rate": "Win rate",
-    "sales_cycle": "Sales-cycle length",
-    "response_time": "Response time to leads",
-    "lead_scoring_accuracy": "Lead-scoring accuracy",
-    "qualification_rate": "MQL -> SQL qualification",
-    "handoff_leakage": "Handoff leakage",
-    "inbound_rate": "Inbound MQL rate",
-    "audience_size": "Audience size",
-    "price": "Price",
-    "monthly_churn": "Monthly churn",
-    "expansion": "Expansion (upsell) rate",
-}
-"""Lever key -> label."""
-
 LEVER_UNITS = {
     "points": "percentage points",
     "relative": "% change",
@@ -210,16 +129,7 @@ def lever_unit(lever: str) -> str:
     return LEVER_UNITS[LEVERS[lever].kind]
 
 
-ATTRIBUTION_LABELS = {
-    "ops_cost": "Team cost",
-    "funnel_top": "Funnel top (leads, leakage, qualification)",
-    "speed_to_lead": "Speed to lead",
-    "sales_execution": "Sales execution (time, win rate, cycle, scoring)",
-    "pricing": "Pricing",
-    "retention_expansion": "Retention & expansion",
-    "interaction": "Overlap & synergy",
-    "total": "Total gain",
-}
+ATTRIBUTION_LABELS = _text.ATTRIBUTION_LABELS
 """Attribution source -> label."""
 
 # ----------------------------------------------------------------------------- parameters

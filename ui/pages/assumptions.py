@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sim.decide import Comparison
+from sim.verdict import Comparison
 from ui import exports, runs, state, verdict
 from ui.form import assumptions_form
 from ui.sources import comment_sources

@@ -13,11 +13,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from sim.decide import MONEY_OBJECTIVES, Comparison
 from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
+from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict
 from ui.text import (
+    GLOSSARY,
     KPI_GROUPS,
     OBJECTIVE_HELP,
     OBJECTIVES_TEXT,
@@ -42,6 +43,8 @@ SERIES_LABELS = {
     "leads": "Leads per month",
 }
 COUNT_SERIES = {"customers", "pipeline", "wins", "leads"}
+TABS_KEY = "result_tabs"
+WHY_TAB = ":material/lightbulb: Why"  # its gain attribution is computed only when it is opened
 
 
 def _sidebar() -> None:
@@ -80,10 +83,11 @@ def _headline(result: Comparison) -> None:
         border=True,
         help=f"Highest mean {OBJECTIVES_TEXT[obj]} over {sc.horizon_months} months.",
     )
+    pct = round(result.confidence * 100)
     if v.best != BASELINE:
         gain_value = verdict.value_text(best.vs_none.mean, obj, cur)
         gain_delta = (
-            f"90% CI {verdict.interval_text(best.vs_none.low, best.vs_none.high, obj, cur)}"
+            f"{pct}% sure: {verdict.range_text(best.vs_none.low, best.vs_none.high, obj, cur)}"
         )
         gain_label = "Gain vs no ops team" if obj in MONEY_OBJECTIVES else "Return on ops spend"
     else:
@@ -99,22 +103,26 @@ def _headline(result: Comparison) -> None:
         delta_arrow="off",
         border=True,
         help=(
-            f"Mean paired difference in {OBJECTIVES_TEXT[obj]} against no ops team over "
-            f"{result.replications} simulated futures, after the teams' cost. "
+            f"Average gain in {OBJECTIVES_TEXT[obj]} against no ops team over "
+            f"{result.replications} simulated futures, after the teams' cost; the range is "
+            f"the {pct}% confidence interval of that average. "
             + OBJECTIVE_HELP[obj]
+            + " "
+            + GLOSSARY["confidence"]
         ),
     )
     c3.metric(
-        "Chance it is the best",
+        "Futures where it is best",
         f"{best.p_best:.0%}",
         delta=verdict.confidence_words(result),
         delta_color="green" if v.separated else "orange",
         delta_arrow="off",
         border=True,
         help=(
-            "Share of simulated futures in which this setup had the highest "
-            f"{OBJECTIVES_TEXT[obj]}. 'Too close to call' means the 90% interval of its lead "
-            "over the runner-up includes zero."
+            f"Share of simulated futures in which this setup had the highest "
+            f"{OBJECTIVES_TEXT[obj]}, taken one future at a time. The words below are about "
+            "the average: 'Too close to call' means the average lead over the runner-up could "
+            "still be either sign. " + GLOSSARY["best_in_futures"]
         ),
     )
     c4.metric(
@@ -138,26 +146,27 @@ def _ranking(result: Comparison) -> None:
     def val(x: float, signed: bool = False) -> str:
         return verdict.value_text(x, obj, cur, signed)
 
+    pct = round(result.confidence * 100)
+    spread, gain_col = "Typical range of futures", f"Gain vs no ops team ({pct}% sure)"
+    shortfall = "Average shortfall from each future's best"
     shown = pd.DataFrame(
         {
             "Setup": frame["setup_name"],
-            f"Mean {label}": [verdict.value_text(x, obj, cur, False) for x in frame.objective_mean],
-            "P10 – P90 of futures": [
+            f"Average {label}": [
+                verdict.value_text(x, obj, cur, False) for x in frame.objective_mean
+            ],
+            spread: [
                 f"{val(a)} – {val(b)}"
                 for a, b in zip(frame.objective_p10, frame.objective_p90, strict=True)
             ],
-            "Gain vs no ops team (90% CI)": [
-                "—"
-                if s == BASELINE
-                else f"{val(m, True)} ({verdict.interval_text(lo, hi, obj, cur)})"
+            gain_col: [
+                "—" if s == BASELINE else f"{val(m, True)} ({verdict.range_text(lo, hi, obj, cur)})"
                 for s, m, lo, hi in zip(
                     frame.setup, frame.gain_vs_none, frame.gain_low, frame.gain_high, strict=True
                 )
             ],
-            "Chance best": frame["p_best"],
-            "Expected regret": [
-                verdict.value_text(x, obj, cur, False) for x in frame.expected_regret
-            ],
+            "Futures where best": frame["p_best"],
+            shortfall: [verdict.value_text(x, obj, cur, False) for x in frame.expected_regret],
             "Team cost/month": [money(x, cur) for x in frame.ops_cost_per_month],
         }
     )
@@ -166,15 +175,15 @@ def _ranking(result: Comparison) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Chance best": st.column_config.ProgressColumn(
+            spread: st.column_config.TextColumn(help=GLOSSARY["spread"]),
+            gain_col: st.column_config.TextColumn(help=GLOSSARY["confidence"]),
+            "Futures where best": st.column_config.ProgressColumn(
                 format="percent",
                 min_value=0.0,
                 max_value=1.0,
-                help="Share of simulated futures in which the setup was best.",
+                help=GLOSSARY["best_in_futures"],
             ),
-            "Expected regret": st.column_config.TextColumn(
-                help="Mean shortfall from the best setup of each future."
-            ),
+            shortfall: st.column_config.TextColumn(help=GLOSSARY["regret"]),
         },
     )
 
@@ -187,7 +196,10 @@ def _money_tab(result: Comparison, stem: str) -> None:
         fan = data.fan_data(result.results.monthly, "cumulative_contribution", setups)
         chart_with_downloads(
             charts.fan_chart(
-                fan, setups, f"Cumulative contribution ({cur})", "Cumulative contribution"
+                fan,
+                setups,
+                f"Profit after go-to-market costs, to date ({cur})",
+                "Profit after go-to-market costs, to date",
             ),
             "cumulative_contribution",
             stem,
@@ -202,8 +214,9 @@ def _money_tab(result: Comparison, stem: str) -> None:
             "Fan chart of ARR by month for each setup",
         )
     st.caption(
-        "Lines are the median of the simulated futures; bands run from the 10th to the 90th "
-        "percentile. Every setup faces the same futures."
+        "Lines are the middle simulated future; bands hold the middle 80% of futures. Every "
+        "setup faces the same futures.",
+        help=GLOSSARY["spread"] + " " + GLOSSARY["contribution"],
     )
     _explore(result, stem)
 
@@ -257,9 +270,9 @@ def _sure_tab(result: Comparison, stem: str) -> None:
             {
                 "Setup": setup_name(setup),
                 "Futures where it beats no ops team": float((g > 0).mean()) if len(g) else math.nan,
-                "Worst 10% of futures (P10)": verdict.value_text(g.quantile(0.1), obj, cur),
-                "Median": verdict.value_text(g.median(), obj, cur),
-                "Best 10% of futures (P90)": verdict.value_text(g.quantile(0.9), obj, cur),
+                "1 future in 10 is worse than": verdict.value_text(g.quantile(0.1), obj, cur),
+                "Middle future": verdict.value_text(g.median(), obj, cur),
+                "1 future in 10 is better than": verdict.value_text(g.quantile(0.9), obj, cur),
             }
         )
     if rows:
@@ -298,7 +311,8 @@ def _funnel_tab(result: Comparison, stem: str) -> None:
 def _metrics_tab(result: Comparison) -> None:
     st.caption(
         "The seed article's metric table, grouped as the article groups it. Each cell is the "
-        "mean over simulated futures with its 90% confidence interval."
+        "average over simulated futures, with the range we are 90% sure holds that average.",
+        help=GLOSSARY["confidence"],
     )
     for group in KPI_GROUPS:
         st.markdown(f"**{group}**")
@@ -357,7 +371,10 @@ def _why_tab(result: Comparison) -> DeltaGenerator:
 
 
 def _attribution(result: Comparison, slot: DeltaGenerator, stem: str) -> None:
-    """Fill `slot` with the winner's gain split by lever group (computed if missing)."""
+    """Fill `slot` with the winner's gain split by lever group (computed if missing).
+
+    Called only when the Why tab is open: the split re-runs the winner once per lever group.
+    """
     subject = runs.attribution_subject(result)
     if subject is None:
         slot.info("No team's gain to explain: no setup with a team ranks first or second.")
@@ -376,17 +393,21 @@ def _attribution(result: Comparison, slot: DeltaGenerator, stem: str) -> None:
         st.markdown(f"**Where the gain of {setup_name(subject)} comes from**")
         obj = attribution["objective"].iloc[0]
         kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
+        unit = f" ({sc.currency})" if kind == "money" else " (x ops spend)"
         chart_with_downloads(
             charts.attribution_chart(
-                attribution, f"{OBJECTIVES_TEXT[obj].capitalize()} ({sc.currency})", kind=kind
+                attribution, f"{OBJECTIVES_TEXT[obj].capitalize()}{unit}", kind=kind
             ),
             "gain_attribution",
             stem,
             f"Gain of {setup_name(subject)} split by lever group",
         )
         st.caption(
-            "Each lever group re-run alone on the same futures; 'overlap & synergy' is what "
-            "the groups do together beyond their sum. Bars: mean; lines: 90% interval."
+            f"Each lever group re-run alone on the same {result.replications} futures as the "
+            "verdict, so the total is the gain above; 'overlap & synergy' is what the groups "
+            "do together beyond their sum. Bars: average; lines: the range we are 90% sure "
+            "holds it.",
+            help=GLOSSARY["confidence"],
         )
 
 
@@ -463,8 +484,9 @@ def render() -> None:
     sc, settings = state.scenario(), state.settings()
     st.title("Which ops team pays off?")
     st.caption(
-        f"**{sc.name}** · {sc.horizon_months}-month horizon · objective: "
-        f"{OBJECTIVES_TEXT[sc.objective]} · {settings.label}"
+        f"**{sc.name}** · {sc.horizon_months}-month horizon · best means the highest "
+        f"{OBJECTIVES_TEXT[sc.objective]} · {settings.label}",
+        help=OBJECTIVE_HELP[sc.objective] + " " + settings.help_text,
     )
     progress_area = st.container()
     try:
@@ -481,8 +503,9 @@ def render() -> None:
     seconds = st.session_state.get("result_seconds", math.nan)
     how = "from the cache" if st.session_state.get("result_cached") else f"in {seconds:.1f} s"
     st.caption(
-        f"{result.replications} simulated futures per setup, every setup on the same futures "
-        f"(seed {result.seed}); computed {how}."
+        f"{result.replications} simulated futures per setup, every setup on the same futures; "
+        f"computed {how}.",
+        help=GLOSSARY["simulated_futures"] + " " + GLOSSARY["seed"] + f" (seed {result.seed})",
     )
     _ranking(result)
     stem = exports.file_stem(sc)
@@ -492,8 +515,10 @@ def render() -> None:
             ":material/insights: How sure",
             ":material/filter_alt: Funnel",
             ":material/table_chart: Article metrics",
-            ":material/lightbulb: Why",
-        ]
+            WHY_TAB,
+        ],
+        key=TABS_KEY,
+        on_change="rerun",
     )
     with tabs[0]:
         _money_tab(result, stem)
@@ -505,7 +530,8 @@ def render() -> None:
         _metrics_tab(result)
     with tabs[4]:
         attribution_slot = _why_tab(result)
-    _attribution(result, attribution_slot, stem)
+    if tabs[4].open:
+        _attribution(result, attribution_slot, stem)
     _downloads(st.session_state.result, stem)
 
 

@@ -1,0 +1,65 @@
+"""Diagnostics in words: one sentence per `sim.verdict.Diagnostic`, from its figures."""
+
+from __future__ import annotations
+
+import math
+
+from sim.text.i18n import translator
+from sim.text.labels import DIAGNOSTIC_LABELS
+from sim.text.numbers import fmt_number
+from sim.verdict.diagnostics import Diagnostic
+
+
+def fmt_diagnostic(signal: str, value: float) -> str:
+    """A diagnostic's figure, written for people."""
+    kind = DIAGNOSTIC_LABELS.get(signal, (signal, "number"))[1]
+    return fmt_number(value, kind)
+
+
+def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -> str:
+    """What a diagnostic's figure says about the company, in one sentence."""
+    _ = translator(lang)
+    v, f = diag.value, diag.figures
+
+    def pct(x: float) -> str:
+        return fmt_number(x, "pct0")
+
+    if diag.signal == "rep_utilization":
+        tail = (
+            _(" — the sales team is the bottleneck.") if diag.pressure else _("; there is slack.")
+        )
+        return _("Reps' deal slots are {share} in use on average").format(share=pct(v)) + tail
+    if diag.signal == "sqls_gone_cold":
+        return _(
+            "{share} of SQLs go cold waiting for a rep ({count} over the horizon; mean wait "
+            "for a slot {days} days)."
+        ).format(
+            share=pct(v),
+            count=fmt_number(f.get("count", math.nan), "count"),
+            days=fmt_number(f.get("wait_days", math.nan), "decimal1"),
+        )
+    if diag.signal == "audience_used":
+        tail = _(" — lead flow is drying up.") if diag.pressure else "."
+        return (
+            _("{share} of the addressable audience is used up by the horizon").format(share=pct(v))
+            + tail
+        )
+    if diag.signal == "lead_flow_trend":
+        return _("Monthly leads change by {change} from the first to the last six months.").format(
+            change=fmt_number(v, "signed_pct")
+        )
+    if diag.signal == "handoff_leakage":
+        return _("{share} of MQLs are never followed up at the marketing-sales handoff.").format(
+            share=pct(v)
+        )
+    if diag.signal == "response_time_hours":
+        return _(
+            "Mean first response takes {hours} hours; slow response keeps {kept} of the "
+            "qualification a lead would have at once."
+        ).format(hours=fmt_number(v, "decimal1"), kept=pct(f.get("kept", math.nan)))
+    if diag.signal == "churned_vs_new_mrr":
+        return _(
+            "Churn takes away {share} as much MRR as new customers bring (logo churn {churn} "
+            "a month)."
+        ).format(share=pct(v), churn=fmt_number(f.get("logo_churn_monthly", math.nan), "pct"))
+    return f"{diag.signal}: {fmt_number(v, 'number')}"

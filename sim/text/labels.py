@@ -1,0 +1,233 @@
+"""Names and labels: setups, teams, objectives, levers, attribution rows, diagnostics.
+
+Tables hold English messages marked with `N_` (the catalogs' message ids); the functions
+translate them per call. Plain words come first; the analysts' terms (contribution,
+P10–P90, regret, replications, seed, confidence interval) are defined in `GLOSSARY`, which
+screens show as help text.
+"""
+
+from __future__ import annotations
+
+from sim.text.i18n import N_, translator
+
+# ----------------------------------------------------------------------------- setups, teams
+SETUP_NAMES = {
+    "none": N_("No ops team"),
+    "salesops": N_("SalesOps"),
+    "revops": N_("RevOps"),
+    "both": N_("Both teams"),
+}
+"""Display names of the default setups; other setups are shown by a tidied name."""
+
+TEAM_NAMES = {"salesops": N_("SalesOps"), "revops": N_("RevOps")}
+"""Display names of the default teams."""
+
+
+def _tidy(name: str) -> str:
+    """A snake_case name as words ("revops_2fte" -> "Revops 2fte")."""
+    words = name.replace("_", " ").replace("-", " ").split()
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else name
+
+
+def setup_name(setup: str, lang: str = "en") -> str:
+    """How a setup is named to people."""
+    return translator(lang)(SETUP_NAMES[setup]) if setup in SETUP_NAMES else _tidy(setup)
+
+
+def team_name(team: str, lang: str = "en") -> str:
+    """How a team is named to people."""
+    return translator(lang)(TEAM_NAMES[team]) if team in TEAM_NAMES else _tidy(team)
+
+
+def setup_action(setup: str, teams: tuple[str, ...] | list[str], lang: str = "en") -> str:
+    """The setup as advice: "Build a RevOps team", "Build both teams: SalesOps and RevOps".
+
+    Follows the setup's teams, not its name.
+    """
+    _ = translator(lang)
+    if not teams:
+        return _("Don't build an ops team (yet)")
+    names = [team_name(t, lang) for t in teams]
+    if len(names) == 1:
+        return _("Build a {team} team").format(team=names[0])
+    if len(names) == 2:
+        return _("Build both teams: {first} and {second}").format(first=names[0], second=names[1])
+    return _("Build {teams} and {last}").format(teams=", ".join(names[:-1]), last=names[-1])
+
+
+# ----------------------------------------------------------------------------- objectives
+OBJECTIVES_TEXT = {
+    "cumulative_contribution": N_("profit after go-to-market costs"),
+    "npv_contribution": N_("profit after go-to-market costs, in today's money"),
+    "ending_arr": N_("annual recurring revenue at the end"),
+    "ops_roi": N_("return on the ops spend"),
+}
+"""Objective key -> plain words (the analysts' term is in `OBJECTIVE_HELP`)."""
+
+OBJECTIVE_HELP = {
+    "cumulative_contribution": N_(
+        "Cumulative contribution: revenue x gross margin minus every go-to-market cost "
+        "(reps, SDRs, marketing, other, ops teams), summed over the horizon."
+    ),
+    "npv_contribution": N_(
+        "NPV of contribution: cumulative contribution, discounted at the annual discount rate."
+    ),
+    "ending_arr": N_("Ending ARR: annual recurring revenue at the end of the horizon."),
+    "ops_roi": N_(
+        "Ops ROI: gain in cumulative contribution over no ops team, per unit of money spent "
+        "on the ops teams (0 for no ops team)."
+    ),
+}
+"""Objective key -> what it measures, with the analysts' term."""
+
+
+def objective_label(objective: str, lang: str = "en") -> str:
+    """An objective in plain words."""
+    return translator(lang)(OBJECTIVES_TEXT[objective])
+
+
+def objective_help(objective: str, lang: str = "en") -> str:
+    """An objective's definition (help text)."""
+    return translator(lang)(OBJECTIVE_HELP[objective])
+
+
+# ----------------------------------------------------------------------------- levers
+LEVER_LABELS = {
+    "selling_time_share": N_("Selling-time share"),
+    "win_rate": N_("Win rate"),
+    "sales_cycle": N_("Sales-cycle length"),
+    "response_time": N_("Response time to leads"),
+    "lead_scoring_accuracy": N_("Lead-scoring accuracy"),
+    "qualification_rate": N_("MQL -> SQL qualification"),
+    "handoff_leakage": N_("Handoff leakage"),
+    "inbound_rate": N_("Inbound MQL rate"),
+    "audience_size": N_("Audience size"),
+    "price": N_("Price"),
+    "monthly_churn": N_("Monthly churn"),
+    "expansion": N_("Expansion (upsell) rate"),
+}
+"""Lever key -> label (a table heading)."""
+
+LEVER_PHRASES = {
+    "selling_time_share": N_("reps' selling time"),
+    "win_rate": N_("the win rate"),
+    "sales_cycle": N_("the sales cycle"),
+    "response_time": N_("response time to leads"),
+    "lead_scoring_accuracy": N_("lead-scoring accuracy"),
+    "qualification_rate": N_("MQL-to-SQL qualification"),
+    "handoff_leakage": N_("handoff leakage"),
+    "inbound_rate": N_("inbound lead flow"),
+    "audience_size": N_("the audience's size"),
+    "price": N_("price"),
+    "monthly_churn": N_("monthly churn"),
+    "expansion": N_("expansion (upsell)"),
+}
+"""Lever key -> the lever inside a sentence ("RevOps's effect on monthly churn")."""
+
+
+def lever_label(lever: str, lang: str = "en") -> str:
+    """A lever as a heading."""
+    return translator(lang)(LEVER_LABELS[lever]) if lever in LEVER_LABELS else _tidy(lever)
+
+
+def lever_phrase(lever: str, lang: str = "en") -> str:
+    """A lever inside a sentence."""
+    if lever in LEVER_PHRASES:
+        return translator(lang)(LEVER_PHRASES[lever])
+    return lever.replace("_", " ")
+
+
+# ----------------------------------------------------------------------------- attribution
+ATTRIBUTION_LABELS = {
+    "ops_cost": N_("Team cost"),
+    "funnel_top": N_("Funnel top (leads, leakage, qualification)"),
+    "speed_to_lead": N_("Speed to lead"),
+    "sales_execution": N_("Sales execution (time, win rate, cycle, scoring)"),
+    "pricing": N_("Pricing"),
+    "retention_expansion": N_("Retention & expansion"),
+    "interaction": N_("Overlap & synergy"),
+    "total": N_("Total gain"),
+}
+"""Attribution source -> label."""
+
+
+def attribution_label(source: str, lang: str = "en") -> str:
+    """An attribution row's label."""
+    label = ATTRIBUTION_LABELS.get(source)
+    return translator(lang)(label) if label else source
+
+
+# ----------------------------------------------------------------------------- diagnostics
+DIAGNOSTIC_LABELS = {
+    "rep_utilization": (N_("Rep capacity in use"), "pct"),
+    "sqls_gone_cold": (N_("SQLs gone cold"), "pct"),
+    "audience_used": (N_("Audience used up"), "pct"),
+    "lead_flow_trend": (N_("Lead flow, first vs last 6 months"), "signed_pct"),
+    "handoff_leakage": (N_("MQLs never followed up"), "pct"),
+    "response_time_hours": (N_("Mean first response"), "hours"),
+    "churned_vs_new_mrr": (N_("Churned MRR / new MRR"), "pct"),
+}
+"""Diagnostic signal -> (label, format kind)."""
+
+CRITERION_TEXT = {
+    "salesops_4_5": N_(
+        "SalesOps criteria 4–5: a complex sale and reps' time spent elsewhere make the "
+        "reps' capacity the constraint"
+    ),
+    "revops_2": N_("RevOps criterion 2: communication between teams loses opportunities"),
+    "revops_4": N_("RevOps criterion 4: the audience is too small, reps exhaust the leads"),
+    "revops_8": N_("RevOps job 8: reduce churn, which eats new revenue"),
+    "difference_2": N_("Difference 2: direct sales alone dries up in the long run"),
+}
+"""Criterion id (`sim.verdict.CRITERIA`) -> the article's criterion in words."""
+
+
+def diagnostic_label(signal: str, lang: str = "en") -> str:
+    """A diagnostic signal's label."""
+    if signal not in DIAGNOSTIC_LABELS:
+        return signal
+    return translator(lang)(DIAGNOSTIC_LABELS[signal][0])
+
+
+def criterion_text(criterion: str, lang: str = "en") -> str:
+    """The article's criterion a diagnostic evidences, in words."""
+    text = CRITERION_TEXT.get(criterion)
+    return translator(lang)(text) if text else criterion
+
+
+# ----------------------------------------------------------------------------- jargon
+GLOSSARY = {
+    "simulated_futures": N_(
+        "Replications: each simulated future is one run of the company's next months with "
+        "its own random luck, the same for every setup, so setups are compared on equal terms."
+    ),
+    "seed": N_("Seed: the same seed and assumptions give the same futures and the same answer."),
+    "confidence": N_(
+        "90% confidence interval of the mean: if the simulation were repeated with new futures, "
+        "the average would land in this range 9 times in 10."
+    ),
+    "sure_of_sign": N_(
+        "Separated: the 90% confidence interval of the average gap between the top two lies "
+        "wholly above zero. It is about the average; single futures can still go the other way."
+    ),
+    "best_in_futures": N_(
+        "P(best): the share of simulated futures in which the setup had the highest value, "
+        "future by future. A setup can be clearly ahead on average and still lose in many "
+        "single futures."
+    ),
+    "spread": N_(
+        "P10–P90: the middle 80% of simulated futures; one future in ten falls below, one in "
+        "ten above."
+    ),
+    "regret": N_(
+        "Expected regret: the average, over simulated futures, of how far the setup falls "
+        "short of that future's best setup."
+    ),
+    "contribution": OBJECTIVE_HELP["cumulative_contribution"],
+}
+"""Analysts' terms, explained (help text; plain words are on screen first)."""
+
+
+def glossary(term: str, lang: str = "en") -> str:
+    """The help text for an analysts' term."""
+    return translator(lang)(GLOSSARY[term])

@@ -1,0 +1,85 @@
+"""The comparison as plain text: the CLI's `--format table` output."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.text.diagnostics import diagnostic_text
+from sim.text.i18n import translator
+from sim.text.labels import attribution_label, criterion_text, objective_label
+from sim.text.numbers import MONEY_OBJECTIVES
+from sim.text.verdict import verdict_summary
+
+if TYPE_CHECKING:
+    from sim.verdict.compare import Comparison
+
+KEY_KPIS = (
+    "win_rate",
+    "wins",
+    "sqls",
+    "sqls_gone_cold",
+    "rep_utilization",
+    "ending_arr",
+    "nrr",
+    "cac",
+)
+"""KPIs the plain-text table shows for every setup."""
+
+
+def comparison_table(result: Comparison, lang: str = "en") -> str:
+    """The verdict and the key figures as plain text, one setup per row."""
+    _ = translator(lang)
+    sc = result.scenario
+    pct = round(result.confidence * 100)
+    lines = [
+        _(
+            "{scenario} — {n} simulated futures (replications), seed {seed}, {months} months, "
+            "objective: {objective}"
+        ).format(
+            scenario=sc.name,
+            n=result.replications,
+            seed=result.seed,
+            months=sc.horizon_months,
+            objective=objective_label(result.objective, lang),
+        ),
+        "",
+        verdict_summary(result, lang),
+        "",
+        f"{_('setup'):<14}{_('mean'):>14}{'P10':>14}{'P90':>14}{_('vs none'):>14}"
+        f"{_('{pct}% interval').format(pct=pct):>28}{_('P(best)'):>9}",
+    ]
+    f = ",.2f" if result.objective not in MONEY_OBJECTIVES else ",.0f"
+    for name, s in result.setups.items():
+        ci = f"[{s.vs_none.low:{f}}, {s.vs_none.high:{f}}]"
+        lines.append(
+            f"{name:<14}{s.mean:>14{f}}{s.p10:>14{f}}{s.p90:>14{f}}{s.vs_none.mean:>14{f}}"
+            f"{ci:>28}{s.p_best:>9.0%}"
+        )
+    lines += ["", _("Why (the baseline, no ops team):")]
+    for d in result.diagnostics:
+        mark = "!" if d.pressure else " "
+        text = diagnostic_text(d, sc.currency, lang)
+        lines.append(f" {mark} {text}  [{criterion_text(d.criterion, lang)}]")
+    if result.attribution is not None and len(result.attribution):
+        subject = result.attribution["setup"].iloc[0]
+        lines += ["", _("Where '{setup}' gains (vs none):").format(setup=subject)]
+        for row in result.attribution.itertuples():
+            lines.append(
+                f"   {attribution_label(row.source, lang):<50}{row.mean:>14{f}}  "
+                f"[{row.low:{f}}, {row.high:{f}}]"
+            )
+    table = result.kpi_table()
+    lines += [
+        "",
+        _("Key KPIs (mean over simulated futures):"),
+        f"{'kpi':<20}" + "".join(f"{s:>14}" for s in result.setups),
+    ]
+    for kpi in KEY_KPIS:
+        row = []
+        for s in result.setups:
+            v = table[(table.setup == s) & (table.kpi == kpi)]["mean"]
+            x = float(v.iloc[0]) if len(v) else math.nan
+            row.append(f"{x:>14,.3f}" if abs(x) < 10 else f"{x:>14,.0f}")
+        lines.append(f"{kpi:<20}" + "".join(row))
+    return "\n".join(lines) + "\n"

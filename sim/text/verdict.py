@@ -1,0 +1,259 @@
+"""The verdict in words: the CLI/JSON sentence, the app's headline, provisional lines.
+
+Two facts are worded so they cannot be read as contradicting each other:
+
+* *separated* is about the **average** gap between the top two ("ahead on average by $X,
+  90% sure of the sign");
+* *P(best)* is about **single futures** ("taken one future at a time, best in 55 of 100").
+
+A setup can be clearly ahead on average and still lose in many single futures; saying
+"best in 55%" beside "clearly ahead" without that distinction read as a contradiction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.params import BASELINE
+from sim.text.i18n import translator
+from sim.text.labels import lever_phrase, objective_label, setup_action, setup_name, team_name
+from sim.text.numbers import count_of, value_text
+from sim.verdict.ranking import Influence, SeparateBy
+
+if TYPE_CHECKING:
+    from sim.verdict.compare import Comparison
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the landing page says first."""
+
+    title: str
+    """"Build both teams: SalesOps and RevOps", or "Too close to call: ..."."""
+    body: str
+    """Markdown sentences with the money, how sure, and what single futures show."""
+    tone: str
+    """"success" (separated), "warning" (not separated), "info" (no ops team wins)."""
+    separated: bool
+
+
+def interval_text(low: float, high: float, objective: str, currency: str, lang: str = "en") -> str:
+    """An interval as "+$5.19M and +$5.75M" (read after "between")."""
+    return translator(lang)("{low} and {high}").format(
+        low=value_text(low, objective, currency), high=value_text(high, objective, currency)
+    )
+
+
+def influence_text(influence: Influence, lang: str = "en") -> str:
+    """An assumption in words: "RevOps's effect on monthly churn"."""
+    return translator(lang)("{team}'s effect on {lever}").format(
+        team=team_name(influence.team, lang), lever=lever_phrase(influence.lever, lang)
+    )
+
+
+def separate_by_text(separate_by: SeparateBy, lang: str = "en") -> str:
+    """What would separate the top two: more futures, a narrower assumption, or nothing."""
+    _ = translator(lang)
+    parts = []
+    if separate_by.replications_needed is not None:
+        parts.append(
+            _("about {needed} simulated futures (now {now})").format(
+                needed=f"{separate_by.replications_needed:,}", now=separate_by.replications
+            )
+        )
+    if separate_by.influential is not None:
+        parts.append(
+            _("a narrower range for {assumption} (it moves the difference most)").format(
+                assumption=influence_text(separate_by.influential, lang)
+            )
+        )
+    if not parts:
+        return _("nothing within reach: on these assumptions they are equivalent")
+    return _(" or ").join(parts)
+
+
+def _futures(result: Comparison, setup: str) -> tuple[int, int]:
+    """(futures in which `setup` was best, futures simulated)."""
+    n = result.replications
+    return count_of(result.setups[setup].p_best, n), n
+
+
+def verdict_summary(result: Comparison, lang: str = "en") -> str:
+    """The verdict as plain text (the CLI's and the JSON's `verdict.summary`).
+
+    Setups are named by their ids, as the JSON's keys are.
+    """
+    _ = translator(lang)
+    v, sc = result.verdict, result.scenario
+    obj, cur = result.objective, sc.currency
+    pct = round(result.confidence * 100)
+    label = objective_label(obj, lang)
+    months = sc.horizon_months
+    if v.runner_up is None:
+        return _("Only one setup: '{setup}'.").format(setup=v.best)
+    best = result.setups[v.best]
+    gap = v.gap
+    if v.best == BASELINE:
+        head = _(
+            "No ops team pays for itself here: '{best}' has the highest {label} over "
+            "{months} months."
+        ).format(best=v.best, label=label, months=months)
+    else:
+        head = _(
+            "'{best}' wins: {gain} {label} over {months} months against no ops team ({pct}% "
+            "sure it lies between {interval})."
+        ).format(
+            best=v.best,
+            gain=value_text(best.vs_none.mean, obj, cur),
+            label=label,
+            months=months,
+            pct=pct,
+            interval=interval_text(best.vs_none.low, best.vs_none.high, obj, cur, lang),
+        )
+    gap_words = {
+        "gap": value_text(abs(gap.mean), obj, cur, signed=False),
+        "signed_gap": value_text(gap.mean, obj, cur),
+        "runner": v.runner_up,
+        "pct": pct,
+        "interval": interval_text(gap.low, gap.high, obj, cur, lang),
+        "level": f"{v.separation_level:.1%}",
+    }
+    if v.separated:
+        middle = _(
+            " It is ahead of the runner-up '{runner}' on average by {gap} ({pct}% sure of the "
+            "sign: between {interval})."
+        ).format(**gap_words)
+    else:
+        if v.stricter_level:
+            middle = _(
+                " But it is not yet clearly ahead of '{runner}' on average: their average "
+                "difference, {signed_gap}, lies between {interval} at {pct}% confidence, but "
+                "an adaptive run that looked after every batch must be {level} sure, and is not."
+            ).format(**gap_words)
+        else:
+            middle = _(
+                " But it is not clearly ahead of '{runner}' on average: their average "
+                "difference, {signed_gap}, could be either sign ({pct}% sure it lies between "
+                "{interval})."
+            ).format(**gap_words)
+        if v.separate_by is not None:
+            middle += _(" What would separate them: {what}.").format(
+                what=separate_by_text(v.separate_by, lang)
+            )
+    k, n = _futures(result, v.best)
+    tail = _(" Taken one future at a time, '{best}' was best in {k} of {n} simulated futures.")
+    return head + middle + tail.format(best=v.best, k=k, n=n)
+
+
+def headline(result: Comparison, lang: str = "en") -> Headline:
+    """The verdict as a title and a few Markdown sentences, with display names."""
+    _ = translator(lang)
+    v, sc = result.verdict, result.scenario
+    cur, obj = sc.currency, result.objective
+    label = objective_label(obj, lang)
+    pct = round(result.confidence * 100)
+    best = result.setups[v.best]
+    title = setup_action(v.best, sc.org.setups[v.best], lang)
+    months = sc.horizon_months
+    name = setup_name(v.best, lang)
+    if v.best != BASELINE:
+        words = {
+            "setup": name,
+            "gain": value_text(best.vs_none.mean, obj, cur),
+            "label": label,
+            "months": months,
+            "pct": pct,
+            "interval": interval_text(best.vs_none.low, best.vs_none.high, obj, cur, lang),
+        }
+        if obj == "ops_roi":
+            body = _(
+                "**{setup}** returns **{gain}** its ops spend in extra profit over {months} "
+                "months ({pct}% sure it lies between {interval})."
+            ).format(**words)
+        else:
+            body = _(
+                "**{setup}** adds **{gain}** {label} over {months} months compared with no ops "
+                "team, after paying for the team ({pct}% sure it lies between {interval})."
+            ).format(**words)
+    else:
+        body = _(
+            "No ops team pays for itself here: without one, the company ends with the highest "
+            "{label} over {months} months."
+        ).format(label=label, months=months)
+    k, n = _futures(result, v.best)
+    futures = _(
+        " Taken one future at a time, it was the best setup in **{k} of {n}** simulated futures."
+    ).format(k=k, n=n)
+    if v.runner_up is None:
+        return Headline(title, body + futures, "success", True)
+    gap = v.gap
+    runner = setup_name(v.runner_up, lang)
+    words = {
+        "runner": runner,
+        "gap": value_text(abs(gap.mean), obj, cur, signed=False),
+        "signed_gap": value_text(gap.mean, obj, cur),
+        "pct": pct,
+        "interval": interval_text(gap.low, gap.high, obj, cur, lang),
+    }
+    if v.separated:
+        body += _(
+            " On average it is ahead of the runner-up, **{runner}**, by {gap}: {pct}% sure of "
+            "the sign (between {interval})."
+        ).format(**words)
+        tone = "success" if v.best != BASELINE else "info"
+    else:
+        if v.stricter_level:
+            body += _(
+                " **But on average it is not yet clearly ahead of {runner}**: their average "
+                "difference, {signed_gap}, lies between {interval} at {pct}% confidence, but "
+                "not by the stricter margin an adaptive run needs because it looked at the "
+                "results after every batch."
+            ).format(**words)
+        else:
+            body += _(
+                " **But on average it is not clearly ahead of {runner}**: their average "
+                "difference, {signed_gap}, could be either sign ({pct}% sure it lies between "
+                "{interval})."
+            ).format(**words)
+        if v.separate_by is not None:
+            body += _(" What would separate them: {what}.").format(
+                what=separate_by_text(v.separate_by, lang)
+            )
+        title = _("Too close to call: {best} or {runner}").format(best=name, runner=runner)
+        tone = "warning"
+    return Headline(title, body + futures, tone, v.separated)
+
+
+def provisional(result: Comparison, lang: str = "en") -> str:
+    """A one-line provisional verdict while simulated futures are still running."""
+    _ = translator(lang)
+    v = result.verdict
+    best = result.setups[v.best]
+    k, n = _futures(result, v.best)
+    lead = _("{setup} leads ({gain} vs no ops team; best in {k} of {n} futures so far)").format(
+        setup=setup_name(v.best, lang),
+        gain=value_text(best.vs_none.mean, result.objective, result.scenario.currency),
+        k=k,
+        n=n,
+    )
+    if v.runner_up is None:
+        return lead + "."
+    runner = setup_name(v.runner_up, lang)
+    if v.separated:
+        return lead + _("; already clearly ahead of {runner} on average.").format(runner=runner)
+    return lead + _("; not yet clearly ahead of {runner} on average.").format(runner=runner)
+
+
+def confidence_words(result: Comparison, lang: str = "en") -> str:
+    """How sure, in a few words: separation (the average) first, then single futures."""
+    _ = translator(lang)
+    v = result.verdict
+    if v.runner_up is not None and not v.separated:
+        return _("Too close to call")
+    p = result.setups[v.best].p_best
+    if p >= 0.9:
+        return _("Ahead on average and in nearly every future")
+    if p >= 0.7:
+        return _("Ahead on average and in most futures")
+    return _("Ahead on average; single futures vary")

@@ -1,0 +1,374 @@
+"""`compare`: every setup on the same simulated futures, then the verdict, diagnostics and why.
+
+* **Fixed or adaptive replications.** `replications=N` runs exactly N. `"auto"` runs batches
+  until the top two setups are separated or a maximum is reached. Looking after every batch
+  would inflate the chance of a false "separated", so each look uses a Bonferroni-adjusted
+  level (alpha / number of possible looks): a sequential paired-t procedure, conservative by
+  construction. The verdict is judged at that same level, so stopping and verdict agree.
+* **Nothing computed twice.** A `Comparison` keeps its replications: `reassess` (or
+  `Comparison.with_objective`) re-ranks them for another objective or confidence without
+  simulating, and the gain attribution's re-runs are kept for the same reason.
+* **Facts, not words.** A `Comparison` holds setup ids, numbers and criterion ids;
+  `to_json` asks `sim.text` for the sentences SPEC §10 promises beside the facts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments import Replications, run_replications
+from sim.params import OBJECTIVES, Scenario
+from sim.verdict.attribution import LeverRuns, explained_setup, run_lever_groups, split_gain
+from sim.verdict.diagnostics import Diagnostic, diagnose
+from sim.verdict.ranking import SetupSummary, Verdict, kpi_table, make_verdict, summarise
+from sim.verdict.stats import CONFIDENCE, mean_interval
+
+OnBatch = Callable[["Comparison"], None]
+"""on_batch(provisional): called with a provisional comparison after each batch."""
+
+
+def separation_level(confidence: float, looks_possible: int) -> float:
+    """The level each look must reach: `confidence` with alpha split over the possible looks."""
+    return 1 - (1 - confidence) / max(1, looks_possible)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything `compare` found, as facts: for the text layer, UI, CLI and reports."""
+
+    scenario: Scenario
+    seed: int
+    objective: str
+    confidence: float
+    results: Replications
+    setups: dict[str, SetupSummary]
+    verdict: Verdict
+    diagnostics: list[Diagnostic]
+    attribution: pd.DataFrame | None = None
+    """The explained setup's gain by lever group (`sim.verdict.attribution.split_gain`)."""
+    lever_runs: LeverRuns | None = None
+    """The re-runs behind `attribution`, kept so a new objective re-splits without simulating."""
+    looks: int = 1
+    looks_possible: int = 1
+    """How many times an adaptive run could have looked (1 for a fixed number)."""
+    history: list[dict] = field(default_factory=list)
+
+    @property
+    def replications(self) -> int:
+        """Replications per setup."""
+        return self.results.replications
+
+    @property
+    def separation_level(self) -> float:
+        """Confidence at which the top two are judged separated."""
+        return self.verdict.separation_level
+
+    @property
+    def explained_setup(self) -> str | None:
+        """The setup whose gain the attribution explains (None: no team's gain to explain)."""
+        return explained_setup(list(self.setups), self.scenario)
+
+    def kpi_table(self) -> pd.DataFrame:
+        """Per setup and KPI: mean, P10, P90 over replications and the interval of the mean."""
+        return kpi_table(self.results, self.confidence)
+
+    def with_objective(self, objective: str, confidence: float | None = None) -> Comparison:
+        """The same replications judged on another objective (or confidence); no simulation."""
+        return reassess(self, objective, confidence)
+
+    def facts(self) -> dict[str, Any]:
+        """The answer as JSON-ready facts: ids and numbers, no sentences."""
+        table = self.kpi_table()
+        setups = {}
+        for name, s in self.setups.items():
+            kp = table[table["setup"] == name]
+            setups[name] = {
+                "objective": {"mean": s.mean, "p10": s.p10, "p90": s.p90},
+                "vs_none": s.vs_none.as_dict(),
+                "vs_best": s.vs_best.as_dict(),
+                "p_best": s.p_best,
+                "expected_regret": s.regret,
+                "ops_cost_per_month": s.ops_cost_per_month,
+                "kpis": {
+                    row.kpi: {k: getattr(row, k) for k in ("mean", "p10", "p90", "low", "high")}
+                    for row in kp.itertuples()
+                },
+            }
+        v = self.verdict
+        sep = v.separate_by
+        out: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "replications": self.replications,
+            "horizon_months": self.scenario.horizon_months,
+            "objective": self.objective,
+            "confidence": self.confidence,
+            "currency": self.scenario.currency,
+            "looks": self.looks,
+            "verdict": {
+                "best": v.best,
+                "runner_up": v.runner_up,
+                "separated": v.separated,
+                "separation_level": v.separation_level,
+                "gap": v.gap.as_dict(),
+                "separate_by": None
+                if sep is None
+                else {
+                    "replications": sep.replications,
+                    "replications_needed": sep.replications_needed,
+                    "influential": None
+                    if sep.influential is None
+                    else {
+                        "team": sep.influential.team,
+                        "lever": sep.influential.lever,
+                        "path": sep.influential.path,
+                        "correlation": sep.influential.correlation,
+                    },
+                },
+                "explained_setup": self.explained_setup,
+            },
+            "setups": setups,
+            "diagnostics": [
+                {
+                    "signal": d.signal,
+                    "value": d.value,
+                    "criterion_id": d.criterion,
+                    "pressure": d.pressure,
+                    "threshold": d.threshold,
+                    "judged_on": d.judged_on,
+                    "figures": dict(d.figures),
+                }
+                for d in self.diagnostics
+            ],
+        }
+        if self.attribution is not None:
+            out["attribution"] = self.attribution.to_dict(orient="records")
+        return _clean(out)
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        """The CLI's JSON answer (SPEC §10): the facts, plus the sentences §10 promises."""
+        # sim.text words these facts and so imports this module; import it at call time
+        from sim import text
+
+        out = self.facts()
+        out["lang"] = lang
+        out["verdict"]["summary"] = text.verdict_summary(self, lang)
+        out["diagnostics"] = [
+            {
+                "signal": d["signal"],
+                "value": d["value"],
+                "criterion": text.criterion_text(diag.criterion, lang),
+                "text": text.diagnostic_text(diag, self.scenario.currency, lang),
+                **{k: v for k, v in d.items() if k not in ("signal", "value")},
+            }
+            for d, diag in zip(out["diagnostics"], self.diagnostics, strict=True)
+        ]
+        return out
+
+
+def _num(x: float) -> float | None:
+    """JSON has no NaN: undefined figures become null."""
+    return x if math.isfinite(x) else None
+
+
+def _clean(obj: Any) -> Any:
+    """Plain JSON types: numpy scalars unwrapped, NaN and infinities as null."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, bool | np.bool_):
+        return bool(obj)
+    if isinstance(obj, int | np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        return _num(float(obj))
+    return obj
+
+
+def _assemble(
+    results: Replications,
+    objective: str,
+    confidence: float,
+    looks_possible: int,
+    *,
+    diagnostics: list[Diagnostic] | None = None,
+    looks: int = 1,
+    history: list[dict] | None = None,
+) -> Comparison:
+    """Rank `results` and judge them: a Comparison without attribution."""
+    summaries = summarise(results, objective, confidence)
+    verdict = make_verdict(
+        results, summaries, objective, confidence, separation_level(confidence, looks_possible)
+    )
+    return Comparison(
+        scenario=results.scenario,
+        seed=results.seed,
+        objective=objective,
+        confidence=confidence,
+        results=results,
+        setups=summaries,
+        verdict=verdict,
+        diagnostics=diagnose(results) if diagnostics is None else diagnostics,
+        looks=looks,
+        looks_possible=looks_possible,
+        history=list(history or []),
+    )
+
+
+def _check_objective(objective: str) -> None:
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got '{objective}'")
+
+
+def reassess(
+    comparison: Comparison, objective: str | None = None, confidence: float | None = None
+) -> Comparison:
+    """Re-rank a comparison's replications for another objective or confidence.
+
+    Nothing is simulated: the verdict, intervals and (when the explained setup is still the
+    one re-run) the attribution are recomputed from what the comparison already holds.
+    """
+    objective = objective or comparison.objective
+    confidence = comparison.confidence if confidence is None else confidence
+    _check_objective(objective)
+    out = _assemble(
+        comparison.results,
+        objective,
+        confidence,
+        comparison.looks_possible,
+        diagnostics=comparison.diagnostics,
+        looks=comparison.looks,
+        history=comparison.history,
+    )
+    runs = comparison.lever_runs
+    if runs is not None and runs.setup == out.explained_setup:
+        out = dataclasses.replace(
+            out, attribution=split_gain(out.results, runs, objective, confidence), lever_runs=runs
+        )
+    elif runs is not None:
+        out = dataclasses.replace(out, lever_runs=runs)
+    return out
+
+
+def explain_gain(
+    comparison: Comparison,
+    *,
+    workers: int | None = None,
+    executor: object | None = None,
+    cache: object | None = None,
+) -> Comparison:
+    """The comparison with its gain attribution, on every one of its replications.
+
+    Simulates the explained setup once per lever group (unless those runs are already
+    held); returns the comparison unchanged when there is no team's gain to explain.
+    """
+    subject = comparison.explained_setup
+    if subject is None:
+        return comparison
+    runs = comparison.lever_runs
+    if runs is None or runs.setup != subject:
+        runs = run_lever_groups(
+            comparison.results, subject, workers=workers, executor=executor, cache=cache
+        )
+    attribution = split_gain(comparison.results, runs, comparison.objective, comparison.confidence)
+    return dataclasses.replace(comparison, attribution=attribution, lever_runs=runs)
+
+
+def compare(
+    scenario: Scenario,
+    replications: int | str = 100,
+    seed: int = 0,
+    objective: str | None = None,
+    *,
+    max_replications: int = 400,
+    batch: int = 20,
+    confidence: float = CONFIDENCE,
+    workers: int | None = None,
+    executor: object | None = None,
+    cache: object | None = None,
+    explain: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    on_batch: OnBatch | None = None,
+) -> Comparison:
+    """Compare every setup of `scenario` and give the verdict.
+
+    `replications` is a number (exactly that many) or ``"auto"``: batches of `batch` until
+    the top two are separated at `confidence` (Bonferroni-adjusted over the possible looks)
+    or `max_replications` is reached. `on_batch` receives a provisional `Comparison` after
+    each batch (for live progress); `progress(done, total)` after each replication.
+    `executor` and `cache` go to `sim.experiments.run_replications` unchanged. With
+    `explain`, the winner's gain is split by lever group on the same replications.
+    """
+    objective = objective or scenario.objective
+    _check_objective(objective)
+    adaptive = replications == "auto"
+    if adaptive and (not isinstance(max_replications, int) or max_replications < 2):
+        raise ValueError("max_replications must be an integer >= 2")
+    if batch < 2:
+        raise ValueError("batch must be at least 2")
+    if adaptive:
+        target, step = max_replications, batch
+        looks_possible = max(1, math.ceil(max_replications / batch))
+    else:
+        if not isinstance(replications, int) or replications < 2:
+            raise ValueError("replications must be an integer >= 2 or 'auto'")
+        target, step, looks_possible = replications, replications, 1
+        if on_batch is not None:
+            step = max(batch, math.ceil(replications / 5))
+    look_level = separation_level(confidence, looks_possible)
+    results: Replications | None = None
+    looks = 0
+    history: list[dict] = []
+    done = 0
+    while done < target:
+        n = min(step, target - done)
+
+        def _progress(i: int, _total: int, base: int = done) -> None:
+            if progress:
+                progress(base + i, target)
+
+        more = run_replications(
+            scenario,
+            n,
+            seed,
+            workers=workers,
+            progress=_progress,
+            first_replication=done,
+            executor=executor,
+            cache=cache,
+        )
+        results = more if results is None else results.extend(more)
+        done += n
+        looks += 1
+        summaries = summarise(results, objective, confidence)
+        ranked = list(summaries)
+        if len(ranked) > 1:
+            v = results.objective(objective)
+            gap = mean_interval((v[ranked[0]] - v[ranked[1]]).to_numpy(float), look_level)
+            history.append({"replications": done, "best": ranked[0], "gap": gap.as_dict()})
+            if adaptive and gap.excludes_zero:
+                break
+        if on_batch is not None and done < target:
+            provisional = _assemble(
+                results,
+                objective,
+                confidence,
+                looks_possible,
+                diagnostics=[],
+                looks=looks,
+                history=history,
+            )
+            on_batch(provisional)
+    assert results is not None
+    result = _assemble(results, objective, confidence, looks_possible, looks=looks, history=history)
+    if not explain:
+        return result
+    return explain_gain(result, workers=workers, executor=executor, cache=cache)
