@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sim.cache import RunCache
+from sim.executors import BACKENDS, Executor, TaskFailed, make_executor
 from sim.io import ScenarioError, load_scenario, safe_csv
 from sim.params import OBJECTIVES
 from sim.text import comparison_table
@@ -29,6 +31,9 @@ examples:
   python -m sim compare scenarios/default.yaml --set sales.reps=12 --set segments.0.win_rate=0.25
   python -m sim compare scenarios/default.yaml --set market.audience_size=null
   python -m sim compare scenarios/default.yaml --format csv --out runs.csv   # one row per run
+  python -m sim compare scenarios/default.yaml --backend dask --workers 4    # a local Dask cluster
+  python -m sim compare scenarios/default.yaml --backend dask --scheduler tcp://host:8786
+  python -m sim compare scenarios/default.yaml --cache-dir .orgsim-runs      # reuse finished runs
 """
 
 
@@ -99,7 +104,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--horizon", type=_whole("--horizon", 1), help="horizon in months (overrides the file)"
     )
     c.add_argument("--objective", choices=OBJECTIVES, help="what 'best' means")
-    c.add_argument("--workers", type=_whole("--workers", 1), help="processes (default: all cores)")
     c.add_argument(
         "--set",
         action="append",
@@ -111,7 +115,51 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", type=Path, help="write the output to this file instead of stdout")
     c.add_argument("--no-explain", action="store_true", help="skip the gain attribution runs")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_options(c)
     return parser
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Where the simulations run and where finished runs are kept (every simulating command)."""
+    group = parser.add_argument_group("where it runs")
+    group.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="processes",
+        help="processes: a local process pool (default); dask: a Dask cluster (a local one "
+        "of --workers processes, or the one at --scheduler); serial: this process only",
+    )
+    group.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786"
+    )
+    group.add_argument(
+        "--workers", type=_whole("--workers", 1), help="processes (default: all cores)"
+    )
+    group.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep every simulated run in DIR (Parquet) and reuse it on the next call",
+    )
+
+
+def _executor(args: argparse.Namespace) -> Executor:
+    """The executor the run options ask for; a mistake names the option."""
+    try:
+        return make_executor(args.backend, args.scheduler, args.workers)
+    except ValueError as err:
+        raise BadInput(f"--{str(err).split()[0]}: {err}") from None
+    except OSError as err:
+        raise BadInput(f"--scheduler: cannot reach {args.scheduler}: {err}") from None
+
+
+def _cache(args: argparse.Namespace) -> RunCache | None:
+    if args.cache_dir is None:
+        return None
+    try:
+        return RunCache(path=args.cache_dir)
+    except OSError as err:
+        raise BadInput(f"--cache-dir: cannot use {args.cache_dir}: {err.strerror}") from None
 
 
 class _Bar:
@@ -159,6 +207,8 @@ def _compare(args: argparse.Namespace) -> int:
         overrides.append(f"horizon_months={args.horizon}")
     scenario = load_scenario(args.scenario, overrides)
     bar = _Bar(enabled=not args.quiet and sys.stderr.isatty())
+    cache = _cache(args)
+    executor = _executor(args)
     try:
         result = compare(
             scenario,
@@ -166,12 +216,14 @@ def _compare(args: argparse.Namespace) -> int:
             seed=args.seed,
             objective=args.objective,
             max_replications=args.max_reps,
-            workers=args.workers,
             explain=not args.no_explain,
             progress=bar,
+            executor=executor,
+            cache=cache,
         )
     finally:
         bar.close()
+        executor.close()
     if args.format == "json":
         text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "csv":
@@ -207,6 +259,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BadInput, KeyError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except TaskFailed as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -513,3 +513,49 @@ def test_table_shows_roi_multiples_with_decimals(capsys, scenario_file):
     row = next(line for line in table.splitlines() if line.startswith("salesops "))
     mean = data["setups"]["salesops"]["objective"]["mean"]
     assert f"{mean:.2f}" in row, (mean, row)
+
+
+# ----------------------------------------------------------------------------- where it runs
+def test_the_dask_backend_gives_the_same_answer_as_the_process_pool(capsys, scenario_file):
+    """--backend dask (a local cluster of 2 workers, started and stopped) changes nothing."""
+    args = (scenario_file, "--reps", "3", "--no-explain", "--horizon", "6", "--seed", "4")
+    pool = cli_json(capsys, *args, "--workers", "2")
+    dask = cli_json(capsys, *args, "--backend", "dask", "--workers", "2")
+    assert dask["setups"] == pool["setups"]
+    assert dask["verdict"] == pool["verdict"]
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (("--backend", "serial", "--workers", "2"), ("--workers",)),
+        (("--scheduler", "tcp://127.0.0.1:8786"), ("--scheduler", "dask")),
+        (("--backend", "cluster"), ("--backend",)),
+    ],
+    ids=["serial-with-workers", "scheduler-without-dask", "unknown-backend"],
+)
+def test_bad_run_options_name_the_option(capsys, scenario_file, args, names):
+    """A run option that cannot be used exits 2 with a message naming it."""
+    result = run_main(capsys, "compare", scenario_file, "--reps", "2", "--quiet", *args)
+    assert_bad_input(result, *names)
+
+
+def test_cache_dir_reuses_runs_so_a_new_objective_simulates_nothing(
+    capsys, scenario_file, tmp_path, monkeypatch
+):
+    """With --cache-dir, a second call that only changes the objective runs no simulation."""
+    store = tmp_path / "runs"
+    args = (scenario_file, "--reps", "3", "--horizon", "6", "--backend", "serial")
+    first = cli_json(capsys, *args, "--no-explain", "--cache-dir", store)
+    assert list(store.glob("*.parquet"))
+
+    def no_simulation(task):
+        raise AssertionError(f"simulated {task!r}")
+
+    monkeypatch.setattr("sim.experiments.run_task", no_simulation)
+    again = cli_json(
+        capsys, *args, "--no-explain", "--cache-dir", store, "--objective", "ending_arr"
+    )
+    assert again["objective"] == "ending_arr"
+    for setup, figures in first["setups"].items():
+        assert again["setups"][setup]["kpis"]["ending_arr"] == figures["kpis"]["ending_arr"]
