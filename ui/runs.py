@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
+from sim.cache import RunCache
 from sim.io import scenario_hash
 from sim.params import Scenario
 from sim.text import provisional
@@ -35,6 +36,7 @@ from ui import state
 from ui.state import RunSettings
 
 MAX_CACHED_RUNS = 16
+MAX_CACHED_SINGLE_RUNS = 50_000
 AUTO_BATCH = 20
 
 
@@ -72,7 +74,18 @@ def compute(
         explain=False,
         progress=progress,
         on_batch=on_batch,
+        cache=run_cache(),
     )
+
+
+@st.cache_resource(show_spinner=False)
+def run_cache() -> RunCache:
+    """Every simulated run of this server, keyed by what it depends on (`sim.cache`).
+
+    Shared by all sessions: an edit re-runs only the setups it touches, and a change of
+    objective or confidence re-runs nothing. Bounded: about 50,000 runs (a few hundred MB).
+    """
+    return RunCache(max_runs=MAX_CACHED_SINGLE_RUNS)
 
 
 @st.cache_data(max_entries=MAX_CACHED_RUNS, show_spinner=False)
@@ -101,7 +114,7 @@ def cached_lever_runs(key: str, replications: int, subject: str, _result: Compar
     `key` (`run_key`) and the realised number of replications identify `_result`, which is
     not hashed. The runs, not the split, are cached: the split is cheap to redo.
     """
-    return run_lever_groups(_result.results, subject)
+    return run_lever_groups(_result.results, subject, cache=run_cache())
 
 
 @dataclass
