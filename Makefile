@@ -26,6 +26,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_experiments.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts
