@@ -14,23 +14,43 @@ Results are plain dataclasses and pandas DataFrames; sentences come from `sim.te
 """
 
 from sim import text
-from sim.experiments import Replications, RunResult, run_replications, simulate
+from sim.cache import RunCache
+from sim.executors import DaskExecutor, ProcessExecutor, SerialExecutor, make_executor
+from sim.experiments import (
+    Experiment,
+    Replications,
+    RunResult,
+    Variant,
+    run_experiment,
+    run_replications,
+    simulate,
+    variants_from,
+)
 from sim.io import ScenarioError, load_scenario, scenario_from_yaml, scenario_to_yaml
 from sim.params import Scenario
 from sim.verdict import Comparison, compare, reassess
 
 __all__ = [
     "Comparison",
+    "DaskExecutor",
+    "Experiment",
+    "ProcessExecutor",
     "Replications",
+    "RunCache",
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "SerialExecutor",
+    "Variant",
     "compare",
     "load_scenario",
+    "make_executor",
     "reassess",
+    "run_experiment",
     "run_replications",
     "scenario_from_yaml",
     "scenario_to_yaml",
     "simulate",
     "text",
+    "variants_from",
 ]
