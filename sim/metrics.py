@@ -202,15 +202,23 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     costs = run.monthly_costs
     total_cost = float(sum(v.sum() for v in costs.values()))
     marketing = float(costs["marketing"].sum())
+    desk_cost = float(costs["first_touch"].sum())
     ops_cost = float(costs["ops_teams"].sum())
     gm = scenario.costs.gross_margin
 
     new = c.is_new
-    churn_now = np.array([s.monthly_churn for s in scenario.segments])[c.segment[new]]
+    # CLTV: margin on each new customer's MRR, growing by expected expansion and surviving
+    # churn as in force at the horizon, discounted monthly, over at most ten years:
+    # MRR x margin x sum_{m<120} q^m, q = (1 + expansion growth)(1 - churn) / (1 + r)
+    segs = scenario.segments
+    churn_now = np.array([s.monthly_churn for s in segs])[c.segment[new]]
     churn_now = 1.0 - (1.0 - churn_now) ** c.churn_multiplier_end
-    life = np.where(
-        churn_now > 0, (1.0 - (1.0 - churn_now) ** 120) / np.maximum(churn_now, 1e-12), 120.0
-    )
+    p_exp = np.array([s.expansion.monthly_probability for s in segs])[c.segment[new]]
+    size = np.array([s.expansion.size for s in segs])[c.segment[new]]
+    growth = p_exp * c.expansion_multiplier_end * size
+    rate_m = (1 + scenario.costs.discount_rate_annual) ** (1 / 12) - 1
+    q = (1.0 + growth) * (1.0 - churn_now) / (1.0 + rate_m)
+    life = np.where(np.isclose(q, 1.0), 120.0, (1.0 - q**120) / np.where(q == 1.0, 2.0, 1.0 - q))
     # exposure in customer-months and churn events within the horizon
     exposure = float(np.sum(np.minimum(c.end, H) - c.start)) / MONTH_DAYS
     churned = int(np.isfinite(c.end).sum())
@@ -253,7 +261,6 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     decay = scenario.lead_handling.speed_to_lead_decay
     decay_kept = decay.floor + (1 - decay.floor) * np.exp(-resp / decay.tau_hours)
     contribution = series["contribution"]
-    rate_m = (1 + scenario.costs.discount_rate_annual) ** (1 / 12) - 1
     discount = (1 + rate_m) ** -np.arange(1, months + 1)
     new_mrr_total = float(c.mrr_start[new].sum())
     expansion_total = float(c.expansion_mrr.sum())
@@ -283,12 +290,15 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "sales_cycle_days": mean_cycle,  # slot start -> close, closed deals
         "time_to_close_days": _mean(leads.closed[won] - leads.created[won]),  # lead -> win
         "cac": _ratio(total_cost, float(new.sum())),  # all GTM cost / new customers
-        "cost_per_lead": _ratio(marketing, n_mql),  # marketing spend / MQL
-        "cltv": _mean(c.mrr_start[new] * gm * life),  # MRR x margin x expected life (cap 10 y)
+        "cac_excl_ops": _ratio(total_cost - ops_cost, float(new.sum())),  # without ops teams
+        "cost_per_lead": _ratio(marketing + desk_cost, n_leads),  # marketing + desk / lead
+        "cost_per_mql": _ratio(marketing, n_mql),  # marketing spend / MQL
+        "cltv": _mean(c.mrr_start[new] * gm * life),  # discounted, with expansion (cap 10 y)
         "response_time_hours": _mean(resp),
         "speed_to_lead_kept": _mean(decay_kept),  # share of qualification kept after decay
         "deal_slot_wait_days": _mean(waits),
-        "rep_utilization": _ratio(run.slot_busy_days, run.deal_slots * H),
+        "deal_slot_utilization": _ratio(run.slot_busy_days, run.deal_slots * H),
+        "rep_utilization": _ratio(run.slot_busy_days, run.deal_slots * H),  # old name, alias
         # RevOps metrics
         "ending_mrr": float(series["mrr"][-1]),
         "ending_arr": float(series_arr[-1]),

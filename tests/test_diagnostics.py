@@ -17,7 +17,7 @@ from sim.experiments import Replications
 from sim.verdict.diagnostics import CRITERIA, SIGNALS, Diagnostic, diagnose
 
 ALL_SIGNALS = {
-    "rep_utilization",
+    "deal_slot_utilization",
     "sqls_gone_cold",
     "audience_used",
     "lead_flow_trend",
@@ -31,7 +31,7 @@ def _results(pressure: bool, audience: bool = True, months: int = 24) -> Replica
     sc = make(horizon_months=months)
     n = 3
     k = {
-        "rep_utilization": 0.95 if pressure else 0.5,
+        "deal_slot_utilization": 0.95 if pressure else 0.5,
         "cold_share": 0.2 if pressure else 0.0,
         "sqls_gone_cold": 40.0 if pressure else 0.0,
         "deal_slot_wait_days": 9.0 if pressure else 0.0,
@@ -70,7 +70,7 @@ def test_each_article_criterion_is_flagged_when_its_figure_says_so():
     d = {x.signal: x for x in diagnose(_results(pressure=True))}
     assert set(d) == ALL_SIGNALS
     assert all(x.pressure for x in d.values()), [x.signal for x in d.values() if not x.pressure]
-    assert d["rep_utilization"].value == pytest.approx(0.95)
+    assert d["deal_slot_utilization"].value == pytest.approx(0.95)
     assert d["handoff_leakage"].value == pytest.approx(0.3)
     assert d["churned_vs_new_mrr"].value == pytest.approx(0.5)
     leads = np.linspace(200, 80, 24)

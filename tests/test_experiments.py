@@ -197,7 +197,7 @@ def test_variant_rows_carry_the_variant_id_and_its_parameter_values(short):
     # and each variant is the scenario it claims to be: more reps, more deal slots
     six, ten = exp.variant("six"), exp.variant("ten")
     assert six.scenario.sales.reps == 6 and ten.scenario.sales.reps == 10
-    assert ten.kpis["rep_utilization"].mean() < six.kpis["rep_utilization"].mean()
+    assert ten.kpis["deal_slot_utilization"].mean() < six.kpis["deal_slot_utilization"].mean()
 
 
 def test_a_variant_equals_the_same_scenario_run_alone(short):

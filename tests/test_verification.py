@@ -237,7 +237,7 @@ def test_slot_busy_days_is_the_sum_of_open_deal_time_within_the_horizon():
         opp = ~np.isnan(leads.slot_start)
         end = np.where(np.isnan(leads.closed[opp]), record.horizon_days, leads.closed[opp])
         assert record.slot_busy_days == pytest.approx(float(np.sum(end - leads.slot_start[opp])))
-        assert run.kpis["rep_utilization"] == pytest.approx(
+        assert run.kpis["deal_slot_utilization"] == pytest.approx(
             record.slot_busy_days / (record.deal_slots * record.horizon_days)
         )
 

@@ -56,6 +56,7 @@ __all__ = [
 KPI_FORMATS: dict[str, str] = {
     "win_rate": "pct",
     "cac": "money",
+    "cac_excl_ops": "money",
     "cltv": "money",
     "sales_cycle_days": "days",
     "time_to_close_days": "days",
@@ -65,6 +66,7 @@ KPI_FORMATS: dict[str, str] = {
     "conv_sql_opportunity": "pct",
     "conv_opportunity_won": "pct",
     "cost_per_lead": "money",
+    "cost_per_mql": "money",
     "sqls": "count",
     "ending_arr": "money",
     "ending_mrr": "money",
@@ -84,6 +86,7 @@ KPI_FORMATS: dict[str, str] = {
     "leads": "count",
     "contacted": "count",
     "response_time_hours": "hours",
+    "deal_slot_utilization": "pct",
     "rep_utilization": "pct",
     "sqls_gone_cold": "count",
     "audience_used": "pct",

@@ -142,4 +142,5 @@ def simulate_customers(
         expansion_owner=_cat(ex_owner, np.int64),
         expansion_mrr=_cat(ex_mrr, float),
         churn_multiplier_end=float(fx.apply_scalar("monthly_churn", 1.0, H)),
+        expansion_multiplier_end=float(fx.apply_scalar("expansion", 1.0, H)),
     )

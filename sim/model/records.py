@@ -55,6 +55,7 @@ class CustomerRecords:
     expansion_owner: np.ndarray  # customer row of each expansion event
     expansion_mrr: np.ndarray  # MRR added by each expansion event
     churn_multiplier_end: float = 1.0  # churn hazard multiplier in force at the horizon
+    expansion_multiplier_end: float = 1.0  # expansion rate multiplier in force at the horizon
 
     def __len__(self) -> int:
         return len(self.start)

@@ -24,7 +24,7 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
     def pct(x: float) -> str:
         return fmt_number(x, "pct0")
 
-    if diag.signal == "rep_utilization":
+    if diag.signal == "deal_slot_utilization":
         tail = (
             _(" — the sales team is the bottleneck.") if diag.pressure else _("; there is slack.")
         )

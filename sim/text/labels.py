@@ -159,7 +159,7 @@ def attribution_label(source: str, lang: str = "en") -> str:
 
 # ----------------------------------------------------------------------------- diagnostics
 DIAGNOSTIC_LABELS = {
-    "rep_utilization": (N_("Rep capacity in use"), "pct"),
+    "deal_slot_utilization": (N_("Deal slots in use"), "pct"),
     "sqls_gone_cold": (N_("SQLs gone cold"), "pct"),
     "audience_used": (N_("Audience used up"), "pct"),
     "lead_flow_trend": (N_("Lead flow, first vs last 6 months"), "signed_pct"),

@@ -19,7 +19,7 @@ KEY_KPIS = (
     "wins",
     "sqls",
     "sqls_gone_cold",
-    "rep_utilization",
+    "deal_slot_utilization",
     "ending_arr",
     "nrr",
     "cac",

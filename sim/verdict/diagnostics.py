@@ -72,7 +72,7 @@ class Signal:
 
 
 SIGNALS: dict[str, Signal] = {
-    "rep_utilization": Signal("salesops_4_5", 0.85, "at_least"),
+    "deal_slot_utilization": Signal("salesops_4_5", 0.85, "at_least"),
     "sqls_gone_cold": Signal("salesops_4_5", 0.05, "at_least"),
     "audience_used": Signal("revops_4", 0.3, "at_least"),
     "lead_flow_trend": Signal("difference_2", -0.2, "at_most"),
@@ -131,7 +131,7 @@ def diagnose(results: Replications) -> list[Diagnostic]:
         return float(x.mean()) if len(x) else math.nan
 
     out = [
-        _diagnostic("rep_utilization", mean("rep_utilization")),
+        _diagnostic("deal_slot_utilization", mean("deal_slot_utilization")),
         _diagnostic(
             "sqls_gone_cold",
             mean("cold_share"),
