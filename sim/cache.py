@@ -3,14 +3,16 @@
 One run is one replication of one setup. What it depends on is narrower than the scenario:
 
 * the **world** — segments, market, lead handling, sales, costs, starting customers and the
-  horizon;
+  horizon (`analysis.horizon_months`);
 * the **setup's own teams** (their names, sizes, costs, ramps and effect ranges), and how
   teams combine (overlap, synergy, effect scale) when it has any;
 * the replication, the seed, a lever restriction (gain attribution), and the model version.
 
-Not in the key: the scenario's name, description, currency, objective, confidence, the
-other setups and the teams the setup does not have. So changing RevOps' cost re-runs only
-the setups with RevOps; changing the objective or the confidence re-runs nothing.
+Not in the key: the scenario's name, description, currency, sources, the analysis settings
+other than the horizon (objective, confidence, the replication count and its cap; the seed
+and the replication enter as the run's own), the other setups and the teams the setup does
+not have. So changing RevOps' cost re-runs only the setups with RevOps; changing the
+objective or the confidence re-runs nothing.
 
 `RunCache` is an in-memory LRU; given a folder it also keeps every run on disk as Parquet
 (one file per batch of stored runs), for sweeps larger than memory or that outlive a process.
@@ -42,9 +44,8 @@ WORLD_FIELDS = (
     "sales",
     "costs",
     "starting_customers",
-    "horizon_months",
 )
-"""The scenario fields every run depends on, whatever its setup."""
+"""The scenario blocks every run depends on, whatever its setup (and the horizon)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ class RunOutput:
 
 def world_key(scenario: Scenario) -> str:
     """A stable hash of the world part of a scenario (arrival streams depend on it alone)."""
-    return _digest(scenario.model_dump(mode="json", include=set(WORLD_FIELDS)))
+    data = scenario.model_dump(mode="json", include=set(WORLD_FIELDS))
+    data["horizon_months"] = scenario.analysis.horizon_months  # the same key as before the split
+    return _digest(data)
 
 
 def run_key(

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from sim.params import Scenario
+from sim.params import LEGACY_TOP_LEVEL, Scenario
 
 MAX_SCENARIO_BYTES = 1_000_000
 
@@ -146,12 +146,14 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> di
     """Apply `dotted.key=value` settings (values are YAML; list items by index)."""
     if not isinstance(data, Mapping):
         raise ScenarioError([("", "a scenario must be a mapping of keys to values")], source)
-    result = copy.deepcopy(dict(data))
+    result = _settings_in_block(copy.deepcopy(dict(data)))
     for item in overrides:
         key, _, raw_value = item.partition("=")
         key = key.strip()
         if "=" not in item or not key:
             raise ScenarioError([(item, "a setting is written key.path=value")], "--set")
+        if key in LEGACY_TOP_LEVEL and key not in result:
+            key = f"analysis.{key}"  # `--set horizon_months=24` works on either layout
         try:
             value = yaml.safe_load(raw_value)
         except yaml.YAMLError:
@@ -184,9 +186,31 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> di
     return result
 
 
+def _settings_in_block(data: dict) -> dict:
+    """Top-level analysis settings moved under `analysis:` when that loses nothing.
+
+    So a `--set` of either spelling lands in one place. Conflicting values are left where
+    they are, for validation to name.
+    """
+    block = data.get("analysis")
+    if block is not None and not isinstance(block, dict):
+        return data
+    block = dict(block or {})
+    for key in LEGACY_TOP_LEVEL:
+        if key in data and (key not in block or block[key] == data[key]):
+            block[key] = data.pop(key)
+    if block:
+        data["analysis"] = block
+    return data
+
+
 def scenario_to_dict(scenario: Scenario) -> dict:
-    """Plain data in the file layout (ranges as [low, mode, high])."""
+    """Plain data in the file layout: analysis settings under `analysis:`, ranges as
+    [low, mode, high], `sources:` last (left out when there are none).
+    """
     data = scenario.model_dump(mode="json")
+    if not data.get("sources"):
+        data.pop("sources", None)
     for team in data.get("org", {}).get("teams", {}).values():
         team["effects"] = {
             k: [v["low"], v["mode"], v["high"]] for k, v in team.get("effects", {}).items()

@@ -591,8 +591,8 @@ def build(
     problems += syn_problems
     data["org"]["setups"], setup_problems = frame_setups(setups, list(sc.org.teams))
     problems += setup_problems
-    data["horizon_months"] = run["horizon_months"]
-    data["objective"] = run["objective"]
+    data["analysis"]["horizon_months"] = run["horizon_months"]
+    data["analysis"]["objective"] = run["objective"]
     settings, run_problems = _settings_from(run)
     problems += run_problems
     try:

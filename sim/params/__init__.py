@@ -1,0 +1,107 @@
+"""The scenario schema: the world, the org options, the analysis settings, and metadata.
+
+`base` holds what every block shares, `world` the company as it is, `org` the teams and
+setups compared, `analysis` how the question is judged and run, `scenario` the root, and
+`meta` each field's label, unit, help, sweep range and source. Everything is re-exported
+here, so `from sim.params import Scenario` reads the same whatever module defines it.
+"""
+
+from __future__ import annotations
+
+from sim.levers import LEVER_NAMES, LEVERS, LOWERING_LEVERS
+from sim.params.analysis import (
+    ANALYSIS_FIELDS,
+    LEGACY_TOP_LEVEL,
+    OBJECTIVES,
+    Analysis,
+    Objective,
+)
+from sim.params.base import (
+    MONTH_DAYS,
+    Finite,
+    Frozen,
+    NonNegative,
+    Number,
+    Positive,
+    Probability,
+    Whole,
+    info,
+)
+from sim.params.meta import (
+    FieldMeta,
+    MetaError,
+    field_meta,
+    iter_scalar_paths,
+    lever_meta,
+    source_of,
+)
+from sim.params.org import BASELINE, DEFAULT_SETUPS, EffectRange, LeverName, Org, Team
+from sim.params.scenario import Scenario, canonical_path
+from sim.params.world import (
+    Costs,
+    CycleDistribution,
+    CycleExponential,
+    CycleFixed,
+    CycleGamma,
+    CycleLognormal,
+    Expansion,
+    FirstTouch,
+    HandlingDelay,
+    LeadHandling,
+    Lognormal,
+    Market,
+    Sales,
+    Segment,
+    SpeedToLeadDecay,
+    StartingCustomers,
+)
+
+__all__ = [
+    "ANALYSIS_FIELDS",
+    "BASELINE",
+    "DEFAULT_SETUPS",
+    "LEGACY_TOP_LEVEL",
+    "LEVERS",
+    "LEVER_NAMES",
+    "LOWERING_LEVERS",
+    "MONTH_DAYS",
+    "OBJECTIVES",
+    "Analysis",
+    "Costs",
+    "CycleDistribution",
+    "CycleExponential",
+    "CycleFixed",
+    "CycleGamma",
+    "CycleLognormal",
+    "EffectRange",
+    "Expansion",
+    "FieldMeta",
+    "Finite",
+    "FirstTouch",
+    "Frozen",
+    "HandlingDelay",
+    "LeadHandling",
+    "LeverName",
+    "Lognormal",
+    "Market",
+    "MetaError",
+    "NonNegative",
+    "Number",
+    "Objective",
+    "Org",
+    "Positive",
+    "Probability",
+    "Sales",
+    "Scenario",
+    "Segment",
+    "SpeedToLeadDecay",
+    "StartingCustomers",
+    "Team",
+    "Whole",
+    "canonical_path",
+    "field_meta",
+    "info",
+    "iter_scalar_paths",
+    "lever_meta",
+    "source_of",
+]

@@ -1,0 +1,185 @@
+"""The choices the company makes: its ops teams, how they combine, and the setups compared.
+
+Kept apart from the world because a run depends only on the teams its setup has: changing
+RevOps' cost must leave every SalesOps-only run valid (`sim.cache.run_key`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.levers import LEVER_NAMES, LEVERS, LOWERING_LEVERS
+from sim.params.base import Finite, Frozen, NonNegative, Number, Probability, info
+
+__all__ = [
+    "BASELINE",
+    "DEFAULT_SETUPS",
+    "EffectRange",
+    "LeverName",
+    "Org",
+    "Team",
+]
+
+LeverName = Literal[LEVER_NAMES]  # type: ignore[valid-type]
+"""A lever's name, as the registry (`sim.levers`) declares it."""
+
+BASELINE = "none"
+"""The setup with no ops team: every gain is measured against it."""
+
+
+class EffectRange(Frozen):
+    """A triangular range [low, mode, high] of a lever's effect at full effect."""
+
+    low: Finite
+    mode: Finite
+    high: Finite
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, value: object) -> object:
+        return _parse_range(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EffectRange:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(
+                f"range must satisfy low <= mode <= high, got [{self.low}, {self.mode}, "
+                f"{self.high}]"
+            )
+        return self
+
+
+def _parse_range(value: object) -> object:
+    """Accept `[low, mode, high]` (the file form) or a mapping; a scalar means a fixed effect."""
+    if isinstance(value, list | tuple):
+        if len(value) != 3:
+            raise ValueError(f"a range is [low, mode, high]: expected 3 numbers, got {len(value)}")
+        return {"low": value[0], "mode": value[1], "high": value[2]}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"low": value, "mode": value, "high": value}
+    return value
+
+
+class Team(Frozen):
+    """An ops team: its cost, its ramp to full effect, and the levers it moves."""
+
+    headcount: NonNegative = info(
+        1.0,
+        label="Headcount (FTE)",
+        unit="people",
+        help="People in the team.",
+        low=0.5,
+        high=4.0,
+        step=0.5,
+    )
+    cost_per_fte_month: NonNegative = info(
+        0.0,
+        label="Loaded cost per FTE a month",
+        unit="money/month",
+        help="Salary, benefits, tools of one team member; paid from month 0 in every setup "
+        "that has the team.",
+        low=6_000.0,
+        high=30_000.0,
+        step=500.0,
+    )
+    months_to_full_effect: Annotated[Number, Field(ge=0.0, le=120.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Months to full effect",
+        unit="months",
+        help="The team's effects ramp up linearly from 0 at the start to full after this long.",
+        low=1.0,
+        high=12.0,
+        step=1.0,
+    )
+    effects: dict[LeverName, EffectRange] = info(
+        label="Effects",
+        unit="",
+        help="Effect at full strength, as a triangular range: low / most likely / high.",
+        default_factory=dict,
+    )
+
+    @model_validator(mode="after")
+    def _directions(self) -> Team:
+        for lever, rng in self.effects.items():
+            if lever in LOWERING_LEVERS and rng.high > 0:
+                raise ValueError(
+                    f"effects.{lever}: this lever lowers a value, so its range must be <= 0 "
+                    f"(got high {rng.high})"
+                )
+            if lever == "lead_scoring_accuracy" and not (rng.low >= 0 and rng.high <= 1):
+                raise ValueError("effects.lead_scoring_accuracy: must lie in [0, 1]")
+            if LEVERS[lever].kind == "relative" and rng.low <= -1:
+                raise ValueError(
+                    f"effects.{lever}: a relative change must be above -1 (-100%), got {rng.low}"
+                )
+            if LEVERS[lever].kind == "points" and not (rng.low >= -1 and rng.high <= 1):
+                raise ValueError(f"effects.{lever}: a change in points must lie in [-1, 1]")
+        return self
+
+    @property
+    def monthly_cost(self) -> float:
+        """Loaded cost of the team per month."""
+        return self.headcount * self.cost_per_fte_month
+
+
+DEFAULT_SETUPS: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "salesops": ("salesops",),
+    "revops": ("revops",),
+    "both": ("salesops", "revops"),
+}
+
+
+class Org(Frozen):
+    """The org options being compared: teams, how they combine, and the setups."""
+
+    teams: dict[str, Team] = Field(default_factory=dict)
+    effect_scale: Annotated[Number, Field(ge=0.0, le=3.0, allow_inf_nan=False)] = info(
+        1.0,
+        label="Effect scale (1 = as published)",
+        unit="multiplier",
+        help="Multiplies every team effect and synergy drawn from the ranges: how far the "
+        "published per-lever figures are believed when they are stacked in one company.",
+        low=0.1,
+        high=1.0,
+        step=0.05,
+    )
+    overlap: Probability = info(
+        0.5,
+        label="Overlap when both teams move a lever (%)",
+        unit="share",
+        help="Two teams moving the same lever the same way: the larger effect counts in full, "
+        "the smaller one this much (0 = no extra, 100 = they add up).",
+        low=0.0,
+        high=1.0,
+        step=0.05,
+    )
+    synergy: dict[LeverName, Finite] = info(
+        label="Synergy",
+        unit="",
+        help="Extra effects only when two or more teams work together.",
+        default_factory=dict,
+    )
+    setups: dict[str, tuple[str, ...]] = info(
+        label="Setups compared",
+        unit="",
+        help="Setup name -> the teams it has; `none` (no ops team) is the baseline.",
+        default_factory=lambda: dict(DEFAULT_SETUPS),
+    )
+
+    @model_validator(mode="after")
+    def _setups_known(self) -> Org:
+        if "none" not in self.setups:
+            raise ValueError("setups: a setup named 'none' (no ops team) is the baseline")
+        if self.setups["none"]:
+            raise ValueError("setups.none: the baseline setup must have no teams")
+        for name, teams in self.setups.items():
+            for team in teams:
+                if team not in self.teams:
+                    raise ValueError(f"setups.{name}: unknown team '{team}'")
+        for lever, value in self.synergy.items():
+            if lever in LOWERING_LEVERS and value > 0:
+                raise ValueError(f"synergy.{lever}: this lever lowers a value, must be <= 0")
+        return self
