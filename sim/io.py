@@ -205,8 +205,10 @@ def _settings_in_block(data: dict) -> dict:
 
 
 def scenario_to_dict(scenario: Scenario) -> dict:
-    """Plain data in the file layout: analysis settings under `analysis:`, ranges as
-    [low, mode, high], `sources:` last (left out when there are none).
+    """Plain data in the file layout, ready to write.
+
+    Analysis settings go under `analysis:`, ranges as [low, mode, high], `sources:` last
+    (left out when there are none).
     """
     data = scenario.model_dump(mode="json")
     if not data.get("sources"):
