@@ -1,8 +1,8 @@
 """The company presets (scenarios/*.yaml): valid, every number sourced, and each gives a verdict.
 
-scenarios/README.md promises: "Every number has a comment giving its source, either a row of
-BENCHMARKS.md with its grade (P publisher's page, R faithful reprint, S secondary summary,
-J judgment) or `judgment` with a short reason."
+scenarios/README.md promises that every number has its source in the file's `sources:`, either a
+BENCHMARKS row with its grade (P publisher's page, R faithful reprint, S secondary summary,
+J judgment) or `judgment` with a short reason.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from sim.io import load_scenario
+from sim.params import source_of
 from sim.text import verdict_summary
 from sim.verdict import compare
 
@@ -21,53 +22,38 @@ ROOT = Path(__file__).resolve().parents[1]
 PRESETS = sorted((ROOT / "scenarios").glob("*.yaml"))
 PRESET_IDS = [p.stem for p in PRESETS]
 
-# A comment "names a source" when it says judgment, cites a BENCHMARKS row or a grade
-# (P/R/S/J), the SPEC, a dated publication (a year), or derives the value ("= ...").
-SOURCE = re.compile(r"judgment|BENCHMARKS|\((?:P|R|S|J)\)|SPEC|\b(?:19|20)\d\d\b|^=", re.IGNORECASE)
-KEY_LINE = re.compile(r"^(?P<indent>\s*)(?:-\s+)?[A-Za-z_][\w.]*\s*:\s*(?P<rest>.*)$")
+# A source "names a source" when it says judgment, cites a BENCHMARKS row or a grade
+# (P/R/S/J), a model default or the reference example, a dated publication (a year), or
+# derives the value ("= ...").
+SOURCE = re.compile(
+    r"judgment|BENCHMARKS|\((?:P|R|S|J)\)|default|reference example|\b(?:19|20)\d\d\b|^=",
+    re.IGNORECASE,
+)
 
 
 def _numeric(value) -> bool:
-    """A number, or a non-empty list / mapping of numbers (a range, {median: ...})."""
+    """A number, or a non-empty list of numbers (a range)."""
     if isinstance(value, bool):
         return False
     if isinstance(value, int | float):
         return True
     if isinstance(value, list):
         return bool(value) and all(_numeric(v) for v in value)
-    if isinstance(value, dict):
-        return bool(value) and all(_numeric(v) for v in value.values())
     return False
 
 
-def number_lines(path: Path) -> list[tuple[int, str, str]]:
-    """(line number, line, comment) for every line whose value is a number or numeric range.
-
-    Block scalars (the `description: >-` paragraph) are prose and skipped.
-    """
-    out = []
-    block_indent: int | None = None
-    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        stripped = line.lstrip()
-        indent = len(line) - len(stripped)
-        if block_indent is not None:
-            if not stripped or indent > block_indent:
-                continue
-            block_indent = None
-        if not stripped or stripped.startswith("#"):
+def number_paths(data, prefix: str = "") -> list[str]:
+    """Dotted paths of every number (or numeric range) a scenario file sets itself."""
+    out: list[str] = []
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        if prefix == "" and key == "sources":
             continue
-        m = KEY_LINE.match(line)
-        if not m:
-            continue
-        code, _, comment = m.group("rest").partition(" #")
-        code = code.strip()
-        if code in (">", ">-", "|", "|-", ">+", "|+"):
-            block_indent = indent
-            continue
-        if not code:
-            continue
-        if _numeric(yaml.safe_load(code)):
-            out.append((no, line, comment.strip()))
+        path = f"{prefix}{key}"
+        if _numeric(value):
+            out.append(path)
+        elif isinstance(value, dict | list):
+            out += number_paths(value, f"{path}.")
     return out
 
 
@@ -80,40 +66,38 @@ def test_preset_validates(preset):
 
 @pytest.mark.parametrize("preset", PRESETS, ids=PRESET_IDS)
 def test_every_number_in_a_preset_names_its_source(preset):
-    """Every line that sets a number carries a comment naming a source or 'judgment'.
+    """Every number the file sets has an entry in its `sources:` naming a source or 'judgment'.
 
     One value is definitional rather than an assumption and is exempt: `lead_share: 1.0` of a
     single-segment preset (the schema forces shares to sum to 1).
     """
-    lines = number_lines(preset)
-    assert len(lines) >= 50, f"only {len(lines)} number lines found: the parser missed some"
-    single_segment = len(load_scenario(preset).segments) == 1
+    sc = load_scenario(preset)
+    paths = number_paths(yaml.safe_load(preset.read_text(encoding="utf-8")))
+    assert len(paths) >= 50, f"only {len(paths)} numbers found: the walk missed some"
     missing, unsourced = [], []
-    for no, line, comment in lines:
-        if single_segment and re.match(r"^\s*lead_share:\s*1(\.0*)?\s", line + " "):
+    for path in paths:
+        if len(sc.segments) == 1 and path == "segments.0.lead_share":
             continue
-        if not comment:
-            missing.append(f"line {no}: {line.strip()}")
-        elif not SOURCE.search(comment):
-            unsourced.append(f"line {no}: {line.strip()}")
-    assert not missing, "numbers without a comment:\n" + "\n".join(missing)
-    assert not unsourced, "comments naming no source or 'judgment':\n" + "\n".join(unsourced)
+        text = source_of(sc, path)
+        if not text:
+            missing.append(path)
+        elif not SOURCE.search(text):
+            unsourced.append(f"{path}: {text}")
+    assert not missing, "numbers without a source:\n" + "\n".join(missing)
+    assert not unsourced, "sources naming no source or 'judgment':\n" + "\n".join(unsourced)
 
 
-def test_number_line_parser_sees_what_it_should(tmp_path):
-    """The checker itself: finds numbers and ranges, skips prose and strings, reads comments."""
-    f = tmp_path / "x.yaml"
-    f.write_text(
-        "description: >-\n  150 customers and 8 reps\n  more prose 3\n"
-        "name: Acme 2\n"
-        "a: 3            # judgment: x\n"
-        "b: [0.1, 0.2, 0.3]\n"
-        "c: null  # judgment\n"
-        "d:\n  - name: seg\n    share: 0.5  # BENCHMARKS (J)\n",
-        encoding="utf-8",
-    )
-    got = [(no, comment) for no, _, comment in number_lines(f)]
-    assert got == [(5, "judgment: x"), (6, ""), (10, "BENCHMARKS (J)")]
+def test_number_walk_sees_what_it_should():
+    """The checker itself: finds numbers and ranges in nested data, skips words and sources."""
+    data = {
+        "name": "Acme 2",
+        "a": 3,
+        "b": [0.1, 0.2, 0.3],
+        "c": None,
+        "d": [{"name": "seg", "share": 0.5}],
+        "sources": {"a": "judgment"},
+    }
+    assert number_paths(data) == ["a", "b", "d.0.share"]
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=PRESET_IDS)

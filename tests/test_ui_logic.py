@@ -15,9 +15,9 @@ from conftest import base_dict, make, make_from
 
 from sim import text
 from sim.io import MAX_SCENARIO_BYTES, parse_scenario, scenario_to_dict, scenario_to_yaml
+from sim.params import source_of
 from sim.verdict import compare
 from ui import exports, form, verdict
-from ui.sources import comment_sources
 from ui.text import fmt_kpi, kpi_kind
 from ui.upload import read_upload
 
@@ -79,38 +79,24 @@ def test_good_upload_round_trips():
 
 
 # ----------------------------------------------------------------------------- sources
-def test_comment_sources_read_dotted_paths():
-    """End-of-line comments become sources keyed by dotted field paths, lists by index."""
-    text = """\
-name: x  # not a number
-description: >-
-  long text: with a colon # and a hash
-segments:
-  - name: a
-    win_rate: 0.2      # profile A
-    acv:
-      median: 100      # deal size
-  - name: b
-    win_rate: 0.3      # profile B
-org:
-  teams:
-    revops:
-      effects:
-        price: [0.0, 0.03, 0.08]   # judgment
-  effect_scale: 0.25   # calibrated: first line
-                       # and its second line
-# a section comment, not a continuation
-  overlap: 0.5
-"""
-    src = comment_sources(text)
-    assert src["name"] == "not a number"
-    assert src["segments.0.win_rate"] == "profile A"
-    assert src["segments.0.acv.median"] == "deal size"
-    assert src["segments.1.win_rate"] == "profile B"
-    assert src["org.teams.revops.effects.price"] == "judgment"
-    assert src["org.effect_scale"] == "calibrated: first line and its second line"
-    assert "org.overlap" not in src
-    assert not any(k.startswith("description") for k in src)
+def test_sources_are_data_the_form_reads():
+    """A scenario's `sources:` reach the form's effect table; a range's numbers share one."""
+    sc = make(
+        **{
+            "sources": {
+                "segments.0.win_rate": "profile A",
+                "org.teams.revops.effects.price": "judgment",
+            }
+        }
+    )
+    assert source_of(sc, "segments.0.win_rate") == "profile A"
+    assert source_of(sc, "org.teams.revops.effects.price.mode") == "judgment"
+    assert source_of(sc, "org.overlap") == ""
+    data = scenario_to_dict(sc)
+    frame = form.effects_frame(
+        data["org"]["teams"]["revops"]["effects"], sc.sources, "org.teams.revops."
+    )
+    assert frame.set_index("lever").loc["price", "Source"] == "judgment"
 
 
 # ----------------------------------------------------------------------------- the form

@@ -1,5 +1,10 @@
 """The Assumptions form: every scenario parameter, grouped, edited inside one `st.form`.
 
+What each field is called, its unit, help and step come from the schema's metadata
+(`sim.params.field_meta`) and its source from the scenario's `sources:`; this module only
+lays the fields out. `form_fields` lists every field path the form edits, so a test can hold
+it against the schema.
+
 Widgets show the current scenario; nothing runs until the form is submitted. On submit the
 widget values are written into the scenario's plain-data form (`sim.io.scenario_to_dict`)
 and validated by the schema (`sim.io.parse_scenario`): the new scenario, or the problems
@@ -13,6 +18,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +26,8 @@ import pandas as pd
 import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_to_dict
-from sim.params import LEVERS, OBJECTIVES, Scenario
-from ui.sources import source_of
+from sim.params import LEVERS, OBJECTIVES, Scenario, field_meta, source_of
+from sim.params.meta import RANGE_PARTS
 from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
 from ui.text import (
     LEVER_LABELS,
@@ -29,8 +35,10 @@ from ui.text import (
     OBJECTIVES_TEXT,
     ORG_PARAMS,
     PARAM_GROUPS,
+    RUN_FIELDS,
     RUN_HELP,
     SEGMENT_COLUMNS,
+    SEGMENT_FIELDS,
     TEAM_PARAMS,
     Param,
     lever_unit,
@@ -151,7 +159,7 @@ def _widget(param: Param, value: Any, key: str, source: str) -> Any:
         out = st.number_input(
             param.label,
             value=_pct_in(value),
-            step=float(param.step or 1.0),
+            step=float(param.step or 0.01) * 100.0,
             format="%.2f",
             key=key,
             help=help_text,
@@ -189,7 +197,7 @@ def _widget(param: Param, value: Any, key: str, source: str) -> Any:
 def _scalar_group(
     params: tuple[Param, ...],
     data: dict,
-    sources: dict[str, str],
+    sc: Scenario,
     values: dict[str, Any],
     prefix: str = "",
     columns: int = 3,
@@ -202,10 +210,10 @@ def _scalar_group(
     for i, p in enumerate(narrow):
         path = f"{prefix}{p.path}"
         with cols[i % columns]:
-            values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sources, path))
+            values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sc, path))
     for p in wide:
         path = f"{prefix}{p.path}"
-        values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sources, path))
+        values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sc, path))
 
 
 # ----------------------------------------------------------------------------- segments
@@ -286,7 +294,7 @@ def frame_segments(frame: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str
     return out, problems
 
 
-def _segment_editor(data: dict, sources: dict[str, str]) -> pd.DataFrame:
+def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
     cfg = {}
     for key, (label, help_text) in SEGMENT_COLUMNS.items():
         if key == "name":
@@ -307,7 +315,7 @@ def _segment_editor(data: dict, sources: dict[str, str]) -> pd.DataFrame:
         key=PREFIX + "segments",
         width="stretch",
     )
-    seg_sources = {path: text for path, text in sources.items() if path.startswith("segments.")}
+    seg_sources = {path: text for path, text in sc.sources.items() if path.startswith("segments.")}
     if seg_sources:
         with st.expander("Where these numbers come from"):
             names = [s.get("name") for s in data.get("segments") or []]
@@ -322,8 +330,11 @@ def _segment_editor(data: dict, sources: dict[str, str]) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- teams
-def effects_frame(effects: dict[str, list[float]], sources: dict[str, str], prefix: str):
-    """A team's effect ranges -> one row per lever (values x100 in the lever's unit)."""
+def effects_frame(effects: dict[str, list[float]], sources: Mapping[str, str], prefix: str):
+    """A team's effect ranges -> one row per lever (values x100 in the lever's unit).
+
+    `sources` is the scenario's `sources:`; `prefix` the team's path (`org.teams.<team>.`).
+    """
     rows = []
     for lever in LEVERS:
         rng = effects.get(lever)
@@ -336,7 +347,7 @@ def effects_frame(effects: dict[str, list[float]], sources: dict[str, str], pref
                 "Most likely": _pct_in(rng[1]) if rng else 0.0,
                 "High": _pct_in(rng[2]) if rng else 0.0,
                 "Unit": lever_unit(lever),
-                "Source": source_of(sources, f"{prefix}effects.{lever}"),
+                "Source": sources.get(f"{prefix}effects.{lever}", ""),
             }
         )
     return pd.DataFrame(rows)
@@ -356,16 +367,16 @@ def frame_effects(frame: pd.DataFrame) -> dict[str, list[float | None]]:
     return out
 
 
-def _team_section(team: str, data: dict, sources: dict[str, str], values: dict) -> pd.DataFrame:
+def _team_section(team: str, data: dict, sc: Scenario, values: dict) -> pd.DataFrame:
     prefix = f"org.teams.{team}."
-    _scalar_group(TEAM_PARAMS, data, sources, values, prefix=prefix)
+    _scalar_group(TEAM_PARAMS, data, sc, values, prefix=prefix)
     st.caption(
         "Effect at full strength, as a triangular range: low / most likely / high. Points are "
         "added to a share (4 = +4 points); % change multiplies (-50 = halved); lowering levers "
         "(cycle, response time, leakage, churn) take values ≤ 0."
     )
     team_data = get_path(data, f"org.teams.{team}") or {}
-    frame = effects_frame(team_data.get("effects") or {}, sources, prefix)
+    frame = effects_frame(team_data.get("effects") or {}, sc.sources, prefix)
     return st.data_editor(
         frame,
         height=35 * (len(frame) + 1) + 3,
@@ -436,9 +447,34 @@ def frame_setups(frame: pd.DataFrame, teams: list[str]) -> tuple[dict, list[tupl
 
 
 # ----------------------------------------------------------------------------- the form
-def assumptions_form(
-    sc: Scenario, settings: RunSettings, sources: dict[str, str]
-) -> Submission | None:
+def form_fields(sc: Scenario) -> list[str]:
+    """Every field path the form edits for this scenario, in the order it shows them.
+
+    Built from the same layout the form draws (scalar groups, the segment and effect
+    tables, synergy, setups, run settings), so it cannot list a field the form lacks.
+    """
+    paths = [p.path for _, params in PARAM_GROUPS.values() for p in params]
+    for i, seg in enumerate(sc.segments):
+        cycle_fields = type(seg.sales_cycle_days).model_fields
+        for rel in SEGMENT_FIELDS.values():
+            head, _, leaf = rel.partition(".")
+            if head == "sales_cycle_days" and leaf:
+                # the cycle columns edit whichever numbers the segment's shape has
+                continue
+            paths.append(f"segments.{i}.{rel}")
+        paths += [f"segments.{i}.sales_cycle_days.{f}" for f in cycle_fields if f != "distribution"]
+    for team in sc.org.teams:
+        prefix = f"org.teams.{team}."
+        paths += [f"{prefix}{p.path}" for p in TEAM_PARAMS]
+        paths += [f"{prefix}effects.{lever}.{part}" for lever in LEVERS for part in RANGE_PARTS]
+    paths += [p.path for p in ORG_PARAMS]
+    paths += [f"org.synergy.{lever}" for lever in sc.org.synergy]
+    paths.append("org.setups")
+    paths += list(RUN_FIELDS.values())
+    return paths
+
+
+def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
     """Draw the form; on submit return the validated scenario and settings, or problems."""
     data = scenario_to_dict(sc)
     values: dict[str, Any] = {}
@@ -457,22 +493,23 @@ def assumptions_form(
         tabs = st.tabs(tab_names)
         for tab, group in zip(tabs[:3], ("company", "leads", "sales"), strict=True):
             with tab:
-                _scalar_group(PARAM_GROUPS[group][1], data, sources, values)
+                _scalar_group(PARAM_GROUPS[group][1], data, sc, values)
         with tabs[3]:
             st.caption(
                 "One row per customer segment; add or delete rows with the table's controls. "
                 "Shares and rates are in percent."
             )
-            segments = _segment_editor(data, sources)
+            segments = _segment_editor(data, sc)
         with tabs[4]:
-            _scalar_group(PARAM_GROUPS["costs"][1], data, sources, values)
+            _scalar_group(PARAM_GROUPS["costs"][1], data, sc, values)
         team_frames = {}
         for i, team in enumerate(teams):
             with tabs[5 + i]:
-                team_frames[team] = _team_section(team, data, sources, values)
+                team_frames[team] = _team_section(team, data, sc, values)
         with tabs[5 + len(teams)]:
-            _scalar_group(ORG_PARAMS, data, sources, values, columns=2)
-            st.markdown("**Synergy** — extra effects only when two or more teams work together")
+            _scalar_group(ORG_PARAMS, data, sc, values, columns=2)
+            syn = field_meta("org.synergy")
+            st.markdown(f"**{syn.label}** — {syn.help[0].lower()}{syn.help[1:]}")
             synergy = st.data_editor(
                 synergy_frame(get_path(data, "org.synergy") or {}),
                 column_config={
@@ -487,7 +524,8 @@ def assumptions_form(
                 hide_index=True,
                 key=PREFIX + "org.synergy",
             )
-            st.markdown("**Setups compared** — `none` (no ops team) is the baseline")
+            setups_meta = field_meta("org.setups")
+            st.markdown(f"**{setups_meta.label}** — {setups_meta.help}")
             setups = st.data_editor(
                 setups_frame(get_path(data, "org.setups") or {}, teams),
                 num_rows="dynamic",
@@ -509,19 +547,21 @@ def assumptions_form(
 
 
 def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
+    """The analysis settings: horizon, objective, confidence, seed, replications."""
+    meta = {key: field_meta(path) for key, path in RUN_FIELDS.items()}
     c1, c2 = st.columns(2)
     with c1:
         horizon = st.number_input(
-            "Horizon (months)",
-            value=sc.horizon_months,
-            step=6,
+            meta["horizon"].label,
+            value=sc.analysis.horizon_months,
+            step=int(meta["horizon"].step or 6),
             key=PREFIX + "horizon_months",
             help=RUN_HELP["horizon"],
         )
         objective = st.selectbox(
-            "Objective: what 'best' means",
+            meta["objective"].label,
             options=list(OBJECTIVES),
-            index=list(OBJECTIVES).index(sc.objective),
+            index=list(OBJECTIVES).index(sc.analysis.objective),
             format_func=lambda o: OBJECTIVES_TEXT[o].capitalize(),
             key=PREFIX + "objective",
             help=RUN_HELP["objective"]
@@ -530,8 +570,16 @@ def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
                 f"**{OBJECTIVES_TEXT[o].capitalize()}**: {OBJECTIVE_HELP[o]}" for o in OBJECTIVES
             ),
         )
+        confidence = st.number_input(
+            meta["confidence"].label,
+            value=_pct_in(sc.analysis.confidence),
+            step=float(meta["confidence"].step or 0.01) * 100.0,
+            format="%.0f",
+            key=PREFIX + "confidence",
+            help=RUN_HELP["confidence"],
+        )
         seed = st.number_input(
-            "Random seed",
+            meta["seed"].label,
             value=int(settings.seed),
             step=1,
             key=PREFIX + "seed",
@@ -547,20 +595,22 @@ def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
             help=RUN_HELP["replications"],
         )
         fixed = st.number_input(
-            "Fixed number of replications",
+            meta["replications"].label,
             value=int(settings.replications) if settings.replications != "auto" else 100,
-            step=10,
+            step=int(meta["replications"].step or 10),
             key=PREFIX + "replications",
         )
         cap = st.number_input(
-            "Auto: at most",
+            meta["max_replications"].label,
             value=int(settings.max_replications),
-            step=20,
+            step=int(meta["max_replications"].step or 20),
             key=PREFIX + "max_replications",
+            help=RUN_HELP["max_replications"],
         )
     return {
         "horizon_months": horizon,
         "objective": objective,
+        "confidence": _pct_out(confidence),
         "seed": seed,
         "mode": auto,
         "replications": fixed,
@@ -591,10 +641,17 @@ def build(
     problems += syn_problems
     data["org"]["setups"], setup_problems = frame_setups(setups, list(sc.org.teams))
     problems += setup_problems
-    data["analysis"]["horizon_months"] = run["horizon_months"]
-    data["analysis"]["objective"] = run["objective"]
     settings, run_problems = _settings_from(run)
     problems += run_problems
+    analysis = data["analysis"]
+    analysis["horizon_months"] = run["horizon_months"]
+    analysis["objective"] = run["objective"]
+    if run.get("confidence") is not None:
+        analysis["confidence"] = run["confidence"]
+    if settings is not None:
+        analysis["seed"] = settings.seed
+        analysis["replications"] = settings.replications
+        analysis["max_replications"] = settings.max_replications
     try:
         scenario = parse_scenario(data)
     except ScenarioError as err:
@@ -658,7 +715,9 @@ def field_label(path: str, sc: Scenario) -> str:
             return f"Overlap & setups › {p.label}"
     if parts[0] == "org":
         return "Overlap & setups › " + ".".join(parts[1:])
-    if parts[0] == "run":
+    if parts[0] in ("run", "analysis"):
+        if path in RUN_FIELDS.values():
+            return "Run settings › " + field_meta(path).label
         return "Run settings › " + parts[-1]
     return path
 

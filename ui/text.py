@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sim import text as _text
 from sim.levers import LEVERS
 from sim.metrics import ARTICLE_METRICS
+from sim.params import FieldMeta, field_meta
 from sim.text import (
     DIAGNOSTIC_LABELS,
     GLOSSARY,
@@ -143,7 +144,8 @@ class Param:
     """One scalar scenario parameter as the Assumptions form shows it.
 
     `kind`: "text", "longtext", "int", "float", "pct" (a fraction shown x100 as %),
-    "money", "opt_int" / "opt_float" (empty means null: unlimited / never).
+    "money", "opt_int" / "opt_float" (empty means null: unlimited / never). Built from the
+    field's schema metadata (`sim.params.field_meta`), so words live in one place.
     """
 
     path: str
@@ -153,287 +155,126 @@ class Param:
     step: float | None = None
 
 
-PARAM_GROUPS: dict[str, tuple[str, tuple[Param, ...]]] = {
+def widget_kind(meta: FieldMeta) -> str:
+    """How the form enters a field, from its unit and type."""
+    if meta.unit in ("text", "longtext"):
+        return meta.unit
+    if meta.unit.startswith("share"):
+        return "pct"
+    if meta.unit.startswith("money"):
+        return "money"
+    if meta.integer:
+        return "opt_int" if meta.optional else "int"
+    return "opt_float" if meta.optional else "float"
+
+
+def param(path: str, schema_path: str | None = None) -> Param:
+    """The form's view of the field at `path` (metadata looked up at `schema_path`)."""
+    meta = field_meta(schema_path or path)
+    return Param(path, meta.label, widget_kind(meta), meta.help, meta.step)
+
+
+PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
     "company": (
         "Company & market",
         (
-            Param("name", "Scenario name", "text", "Shown in reports and downloads."),
-            Param(
-                "description",
-                "Description",
-                "longtext",
-                "The company and where each number comes from.",
-            ),
-            Param("currency", "Currency", "text", "Display only (USD, EUR, GBP, JPY or any code)."),
-            Param(
-                "market.audience_size",
-                "Addressable accounts",
-                "opt_float",
-                "Accounts the company can reach. Every lead (inbound or outbound) uses one up, "
-                "so inbound slows as the market is used. Leave empty for an unlimited market.",
-                1000.0,
-            ),
-            Param(
-                "market.inbound_mqls_per_month",
-                "Inbound MQLs per month",
-                "float",
-                "Marketing-qualified leads a month today, at a full audience.",
-                10.0,
-            ),
-            Param(
-                "market.inbound_growth_per_month",
-                "Inbound drift per month (%)",
-                "pct",
-                "Monthly growth of the inbound rate; negative = the lead supply is shrinking.",
-                0.5,
-            ),
-            Param(
-                "market.marketing_spend_per_month",
-                "Marketing spend per month",
-                "money",
-                "Program spend a month (same in every setup). Cost per lead is its result.",
-                1000.0,
-            ),
-            Param(
-                "starting_customers.count",
-                "Existing customers",
-                "int",
-                "Customers at the start; they churn and expand like new ones.",
-                10.0,
-            ),
-            Param(
-                "starting_customers.mrr_each",
-                "MRR per existing customer",
-                "money",
-                "Monthly recurring revenue of each existing customer.",
-                100.0,
-            ),
+            "name",
+            "description",
+            "currency",
+            "market.audience_size",
+            "market.inbound_mqls_per_month",
+            "market.inbound_growth_per_month",
+            "market.marketing_spend_per_month",
+            "starting_customers.count",
+            "starting_customers.mrr_each",
         ),
     ),
     "leads": (
         "Lead handling",
         (
-            Param(
-                "lead_handling.handoff_leakage",
-                "MQLs never followed up (%)",
-                "pct",
-                "Share of inbound MQLs lost at the marketing-sales handoff.",
-                1.0,
-            ),
-            Param(
-                "lead_handling.first_touch.capacity",
-                "People making first touches (SDRs)",
-                "opt_int",
-                "0 = the reps make first touches in their selling time; empty = unlimited "
-                "(no queue).",
-                1.0,
-            ),
-            Param(
-                "lead_handling.first_touch.touches_per_person_day",
-                "First touches per person a day",
-                "float",
-                "How many new leads one SDR can contact a day.",
-                1.0,
-            ),
-            Param(
-                "lead_handling.first_touch.handling_delay_hours.median",
-                "Handling delay, median (hours)",
-                "float",
-                "Time from a lead's arrival to its first touch, besides any queue (lognormal).",
-                0.5,
-            ),
-            Param(
-                "lead_handling.first_touch.handling_delay_hours.sigma",
-                "Handling delay, spread (log sd)",
-                "float",
-                "Spread of the handling delay: 0 = always the median, 1 = very uneven.",
-                0.1,
-            ),
-            Param(
-                "lead_handling.speed_to_lead_decay.floor",
-                "Qualification kept after a slow response (%)",
-                "pct",
-                "Speed-to-lead: the share of a lead's qualification chance left when the "
-                "response is very slow (100% = response time does not matter).",
-                1.0,
-            ),
-            Param(
-                "lead_handling.speed_to_lead_decay.tau_hours",
-                "Speed-to-lead time constant (hours)",
-                "float",
-                "How fast leads cool: after this many hours about 63% of the loss has happened.",
-                0.5,
-            ),
+            "lead_handling.handoff_leakage",
+            "lead_handling.first_touch.capacity",
+            "lead_handling.first_touch.touches_per_person_day",
+            "lead_handling.first_touch.handling_delay_hours.median",
+            "lead_handling.first_touch.handling_delay_hours.sigma",
+            "lead_handling.speed_to_lead_decay.floor",
+            "lead_handling.speed_to_lead_decay.tau_hours",
         ),
     ),
     "sales": (
         "Sales team",
         (
-            Param("sales.reps", "Account executives (reps)", "int", "Quota-carrying reps.", 1.0),
-            Param(
-                "sales.max_open_deals_per_rep",
-                "Open deals a rep can work at once",
-                "int",
-                "Deal slots per rep; SQLs wait for a free slot.",
-                1.0,
-            ),
-            Param(
-                "sales.selling_time_share",
-                "Share of rep time spent selling (%)",
-                "pct",
-                "The rest is admin and internal work. Cycles and outbound scale with it.",
-                1.0,
-            ),
-            Param(
-                "sales.outbound_leads_per_rep_month",
-                "Outbound leads per rep a month",
-                "float",
-                "Engaged prospects a rep finds a month by their own outreach.",
-                0.5,
-            ),
-            Param(
-                "sales.sql_patience_days",
-                "Days an SQL waits before going cold",
-                "opt_float",
-                "An SQL not taken up by a rep within this many days is lost. Empty = waits for "
-                "ever.",
-                1.0,
-            ),
-            Param(
-                "sales.score_weight_days",
-                "Days of queue a better lead score may jump",
-                "float",
-                "With a lead score (SalesOps), reps take the SQL whose wait plus promised fit is "
-                "worth most: one standard deviation of expected fit is worth this many days of "
-                "waiting. 0 = the score is ignored.",
-                1.0,
-            ),
-            Param(
-                "sales.cycle_time_elasticity",
-                "Cycle-time elasticity to selling time",
-                "float",
-                "0 = buyers alone set the pace; 1 = the cycle shrinks in proportion to more "
-                "selling time.",
-                0.1,
-            ),
-            Param(
-                "sales.price_elasticity",
-                "Price elasticity of wins",
-                "float",
-                "1 = a 3% higher price loses about 3% of wins.",
-                0.1,
-            ),
+            "sales.reps",
+            "sales.max_open_deals_per_rep",
+            "sales.selling_time_share",
+            "sales.outbound_leads_per_rep_month",
+            "sales.sql_patience_days",
+            "sales.score_weight_days",
+            "sales.cycle_time_elasticity",
+            "sales.price_elasticity",
+            "sales.warmup_months",
         ),
     ),
     "costs": (
         "Costs",
         (
-            Param(
-                "costs.rep_per_month",
-                "Loaded cost per rep a month",
-                "money",
-                "Salary, commission, benefits and tools of one rep.",
-                100.0,
-            ),
-            Param(
-                "costs.first_touch_per_person_month",
-                "Loaded cost per SDR a month",
-                "money",
-                "Cost of one first-touch person (not charged when the reps make first touches).",
-                100.0,
-            ),
-            Param(
-                "costs.other_gtm_per_month",
-                "Other go-to-market cost a month",
-                "money",
-                "Sales leadership, marketing staff, tools: the same in every setup.",
-                1000.0,
-            ),
-            Param(
-                "costs.gross_margin",
-                "Gross margin (%)",
-                "pct",
-                "Share of revenue left after cost of service.",
-                1.0,
-            ),
-            Param(
-                "costs.discount_rate_annual",
-                "Discount rate a year (%)",
-                "pct",
-                "Used only by the NPV objective.",
-                1.0,
-            ),
+            "costs.rep_per_month",
+            "costs.first_touch_per_person_month",
+            "costs.other_gtm_per_month",
+            "costs.gross_margin",
+            "costs.discount_rate_annual",
         ),
     ),
 }
+"""Which fields each form section shows, in order: key -> (title, paths). Layout only."""
+
+PARAM_GROUPS: dict[str, tuple[str, tuple[Param, ...]]] = {
+    key: (title, tuple(param(p) for p in paths)) for key, (title, paths) in PARAM_LAYOUT.items()
+}
 """Scalar parameters by form section: key -> (title, params)."""
 
-TEAM_PARAMS = (
-    Param("headcount", "Headcount (FTE)", "float", "People in the team.", 0.5),
-    Param(
-        "cost_per_fte_month",
-        "Loaded cost per FTE a month",
-        "money",
-        "Salary, benefits, tools of one team member; paid from month 0 in every setup "
-        "that has the team.",
-        500.0,
-    ),
-    Param(
-        "months_to_full_effect",
-        "Months to full effect",
-        "float",
-        "The team's effects ramp up linearly from 0 at the start to full after this long.",
-        1.0,
-    ),
-)
-"""Scalar parameters of each ops team (under org.teams.<team>)."""
+TEAM_FIELDS = ("headcount", "cost_per_fte_month", "months_to_full_effect")
+"""Scalar fields of each ops team (under org.teams.<team>)."""
 
-ORG_PARAMS = (
-    Param(
-        "org.overlap",
-        "Overlap when both teams move a lever (%)",
-        "pct",
-        "Two teams moving the same lever the same way: the larger effect counts in full, the "
-        "smaller one this much (0 = no extra, 100 = they add up).",
-        5.0,
-    ),
-    Param(
-        "org.effect_scale",
-        "Effect scale (1 = as published)",
-        "float",
-        "Multiplies every team effect and synergy drawn from the ranges: how far the published "
-        "per-lever figures are believed when they are stacked in one company.",
-        0.05,
-    ),
-)
+TEAM_PARAMS = tuple(param(f, f"org.teams.team.{f}") for f in TEAM_FIELDS)
+"""Scalar parameters of each ops team (paths relative to org.teams.<team>)."""
+
+ORG_PARAMS = (param("org.overlap"), param("org.effect_scale"))
 """Parameters of how the teams combine (under org)."""
 
-SEGMENT_COLUMNS = {
-    "name": ("Segment", "Unique name."),
-    "lead_share": ("Lead share %", "Share of leads in this segment; all segments sum to 100%."),
-    "acv_median": ("ACV median", "Median annual contract value of a new deal."),
-    "acv_sigma": ("ACV spread", "Log-sd of deal size (0.5 = deals vary about x/÷1.65)."),
-    "qualification_rate": ("MQL->SQL %", "Qualification at an instant response."),
-    "win_rate": ("Win rate %", "Opportunities won (before scoring or fit effects)."),
-    "cycle_distribution": ("Cycle shape", "lognormal (default), gamma, exponential or fixed."),
-    "cycle_days": ("Cycle days", "Median (lognormal), mean (gamma, exponential) or value."),
-    "cycle_spread": ("Cycle spread", "Log-sd (lognormal) or shape (gamma); unused otherwise."),
-    "monthly_churn": ("Churn %/month", "Share of customers leaving each month."),
-    "expansion_probability": ("Expansion %/month", "Chance a customer expands in a month."),
-    "expansion_size": ("Expansion size %", "MRR added by one expansion, as % of its MRR."),
-    "win_propensity_spread": (
-        "Fit spread",
-        "How much leads differ in fit (logit sd); 0 = all alike. Lead scoring needs it > 0.",
-    ),
+SEGMENT_FIELDS = {
+    "name": "name",
+    "lead_share": "lead_share",
+    "acv_median": "acv.median",
+    "acv_sigma": "acv.sigma",
+    "qualification_rate": "qualification_rate",
+    "win_rate": "win_rate",
+    "cycle_distribution": "sales_cycle_days",
+    "cycle_days": "sales_cycle_days.median",
+    "cycle_spread": "sales_cycle_days.sigma",
+    "monthly_churn": "monthly_churn",
+    "expansion_probability": "expansion.monthly_probability",
+    "expansion_size": "expansion.size",
+    "win_propensity_spread": "win_propensity_spread",
 }
-"""Segment editor columns: key -> (label, help)."""
+"""Segment editor columns: key -> the segment field it edits (the cycle columns also stand
+for the gamma, exponential and fixed shapes' mean, shape and value)."""
 
-RUN_HELP = {
-    "horizon": "Months simulated from today. Ops teams need time to ramp and pay back.",
-    "objective": "What 'best' means: the setup with the highest mean of this measure wins.",
-    "replications": (
-        "Each replication is one simulated future, the same for every setup. 'Auto' adds "
-        "batches of 20 until the top two setups are separated or the maximum is reached."
-    ),
-    "seed": "Same seed and assumptions = the same futures and the same answer.",
+SEGMENT_COLUMNS = {
+    key: (field_meta(f"segments.0.{rel}").label, field_meta(f"segments.0.{rel}").help)
+    for key, rel in SEGMENT_FIELDS.items()
 }
+"""Segment editor columns: key -> (label, help), from the schema's metadata."""
+
+RUN_FIELDS = {
+    "horizon": "analysis.horizon_months",
+    "objective": "analysis.objective",
+    "confidence": "analysis.confidence",
+    "replications": "analysis.replications",
+    "max_replications": "analysis.max_replications",
+    "seed": "analysis.seed",
+}
+"""Run settings on the form: key -> the analysis setting it edits."""
+
+RUN_HELP = {key: field_meta(path).help for key, path in RUN_FIELDS.items()}
+"""Help of each run setting, from the schema's metadata."""

@@ -12,7 +12,6 @@ import streamlit as st
 from sim.verdict import Comparison
 from ui import exports, runs, state, verdict
 from ui.form import assumptions_form
-from ui.sources import comment_sources
 from ui.upload import read_upload
 from ui.widgets import download, preset_picker, show_problems, show_upload_problems
 
@@ -115,13 +114,12 @@ def render() -> None:
             st.write(sc.description)
     _result_strip()
     problems = st.session_state.get("form_problems") or []
-    sources = comment_sources(st.session_state.get("scenario_text", ""))
-    if not sources:
+    if not sc.sources:
         st.caption(
-            "This scenario's file gives no source comments, so no sources are shown. Presets "
-            "write the source of every number as a comment on its line."
+            "This scenario gives no sources, so none are shown. Presets give the source of "
+            "every number in their `sources:` section."
         )
-    submission = assumptions_form(sc, state.settings(), sources)
+    submission = assumptions_form(sc, state.settings())
     if submission is not None:
         if submission.problems:
             st.session_state.form_problems = submission.problems
