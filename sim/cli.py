@@ -68,6 +68,17 @@ def _reps(value: str) -> int | str:
         raise argparse.ArgumentTypeError(f"{err} (or 'auto')") from None
 
 
+def _confidence(value: str) -> float:
+    """--confidence: a probability strictly between 0.5 and 1."""
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--confidence must be a number, got {value!r}") from None
+    if not 0.5 < x < 1.0:
+        raise argparse.ArgumentTypeError("--confidence must lie strictly between 0.5 and 1")
+    return x
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with a message, as argparse does
         self.print_usage(sys.stderr)
@@ -95,15 +106,34 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     c.add_argument("scenario", type=Path, help="scenario YAML file")
-    c.add_argument("--reps", type=_reps, default=100, help="replications, or 'auto' (default 100)")
     c.add_argument(
-        "--max-reps", type=_whole("--max-reps", 2), default=400, help="cap for --reps auto"
+        "--reps",
+        type=_reps,
+        help="replications, or 'auto' (default: the scenario's analysis.replications, 100)",
     )
-    c.add_argument("--seed", type=_whole("--seed", 0), default=0, help="master seed (default 0)")
+    c.add_argument(
+        "--max-reps",
+        type=_whole("--max-reps", 2),
+        help="cap for --reps auto (default: analysis.max_replications, 400)",
+    )
+    c.add_argument(
+        "--seed",
+        type=_whole("--seed", 0),
+        help="master seed (default: the scenario's analysis.seed, 0)",
+    )
+    c.add_argument(
+        "--confidence",
+        type=_confidence,
+        help="how sure 'clearly ahead' must be, in (0.5, 1) (default: analysis.confidence, 0.9)",
+    )
     c.add_argument(
         "--horizon", type=_whole("--horizon", 1), help="horizon in months (overrides the file)"
     )
-    c.add_argument("--objective", choices=OBJECTIVES, help="what 'best' means")
+    c.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        help="what 'best' means (default: the scenario's analysis.objective)",
+    )
     c.add_argument(
         "--set",
         action="append",
@@ -206,16 +236,20 @@ def _compare(args: argparse.Namespace) -> int:
     if args.horizon is not None:
         overrides.append(f"horizon_months={args.horizon}")
     scenario = load_scenario(args.scenario, overrides)
+    settings = scenario.analysis  # what the file asks for, unless an option says otherwise
     bar = _Bar(enabled=not args.quiet and sys.stderr.isatty())
     cache = _cache(args)
     executor = _executor(args)
     try:
         result = compare(
             scenario,
-            args.reps,
-            seed=args.seed,
-            objective=args.objective,
-            max_replications=args.max_reps,
+            settings.replications if args.reps is None else args.reps,
+            seed=settings.seed if args.seed is None else args.seed,
+            objective=args.objective or settings.objective,
+            max_replications=(
+                settings.max_replications if args.max_reps is None else args.max_reps
+            ),
+            confidence=settings.confidence if args.confidence is None else args.confidence,
             explain=not args.no_explain,
             progress=bar,
             executor=executor,

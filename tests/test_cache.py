@@ -92,3 +92,18 @@ def test_a_damaged_disk_file_is_ignored_and_its_runs_redone(short, tmp_path):
     file.write_bytes(file.read_bytes()[:50])
     again = run_replications(short, 1, SEED, workers=1, cache=RunCache(path=tmp_path))
     assert again.runs_executed == 4
+
+
+def test_analysis_settings_other_than_the_horizon_leave_every_key_alone(short):
+    """Objective, confidence, replication count and cap, sources and the layout the file used
+    do not enter a run's key; the horizon does (seed and replication enter as arguments)."""
+    from sim.cache import world_key
+
+    judged = short.with_changes(
+        objective="ops_roi", confidence=0.99, replications="auto", max_replications=50, seed=9
+    )
+    judged = judged.with_changes(sources={"sales.reps": "judgment"})
+    assert world_key(judged) == world_key(short)
+    for setup in short.setup_names:
+        assert run_key(judged, setup, 0, SEED) == run_key(short, setup, 0, SEED)
+    assert world_key(short.with_changes(horizon_months=7)) != world_key(short)

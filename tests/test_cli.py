@@ -559,3 +559,48 @@ def test_cache_dir_reuses_runs_so_a_new_objective_simulates_nothing(
     assert again["objective"] == "ending_arr"
     for setup, figures in first["setups"].items():
         assert again["setups"][setup]["kpis"]["ending_arr"] == figures["kpis"]["ending_arr"]
+
+
+# ----------------------------------------------------------------------------- analysis settings
+def test_defaults_come_from_the_files_analysis_settings(capsys, tmp_path):
+    """Without --reps/--seed/--objective/--confidence the file's `analysis:` block decides."""
+    data = base_dict()
+    for key in ("horizon_months", "objective"):
+        data.pop(key)
+    data["analysis"] = {
+        "horizon_months": 6,
+        "objective": "ending_arr",
+        "replications": 3,
+        "seed": 5,
+        "confidence": 0.8,
+    }
+    path = write_yaml(tmp_path / "analysis.yaml", data)
+    out = cli_json(capsys, path, "--no-explain", "--workers", "1")
+    assert (out["replications"], out["seed"], out["objective"]) == (3, 5, "ending_arr")
+    assert out["horizon_months"] == 6
+    over = cli_json(
+        capsys,
+        path,
+        "--no-explain",
+        "--workers",
+        "1",
+        "--reps",
+        "2",
+        "--seed",
+        "1",
+        "--objective",
+        "ops_roi",
+        "--horizon",
+        "4",
+        "--confidence",
+        "0.95",
+    )
+    assert (over["replications"], over["seed"], over["objective"]) == (2, 1, "ops_roi")
+    assert over["horizon_months"] == 4
+
+
+def test_a_bad_confidence_is_named(capsys, scenario_file):
+    """--confidence outside (0.5, 1) exits 2 naming the option."""
+    assert_bad_input(
+        run_main(capsys, "compare", scenario_file, "--confidence", "1.5"), "--confidence"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from conftest import base_dict, make, make_from
@@ -13,8 +14,14 @@ from sim.params import (
     DEFAULT_SETUPS,
     CycleFixed,
     CycleLognormal,
+    MetaError,
     Scenario,
+    field_meta,
+    iter_scalar_paths,
+    source_of,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def error_of(**dotted) -> ScenarioError:
@@ -213,3 +220,184 @@ def test_a_single_number_is_a_fixed_effect():
 def test_scenario_model_validate_accepts_the_example_directly():
     """The pydantic model itself validates the plain dict (no io layer needed)."""
     assert Scenario.model_validate(base_dict()).name.startswith("Scaling")
+
+
+# ----------------------------------------------------------------------------- layouts
+OLD_LAYOUT = """\
+name: Old layout
+horizon_months: 24
+objective: ending_arr
+segments:
+  - name: smb
+    lead_share: 1.0
+    acv: {median: 12000, sigma: 0.4}
+    qualification_rate: 0.3
+    win_rate: 0.2
+    sales_cycle_days: {distribution: lognormal, median: 45, sigma: 0.5}
+    monthly_churn: 0.02
+market: {inbound_mqls_per_month: 100}
+sales: {reps: 4}
+"""
+
+
+def test_a_hand_written_old_layout_file_loads_unchanged():
+    """Top-level horizon_months and objective land in the analysis settings, read one way."""
+    from sim.io import scenario_from_yaml
+
+    sc = scenario_from_yaml(OLD_LAYOUT)
+    assert sc.analysis.horizon_months == sc.horizon_months == 24
+    assert sc.analysis.objective == sc.objective == "ending_arr"
+    assert sc.analysis.confidence == 0.9 and sc.analysis.replications == 100
+    assert sc.segments[0].acv.median == 12000 and sc.sales.reps == 4
+
+
+@pytest.mark.parametrize("preset", sorted(ROOT.glob("scenarios/*.yaml")), ids=lambda p: p.stem)
+def test_every_preset_loads_its_values_unchanged(preset):
+    """Every number and word in a preset file is the loaded scenario's, at the same path."""
+    import yaml
+
+    from sim.io import load_scenario, scenario_to_dict
+
+    raw = yaml.safe_load(preset.read_text(encoding="utf-8"))
+    sc = load_scenario(preset)
+    data = scenario_to_dict(sc)
+    for key in ("horizon_months", "objective"):
+        if key in raw:
+            assert data["analysis"][key] == raw.pop(key)
+
+    def same(a, b, path):
+        if isinstance(a, dict):
+            for k, v in a.items():
+                same(v, b[k], f"{path}.{k}")
+        elif isinstance(a, list):
+            assert len(a) == len(b), path
+            for i, v in enumerate(a):
+                same(v, b[i], f"{path}.{i}")
+        else:
+            assert a == b, path
+
+    raw.pop("sources", None)
+    same(raw, data, "")
+
+
+def test_the_analysis_block_is_read_and_written():
+    """`analysis:` sets every analysis setting; saving writes it and loads back equal."""
+    from sim.io import scenario_from_yaml, scenario_to_yaml
+
+    data = base_dict()
+    data.pop("horizon_months")
+    data.pop("objective")
+    data["analysis"] = {
+        "horizon_months": 18,
+        "objective": "ops_roi",
+        "confidence": 0.95,
+        "replications": "auto",
+        "max_replications": 200,
+        "seed": 7,
+    }
+    sc = parse_scenario(data)
+    assert sc.horizon_months == 18 and sc.objective == "ops_roi"
+    assert (sc.analysis.confidence, sc.analysis.replications, sc.analysis.seed) == (
+        0.95,
+        "auto",
+        7,
+    )
+    text = scenario_to_yaml(sc)
+    assert "analysis:" in text and "\nhorizon_months" not in text
+    assert scenario_from_yaml(text) == sc
+
+
+def test_old_and_new_spellings_agreeing_is_fine_disagreeing_is_named():
+    """The same setting in both places must agree; the error names it and both places."""
+    data = base_dict()
+    data["analysis"] = {"horizon_months": 36}
+    assert parse_scenario(data).horizon_months == 36
+    data["analysis"] = {"horizon_months": 24}
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data)
+    assert "horizon_months" in str(info.value) and "analysis.horizon_months" in str(info.value)
+
+
+def test_set_reaches_the_setting_on_either_layout():
+    """`--set horizon_months=...` and `--set analysis.horizon_months=...` work on both layouts."""
+    from sim.io import apply_overrides
+
+    old = base_dict()
+    new = base_dict()
+    new["analysis"] = {"horizon_months": new.pop("horizon_months")}
+    for data in (old, new):
+        for key in ("horizon_months", "analysis.horizon_months"):
+            assert parse_scenario(apply_overrides(data, [f"{key}=12"])).horizon_months == 12
+
+
+def test_analysis_settings_are_checked():
+    """A bad analysis setting names its path."""
+    assert "analysis.confidence" in str(error_of(**{"analysis.confidence": 1.5}))
+    assert "analysis.replications" in str(error_of(**{"analysis.replications": 1}))
+
+
+# ----------------------------------------------------------------------------- sources
+def test_an_unknown_source_path_is_named():
+    """A source for a field the scenario does not have is an error naming the path."""
+    err = error_of(**{"sources": {"sales.repz": "judgment", "sales.reps": "judgment"}})
+    assert "sources.sales.repz" in str(err)
+    assert "sources.sales.reps" not in str(err)
+
+
+def test_sources_round_trip_through_save_and_load():
+    """`sources:` (old top-level paths renamed to the current layout) survives save and load."""
+    from sim.io import scenario_from_yaml, scenario_to_yaml
+
+    sc = make(
+        **{
+            "sources": {
+                "horizon_months": "the default horizon",
+                "segments.0.win_rate": "BENCHMARKS profile (J)",
+                "org.teams.revops.effects.price": "judgment",
+            }
+        }
+    )
+    assert source_of(sc, "horizon_months") == source_of(sc, "analysis.horizon_months")
+    assert source_of(sc, "org.teams.revops.effects.price.low") == "judgment"
+    back = scenario_from_yaml(scenario_to_yaml(sc))
+    assert back == sc and back.sources == sc.sources
+
+
+# ----------------------------------------------------------------------------- metadata
+@pytest.mark.parametrize("preset", sorted(ROOT.glob("scenarios/*.yaml")), ids=lambda p: p.stem)
+def test_every_scalar_field_has_metadata(preset):
+    """Label, unit, help and a sweep range low < high on every number of every preset."""
+    from sim.io import load_scenario
+
+    sc = load_scenario(preset)
+    paths = list(iter_scalar_paths(sc))
+    assert len(paths) > 60
+    for path in paths:
+        meta = field_meta(path)
+        assert meta.label and meta.unit and meta.help, path
+        assert meta.low is not None and meta.high is not None and meta.low < meta.high, path
+
+
+def test_field_meta_walks_lists_dicts_and_shapes():
+    """Paths go through segments by index, teams by name, cycle shapes by their own fields."""
+    assert field_meta("segments.3.win_rate").unit == "share"
+    assert field_meta("org.teams.anyteam.cost_per_fte_month").unit == "money/month"
+    assert field_meta("segments.0.sales_cycle_days.shape").label == "Cycle spread"
+    assert field_meta("org.teams.x.effects.sales_cycle.mode").high == 0.0
+    assert field_meta("org.synergy.handoff_leakage").unit == "relative"
+    assert field_meta("horizon_months").path == "analysis.horizon_months"
+    for bad in ("sales.repz", "segments.x.win_rate", "org.teams.x.effects.nope.low"):
+        with pytest.raises(MetaError, match=bad.split(".")[0]):
+            field_meta(bad)
+
+
+def test_iter_scalar_paths_lists_numbers_only():
+    """Numbers, null optional numbers and effect-range parts; never words or setups."""
+    sc = make(**{"market.audience_size": None})
+    paths = list(iter_scalar_paths(sc))
+    assert "segments.0.win_rate" in paths and "market.audience_size" in paths
+    assert "org.teams.revops.effects.price.mode" in paths
+    assert "org.teams.revops.cost_per_fte_month" in paths
+    assert not any(p.endswith(("name", "distribution", "objective")) for p in paths)
+    assert not any(p.startswith(("org.setups", "sources")) for p in paths)
+    assert all(not p.startswith("analysis") for p in iter_scalar_paths(sc, analysis=False))

@@ -70,6 +70,7 @@ def compute(
         replications=settings.replications,
         seed=settings.seed,
         max_replications=settings.max_replications,
+        confidence=scenario.analysis.confidence,
         batch=AUTO_BATCH,
         explain=False,
         progress=progress,
