@@ -32,7 +32,7 @@ import pandas as pd
 
 from sim.params import Scenario
 
-MODEL_VERSION = "2.1"
+MODEL_VERSION = "2.2"
 """Changes whenever a model change may change a run's numbers: old cached runs then miss."""
 
 WORLD_FIELDS = (

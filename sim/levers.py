@@ -1,6 +1,6 @@
 """The lever registry: every lever a team can move, how its effect applies, and who reads it.
 
-A *lever* is one quantity of the revenue engine that an ops team changes (SPEC §4). Before
+A *lever* is one quantity of the revenue engine that an ops team changes. Before
 this registry each stage of the model applied its effect by hand (`1 + e`, `s0 + e`, a clip
 here and there); now a lever is declared once — its kind, the range its value is clipped to,
 and the model stage that reads it — and every stage goes through the one `apply`:
@@ -80,8 +80,8 @@ LEVERS: dict[str, Lever] = {
         Lever("qualification_rate", "relative", ("qualification",), (0.0, 1.0)),
         Lever("handoff_leakage", "relative", ("first_touch",), (0.0, 1.0), lowers=True),
         Lever("inbound_rate", "relative", ("arrivals",), (0.0, _INF), effect_cap=(-1.0, 1.0)),
-        Lever("audience_size", "relative", ("arrivals",), (0.0, _INF)),
-        Lever("price", "relative", ("deal_floor",), (0.0, _INF)),
+        Lever("audience_size", "relative", ("arrivals",), (0.0, _INF), effect_cap=(-0.9, _INF)),
+        Lever("price", "relative", ("deal_floor",), (0.0, _INF), effect_cap=(-0.9, _INF)),
         Lever("monthly_churn", "relative", ("customers",), (0.0, _INF), lowers=True),
         Lever("expansion", "relative", ("customers",), (0.0, _INF)),
     )

@@ -4,7 +4,7 @@ Metrics are defined here, apart from the processes that produce the records (as 
 its reporters out of the model). Every formula is written beside its KPI; KPIs that are
 undefined for a run (a win rate with no closed deal) are NaN, never a made-up zero.
 
-The article's metric table (SalesOps and RevOps metrics, SPEC §6) maps to these names;
+The article's metric table (SalesOps and RevOps metrics, docs/SOURCES.md) maps to these names;
 `ARTICLE_METRICS` says which is which.
 """
 
@@ -179,7 +179,7 @@ def _count_between(begin: np.ndarray, end: np.ndarray, at: np.ndarray) -> np.nda
 
 
 def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> dict[str, float]:
-    """The KPI table of one run (SPEC §6 and §10), each with its formula."""
+    """The KPI table of one run each with its formula (docs/MODEL.md)."""
     H = run.horizon_days
     months = scenario.horizon_months
     leads = run.leads

@@ -7,7 +7,7 @@ works alone (`salesops`) or beside RevOps (`both`). A team reaches full effect l
 `months_to_full_effect`, starting at time 0.
 
 Teams moving the same lever in the same direction do not simply add: the combined effect is
-the largest plus `overlap` times the rest (SPEC §4). `synergy` effects exist only when two or
+the largest plus `overlap` times the rest. `synergy` effects exist only when two or
 more teams are present and ramp with the slowest of them.
 """
 

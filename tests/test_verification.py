@@ -1,4 +1,4 @@
-"""Verification: degenerate configurations of the model reproduce closed forms (SPEC §8).
+"""Verification: degenerate configurations of the model reproduce queueing closed forms.
 
 Each test switches off everything the closed form does not know about (leakage, decay,
 reneging, audience limits, growth, outbound, org effects, fit spread) and compares a
@@ -21,7 +21,7 @@ from conftest import base_dict, make_from, stderr_of_mean
 
 import sim
 from sim.executors import ProcessExecutor
-from sim.model import LOST, WON, propensity_intercept, run_replication
+from sim.model import COLD, LOST, WON, propensity_intercept, run_replication
 from sim.params import MONTH_DAYS
 
 SEED = 20240611
@@ -145,6 +145,73 @@ def test_deal_slot_wait_matches_erlang_c(rho, replications):
     assert abs(got - expected) < 4 * se, (got, expected, se)
     assert got == pytest.approx(expected, rel=0.08), (got, expected, se)
     assert se < 0.025 * expected, se / expected  # so the 8% bound is >= 3.2 standard errors
+
+
+def mmc_deterministic_patience_abandonment(c: int, lam: float, mu: float, tau: float) -> float:
+    """P(abandon) of M/M/c+D: FCFS, c servers, every customer leaves after waiting `tau`.
+
+    Zeltyn & Mandelbaum (2005), M/M/n+G with H(x) = min(x, tau):
+    P(Ab) = (1 + (lam - c mu) J) / (E + lam J), J = int_0^inf exp(lam H(x) - c mu x) dx,
+    E = sum_{j<c} (lam/mu)^j / j! / ((lam/mu)^(c-1) / (c-1)!).
+    """
+    a, d = lam / mu, lam - c * mu
+    e = sum(a**j / math.factorial(j) for j in range(c)) / (a ** (c - 1) / math.factorial(c - 1))
+    x = math.exp(d * tau)
+    j = (tau if d == 0 else (x - 1.0) / d) + x / (c * mu)
+    return (1.0 + d * j) / (e + lam * j)
+
+
+def test_mmc_deterministic_patience_formula_itself():
+    """One server: the M/M/1+D result rho x (1 - rho) / (1 - rho^2 x), x = e^-(mu-lam)tau."""
+    lam, mu, tau = 0.8, 1.0, 0.7
+    x = math.exp(-(mu - lam) * tau)
+    rho = lam / mu
+    expected = rho * x * (1 - rho) / (1 - rho**2 * x)
+    assert mmc_deterministic_patience_abandonment(1, lam, mu, tau) == pytest.approx(expected)
+    # no patience at all: Erlang B's blocking; endless patience below saturation: nobody leaves
+    a = 3.0
+    erlang_b = a**4 / math.factorial(4) / sum(a**k / math.factorial(k) for k in range(5))
+    assert mmc_deterministic_patience_abandonment(4, a, 1.0, 0.0) == pytest.approx(erlang_b)
+    assert mmc_deterministic_patience_abandonment(4, a, 1.0, 60.0) < 1e-9
+
+
+@pytest.mark.parametrize("rho", [0.9, 1.2])
+def test_sqls_gone_cold_match_mmc_with_deterministic_patience(rho):
+    """With exponential cycles and a fixed patience the deal floor is M/M/c+D: the share of
+    SQLs that go cold is its abandonment probability, below and above saturation.
+
+    c = 4 slots, mean cycle 1 day, patience half a day.
+    """
+    reps, per_rep, mean_cycle, q, tau = 2, 2, 1.0, 0.5, 0.5
+    horizon, warm_up, margin, replications = 48, 2, 1, 24  # months
+    c = reps * per_rep
+    mu = 1.0 / mean_cycle
+    lam = rho * c * mu
+    scenario = degenerate(
+        horizon_months=horizon,
+        **{
+            "sales.reps": reps,
+            "sales.max_open_deals_per_rep": per_rep,
+            "sales.sql_patience_days": tau,
+            "segments.0.sales_cycle_days": {"distribution": "exponential", "mean": mean_cycle},
+            "segments.0.qualification_rate": q,
+            "market.inbound_mqls_per_month": lam / q * MONTH_DAYS,
+        },
+    )
+    shares = []
+    for leads in leads_of(scenario, replications):
+        sel = (leads.sql >= warm_up * MONTH_DAYS) & (leads.sql < (horizon - margin) * MONTH_DAYS)
+        cold = leads.state[sel] == COLD
+        served = leads.slot_start[sel] >= 0.0
+        assert not (cold & served).any()
+        assert (cold | served).all(), "an SQL well before the horizon neither served nor cold"
+        waits = leads.slot_start[sel][served] - leads.sql[sel][served]
+        assert (waits <= tau + 1e-9).all(), "a served SQL waited longer than its patience"
+        shares.append(cold.mean())
+    expected = mmc_deterministic_patience_abandonment(c, lam, mu, tau)
+    got, se = float(np.mean(shares)), stderr_of_mean(shares)
+    assert abs(got - expected) < 4 * se, (got, expected, se)
+    assert got == pytest.approx(expected, rel=0.06), (got, expected, se)
 
 
 def test_deal_slot_wait_kpi_is_zero_with_ample_slots():
@@ -425,3 +492,17 @@ def test_propensity_intercept_keeps_the_average_win_rate(win_rate, spread):
         # a spread pulls the intercept away from the plain logit, toward the tail
         plain = math.log(win_rate / (1 - win_rate))
         assert (a - plain) * (0.5 - win_rate) <= 0
+
+
+def test_fcfs_desk_keeps_every_server_when_jobs_run_past_the_horizon():
+    """A job that cannot start by the horizon leaves the desk's servers as they were, so a
+    later batch (the run after its warm-up) still has all of them."""
+    from sim.model.first_touch import fcfs_start_times
+
+    arrive = np.array([0.0, 0.5, 9.5, 9.6])
+    service = np.array([1.0, 1.0, 5.0, 5.0])
+    start, free = fcfs_start_times(arrive, service, capacity=1, horizon=10.0)
+    assert start[:3].tolist() == [0.0, 1.0, 9.5] and np.isinf(start[3])
+    assert len(free) == 1 and free[0] == 14.5
+    start, free = fcfs_start_times(np.array([11.0]), np.array([1.0]), 1, 20.0, free)
+    assert start.tolist() == [14.5] and len(free) == 1

@@ -1,6 +1,6 @@
 """One replication of one org setup: the revenue engine as a discrete-event model.
 
-The life of a lead (SPEC §3) runs through named stages, each a module with one job:
+The life of a lead runs through named stages, each a module with one job:
 
 1. `arrivals` — inbound MQLs and outbound leads, thinned from candidate streams shared by
    every setup, using up a finite audience;
@@ -144,6 +144,8 @@ def run_replication(
         slot_start=floor.slot_start, closed=floor.closed, mrr=floor.mrr, **lead
     )
     info = {"candidates": float(arrivals.candidates), "warm_leads": float(w)}
+    if warm is not None:
+        info["warm_up_events"] = float(warm.events)  # shared by every setup; not the run's cost
     if arrivals.audience_final is not None:
         info["audience_final"] = arrivals.audience_final
     return RunRecord(
@@ -158,7 +160,7 @@ def run_replication(
         deal_slots=floor.slots,
         slot_busy_days=floor.busy_days,
         first_touch_capacity=touch.capacity,
-        events=floor.events + (warm.events if warm is not None else 0),
+        events=floor.events,  # the run's own events (the warm-up's are in `extra`)
         audience_size=arrivals.audience_final,
         extra=info,
     )

@@ -58,6 +58,7 @@ def fcfs_start_times(
         t = pop(free)
         begin = a if a > t else t
         if begin >= horizon:
+            push(free, t)  # the server stays free: the heap keeps all `capacity` of them
             break
         start[k] = begin
         push(free, begin + s)

@@ -97,9 +97,8 @@ def _warm_start(scenario: Scenario, shared: ReplicationDraws, days: float) -> Wa
         scenario, today.stage("deal_floor"), sqls, state, max(slots, 1), -days, 0.0
     )
     events = floor.run() if slots > 0 else 0
-    open_idx = [
-        i for i, close in floor.planned_close.items() if close >= 0.0 and i not in floor.waiting
-    ]
+    # a deal with a planned close has its slot, so it is never among the waiting SQLs
+    open_idx = [i for i, close in floor.planned_close.items() if close >= 0.0]
     if slots > 0:
         waiting_idx = floor.still_waiting()
     else:  # no deal floor: every SQL waits until its patience runs out

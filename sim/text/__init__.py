@@ -1,4 +1,4 @@
-"""Every sentence and label, made from facts — the one text layer (SPEC §10b, §15).
+"""Every sentence and label, made from facts — the one text layer.
 
 The verdict, diagnostics and attribution are facts (`sim.verdict`): setup ids, numbers,
 parameter paths and criterion ids. This package words them for people, per language: each

@@ -9,7 +9,7 @@
   `Comparison.with_objective`) re-ranks them for another objective or confidence without
   simulating, and the gain attribution's re-runs are kept for the same reason.
 * **Facts, not words.** A `Comparison` holds setup ids, numbers and criterion ids;
-  `to_json` asks `sim.text` for the sentences SPEC §10 promises beside the facts.
+  `to_json` asks `sim.text` for the sentences that go beside the facts.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class Comparison:
         return _clean(out)
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
-        """The CLI's JSON answer (SPEC §10): the facts, plus the sentences §10 promises."""
+        """The CLI's JSON answer: the facts, plus the sentences that explain them."""
         # sim.text words these facts and so imports this module; import it at call time
         from sim import text
 

@@ -5,7 +5,7 @@ evidences, whether the figure is past the point where the article's problem is p
 and the figures a sentence about it needs. The sentences are in `sim.text`. The diagnostics
 say where the revenue engine hurts; they never decide the verdict (the simulation does).
 
-The criterion ids refer to the article digested in `seed/DIGEST.md`: its two lists of
+The criterion ids refer to the article the product is built from (docs/SOURCES.md): its two lists of
 "when to build" criteria, RevOps' list of jobs, and its list of differences.
 """
 
