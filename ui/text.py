@@ -1,9 +1,10 @@
-"""Words on screen: KPI display formats, the funnel's stages, parameter labels and help.
+"""Words on screen: KPI display formats, the funnel's stages, the Assumptions form's layout.
 
 Names, labels and sentences shared with the CLI and reports come from the text layer
-(`sim.text`) and are re-exported here, so pages keep one import. What stays here is screen
-layout: how each KPI column is formatted and the Assumptions form's tables. Nothing here
-imports streamlit.
+(`sim.text`) and are re-exported here, so pages keep one import. Parameter labels, units and
+help come from the schema's field metadata (`sim.params.field_meta`); what stays here is
+screen layout: how each KPI column is formatted and which fields each form section shows.
+Nothing here imports streamlit.
 """
 
 from __future__ import annotations
