@@ -133,6 +133,10 @@ class Market(Frozen):
     audience_size: Positive | None = None
     inbound_mqls_per_month: NonNegative
     inbound_growth_per_month: Annotated[Number, Field(gt=-1.0, le=1.0, allow_inf_nan=False)] = 0.0
+    inbound_growth_cap: Annotated[Number, Field(ge=1.0, le=1e3, allow_inf_nan=False)] | None = 3.0
+    """Growth saturates toward this multiple of today's inbound rate (a logistic curve that
+    starts at the stated monthly growth); null = compounds without bound. A market's demand
+    does not grow for ever: the default 3x is a judgment, stated so it can be changed."""
     marketing_spend_per_month: NonNegative = 0.0
 
 
@@ -173,6 +177,13 @@ class Sales(Frozen):
     cycle_time_elasticity: Annotated[Number, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.5
     price_elasticity: Annotated[Number, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = 1.0
     warmup_months: Annotated[Number, Field(ge=0.0, le=60.0, allow_inf_nan=False)] = 12.0
+    hours_per_month: Annotated[Number, Field(ge=40.0, le=300.0, allow_inf_nan=False)] = 160.0
+    """A rep's working hours a month: the time that admin, first touches and selling share."""
+    hours_per_first_touch: Annotated[Number, Field(ge=0.0, le=8.0, allow_inf_nan=False)] = 0.25
+    """Rep hours one inbound first touch takes when the reps make first touches (first-touch
+    capacity 0): more inbound then leaves them less selling time."""
+    renewal_months: Annotated[Number, Field(ge=1.0, le=60.0, allow_inf_nan=False)] = 12.0
+    """Contract term: customers renew every term, and a price change reaches them there."""
     """How long the company has been selling before day 0, as far as its pipeline goes: the
     run starts with the waiting SQLs and open deals this warm-up leaves (0 = an empty pipeline)."""
 
@@ -235,12 +246,31 @@ def _parse_range(value: object) -> object:
     return value
 
 
+class Coverage(Frozen):
+    """How a team's effects follow its size, with diminishing returns.
+
+    The ranges hold in full at `fte_per_rep` ops FTE per rep; a team covering share c of that
+    work gets the multiplier (1 - exp(-k c)) / (1 - exp(-k)), k = `curvature`.
+    """
+
+    fte_per_rep: Positive
+    curvature: Annotated[Number, Field(gt=0.0, le=20.0, allow_inf_nan=False)] = 2.0
+
+
 class Team(Frozen):
     """An ops team: its cost, its ramp to full effect, and the levers it moves."""
 
     headcount: NonNegative = 1.0
     cost_per_fte_month: NonNegative = 0.0
     months_to_full_effect: Annotated[Number, Field(ge=0.0, le=120.0, allow_inf_nan=False)] = 0.0
+    durability_months: Annotated[Number, Field(gt=0.0, le=600.0, allow_inf_nan=False)] | None = (
+        None
+    )
+    """Half-life of the effects after full effect (they fade as processes drift and people
+    leave); null = they last."""
+    coverage: Coverage | None = None
+    """How effects follow headcount; null = the ranges hold at `headcount`, and a sized
+    option of the team (`team@fte` in a setup) scales by fte / headcount on the same curve."""
     effects: dict[LeverName, EffectRange] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -267,6 +297,23 @@ class Team(Frozen):
         return self.headcount * self.cost_per_fte_month
 
 
+def parse_member(member: str) -> tuple[str, float | None]:
+    """A setup member -> (team, fte, or None for the team's own headcount).
+
+    `team`, or `team@fte` for a sized option of the team (`revops@0.5`: a half-time RevOps).
+    """
+    name, at, fte = member.partition("@")
+    if not at:
+        return name, None
+    try:
+        value = float(fte)
+    except ValueError:
+        raise ValueError(f"'{member}': expected team@fte, e.g. revops@0.5") from None
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"'{member}': the fte after @ must be a positive number")
+    return name, value
+
+
 DEFAULT_SETUPS: dict[str, tuple[str, ...]] = {
     "none": (),
     "salesops": ("salesops",),
@@ -286,6 +333,22 @@ class Org(Frozen):
     synergy: dict[LeverName, Finite] = Field(default_factory=dict)
     setups: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_SETUPS))
 
+    def members(self, setup: str) -> tuple[tuple[str, float], ...]:
+        """(team, fte) of each member of `setup`: a sized option's fte, else the headcount."""
+        out = []
+        for member in self.setups[setup]:
+            team, fte = parse_member(member)
+            out.append((team, self.teams[team].headcount if fte is None else fte))
+        return tuple(out)
+
+    def team_names(self, setup: str) -> tuple[str, ...]:
+        """The teams of `setup` (sized options named by their team)."""
+        return tuple(team for team, _ in self.members(setup))
+
+    def monthly_cost(self, setup: str) -> float:
+        """Loaded monthly cost of `setup`'s teams: each member's fte x its cost per FTE."""
+        return sum(fte * self.teams[team].cost_per_fte_month for team, fte in self.members(setup))
+
     @model_validator(mode="after")
     def _setups_known(self) -> Org:
         if "none" not in self.setups:
@@ -293,9 +356,17 @@ class Org(Frozen):
         if self.setups["none"]:
             raise ValueError("setups.none: the baseline setup must have no teams")
         for name, teams in self.setups.items():
-            for team in teams:
+            seen = set()
+            for member in teams:
+                try:
+                    team, _ = parse_member(member)
+                except ValueError as err:
+                    raise ValueError(f"setups.{name}: {err}") from None
                 if team not in self.teams:
                     raise ValueError(f"setups.{name}: unknown team '{team}'")
+                if team in seen:
+                    raise ValueError(f"setups.{name}: team '{team}' is listed twice")
+                seen.add(team)
         for lever, value in self.synergy.items():
             if lever in LOWERING_LEVERS and value > 0:
                 raise ValueError(f"synergy.{lever}: this lever lowers a value, must be <= 0")
@@ -318,6 +389,25 @@ class Scenario(Frozen):
     costs: Costs = Costs()
     starting_customers: StartingCustomers = StartingCustomers()
     org: Org = Field(default_factory=lambda: Org(setups={"none": ()}))
+
+    @model_validator(mode="after")
+    def _rep_time(self) -> Scenario:
+        ft = self.lead_handling.first_touch
+        sales = self.sales
+        if ft.capacity == 0 and sales.reps > 0:
+            load = (
+                self.market.inbound_mqls_per_month
+                * (1.0 - self.lead_handling.handoff_leakage)
+                * sales.hours_per_first_touch
+                / (sales.reps * sales.hours_per_month)
+            )
+            if sales.selling_time_share + load > 1.0:
+                raise ValueError(
+                    f"sales.selling_time_share: {sales.selling_time_share:g} of reps' time "
+                    f"selling plus {load:.2f} making first touches exceeds all of it (lower "
+                    "sales.hours_per_first_touch or the selling share)"
+                )
+        return self
 
     @model_validator(mode="after")
     def _shares(self) -> Scenario:
