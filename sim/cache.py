@@ -73,11 +73,11 @@ def run_key(
 ) -> str:
     """The cache key of one run (`world` may pass a precomputed `world_key`)."""
     org = scenario.org
-    teams = org.setups[setup]
+    teams = org.members(setup)
     data: dict = {
         "v": MODEL_VERSION,
         "world": world or world_key(scenario),
-        "teams": [[name, org.teams[name].model_dump(mode="json")] for name in teams],
+        "teams": [[name, fte, org.teams[name].model_dump(mode="json")] for name, fte in teams],
         "replication": int(replication),
         "seed": int(seed),
         "levers": None if levers is None else sorted(levers),

@@ -23,10 +23,17 @@ from typing import Literal
 import numpy as np
 
 Kind = Literal["points", "relative", "correlation"]
-Stage = Literal["arrivals", "first_touch", "qualification", "deal_floor", "customers"]
+Stage = Literal["rep_time", "arrivals", "first_touch", "qualification", "deal_floor", "customers"]
 
-STAGES: tuple[Stage, ...] = ("arrivals", "first_touch", "qualification", "deal_floor", "customers")
-"""The model's stages in the order a lead meets them (`sim.model`)."""
+STAGES: tuple[Stage, ...] = (
+    "rep_time",
+    "arrivals",
+    "first_touch",
+    "qualification",
+    "deal_floor",
+    "customers",
+)
+"""The model's stages: reps' time budget, then the stages in the order a lead meets them."""
 
 
 @dataclass(frozen=True)
@@ -72,16 +79,24 @@ _INF = math.inf
 LEVERS: dict[str, Lever] = {
     lever.name: lever
     for lever in (
-        Lever("selling_time_share", "points", ("arrivals", "deal_floor"), (0.01, 1.0)),
+        Lever("selling_time_share", "points", ("rep_time",), (0.01, 1.0)),
         Lever("win_rate", "points", ("deal_floor",), (0.0, 1.0)),
         Lever("sales_cycle", "relative", ("deal_floor",), (0.0, _INF), lowers=True),
         Lever("response_time", "relative", ("first_touch",), (0.0, _INF), lowers=True),
         Lever("lead_scoring_accuracy", "correlation", ("deal_floor",), (0.0, 1.0)),
         Lever("qualification_rate", "relative", ("qualification",), (0.0, 1.0)),
-        Lever("handoff_leakage", "relative", ("first_touch",), (0.0, 1.0), lowers=True),
-        Lever("inbound_rate", "relative", ("arrivals",), (0.0, _INF), effect_cap=(-1.0, 1.0)),
+        Lever("handoff_leakage", "relative", ("first_touch", "rep_time"), (0.0, 1.0), lowers=True),
+        Lever(
+            "inbound_rate",
+            "relative",
+            ("arrivals", "rep_time"),
+            (0.0, _INF),
+            effect_cap=(-1.0, 1.0),
+        ),
         Lever("audience_size", "relative", ("arrivals",), (0.0, _INF), effect_cap=(-0.9, _INF)),
-        Lever("price", "relative", ("deal_floor",), (0.0, _INF), effect_cap=(-0.9, _INF)),
+        Lever(
+            "price", "relative", ("deal_floor", "customers"), (0.0, _INF), effect_cap=(-0.9, _INF)
+        ),
         Lever("monthly_churn", "relative", ("customers",), (0.0, _INF), lowers=True),
         Lever("expansion", "relative", ("customers",), (0.0, _INF)),
     )
@@ -101,6 +116,16 @@ LEVER_GROUPS: dict[str, tuple[str, ...]] = {
     "retention_expansion": ("monthly_churn", "expansion"),
 }
 """Lever groups used to split a setup's gain into its sources (ids; words in `sim.text`)."""
+
+
+ANCHORS: dict[str, tuple[str, str]] = {
+    "rep_productivity": ("selling_time_share", "sales_cycle"),
+    "lead_quality": ("lead_scoring_accuracy", "qualification_rate"),
+}
+"""Levers whose published figures describe one gain, as (primary, secondary): admin offload
+and a shorter cycle both measure what reps get done; lead scoring and better qualification
+both measure the SQLs worth working. When a setup moves the primary, the secondary counts
+`org.overlap` of its effect (`sim.org`), so the one gain is not counted twice."""
 
 
 INBOUND_EFFECT_CAP = LEVERS["inbound_rate"].effect_cap[1]

@@ -63,6 +63,7 @@ MONTHLY_SERIES = (
     "new_mrr",
     "churned_mrr",
     "expansion_mrr",
+    "repriced_mrr",
     "wins",
     "leads",
 )
@@ -89,9 +90,14 @@ class _MrrPath:
         c = run.customers
         sel = np.arange(len(c)) if rows is None else rows
         ex = np.isin(c.expansion_owner, sel) if rows is not None else slice(None)
+        rp = np.isin(c.reprice_owner, sel) if rows is not None else slice(None)
         ended = sel[np.isfinite(c.end[sel])]
-        times = np.concatenate([c.start[sel], c.expansion_time[ex], c.end[ended]])
-        deltas = np.concatenate([c.mrr_start[sel], c.expansion_mrr[ex], -c.mrr_end[ended]])
+        times = np.concatenate(
+            [c.start[sel], c.expansion_time[ex], c.reprice_time[rp], c.end[ended]]
+        )
+        deltas = np.concatenate(
+            [c.mrr_start[sel], c.expansion_mrr[ex], c.reprice_mrr[rp], -c.mrr_end[ended]]
+        )
         order = np.argsort(times, kind="stable")
         self.t = times[order]
         # MRR just after each event (clamped: rounding must not leave -1e-12 after churn)
@@ -134,6 +140,8 @@ def monthly_series(run: RunRecord, scenario: Scenario) -> dict[str, np.ndarray]:
     churned = np.bincount(churn_m, weights=c.mrr_end[ended], minlength=months + 1)[:months]
     ex_m = np.searchsorted(ends, c.expansion_time, side="right")
     expansion = np.bincount(ex_m, weights=c.expansion_mrr, minlength=months + 1)[:months]
+    re_m = np.searchsorted(ends, c.reprice_time, side="right")
+    repriced = np.bincount(re_m, weights=c.reprice_mrr, minlength=months + 1)[:months]
     won = leads.state == WON
     win_m = np.searchsorted(ends, leads.closed[won], side="right")
     wins = np.bincount(win_m, minlength=months + 1)[:months].astype(float)
@@ -166,6 +174,7 @@ def monthly_series(run: RunRecord, scenario: Scenario) -> dict[str, np.ndarray]:
         "new_mrr": new_mrr,
         "churned_mrr": churned,
         "expansion_mrr": expansion,
+        "repriced_mrr": repriced,
         "wins": wins,
         "leads": n_leads,
     }
@@ -234,6 +243,10 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
             c.expansion_owner[ex_before], weights=c.expansion_mrr[ex_before], minlength=len(c)
         )
         mrr_t0 += gained[cohort]
+        re_before = c.reprice_time <= t0
+        mrr_t0 += np.bincount(
+            c.reprice_owner[re_before], weights=c.reprice_mrr[re_before], minlength=len(c)
+        )[cohort]
         alive = np.isinf(c.end[cohort])
         base = mrr_t0.sum()
         if base > 0:
@@ -305,6 +318,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "customers_end": float(series["customers"][-1]),
         "new_mrr": new_mrr_total,
         "expansion_mrr": expansion_total,
+        "repriced_mrr": float(c.reprice_mrr.sum()),  # MRR change at renewals from price
         "churned_mrr": float(c.mrr_end[np.isfinite(c.end)].sum()),
         "expansion_share_of_new": _ratio(expansion_total, new_mrr_total + expansion_total),
         "nrr": nrr,

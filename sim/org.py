@@ -9,17 +9,28 @@ works alone (`salesops`) or beside RevOps (`both`). A team reaches full effect l
 Teams moving the same lever in the same direction do not simply add: the combined effect is
 the largest plus `overlap` times the rest. `synergy` effects exist only when two or
 more teams are present and ramp with the slowest of them.
+
+Three more rules shape a team's effect:
+
+* **anchors** — levers whose published figures describe one gain (`sim.levers.ANCHORS`):
+  when a setup moves the anchor's primary lever, its secondary lever counts `overlap` of its
+  effect, so the one gain is not counted twice;
+* **coverage** — a team's effects follow its size with diminishing returns:
+  multiplier (1 - exp(-k c)) / (1 - exp(-k)) for coverage c (1 at the size its ranges are
+  stated for), so a half-time team gets more than half the effect of a full-time one;
+* **durability** — after full effect, an effect may fade with a half-life.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.levers import LEVERS, Stage, levers_read_by
-from sim.params import MONTH_DAYS, EffectRange, Scenario, Team
+from sim.levers import ANCHORS, LEVERS, Stage, levers_read_by
+from sim.params import MONTH_DAYS, EffectRange, Org, Scenario, Team
 from sim.streams import stream
 
 
@@ -50,15 +61,53 @@ def draw_team_effects(
     }
 
 
+def coverage_multiplier(coverage: float, curvature: float) -> float:
+    """Share of a team's stated effect that `coverage` of the work brings.
+
+    Concave: 0 at 0, 1 at full coverage, saturating at 1 / (1 - exp(-k)), k = `curvature`.
+    """
+    if coverage <= 0:
+        return 0.0
+    return -math.expm1(-curvature * coverage) / -math.expm1(-curvature)
+
+
+def team_coverage(org: Org, scenario: Scenario, team_name: str, fte: float) -> float:
+    """How much of the work a team of `fte` covers (1 = the size its ranges are stated for)."""
+    team = org.teams[team_name]
+    if team.coverage is not None:
+        full = team.coverage.fte_per_rep * scenario.sales.reps
+        return fte / full if full > 0 else 1.0
+    # without a coverage curve the ranges hold at the stated headcount (a team stated at 0
+    # FTE is a what-if without cost: nothing to scale by)
+    return fte / team.headcount if team.headcount > 0 else 1.0
+
+
+DEFAULT_CURVATURE = 2.0
+"""Diminishing returns of a team without a stated coverage curve (a sized option of it)."""
+
+
 @dataclass(frozen=True)
 class _Contribution:
     full: float  # effect at full strength
     ramp_days: float  # days to reach full strength (0 = at once)
+    half_life_days: float | None = None  # fading after full effect (None = lasts)
 
     def at(self, t: np.ndarray) -> np.ndarray:
         if self.ramp_days <= 0:
-            return np.full_like(t, self.full, dtype=float)
-        return self.full * np.clip(t / self.ramp_days, 0.0, 1.0)
+            out = np.full_like(t, self.full, dtype=float)
+        else:
+            out = self.full * np.clip(t / self.ramp_days, 0.0, 1.0)
+        if self.half_life_days is not None:
+            past = np.maximum(np.asarray(t, dtype=float) - max(self.ramp_days, 0.0), 0.0)
+            out = out * np.exp2(-past / self.half_life_days)
+        return out
+
+    def scalar(self, t: float) -> float:
+        ramp = self.ramp_days
+        v = self.full if ramp <= 0 or t >= ramp else self.full * max(t, 0.0) / ramp
+        if self.half_life_days is not None and t > ramp:
+            v *= 2.0 ** (-(t - max(ramp, 0.0)) / self.half_life_days)
+        return v
 
 
 @dataclass(frozen=True)
@@ -107,11 +156,12 @@ class SetupEffects:
         key = ("settled", lever)
         cached = self._memo.get(key)
         if cached is None:
-            ramps = [p.ramp_days for p in self.contributions.get(lever, ())]
+            parts = [*self.contributions.get(lever, ())]
             if lever in self.synergy:
-                ramps.append(self.synergy[lever].ramp_days)
-            day = max([0.0, *ramps])
-            cached = (day, self._combine(lever, day))
+                parts.append(self.synergy[lever])
+            fades = any(p.half_life_days is not None for p in parts)
+            day = math.inf if fades else max([0.0, *(p.ramp_days for p in parts)])
+            cached = (day, math.nan if fades else self._combine(lever, day))
             self._memo[key] = cached
         return cached
 
@@ -123,11 +173,7 @@ class SetupEffects:
     def _combine(self, lever: str, t: float) -> float:
         pos = neg = big_pos = big_neg = 0.0
         for p in self.contributions.get(lever, ()):
-            v = (
-                p.full
-                if p.ramp_days <= 0 or t >= p.ramp_days
-                else p.full * max(t, 0.0) / p.ramp_days
-            )
+            v = p.scalar(t)
             if v > 0:
                 pos += v
                 big_pos = max(big_pos, v)
@@ -137,25 +183,28 @@ class SetupEffects:
         total = big_pos + self.overlap * (pos - big_pos) + big_neg + self.overlap * (neg - big_neg)
         syn = self.synergy.get(lever)
         if syn is not None:
-            ramp = syn.ramp_days
-            total += syn.full if ramp <= 0 or t >= ramp else syn.full * max(t, 0.0) / ramp
+            total += syn.scalar(t)
         return total
 
     def stage(self, stage: Stage) -> StageEffects:
         """The view of these effects that one model stage reads."""
         return StageEffects(self, stage)
 
+    def _extremes(self, lever: str) -> np.ndarray:
+        """The combined effect at its candidate extremes: start, full effects, far future.
+
+        Effects are piecewise monotone: they ramp, hold, then fade.
+        """
+        parts = [*self.contributions.get(lever, ()), *filter(None, [self.synergy.get(lever)])]
+        return self.at(lever, np.array([0.0, *(p.ramp_days for p in parts), 1e9]))
+
     def bound(self, lever: str) -> float:
-        """Largest value of the combined effect over all time (effects ramp monotonically)."""
-        if not self.moves(lever):
-            return 0.0
-        return float(self.at(lever, np.array([0.0, 1e9])).max())
+        """Largest value of the combined effect over all time."""
+        return float(self._extremes(lever).max()) if self.moves(lever) else 0.0
 
     def lowest(self, lever: str) -> float:
         """Smallest value of the combined effect over all time."""
-        if not self.moves(lever):
-            return 0.0
-        return float(self.at(lever, np.array([0.0, 1e9])).min())
+        return float(self._extremes(lever).min()) if self.moves(lever) else 0.0
 
 
 class StageEffects:
@@ -219,29 +268,49 @@ def setup_effects(
         raise KeyError(f"unknown setup '{setup}' (known: {known})")
     keep = None if levers is None else set(levers)
     org = scenario.org
-    team_names = tuple(org.setups[setup])
+    members = org.members(setup)
+    team_names = tuple(name for name, _ in members)
     contributions: dict[str, list[_Contribution]] = {}
     drawn: dict[str, dict[str, float]] = {}
     ramps = []
-    for name in team_names:
+    for name, fte in members:
         team = org.teams[name]
         ramp = team.months_to_full_effect * MONTH_DAYS
         ramps.append(ramp)
-        drawn[name] = draw_team_effects(name, team, seed, replication, org.effect_scale)
+        half_life = None if team.durability_months is None else team.durability_months * MONTH_DAYS
+        curvature = DEFAULT_CURVATURE if team.coverage is None else team.coverage.curvature
+        size = coverage_multiplier(team_coverage(org, scenario, name, fte), curvature)
+        # a sized option draws its strength from the team's own stream: the half-time RevOps
+        # of replication r is the full-time one's strength at half the coverage
+        full = draw_team_effects(name, team, seed, replication, org.effect_scale)
+        # a correlation (scoring accuracy) is not scaled like a rate: a smaller team scores
+        # with the same model but covers less, and more people do not make it more accurate
+        drawn[name] = {
+            lever: value * (min(1.0, size) if LEVERS[lever].kind == "correlation" else size)
+            for lever, value in full.items()
+        }
         for lever, value in drawn[name].items():
             if keep is None or lever in keep:
-                contributions.setdefault(lever, []).append(_Contribution(value, ramp))
+                contributions.setdefault(lever, []).append(_Contribution(value, ramp, half_life))
     synergy: dict[str, _Contribution] = {}
     if len(team_names) >= 2:
         for lever, value in org.synergy.items():
             if keep is None or lever in keep:
                 synergy[lever] = _Contribution(org.effect_scale * value, max(ramps))
+    # anchored levers: with the primary moved, the secondary counts `overlap` of its effect
+    for primary, secondary in ANCHORS.values():
+        moved = primary in contributions or primary in synergy
+        if moved and secondary in contributions:
+            contributions[secondary] = [
+                _Contribution(c.full * org.overlap, c.ramp_days, c.half_life_days)
+                for c in contributions[secondary]
+            ]
     return SetupEffects(
         setup=setup,
         teams=team_names,
         overlap=org.overlap,
         contributions={k: tuple(v) for k, v in contributions.items()},
         synergy=synergy,
-        monthly_cost=sum(org.teams[n].monthly_cost for n in team_names),
+        monthly_cost=org.monthly_cost(setup),
         team_effects=drawn,
     )

@@ -17,7 +17,9 @@ from sim.experiments import Replications
 from sim.verdict.diagnostics import CRITERIA, SIGNALS, Diagnostic, diagnose
 
 ALL_SIGNALS = {
+    "selling_time_share",
     "deal_slot_utilization",
+    "sales_cycle_days",
     "sqls_gone_cold",
     "audience_used",
     "lead_flow_trend",
@@ -28,10 +30,11 @@ ALL_SIGNALS = {
 
 
 def _results(pressure: bool, audience: bool = True, months: int = 24) -> Replications:
-    sc = make(horizon_months=months)
+    sc = make(horizon_months=months, **{"sales.selling_time_share": 0.25 if pressure else 0.5})
     n = 3
     k = {
         "deal_slot_utilization": 0.95 if pressure else 0.5,
+        "sales_cycle_days": 120.0 if pressure else 30.0,
         "cold_share": 0.2 if pressure else 0.0,
         "sqls_gone_cold": 40.0 if pressure else 0.0,
         "deal_slot_wait_days": 9.0 if pressure else 0.0,
@@ -123,3 +126,15 @@ def test_every_signal_points_at_a_registered_criterion_of_the_article():
         assert c.id == cid
         assert all(1 <= k <= limits[c.section] for k in c.numbers), c
         assert cid.endswith("_".join(map(str, c.numbers))), c
+
+
+def test_capacity_signals_evidence_the_paperwork_criterion_and_long_cycles_the_complex_sale():
+    """Reps at capacity is SalesOps criterion 5 (their time is the constraint); a long cycle is
+    criterion 4 (a complex sale) — each signal names the one item of the article it shows."""
+    assert {s: SIGNALS[s].criterion for s in ("deal_slot_utilization", "sqls_gone_cold")} == {
+        "deal_slot_utilization": "salesops_5",
+        "sqls_gone_cold": "salesops_5",
+    }
+    assert SIGNALS["selling_time_share"].criterion == "salesops_5"
+    assert SIGNALS["sales_cycle_days"].criterion == "salesops_4"
+    assert CRITERIA["salesops_4"].numbers == (4,) and CRITERIA["salesops_5"].numbers == (5,)

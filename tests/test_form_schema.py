@@ -22,7 +22,8 @@ def _scenarios():
     gamma = make(
         **{"segments.0.sales_cycle_days": {"distribution": "gamma", "mean": 80, "shape": 2}}
     )
-    return [make(), gamma, *(load_scenario(p) for p in PRESETS)]
+    covered = make(**{"org.teams.revops.coverage": {"fte_per_rep": 0.05}})
+    return [make(), gamma, covered, *(load_scenario(p) for p in PRESETS)]
 
 
 @pytest.mark.parametrize("sc", _scenarios(), ids=lambda s: s.name)
@@ -62,7 +63,12 @@ def test_the_rendered_form_shows_metadata_and_sources(monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     sc = at.session_state["scenario"]
     widgets = {w.key: w for w in [*at.number_input, *at.text_input, *at.text_area]}
-    teams = [f"org.teams.{t}.{p.path}" for t in sc.org.teams for p in TEAM_PARAMS]
+    teams = [
+        f"org.teams.{t}.{p.path}"
+        for t, team in sc.org.teams.items()
+        for p in TEAM_PARAMS
+        if team.coverage is not None or not p.path.startswith("coverage.")
+    ]
     paths = [p.path for _, ps in PARAM_GROUPS.values() for p in ps] + teams
     paths += [p.path for p in ORG_PARAMS]
     for path in paths:

@@ -343,8 +343,10 @@ def test_an_accurate_score_raises_the_win_rate_when_slots_are_scarce():
         {"org.teams.revops.cost_per_fte_month": 5000},
         {"org.teams.revops.months_to_full_effect": 1},
         {"org.teams.revops.headcount": 2},
+        {"org.teams.revops.durability_months": 6},
+        {"org.teams.revops.coverage": {"fte_per_rep": 0.05}},
     ],
-    ids=["effect-range", "cost", "ramp", "headcount"],
+    ids=["effect-range", "cost", "ramp", "headcount", "durability", "coverage"],
 )
 def test_setups_without_a_team_are_identical_run_for_run_whatever_that_team_is(change):
     """Variants differing only in RevOps see the same futures in none and salesops."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from conftest import base_dict, make, make_from
@@ -10,6 +12,7 @@ from sim.levers import LEVERS
 from sim.org import (
     SetupEffects,
     _Contribution,
+    coverage_multiplier,
     draw_team_effects,
     setup_effects,
     triangular_ppf,
@@ -177,7 +180,9 @@ def test_overlap_applies_to_drawn_effects_in_setup_both():
         for lever in ("selling_time_share", "sales_cycle"):
             a, b = so[lever], ro[lever]
             big, small = (a, b) if abs(a) >= abs(b) else (b, a)
-            assert fx.scalar(lever, 1e5) == pytest.approx(big + 0.25 * small)
+            # the cycle is anchored on the same gain as selling time: it counts `overlap` of it
+            anchored = 0.25 if lever == "sales_cycle" else 1.0
+            assert fx.scalar(lever, 1e5) == pytest.approx(anchored * (big + 0.25 * small))
         # a lever only one team moves is that team's effect
         assert fx.scalar("price", 1e5) == pytest.approx(ro["price"])
         assert fx.scalar("lead_scoring_accuracy", 1e5) == pytest.approx(so["lead_scoring_accuracy"])
@@ -217,3 +222,80 @@ def test_bound_and_lowest_bracket_the_effect_over_time(scenario):
         values = fx.at(lever, t)
         assert values.max() <= fx.bound(lever) + 1e-12
         assert values.min() >= fx.lowest(lever) - 1e-12
+
+
+def test_a_secondary_anchored_lever_counts_overlap_of_its_effect_beside_its_primary():
+    """Selling time and a shorter cycle describe one gain: beside selling time the cycle
+    effect counts `overlap`; alone, in full. Scoring and qualification likewise."""
+    def scenario(effects, overlap=0.4):
+        data = base_dict()
+        data["org"] = {
+            "teams": {"t": {"headcount": 1, "effects": effects}},
+            "setups": {"none": [], "t": ["t"]},
+            "overlap": overlap,
+        }
+        return make_from(data)
+
+    both = setup_effects(scenario({"sales_cycle": -0.1, "selling_time_share": 0.04}), "t", 1, 0)
+    alone = setup_effects(scenario({"sales_cycle": -0.1}), "t", 1, 0)
+    assert both.scalar("sales_cycle", 1e5) == pytest.approx(0.4 * -0.1)
+    assert alone.scalar("sales_cycle", 1e5) == pytest.approx(-0.1)
+    assert both.scalar("selling_time_share", 1e5) == pytest.approx(0.04)
+    q = setup_effects(
+        scenario({"qualification_rate": 0.2, "lead_scoring_accuracy": 0.5}), "t", 1, 0
+    )
+    assert q.scalar("qualification_rate", 1e5) == pytest.approx(0.4 * 0.2)
+    assert q.scalar("lead_scoring_accuracy", 1e5) == pytest.approx(0.5)
+
+
+def test_a_half_time_team_costs_half_and_its_effects_follow_the_coverage_curve():
+    """`revops@0.5`: half the cost; each rate lever at (1 - e^-k/2) / (1 - e^-k) of the
+    full-time team's effect in the same replication (k = 2), scoring capped, not scaled up."""
+    data = base_dict()
+    data["org"]["setups"]["revops_half"] = ["revops@0.5"]
+    scenario = make_from(data)
+    org = scenario.org
+    assert org.monthly_cost("revops_half") == pytest.approx(0.5 * org.monthly_cost("revops"))
+    k = 2.0
+    expected = (1 - math.exp(-k * 0.5)) / (1 - math.exp(-k))
+    assert coverage_multiplier(0.5, k) == pytest.approx(expected)
+    assert coverage_multiplier(1.0, k) == pytest.approx(1.0)
+    assert coverage_multiplier(0.0, k) == 0.0
+    assert coverage_multiplier(0.25, k) > 0.25  # diminishing returns: concave
+    for r in range(3):
+        full = setup_effects(scenario, "revops", 7, r)
+        half = setup_effects(scenario, "revops_half", 7, r)
+        assert half.monthly_cost == pytest.approx(0.5 * full.monthly_cost)
+        for lever, value in full.team_effects["revops"].items():
+            assert half.team_effects["revops"][lever] == pytest.approx(expected * value)
+
+
+def test_a_stated_coverage_ratio_scales_effects_with_the_reps_covered():
+    """With coverage 1 FTE per 10 reps, a 1-FTE team for 20 reps covers half the work."""
+    data = base_dict()
+    data["org"]["teams"]["revops"]["coverage"] = {"fte_per_rep": 0.1, "curvature": 3.0}
+    few = make_from(data, **{"sales.reps": 10})
+    many = make_from(data, **{"sales.reps": 20})
+    a = setup_effects(few, "revops", 3, 0).team_effects["revops"]
+    b = setup_effects(many, "revops", 3, 0).team_effects["revops"]
+    ratio = coverage_multiplier(0.5, 3.0) / coverage_multiplier(1.0, 3.0)
+    for lever in a:
+        assert b[lever] == pytest.approx(ratio * a[lever])
+
+
+def test_an_effect_with_a_durability_halves_every_half_life_after_full_effect():
+    """durability_months = 6, ramp 3 months: full at 3, half at 9, a quarter at 15."""
+    data = base_dict()
+    data["org"] = {
+        "teams": {
+            "t": {"months_to_full_effect": 3, "durability_months": 6, "effects": {"win_rate": 0.04}}
+        },
+        "setups": {"none": [], "t": ["t"]},
+    }
+    fx = setup_effects(make_from(data), "t", 1, 0)
+    m = MONTH_DAYS
+    assert fx.scalar("win_rate", 3 * m) == pytest.approx(0.04)
+    assert fx.scalar("win_rate", 9 * m) == pytest.approx(0.02)
+    assert float(fx.at("win_rate", 15 * m)) == pytest.approx(0.01)
+    assert fx.scalar("win_rate", 1.5 * m) == pytest.approx(0.02)  # ramping up
+    assert fx.bound("win_rate") == pytest.approx(0.04)

@@ -229,14 +229,14 @@ def diagnostics_table(result: Comparison) -> pd.DataFrame:
 def team_costs(scenario: Scenario) -> pd.DataFrame:
     """Each setup's ops teams and what they cost per month and over the horizon."""
     rows = []
-    for setup, teams in scenario.org.setups.items():
-        monthly = sum(scenario.org.teams[t].monthly_cost for t in teams)
+    for setup in scenario.org.setups:
+        monthly = scenario.org.monthly_cost(setup)
         rows.append(
             {
                 "setup": setup,
                 "Setup": setup_name(setup),
                 "Teams": ", ".join(
-                    f"{team_name(t)} ({scenario.org.teams[t].headcount:g} FTE)" for t in teams
+                    f"{team_name(t)} ({fte:g} FTE)" for t, fte in scenario.org.members(setup)
                 )
                 or "—",
                 "per_month": monthly,

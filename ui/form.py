@@ -182,7 +182,7 @@ def _widget(param: Param, value: Any, key: str, source: str) -> Any:
             format="%g",
             key=key,
             help=help_text,
-            placeholder="unlimited" if "audience" in param.path else "never",
+            placeholder="unlimited" if param.path.endswith(("audience_size", "_cap")) else "never",
         )
     return st.number_input(
         param.label,
@@ -465,7 +465,12 @@ def form_fields(sc: Scenario) -> list[str]:
         paths += [f"segments.{i}.sales_cycle_days.{f}" for f in cycle_fields if f != "distribution"]
     for team in sc.org.teams:
         prefix = f"org.teams.{team}."
-        paths += [f"{prefix}{p.path}" for p in TEAM_PARAMS]
+        has_coverage = sc.org.teams[team].coverage is not None
+        paths += [
+            f"{prefix}{p.path}"
+            for p in TEAM_PARAMS
+            if has_coverage or not p.path.startswith("coverage.")
+        ]
         paths += [f"{prefix}effects.{lever}.{part}" for lever in LEVERS for part in RANGE_PARTS]
     paths += [p.path for p in ORG_PARAMS]
     paths += [f"org.synergy.{lever}" for lever in sc.org.synergy]

@@ -185,6 +185,7 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
             "market.audience_size",
             "market.inbound_mqls_per_month",
             "market.inbound_growth_per_month",
+            "market.inbound_growth_cap",
             "market.marketing_spend_per_month",
             "starting_customers.count",
             "starting_customers.mrr_each",
@@ -214,6 +215,9 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
             "sales.cycle_time_elasticity",
             "sales.price_elasticity",
             "sales.warmup_months",
+            "sales.hours_per_month",
+            "sales.hours_per_first_touch",
+            "sales.renewal_months",
         ),
     ),
     "costs": (
@@ -234,8 +238,16 @@ PARAM_GROUPS: dict[str, tuple[str, tuple[Param, ...]]] = {
 }
 """Scalar parameters by form section: key -> (title, params)."""
 
-TEAM_FIELDS = ("headcount", "cost_per_fte_month", "months_to_full_effect")
-"""Scalar fields of each ops team (under org.teams.<team>)."""
+TEAM_FIELDS = (
+    "headcount",
+    "cost_per_fte_month",
+    "months_to_full_effect",
+    "durability_months",
+    "coverage.fte_per_rep",
+    "coverage.curvature",
+)
+"""Scalar fields of each ops team (under org.teams.<team>; coverage only when the team has
+one, as the form shows a field only where the scenario has it)."""
 
 TEAM_PARAMS = tuple(param(f, f"org.teams.team.{f}") for f in TEAM_FIELDS)
 """Scalar parameters of each ops team (paths relative to org.teams.<team>)."""

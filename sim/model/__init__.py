@@ -2,6 +2,8 @@
 
 The life of a lead runs through named stages, each a module with one job:
 
+0. `rep_time` — reps' time budget: the selling share left after admin and first touches,
+   which sets outbound volume and the deal floor's capacity;
 1. `arrivals` — inbound MQLs and outbound leads, thinned from candidate streams shared by
    every setup, using up a finite audience;
 2. `first_touch` — handoff leakage, the first-touch desk (a FCFS multi-server queue) and the
@@ -9,8 +11,9 @@ The life of a lead runs through named stages, each a module with one job:
 3. `qualification` — MQL -> SQL, decaying with the response time (speed to lead);
 4. `deal_floor` — SQLs wait for a deal slot (priority by lead score, reneging on patience),
    work their cycle and close: the SimPy event loop;
-5. `customers` — churn and expansion of the customers won and of the starting base, placed
-   at their moments from each customer's own draws, vectorised after the event loop;
+5. `customers` — churn, expansion and repricing at renewal of the customers won and of the
+   starting base, placed at their moments from each customer's own draws, vectorised after
+   the event loop;
 6. `costs` — monthly cost items.
 
 Each stage reads only the levers the registry (`sim.levers`) lists for it, through
@@ -44,6 +47,7 @@ from sim.model.records import (
     LeadRecords,
     RunRecord,
 )
+from sim.model.rep_time import rep_time
 from sim.model.warmup import warm_start
 from sim.org import setup_effects
 from sim.params import Scenario
@@ -72,7 +76,8 @@ def run_replication(
         raise ValueError("shared draws belong to another seed or replication")
     fx = setup_effects(scenario, setup, seed, replication, levers)
     warm = warm_start(scenario, shared)
-    arrivals = generate_arrivals(scenario, fx.stage("arrivals"), shared)
+    reps = rep_time(scenario, fx.stage("rep_time"))
+    arrivals = generate_arrivals(scenario, fx.stage("arrivals"), shared, reps)
     draws = arrivals.draws
     n = len(arrivals.created)
     segment = draws.segment(scenario.segments)
@@ -117,7 +122,7 @@ def run_replication(
         }
     state = lead["state"]
     floor = work_the_floor(
-        scenario, floor_fx, sqls, lead["acv"], state, open_deals, waiting, slot_start
+        scenario, floor_fx, sqls, lead["acv"], state, open_deals, waiting, slot_start, reps
     )
     won = np.flatnonzero(state == WON)
     # each lead's churn and expansion come from the streams of the source it came from

@@ -13,15 +13,20 @@ construction. `LeadDraws` gathers those per-candidate draws into per-lead arrays
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.levers import INBOUND_EFFECT_CAP, LEVERS
 from sim.model.records import INBOUND, OUTBOUND
 from sim.org import StageEffects
-from sim.params import MONTH_DAYS, Scenario, Segment
+from sim.params import MONTH_DAYS, Market, Scenario, Segment
 from sim.streams import CandidateDraws, ReplicationDraws
+
+if TYPE_CHECKING:
+    from sim.model.rep_time import RepTime
 
 
 def segments_of(u: np.ndarray, segments: tuple[Segment, ...]) -> np.ndarray:
@@ -89,12 +94,29 @@ class Arrivals:
         return self.draws.cand
 
 
-def selling_share(scenario: Scenario, fx: StageEffects, t: np.ndarray) -> np.ndarray:
-    """Reps' selling-time share at times `t` under the setup's effect."""
-    return fx.apply("selling_time_share", scenario.sales.selling_time_share, t)
+def inbound_drift(market: Market, t: np.ndarray | float) -> np.ndarray:
+    """Today's inbound rate x this = the rate at day `t` (negative t: the past).
+
+    A shrinking supply decays geometrically at the stated monthly rate. A growing one follows
+    a logistic curve toward `inbound_growth_cap` x today's rate, starting at the stated
+    monthly growth: g(t) = K / (1 + (K - 1) exp(-r t)), r = ln(1 + growth) K / (K - 1), so
+    g'(0) = ln(1 + growth) as for compounding, and g never passes K (no cap: compounding).
+    """
+    months = np.asarray(t, dtype=float) / MONTH_DAYS
+    growth = market.inbound_growth_per_month
+    cap = market.inbound_growth_cap
+    if growth <= 0 or cap is None:
+        return (1.0 + growth) ** months
+    if cap <= 1.0:
+        return np.ones_like(months)
+    r = math.log1p(growth) * cap / (cap - 1.0)
+    with np.errstate(over="ignore"):
+        return cap / (1.0 + (cap - 1.0) * np.exp(-r * months))
 
 
-def generate_arrivals(scenario: Scenario, fx: StageEffects, shared: ReplicationDraws) -> Arrivals:
+def generate_arrivals(
+    scenario: Scenario, fx: StageEffects, shared: ReplicationDraws, reps: RepTime
+) -> Arrivals:
     """Thin both candidate streams into leads.
 
     The bound and the candidates depend on the world alone — the same for every setup and
@@ -104,8 +126,7 @@ def generate_arrivals(scenario: Scenario, fx: StageEffects, shared: ReplicationD
     H = scenario.horizon_days
     m = scenario.market
     sales = scenario.sales
-    growth = 1.0 + m.inbound_growth_per_month
-    drift_max = max(1.0, growth**scenario.horizon_months)
+    drift_max = max(1.0, float(inbound_drift(m, H)))
     in_base = m.inbound_mqls_per_month / MONTH_DAYS
     # bounds fixed by the world and the lever registry, never by the org (CRN across variants)
     in_bound = in_base * drift_max * (1.0 + INBOUND_EFFECT_CAP)
@@ -121,11 +142,11 @@ def generate_arrivals(scenario: Scenario, fx: StageEffects, shared: ReplicationD
 
     # rate(t) / bound for each candidate, before audience depletion
     r_in = (
-        fx.apply("inbound_rate", in_base * growth ** (t_in / MONTH_DAYS), t_in) / in_bound
+        fx.apply("inbound_rate", in_base * inbound_drift(m, t_in), t_in) / in_bound
         if len(t_in)
         else t_in
     )
-    r_out = selling_share(scenario, fx, t_out) / s0 * out_base / out_bound if len(t_out) else t_out
+    r_out = reps.share(t_out) / s0 * out_base / out_bound if len(t_out) else t_out
     times = np.concatenate([t_in, t_out])
     source = np.concatenate([np.zeros(len(t_in), np.int8), np.ones(len(t_out), np.int8)])
     cand = np.concatenate([np.arange(len(t_in)), np.arange(len(t_out))])
@@ -160,7 +181,7 @@ def generate_arrivals(scenario: Scenario, fx: StageEffects, shared: ReplicationD
     return Arrivals(times[keep], draws, len(times), audience_final)
 
 
-__all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals", "selling_share"]
+__all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals", "inbound_drift"]
 
 
 def generate_warmup_arrivals(
@@ -174,16 +195,15 @@ def generate_warmup_arrivals(
     """
     m = scenario.market
     sales = scenario.sales
-    growth = 1.0 + m.inbound_growth_per_month
     in_base = m.inbound_mqls_per_month / MONTH_DAYS
-    in_bound = in_base * max(1.0, growth ** (-days / MONTH_DAYS))
+    in_bound = in_base * max(1.0, float(inbound_drift(m, -days)))
     out_rate = sales.reps * sales.outbound_leads_per_rep_month / MONTH_DAYS
     t_in = shared.candidates("warmup.inbound", in_bound, days) - days
     t_out = shared.candidates("warmup.outbound", out_rate, days) - days
     d_in = shared.draws("warmup.inbound", len(t_in))
     d_out = shared.draws("warmup.outbound", len(t_out))
     keep_in = (
-        d_in.uniform("accept") * in_bound < in_base * growth ** (t_in / MONTH_DAYS)
+        d_in.uniform("accept") * in_bound < in_base * inbound_drift(m, t_in)
         if len(t_in)
         else np.zeros(0, dtype=bool)
     )

@@ -8,7 +8,12 @@ and placed by inverting the cumulative hazard, never by ticking month by month:
   month. A customer won at w with unit-exponential draw E churns at the T where
   h0 * (M(T) - M(w)) = E, M being the integral of the multiplier;
 * expansions are a Poisson process of rate l0 x max(0, 1 + expansion effect(t)), placed the
-  same way from successive unit-exponential gaps; each adds `size` x current MRR.
+  same way from successive unit-exponential gaps; each adds `size` x current MRR;
+* repricing: every `sales.renewal_months` a customer renews (new customers from their win,
+  the starting base at a uniformly drawn phase) at the price then in force. Its MRR follows
+  the price ratio (a cut lowers it, a rise raises it), and a rise of ratio x > 1 loses the
+  customer at that renewal with probability 1 - exp(-elasticity (x - 1)), the same demand
+  curve that sets new deals' win probability.
 
 The multiplier integrals are tabulated once per run on a daily grid (the effects are
 piecewise linear, so the trapezoid rule is exact between grid points up to the ramp kinks).
@@ -131,6 +136,18 @@ def simulate_customers(
     def _cat(parts: list[np.ndarray], dtype) -> np.ndarray:
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
+    ex_time, ex_who, ex_add = _cat(ex_t, float), _cat(ex_owner, np.int64), _cat(ex_mrr, float)
+    re_time = np.zeros(0)
+    re_who = np.zeros(0, dtype=np.int64)
+    re_add = np.zeros(0)
+    if fx.moves("price") and n:
+        phase_u = np.concatenate(
+            [np.zeros(len(won)), d_base.uniform("renewal_phase") if base.count else []]
+        )
+        end, ex_time, ex_who, ex_add, current, re_time, re_who, re_add = _reprice(
+            scenario, fx, draws, owner, index, start, end, mrr0, phase_u, ex_time, ex_who, ex_add
+        )
+
     return CustomerRecords(
         start=start,
         end=end,
@@ -138,9 +155,101 @@ def simulate_customers(
         mrr_end=current,
         segment=segment,
         is_new=is_new,
-        expansion_time=_cat(ex_t, float),
-        expansion_owner=_cat(ex_owner, np.int64),
-        expansion_mrr=_cat(ex_mrr, float),
+        expansion_time=ex_time,
+        expansion_owner=ex_who,
+        expansion_mrr=ex_add,
+        reprice_time=re_time,
+        reprice_owner=re_who,
+        reprice_mrr=re_add,
         churn_multiplier_end=float(fx.apply_scalar("monthly_churn", 1.0, H)),
         expansion_multiplier_end=float(fx.apply_scalar("expansion", 1.0, H)),
+    )
+
+
+def _reprice(
+    scenario: Scenario,
+    fx: StageEffects,
+    draws: list[CandidateDraws],
+    owner: np.ndarray,
+    index: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    mrr0: np.ndarray,
+    phase_u: np.ndarray,
+    ex_time: np.ndarray,
+    ex_who: np.ndarray,
+    ex_add: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """Renewals at the price in force (see the module docstring).
+
+    A customer's MRR path is its price factor f (price now / price it started at, changed
+    only at renewals) times its path without repricing, so an expansion after a renewal adds
+    its share of the repriced MRR. Returns the new churn times, the expansion events (those
+    after a churn at renewal dropped, the rest scaled by f), the MRR at the end, and the
+    repricing events (time, customer, MRR added: negative for a cut).
+    """
+    H = scenario.horizon_days
+    n = len(start)
+    term = scenario.sales.renewal_months * MONTH_DAYS
+    eps = scenario.sales.price_elasticity
+    # new customers start at the price of their win (in mrr0); the base at today's (1)
+    is_base = phase_u > 0
+    paid = np.where(is_base, 1.0, fx.apply("price", 1.0, start))
+    first = start + np.where(is_base, phase_u * term, term)
+    f = np.ones(n)
+    end = end.copy()
+    renewals: list[tuple[float, np.ndarray, np.ndarray, np.ndarray]] = []
+    k = 0
+    while True:
+        r = first + k * term
+        valid = r < np.minimum(end, H)
+        if not valid.any():
+            break
+        rows = np.flatnonzero(valid)
+        x = fx.apply("price", 1.0, r[rows])
+        ratio = x / paid[rows]
+        u = _gather(draws, owner[rows], index[rows], lambda d, k=k: d.uniform(f"renewal.{k}"))
+        leave = (ratio > 1.0) & (u < -np.expm1(-eps * np.maximum(ratio - 1.0, 0.0)))
+        end[rows[leave]] = r[rows[leave]]
+        stay = rows[~leave]
+        f_new = f[stay] * ratio[~leave]
+        renewals.append((k, stay, f[stay].copy(), f_new))
+        f[stay] = f_new
+        paid[stay] = x[~leave]
+        k += 1
+    # expansions after a churn at renewal never happen
+    keep = ex_time < end[ex_who]
+    ex_time, ex_who, ex_add = ex_time[keep], ex_who[keep], ex_add[keep]
+    # each expansion is scaled by the price factor in force when it happens
+    scale = np.ones(len(ex_time))
+    re_t, re_w, re_a = [], [], []
+    for k, stay, f_old, f_new in renewals:
+        when = np.full(n, np.inf)
+        when[stay] = first[stay] + k * term
+        prior = ex_time < when[ex_who]
+        # MRR without repricing at the renewal: start plus the expansions before it
+        raw = mrr0 + np.bincount(ex_who[prior], weights=ex_add[prior], minlength=n)
+        changed = f_new != f_old
+        re_t.append(when[stay][changed])
+        re_w.append(stay[changed])
+        re_a.append(raw[stay][changed] * (f_new - f_old)[changed])
+        factor = np.ones(n)
+        factor[stay] = f_new
+        after = ~prior & np.isfinite(when[ex_who])
+        scale[after] = factor[ex_who[after]]
+    current = (mrr0 + np.bincount(ex_who, weights=ex_add, minlength=n)) * f
+    ex_add = ex_add * scale
+
+    def _cat(parts: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+    return (
+        end,
+        ex_time,
+        ex_who,
+        ex_add,
+        current,
+        _cat(re_t, float),
+        _cat(re_w, np.int64),
+        _cat(re_a, float),
     )

@@ -4,9 +4,15 @@ Deal slots (reps x open deals per rep) are the scarce resource. Each SQL asks fo
 it qualifies. With lead scoring, waiting SQLs are served in order of their SQL time minus
 the score's worth in days (``score_weight_days x accuracy x score``, the fit the score
 promises); without it, first come, first served. An SQL that waits longer than its patience
-goes cold (lost for want of capacity). Once in a slot, the cycle runs — stretched when reps
-have less selling time — and the deal is won with the lead's own win probability, moved by
-the setup's win-rate and price effects.
+goes cold (lost for want of capacity). Once in a slot, the cycle runs and the deal is won
+with the lead's own win probability, moved by the setup's win-rate effect and by price on
+its demand curve: p x exp(-elasticity (x - 1)) at x times today's price, so revenue per deal
+worked, x p(x), peaks at x* = 1 / elasticity.
+
+Reps' selling time (`sim.model.rep_time`) sets the floor's pace: with r times today's selling
+time there are base slots x r^(1 - e) slots and new cycles take r^(-e) as long (e =
+`sales.cycle_time_elasticity`). The slot count is read when an SQL arrives and when a deal
+closes; a smaller count never ends a deal already open.
 
 This is where priority, reneging and time-varying effects meet, so it runs on SimPy's event
 loop. The slots are a counter and a heap of waiting SQLs rather than a SimPy
@@ -29,6 +35,7 @@ import simpy
 
 from sim.model.arrivals import LeadDraws, segments_of
 from sim.model.records import COLD, LOST, WON
+from sim.model.rep_time import RepTime, slots_at
 from sim.org import StageEffects
 from sim.params import CycleExponential, CycleFixed, CycleGamma, Scenario, Segment
 from sim.streams import CandidateDraws
@@ -93,7 +100,7 @@ class FloorResult:
     slot_start: np.ndarray  # day it got a slot; nan if never
     closed: np.ndarray  # day it closed; nan if not within the horizon
     mrr: np.ndarray  # MRR if won (price applied), else 0
-    slots: int
+    slots: float  # deal slots, time-averaged over [0, horizon]
     busy_days: float  # slot-days in use within [0, horizon]
     events: int  # SimPy events scheduled
 
@@ -188,13 +195,15 @@ class SalesFloor:
         horizon: float | None = None,
         open_deals: tuple[tuple[int, float], ...] = (),
         waiting: tuple[int, ...] = (),
+        reps: RepTime | None = None,
     ) -> None:
         sales = scenario.sales
         self.env = simpy.Environment(initial_time=start)
         self.horizon = scenario.horizon_days if horizon is None else horizon
         self.fx = fx
-        self.s0 = sales.selling_time_share
         self.elasticity = sales.cycle_time_elasticity
+        self.slots = slots
+        self._ratio = None if reps is None or reps.constant() else reps.ratio_fn()
         self.price_elasticity = sales.price_elasticity
         self.patience = sales.sql_patience_days
         self.sqls = sqls
@@ -207,17 +216,23 @@ class SalesFloor:
         self.closed = np.full(n, np.nan)
         self.planned_close: dict[int, float] = {}  # SQL index -> day its deal closes
         self.busy_days = 0.0
-        self.free = slots - len(open_deals)
+        self.busy = len(open_deals)
         self.waiting: list[tuple[float, int]] = [(self.priority[i], i) for i in waiting]
         heapq.heapify(self.waiting)
         self.open_deals = open_deals
         arriving = [i for i, t in enumerate(self.sql_time) if start <= t < self.horizon]
         self.order = sorted(arriving, key=self.sql_time.__getitem__)  # stable: ties keep order
         # each lever the floor reads, as a plain function of (base, t); None if none moves it
-        self._cycle, self._share, self._win, self._price = (
+        self._cycle, self._win, self._price = (
             fx.scalar_fn(lever) if fx.moves(lever) else None
-            for lever in ("sales_cycle", "selling_time_share", "win_rate", "price")
+            for lever in ("sales_cycle", "win_rate", "price")
         )
+
+    def capacity(self, now: float) -> int:
+        """Deal slots at `now`: they follow the reps' selling time."""
+        if self._ratio is None:
+            return self.slots
+        return slots_at(self.slots, self._ratio(now), self.elasticity)
 
     def run(self) -> int:
         """Let the SQLs arrive one after another, run to the horizon; return events scheduled."""
@@ -256,8 +271,8 @@ class SalesFloor:
         if nxt < len(self.order):  # the next SQL's arrival: one pending event at a time
             delay = self.sql_time[self.order[nxt]] - self.env.now
             self.env.timeout(delay).callbacks.append(partial(self.arrive, nxt))
-        if self.free > 0:
-            self.free -= 1
+        if self.busy < self.capacity(self.sql_time[i]):
+            self.busy += 1
             self.start(i, self.sql_time[i])  # its own time, exact (env.now carries rounding)
         else:
             heapq.heappush(self.waiting, (self.priority[i], i))
@@ -269,8 +284,8 @@ class SalesFloor:
         if not self.warm[i]:
             if self._cycle is not None:
                 cycle = self._cycle(cycle, now)
-            if self._share is not None:
-                cycle *= (self.s0 / self._share(self.s0, now)) ** self.elasticity
+            if self._ratio is not None:
+                cycle *= self._ratio(now) ** -self.elasticity
         self.planned_close[i] = now + cycle
         if now + cycle >= self.horizon:
             self.busy_days += self.horizon - max(now, 0.0)  # closes after the horizon: open
@@ -289,21 +304,25 @@ class SalesFloor:
             if self._win is not None:
                 p = self._win(p, end)
             if self._price is not None:
-                p *= max(1e-9, self._price(1.0, end)) ** (-self.price_elasticity)
+                p = min(1.0, p * math.exp(-self.price_elasticity * (self._price(1.0, end) - 1.0)))
         self.state[k] = WON if self.win_u[i] < p else LOST
         self.release()
 
     def release(self) -> None:
-        """A slot frees: the best waiting SQL whose patience has not run out takes it."""
+        """A slot frees: the best waiting SQLs with patience left take the free slots.
+
+        More than one when the slot count has grown since the last event.
+        """
         waiting, now, patience = self.waiting, self.env.now, self.patience
-        while waiting:
+        self.busy -= 1
+        capacity = self.capacity(now)
+        while waiting and self.busy < capacity:
             _, j = heapq.heappop(waiting)
             if patience is not None and self.sql_time[j] + patience < now:
                 self.state[self.rows[j]] = COLD  # went cold at its deadline, before now
                 continue
+            self.busy += 1
             self.start(j, now)
-            return
-        self.free += 1
 
 
 def _events(env: simpy.Environment) -> int:
@@ -321,6 +340,7 @@ def work_the_floor(
     open_deals: tuple[tuple[int, float], ...] = (),
     waiting: tuple[int, ...] = (),
     slot_start: np.ndarray | None = None,
+    reps: RepTime | None = None,
 ) -> FloorResult:
     """Run the SQLs through the deal slots to a close; marks cold, won and lost in `state`.
 
@@ -331,7 +351,7 @@ def work_the_floor(
     H = scenario.horizon_days
     slots = sales.reps * sales.max_open_deals_per_rep
     floor = SalesFloor(
-        scenario, fx, sqls, state, max(slots, 1), 0.0, H, open_deals, waiting
+        scenario, fx, sqls, state, max(slots, 1), 0.0, H, open_deals, waiting, reps
     )
     events = 0
     if slots > 0 and (len(sqls) or open_deals):
@@ -351,4 +371,10 @@ def work_the_floor(
     if (~today).any():
         price[~today] = fx.apply("price", acv[won][~today], floor.closed[won][~today])
     mrr[won] = price / 12.0
-    return FloorResult(floor.slot_start, floor.closed, mrr, slots, floor.busy_days, events)
+    mean_slots = float(slots)
+    if slots > 0 and floor._ratio is not None:
+        days = np.arange(0.5, H, 1.0)
+        ratio = reps.share(days) / reps.today  # type: ignore[union-attr]
+        e = sales.cycle_time_elasticity
+        mean_slots = float(np.maximum(1, np.floor(slots * ratio ** (1.0 - e) + 0.5)).mean())
+    return FloorResult(floor.slot_start, floor.closed, mrr, mean_slots, floor.busy_days, events)

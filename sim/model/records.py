@@ -54,6 +54,9 @@ class CustomerRecords:
     expansion_time: np.ndarray  # one entry per expansion event
     expansion_owner: np.ndarray  # customer row of each expansion event
     expansion_mrr: np.ndarray  # MRR added by each expansion event
+    reprice_time: np.ndarray = field(default_factory=lambda: np.zeros(0))  # renewal repricings
+    reprice_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    reprice_mrr: np.ndarray = field(default_factory=lambda: np.zeros(0))  # MRR change (+/-)
     churn_multiplier_end: float = 1.0  # churn hazard multiplier in force at the horizon
     expansion_multiplier_end: float = 1.0  # expansion rate multiplier in force at the horizon
 
@@ -73,7 +76,7 @@ class RunRecord:
     customers: CustomerRecords
     effects: SetupEffects
     monthly_costs: dict[str, np.ndarray]  # cost item -> per-month cost
-    deal_slots: int
+    deal_slots: float  # time-averaged: slots follow reps' selling time
     slot_busy_days: float  # slot-days in use within the horizon
     first_touch_capacity: int | None
     events: int  # SimPy events scheduled

@@ -35,7 +35,16 @@ from sim.params.meta import (
     lever_meta,
     source_of,
 )
-from sim.params.org import BASELINE, DEFAULT_SETUPS, EffectRange, LeverName, Org, Team
+from sim.params.org import (
+    BASELINE,
+    DEFAULT_SETUPS,
+    Coverage,
+    EffectRange,
+    LeverName,
+    Org,
+    Team,
+    parse_member,
+)
 from sim.params.scenario import Scenario, canonical_path
 from sim.params.world import (
     Costs,
@@ -68,6 +77,7 @@ __all__ = [
     "OBJECTIVES",
     "Analysis",
     "Costs",
+    "Coverage",
     "CycleDistribution",
     "CycleExponential",
     "CycleFixed",
@@ -103,5 +113,6 @@ __all__ = [
     "info",
     "iter_scalar_paths",
     "lever_meta",
+    "parse_member",
     "source_of",
 ]

@@ -6,20 +6,23 @@ RevOps' cost must leave every SalesOps-only run valid (`sim.cache.run_key`).
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from sim.levers import LEVER_NAMES, LEVERS, LOWERING_LEVERS
-from sim.params.base import Finite, Frozen, NonNegative, Number, Probability, info
+from sim.params.base import Finite, Frozen, NonNegative, Number, Positive, Probability, info
 
 __all__ = [
     "BASELINE",
     "DEFAULT_SETUPS",
+    "Coverage",
     "EffectRange",
     "LeverName",
     "Org",
     "Team",
+    "parse_member",
 ]
 
 LeverName = Literal[LEVER_NAMES]  # type: ignore[valid-type]
@@ -62,6 +65,33 @@ def _parse_range(value: object) -> object:
     return value
 
 
+class Coverage(Frozen):
+    """How a team's effects follow its size, with diminishing returns.
+
+    The ranges hold in full at `fte_per_rep` ops FTE per rep; a team covering share c of that
+    work gets the multiplier (1 - exp(-k c)) / (1 - exp(-k)), k = `curvature`.
+    """
+
+    fte_per_rep: Positive = info(
+        label="Ops FTE per rep for full effect",
+        unit="fte/rep",
+        help="The team's effect ranges hold in full at this many ops FTE per rep.",
+        low=0.02,
+        high=0.2,
+        step=0.01,
+    )
+    curvature: Annotated[Number, Field(gt=0.0, le=20.0, allow_inf_nan=False)] = info(
+        2.0,
+        label="Coverage curvature",
+        unit="curvature",
+        help="How fast returns diminish as the team grows toward full coverage (higher = "
+        "the first FTE does most of the work).",
+        low=0.5,
+        high=6.0,
+        step=0.5,
+    )
+
+
 class Team(Frozen):
     """An ops team: its cost, its ramp to full effect, and the levers it moves."""
 
@@ -93,6 +123,25 @@ class Team(Frozen):
         high=12.0,
         step=1.0,
     )
+    durability_months: Annotated[Number, Field(gt=0.0, le=600.0, allow_inf_nan=False)] | None = (
+        info(
+            None,
+            label="Effect half-life (months)",
+            unit="months",
+            help="Half-life of the effects after full effect (they fade as processes drift and "
+            "people leave); empty = they last.",
+            low=12.0,
+            high=120.0,
+            step=6.0,
+        )
+    )
+    coverage: Coverage | None = info(
+        None,
+        label="Coverage",
+        help="How effects follow headcount; empty = the ranges hold at the headcount, and a "
+        "sized option of the team (`team@fte` in a setup) scales by fte / headcount on the "
+        "same curve.",
+    )
     effects: dict[LeverName, EffectRange] = info(
         label="Effects",
         unit="",
@@ -122,6 +171,23 @@ class Team(Frozen):
     def monthly_cost(self) -> float:
         """Loaded cost of the team per month."""
         return self.headcount * self.cost_per_fte_month
+
+
+def parse_member(member: str) -> tuple[str, float | None]:
+    """A setup member -> (team, fte, or None for the team's own headcount).
+
+    `team`, or `team@fte` for a sized option of the team (`revops@0.5`: a half-time RevOps).
+    """
+    name, at, fte = member.partition("@")
+    if not at:
+        return name, None
+    try:
+        value = float(fte)
+    except ValueError:
+        raise ValueError(f"'{member}': expected team@fte, e.g. revops@0.5") from None
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"'{member}': the fte after @ must be a positive number")
+    return name, value
 
 
 DEFAULT_SETUPS: dict[str, tuple[str, ...]] = {
@@ -169,6 +235,22 @@ class Org(Frozen):
         default_factory=lambda: dict(DEFAULT_SETUPS),
     )
 
+    def members(self, setup: str) -> tuple[tuple[str, float], ...]:
+        """(team, fte) of each member of `setup`: a sized option's fte, else the headcount."""
+        out = []
+        for member in self.setups[setup]:
+            team, fte = parse_member(member)
+            out.append((team, self.teams[team].headcount if fte is None else fte))
+        return tuple(out)
+
+    def team_names(self, setup: str) -> tuple[str, ...]:
+        """The teams of `setup` (sized options named by their team)."""
+        return tuple(team for team, _ in self.members(setup))
+
+    def monthly_cost(self, setup: str) -> float:
+        """Loaded monthly cost of `setup`'s teams: each member's fte x its cost per FTE."""
+        return sum(fte * self.teams[team].cost_per_fte_month for team, fte in self.members(setup))
+
     @model_validator(mode="after")
     def _setups_known(self) -> Org:
         if "none" not in self.setups:
@@ -176,9 +258,17 @@ class Org(Frozen):
         if self.setups["none"]:
             raise ValueError("setups.none: the baseline setup must have no teams")
         for name, teams in self.setups.items():
-            for team in teams:
+            seen = set()
+            for member in teams:
+                try:
+                    team, _ = parse_member(member)
+                except ValueError as err:
+                    raise ValueError(f"setups.{name}: {err}") from None
                 if team not in self.teams:
                     raise ValueError(f"setups.{name}: unknown team '{team}'")
+                if team in seen:
+                    raise ValueError(f"setups.{name}: team '{team}' is listed twice")
+                seen.add(team)
         for lever, value in self.synergy.items():
             if lever in LOWERING_LEVERS and value > 0:
                 raise ValueError(f"synergy.{lever}: this lever lowers a value, must be <= 0")

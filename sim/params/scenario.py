@@ -129,6 +129,25 @@ class Scenario(Frozen):
         return data
 
     @model_validator(mode="after")
+    def _rep_time(self) -> Scenario:
+        ft = self.lead_handling.first_touch
+        sales = self.sales
+        if ft.capacity == 0 and sales.reps > 0:
+            load = (
+                self.market.inbound_mqls_per_month
+                * (1.0 - self.lead_handling.handoff_leakage)
+                * sales.hours_per_first_touch
+                / (sales.reps * sales.hours_per_month)
+            )
+            if sales.selling_time_share + load > 1.0:
+                raise ValueError(
+                    f"sales.selling_time_share: {sales.selling_time_share:g} of reps' time "
+                    f"selling plus {load:.2f} making first touches exceeds all of it (lower "
+                    "sales.hours_per_first_touch or the selling share)"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _shares(self) -> Scenario:
         total = sum(s.lead_share for s in self.segments)
         if abs(total - 1.0) > 1e-6:

@@ -287,6 +287,17 @@ class Market(Frozen):
         high=0.05,
         step=0.005,
     )
+    inbound_growth_cap: Annotated[Number, Field(ge=1.0, le=1e3, allow_inf_nan=False)] | None = info(
+        3.0,
+        label="Inbound growth cap (x today)",
+        unit="multiple",
+        help="Growth saturates toward this multiple of today's inbound rate (a logistic "
+        "curve that starts at the stated monthly growth); empty = compounds without bound. "
+        "A market's demand does not grow for ever: the default 3x is a judgment.",
+        low=1.5,
+        high=10.0,
+        step=0.5,
+    )
     marketing_spend_per_month: NonNegative = info(
         0.0,
         label="Marketing spend per month",
@@ -448,6 +459,34 @@ class Sales(Frozen):
         "(0 = an empty pipeline).",
         low=0.0,
         high=24.0,
+        step=1.0,
+    )
+    hours_per_month: Annotated[Number, Field(ge=40.0, le=300.0, allow_inf_nan=False)] = info(
+        160.0,
+        label="Rep working hours a month",
+        unit="hours/month",
+        help="A rep's working hours a month: the time that admin, first touches and selling share.",
+        low=140.0,
+        high=200.0,
+        step=5.0,
+    )
+    hours_per_first_touch: Annotated[Number, Field(ge=0.0, le=8.0, allow_inf_nan=False)] = info(
+        0.25,
+        label="Rep hours per first touch",
+        unit="hours",
+        help="Rep hours one inbound first touch takes when the reps make first touches "
+        "(first-touch capacity 0): more inbound then leaves them less selling time.",
+        low=0.1,
+        high=1.0,
+        step=0.05,
+    )
+    renewal_months: Annotated[Number, Field(ge=1.0, le=60.0, allow_inf_nan=False)] = info(
+        12.0,
+        label="Contract term (months)",
+        unit="months",
+        help="Customers renew every term, and a price change reaches them there.",
+        low=1.0,
+        high=36.0,
         step=1.0,
     )
 

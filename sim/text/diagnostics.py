@@ -24,6 +24,21 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
     def pct(x: float) -> str:
         return fmt_number(x, "pct0")
 
+    if diag.signal == "selling_time_share":
+        tail = (
+            _(" — paperwork and first touches take the rest.")
+            if diag.pressure
+            else _("; admin is not what holds them back.")
+        )
+        return _("Reps spend {share} of their time selling").format(share=pct(v)) + tail
+    if diag.signal == "sales_cycle_days":
+        tail = _(" — a long, complex sale.") if diag.pressure else "."
+        return (
+            _("A deal takes {days} days from opportunity to close on average").format(
+                days=fmt_number(v, "count" if not v < 10 else "decimal1")
+            )
+            + tail
+        )
     if diag.signal == "deal_slot_utilization":
         tail = (
             _(" — the sales team is the bottleneck.") if diag.pressure else _("; there is slack.")

@@ -35,7 +35,10 @@ def setup_name(setup: str, lang: str = "en") -> str:
 
 
 def team_name(team: str, lang: str = "en") -> str:
-    """How a team is named to people."""
+    """How a team is named to people; a sized option `revops@0.5` as "RevOps (0.5 FTE)"."""
+    name, at, fte = team.partition("@")
+    if at:
+        return translator(lang)("{team} ({fte} FTE)").format(team=team_name(name, lang), fte=fte)
     return translator(lang)(TEAM_NAMES[team]) if team in TEAM_NAMES else _tidy(team)
 
 
@@ -159,7 +162,9 @@ def attribution_label(source: str, lang: str = "en") -> str:
 
 # ----------------------------------------------------------------------------- diagnostics
 DIAGNOSTIC_LABELS = {
+    "selling_time_share": (N_("Reps' time spent selling"), "pct"),
     "deal_slot_utilization": (N_("Deal slots in use"), "pct"),
+    "sales_cycle_days": (N_("Mean sales cycle"), "days"),
     "sqls_gone_cold": (N_("SQLs gone cold"), "pct"),
     "audience_used": (N_("Audience used up"), "pct"),
     "lead_flow_trend": (N_("Lead flow, first vs last 6 months"), "signed_pct"),
@@ -170,9 +175,12 @@ DIAGNOSTIC_LABELS = {
 """Diagnostic signal -> (label, format kind)."""
 
 CRITERION_TEXT = {
-    "salesops_4_5": N_(
-        "SalesOps criteria 4–5: a complex sale and reps' time spent elsewhere make the "
-        "reps' capacity the constraint"
+    "salesops_4": N_(
+        "SalesOps criterion 4: a complex or high-priced product with long sales cycles"
+    ),
+    "salesops_5": N_(
+        "SalesOps criterion 5: reps spend too much time on paperwork, so their selling "
+        "time is the constraint"
     ),
     "revops_2": N_("RevOps criterion 2: communication between teams loses opportunities"),
     "revops_4": N_("RevOps criterion 4: the audience is too small, reps exhaust the leads"),

@@ -59,7 +59,7 @@ def explained_setup(ranked: Sequence[str], scenario: Scenario) -> str | None:
 
 def groups_used(scenario: Scenario, setup: str) -> tuple[str, ...]:
     """The lever groups that any of the setup's teams (or their synergy) moves."""
-    teams = scenario.org.setups[setup]
+    teams = scenario.org.team_names(setup)
     used: set[str] = set()
     for team in teams:
         used |= set(scenario.org.teams[team].effects)

@@ -36,9 +36,11 @@ class Criterion:
 CRITERIA: dict[str, Criterion] = {
     c.id: c
     for c in (
-        # build SalesOps when the product is complex (4) and reps' time goes elsewhere (5):
-        # the reps' capacity is the constraint
-        Criterion("salesops_4_5", "salesops_criteria", (4, 5)),
+        # build SalesOps when the product is complex: long cycles (4)
+        Criterion("salesops_4", "salesops_criteria", (4,)),
+        # build SalesOps when reps' time goes to paperwork (5): their selling time, and so
+        # the deals they can work, is the constraint
+        Criterion("salesops_5", "salesops_criteria", (5,)),
         # build RevOps when communication between teams loses opportunities
         Criterion("revops_2", "revops_criteria", (2,)),
         # build RevOps when the audience is too small and reps exhaust the leads
@@ -72,8 +74,10 @@ class Signal:
 
 
 SIGNALS: dict[str, Signal] = {
-    "deal_slot_utilization": Signal("salesops_4_5", 0.85, "at_least"),
-    "sqls_gone_cold": Signal("salesops_4_5", 0.05, "at_least"),
+    "selling_time_share": Signal("salesops_5", 0.35, "at_most"),
+    "deal_slot_utilization": Signal("salesops_5", 0.85, "at_least"),
+    "sqls_gone_cold": Signal("salesops_5", 0.05, "at_least"),
+    "sales_cycle_days": Signal("salesops_4", 60.0, "at_least"),
     "audience_used": Signal("revops_4", 0.3, "at_least"),
     "lead_flow_trend": Signal("difference_2", -0.2, "at_most"),
     "handoff_leakage": Signal("revops_2", 0.1, "at_least"),
@@ -130,7 +134,9 @@ def diagnose(results: Replications) -> list[Diagnostic]:
         x = x[~np.isnan(x)]
         return float(x.mean()) if len(x) else math.nan
 
+    sales = results.scenario.sales
     out = [
+        _diagnostic("selling_time_share", sales.selling_time_share),
         _diagnostic("deal_slot_utilization", mean("deal_slot_utilization")),
         _diagnostic(
             "sqls_gone_cold",
@@ -139,6 +145,7 @@ def diagnose(results: Replications) -> list[Diagnostic]:
             wait_days=mean("deal_slot_wait_days"),
         ),
     ]
+    out.append(_diagnostic("sales_cycle_days", mean("sales_cycle_days")))
     used = mean("audience_used")
     if not math.isnan(used):
         out.append(_diagnostic("audience_used", used))

@@ -133,10 +133,7 @@ def summarise(
             vs_best=mean_interval(x - values[best].to_numpy(dtype=float), confidence),
             p_best=float(pb[setup]),
             regret=float(regret[setup]),
-            ops_cost_per_month=sum(
-                results.scenario.org.teams[t].monthly_cost
-                for t in results.scenario.org.setups[setup]
-            ),
+            ops_cost_per_month=results.scenario.org.monthly_cost(setup),
         )
     return out
 

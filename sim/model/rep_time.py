@@ -1,0 +1,114 @@
+"""Stage 0, reps' time: how much of it is left for selling, and what that buys.
+
+A rep's month is admin, first touches (when the reps make them: first-touch capacity 0) and
+selling. Today's selling share is given (`sales.selling_time_share`); today's first-touch load
+is the inbound MQLs reaching reps times `sales.hours_per_first_touch` over the reps' hours,
+and admin is the rest. Under a setup at time t:
+
+    selling(t) = today's selling + admin freed(t) - (first-touch load(t) - today's load)
+
+where admin freed is the `selling_time_share` lever (points of a rep's time) and the load
+follows the inbound rate and the handoff leakage in force. Selling time is what works deals
+and prospects: outbound leads scale with it (`sim.model.arrivals`), and so does what the deal
+floor gets done — one mechanism, counted once. With r = selling(t) / today's selling and
+`sales.cycle_time_elasticity` e, the floor's deal slots scale by r^(1 - e) and new cycles by
+r^(-e), so the deals a rep closes per day scale by exactly r whatever e: e only says whether
+freed time shows as more deals worked at once or as faster cycles (buyers set the rest of
+the pace; the `sales_cycle` lever is that pace).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.levers import LEVERS
+from sim.model.arrivals import inbound_drift
+from sim.org import StageEffects
+from sim.params import Scenario
+
+_SHARE_CLIP = LEVERS["selling_time_share"].clip
+
+
+@dataclass(frozen=True)
+class RepTime:
+    """Reps' selling-time share over time under one setup, and what it does to capacity."""
+
+    scenario: Scenario
+    fx: StageEffects | None  # None: today's organisation (the warm-up)
+    touch_hours_per_mql: float  # rep-share of a month per inbound MQL a day (0: reps don't touch)
+
+    @property
+    def today(self) -> float:
+        """Today's selling share (no team, today's inbound)."""
+        return self.scenario.sales.selling_time_share
+
+    def _load(self, t: np.ndarray) -> np.ndarray:
+        """Reps' share of time making first touches at times `t` (days)."""
+        sc = self.scenario
+        rate = sc.market.inbound_mqls_per_month * inbound_drift(sc.market, t)
+        leak = sc.lead_handling.handoff_leakage
+        if self.fx is not None:
+            rate = self.fx.apply("inbound_rate", rate, t)
+            leak = self.fx.apply("handoff_leakage", leak, t)
+        return rate * (1.0 - leak) * self.touch_hours_per_mql
+
+    def share(self, t: np.ndarray | float) -> np.ndarray:
+        """Selling share at times `t` (days)."""
+        tt = np.asarray(t, dtype=float)
+        s0 = self.today
+        value = np.full_like(tt, s0)
+        if self.fx is not None:
+            value = self.fx.apply("selling_time_share", s0, tt)
+        if self.touch_hours_per_mql > 0:
+            load0 = self._load(np.zeros(1))[0] if self.fx is None else _today_load(self)
+            value = value - (self._load(tt) - load0)
+        return np.clip(value, *_SHARE_CLIP)
+
+    def constant(self) -> bool:
+        """Whether the share never moves from today's (no lever, no first-touch load)."""
+        return self.touch_hours_per_mql == 0 and (
+            self.fx is None or not self.fx.moves("selling_time_share")
+        )
+
+    def ratio_fn(self) -> Callable[[float], float]:
+        """selling(t) / today's selling as a plain function of t (the event loop's path).
+
+        Settles when nothing moves the share any more: after every ramp, with no first-touch
+        load and no fading.
+        """
+        s0 = self.today
+        if self.constant():
+            return lambda t: 1.0
+        if self.touch_hours_per_mql == 0:
+            lever = self.fx.scalar_fn("selling_time_share")  # type: ignore[union-attr]
+            return lambda t: lever(s0, t) / s0
+        return lambda t: float(self.share(t)) / s0
+
+
+def _today_load(rt: RepTime) -> float:
+    """Today's first-touch load: today's organisation, at day 0."""
+    return float(RepTime(rt.scenario, None, rt.touch_hours_per_mql)._load(np.zeros(1))[0])
+
+
+def rep_time(scenario: Scenario, fx: StageEffects | None) -> RepTime:
+    """Reps' time budget under a setup (`fx`), or under today's organisation (None)."""
+    sales = scenario.sales
+    touching = scenario.lead_handling.first_touch.capacity == 0 and sales.reps > 0
+    per_mql = (
+        sales.hours_per_first_touch / (sales.reps * sales.hours_per_month) if touching else 0.0
+    )
+    return RepTime(scenario, fx, per_mql)
+
+
+def slots_at(base_slots: int, ratio: float, elasticity: float) -> int:
+    """Deal slots when reps have `ratio` x today's selling time: base x ratio^(1 - e)."""
+    if ratio == 1.0:
+        return base_slots
+    return max(1, math.floor(base_slots * ratio ** (1.0 - elasticity) + 0.5))
+
+
+__all__ = ["RepTime", "rep_time", "slots_at"]
