@@ -215,3 +215,19 @@ def test_exports_are_safe_and_traceable(result):
     assert verdict_json["verdict"]["best"] == result.verdict.best
     assert verdict_json["scenario_hash"]
     assert read_upload(exports.scenario_yaml(result.scenario).encode()).scenario == result.scenario
+
+
+def test_the_setups_table_keeps_sized_options_and_full_teams():
+    """A half-time RevOps (`revops@0.5`) shows 0.5 FTE and comes back as `revops@0.5`; a
+    team at its own headcount comes back by name; 0 FTE takes a team out of a setup."""
+    teams = ["salesops", "revops"]
+    heads = {"salesops": 1.0, "revops": 2.0}
+    setups = {"none": [], "both": ["salesops", "revops"], "revops_half": ["revops@0.5"]}
+    frame = form.setups_frame(setups, teams, heads)
+    assert frame.loc[frame["Setup"] == "revops_half"].iloc[0, 2] == 0.5
+    assert frame.loc[frame["Setup"] == "both"].iloc[0, 2] == 2.0
+    back, problems = form.frame_setups(frame, teams, heads)
+    assert not problems and back == setups
+    frame.iloc[1, 1] = 0.0
+    back, _ = form.frame_setups(frame, teams, heads)
+    assert back["both"] == ["revops"]

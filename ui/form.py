@@ -421,16 +421,44 @@ def frame_synergy(frame: pd.DataFrame) -> tuple[dict[str, float | None], list[tu
     return out, problems
 
 
-def setups_frame(setups: dict[str, list[str]], teams: list[str]) -> pd.DataFrame:
-    """Setups -> one row each with a tick per team."""
+def _fte_column(team: str) -> str:
+    return f"{team_name(team)} (FTE)"
+
+
+def setups_frame(
+    setups: dict[str, list[str]], teams: list[str], headcounts: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """Setups -> one row each with the FTE of each team in it (0 = not in the setup).
+
+    A member `team` shows the team's headcount; a sized option `team@0.5` shows 0.5.
+    """
+    heads = headcounts or {}
     rows = []
     for name, members in setups.items():
-        rows.append({"Setup": name, **{team_name(t): t in members for t in teams}})
-    return pd.DataFrame(rows, columns=["Setup", *[team_name(t) for t in teams]])
+        fte = dict.fromkeys(teams, 0.0)
+        for member in members:
+            team, at, size = str(member).partition("@")
+            if team in fte:
+                fte[team] = float(size) if at else float(heads.get(team, 1.0))
+        rows.append({"Setup": name, **{_fte_column(t): fte[t] for t in teams}})
+    return pd.DataFrame(rows, columns=["Setup", *[_fte_column(t) for t in teams]])
 
 
-def frame_setups(frame: pd.DataFrame, teams: list[str]) -> tuple[dict, list[tuple[str, str]]]:
-    """Edited setup rows -> {setup: [teams]}, and problems."""
+def _member(team: str, value: object, headcount: float) -> str | None:
+    """One cell of the setups table -> a setup member (None: not in the setup)."""
+    if isinstance(value, bool):  # a tick, as older tables had
+        return team if value else None
+    number = _num(value)
+    if number is None or not math.isfinite(number) or number <= 0:
+        return None
+    return team if math.isclose(number, headcount) else f"{team}@{number:g}"
+
+
+def frame_setups(
+    frame: pd.DataFrame, teams: list[str], headcounts: dict[str, float] | None = None
+) -> tuple[dict, list[tuple[str, str]]]:
+    """Edited setup rows -> {setup: [members]}, and problems."""
+    heads = headcounts or {}
     out, problems = {}, []
     for row in frame.to_dict(orient="records"):
         name = str(row.get("Setup") or "").strip()
@@ -442,7 +470,10 @@ def frame_setups(frame: pd.DataFrame, teams: list[str]) -> tuple[dict, list[tupl
         if name in out:
             problems.append((f"org.setups.{name}", "setup names must be unique"))
             continue
-        out[name] = [t for t in teams if bool(row.get(team_name(t)))]
+        members = [
+            _member(t, row.get(_fte_column(t)), float(heads.get(t, 1.0))) for t in teams
+        ]
+        out[name] = [m for m in members if m is not None]
     return out, problems
 
 
@@ -532,7 +563,11 @@ def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
             setups_meta = field_meta("org.setups")
             st.markdown(f"**{setups_meta.label}** — {setups_meta.help}")
             setups = st.data_editor(
-                setups_frame(get_path(data, "org.setups") or {}, teams),
+                setups_frame(
+                    get_path(data, "org.setups") or {},
+                    teams,
+                    {t: team.headcount for t, team in sc.org.teams.items()},
+                ),
                 num_rows="dynamic",
                 hide_index=True,
                 key=PREFIX + "org.setups",
@@ -644,7 +679,9 @@ def build(
         data["org"]["teams"][team]["effects"] = frame_effects(frame)
     data["org"]["synergy"], syn_problems = frame_synergy(synergy)
     problems += syn_problems
-    data["org"]["setups"], setup_problems = frame_setups(setups, list(sc.org.teams))
+    data["org"]["setups"], setup_problems = frame_setups(
+        setups, list(sc.org.teams), {t: team.headcount for t, team in sc.org.teams.items()}
+    )
     problems += setup_problems
     settings, run_problems = _settings_from(run)
     problems += run_problems
