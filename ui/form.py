@@ -479,8 +479,9 @@ def frame_setups(
 
 # ----------------------------------------------------------------------------- the form
 def _form_data(sc: Scenario) -> dict:
-    """The scenario as plain data, with each team's strength range as a mapping so the
-    form's `strength.low` / `.mode` / `.high` fields address its numbers.
+    """The scenario as plain data, each team's strength range as a mapping.
+
+    So the form's `strength.low` / `.mode` / `.high` fields address its numbers.
     """
     data = copy.deepcopy(scenario_to_dict(sc))
     for team in data.get("org", {}).get("teams", {}).values():
