@@ -84,7 +84,8 @@ class Breakeven:
             "above": self.above,
             "crossings": self.crossings,
             "points": [
-                {"value": v, "gap": g.as_dict()} for v, g in zip(self.values, self.gaps, strict=True)
+                {"value": v, "gap": g.as_dict()}
+                for v, g in zip(self.values, self.gaps, strict=True)
             ],
         }
 
@@ -152,8 +153,10 @@ def breakeven(
     runs = run_variants(scenario, changes, options, setups)
     tables = [objective_table(runs[f"p{i}"][1], objective) for i in range(len(grid))]
     if pair is None:  # today's top two: at the value nearest today's (the middle for effects)
-        near = len(grid) // 2 if item.base is None else int(
-            np.argmin([abs(v - item.base) for v in grid])
+        near = (
+            len(grid) // 2
+            if item.base is None
+            else int(np.argmin([abs(v - item.base) for v in grid]))
         )
         pair = default_pair(tables[near])
     a, b = pair
@@ -176,3 +179,47 @@ def breakeven(
         above=a if gaps[-1].mean >= 0 else b,
         crossings=count,
     )
+
+
+def nearest_breakevens(
+    scenario: Scenario,
+    pair: tuple[str, str],
+    options: RunOptions | None = None,
+    inputs: list[Input] | list[str] | None = None,
+    count: int = 3,
+    points: int = 4,
+) -> list[Breakeven]:
+    """The `count` breakevens of `pair` nearest to today's values, over the uncertain ranges.
+
+    A tornado of the pair alone finds the inputs whose gap changes sign between today and an
+    end of the range; each such bracket is then searched with `points` values. Nearness is
+    the distance from today as a share of the input's range (for a team's effects, from the
+    middle of their range).
+    """
+    from sim.explore.tornado import tornado
+
+    options = options or RunOptions()
+    t = tornado(scenario, inputs, options, pair, only_pair=True)
+    base = t.base_gap.mean
+    found: list[tuple[float, Input, tuple[float, float]]] = []
+    for row in t.rows:
+        item = row.input
+        width = item.high - item.low
+        if width <= 0:
+            continue
+        if item.base is None:
+            if row.gap_low.mean * row.gap_high.mean < 0:
+                x = crossings([item.low, item.high], [row.gap_low.mean, row.gap_high.mean])[0]
+                found.append((abs(x - 0.5) / width, item, (item.low, item.high)))
+            continue
+        for end, gap in ((item.low, row.gap_low.mean), (item.high, row.gap_high.mean)):
+            if base * gap < 0 and end != item.base:
+                lo, hi = sorted((item.base, end))
+                ys = [base, gap] if lo == item.base else [gap, base]
+                x = crossings([lo, hi], ys)[0]
+                found.append((abs(x - item.base) / width, item, (lo, hi)))
+    found.sort(key=lambda f: f[0])
+    return [
+        breakeven(scenario, item, bracket, t.pair, options, points)
+        for _, item, bracket in found[:count]
+    ]

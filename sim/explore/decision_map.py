@@ -106,7 +106,10 @@ def default_axes(scenario: Scenario) -> tuple[str, str]:
 
 
 def axis(
-    scenario: Scenario, path: str, low: float | None = None, high: float | None = None,
+    scenario: Scenario,
+    path: str,
+    low: float | None = None,
+    high: float | None = None,
     points: int = POINTS,
 ) -> tuple[Input, list[float]]:
     """An axis: its input (ends ± 50% by default) and `points` values over them."""
@@ -163,6 +166,14 @@ def decision_map(
                 )
             )
     return DecisionMap(
-        scenario, objective, confidence, options.replications, options.seed,
-        x_in, y_in, xs, ys, cells,
+        scenario,
+        objective,
+        confidence,
+        options.replications,
+        options.seed,
+        x_in,
+        y_in,
+        xs,
+        ys,
+        cells,
     )

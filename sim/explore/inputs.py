@@ -61,7 +61,7 @@ class Input:
     def changes(self, scenario: Scenario, value: float) -> dict[str, Any]:
         """The dotted overrides that put this input at `value`."""
         if self.kind == "number":
-            return {self.path: int(round(value)) if self.integer else float(value)}
+            return {self.path: round(value) if self.integer else float(value)}
         if self.kind == "effect":
             v = float(value)
             return {self.path: [v, v, v]}
@@ -81,7 +81,7 @@ class Input:
             raise ValueError("a grid needs at least 2 points")
         values = [_tidy(lo + (hi - lo) * i / (points - 1)) for i in range(points)]
         if self.integer:
-            values = sorted({int(round(v)) for v in values})
+            values = sorted({round(v) for v in values})
         return values
 
 
@@ -134,11 +134,17 @@ def make_input(
     if effect is not None:
         team, lever = effect
         if lever is None:
-            return Input(path, "effects", None, 0.0 if low is None else low,
-                         1.0 if high is None else high)
+            return Input(
+                path, "effects", None, 0.0 if low is None else low, 1.0 if high is None else high
+            )
         rng = scenario.org.teams[team].effects[lever]
-        return Input(path, "effect", None, rng.low if low is None else low,
-                     rng.high if high is None else high)
+        return Input(
+            path,
+            "effect",
+            None,
+            rng.low if low is None else low,
+            rng.high if high is None else high,
+        )
     try:
         meta = field_meta(path)
         base = value_at(scenario, path)
@@ -157,7 +163,7 @@ def make_input(
 def _default_ends(
     base: float, floor: float | None, ceiling: float | None, integer: bool, spread: float
 ) -> tuple[float, float]:
-    """base ± spread, inside the declared range; the whole declared range around zero."""
+    """Base ± spread, inside the declared range; the whole declared range around zero."""
     if base == 0 and floor is not None and ceiling is not None:
         lo, hi = float(floor), float(ceiling)
     else:
@@ -208,8 +214,8 @@ def all_inputs(scenario: Scenario, spread: float = SPREAD) -> list[Input]:
             if parts[-1] == "mode":
                 out.append(make_input(scenario, ".".join(parts[:-1]), spread=spread))
             continue
-        if value_at(scenario, path) is None or path.startswith("analysis.") and (
-            path != "analysis.horizon_months"
+        if value_at(scenario, path) is None or (
+            path.startswith("analysis.") and (path != "analysis.horizon_months")
         ):
             continue
         out.append(make_input(scenario, path, spread=spread))

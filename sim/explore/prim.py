@@ -1,6 +1,7 @@
-"""PRIM, the patient rule induction method (Friedman & Fisher 1999), as scenario discovery
-uses it (Bryant & Lempert 2010; EMA Workbench's `prim`): boxes of inputs where a case of
-interest is concentrated, written as readable rules.
+"""PRIM: boxes of inputs where a case of interest concentrates, as readable rules.
+
+The patient rule induction method (Friedman & Fisher 1999) as scenario discovery uses it
+(Bryant & Lempert 2010; EMA Workbench's `prim`).
 
 Peeling: starting from the box holding every point, repeatedly cut the `alpha` share of
 points at the low or the high end of one input — whichever cut leaves the highest share
@@ -37,7 +38,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Box:
-    """A box: its rules, coverage (share of all cases inside), density (share inside that are cases)."""
+    """A box: its rules, coverage (share of all cases inside), density (share of it that are)."""
 
     rules: tuple[Rule, ...]
     coverage: float

@@ -44,9 +44,7 @@ class RunOptions:
         """The objective asked for, or the scenario's; checked against the known ones."""
         objective = self.objective or scenario.objective
         if objective not in OBJECTIVES:
-            raise ValueError(
-                f"objective must be one of {', '.join(OBJECTIVES)}, got '{objective}'"
-            )
+            raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got '{objective}'")
         return objective
 
     def confidence_for(self, scenario: Scenario) -> float:
@@ -82,9 +80,7 @@ def run_variants(
         progress=options.progress,
     )
     frame = experiment.kpis
-    return {
-        v.id: (v, frame[frame["variant"] == v.id].reset_index(drop=True)) for v in variants
-    }
+    return {v.id: (v, frame[frame["variant"] == v.id].reset_index(drop=True)) for v in variants}
 
 
 def objective_table(kpis: pd.DataFrame, objective: str) -> pd.DataFrame:

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.explore.inputs import Input, parse_inputs
-from sim.explore.runs import RunOptions, default_pair, objective_table, paired_gap, run_variants
+from sim.explore.runs import (
+    RunOptions,
+    check_pair,
+    default_pair,
+    objective_table,
+    paired_gap,
+    run_variants,
+)
 from sim.params import BASELINE, Scenario
 from sim.verdict.stats import Interval
 
@@ -93,9 +100,7 @@ class Tornado:
 def _gains(values, confidence: float) -> dict[str, Interval]:
     if BASELINE not in values.columns:
         return {}
-    return {
-        s: paired_gap(values, s, BASELINE, confidence) for s in values.columns if s != BASELINE
-    }
+    return {s: paired_gap(values, s, BASELINE, confidence) for s in values.columns if s != BASELINE}
 
 
 def tornado(
@@ -103,22 +108,26 @@ def tornado(
     inputs: list[Input] | list[str] | None = None,
     options: RunOptions | None = None,
     pair: tuple[str, str] | None = None,
+    only_pair: bool = False,
 ) -> Tornado:
     """One-at-a-time low/high swings of `inputs` (default: the article's handful).
 
     `inputs` are `Input`s or `path[=LOW:HIGH]` strings; `pair` defaults to today's top two.
+    `only_pair` runs only the pair's setups (no gains vs none unless none is one of them).
     """
     options = options or RunOptions()
     objective = options.objective_for(scenario)
     confidence = options.confidence_for(scenario)
-    items = [
-        i for i in (inputs or []) if isinstance(i, Input)
-    ] or parse_inputs(scenario, [i for i in (inputs or []) if isinstance(i, str)])
+    items = [i for i in (inputs or []) if isinstance(i, Input)] or parse_inputs(
+        scenario, [i for i in (inputs or []) if isinstance(i, str)]
+    )
     changes: dict[str, dict[str, Any]] = {"base": {}}
     for k, item in enumerate(items):
         changes[f"{k}:low"] = item.changes(scenario, item.low)
         changes[f"{k}:high"] = item.changes(scenario, item.high)
-    runs = run_variants(scenario, changes, options)
+    if pair is not None:
+        pair = check_pair(scenario, pair)
+    runs = run_variants(scenario, changes, options, list(pair) if only_pair and pair else None)
     values = {vid: objective_table(kpis, objective) for vid, (_, kpis) in runs.items()}
     base = values["base"]
     a, b = pair or default_pair(base)
