@@ -105,7 +105,7 @@ def breakeven_text(b: Breakeven, lang: str = "en") -> str:
         ).format(
             winner=setup_name(b.below, lang),
             other=setup_name(b.pair[1] if b.below == b.pair[0] else b.pair[0], lang),
-            label=label,
+            label=in_sentence(path, lang),
             low=input_value(path, lo, cur, lang),
             high=input_value(path, hi, cur, lang),
         )
