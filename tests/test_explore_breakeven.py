@@ -76,6 +76,6 @@ def test_integer_and_effect_inputs(scenario):
     best = group.changes(scenario, 1.0)
     assert best["org.teams.revops.effects.monthly_churn"] == [-0.3] * 3  # lowering: low is best
     assert best["org.teams.revops.effects.price"] == [0.08] * 3
-    with pytest.raises(KeyError, match="sales.nope"):
+    with pytest.raises(KeyError, match=r"sales\.nope"):
         make_input(scenario, "sales.nope")
     assert math.isfinite(reps.low) and reps.low < reps.base < reps.high
