@@ -10,10 +10,10 @@ from sim.text.numbers import fmt_number
 from sim.verdict.diagnostics import Diagnostic
 
 
-def fmt_diagnostic(signal: str, value: float) -> str:
+def fmt_diagnostic(signal: str, value: float, lang: str = "en") -> str:
     """A diagnostic's figure, written for people."""
     kind = DIAGNOSTIC_LABELS.get(signal, (signal, "number"))[1]
-    return fmt_number(value, kind)
+    return fmt_number(value, kind, lang=lang)
 
 
 def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -> str:
@@ -22,7 +22,7 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
     v, f = diag.value, diag.figures
 
     def pct(x: float) -> str:
-        return fmt_number(x, "pct0")
+        return fmt_number(x, "pct0", lang=lang)
 
     if diag.signal == "selling_time_share":
         tail = (
@@ -35,7 +35,7 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
         tail = _(" — a long, complex sale.") if diag.pressure else "."
         return (
             _("A deal takes {days} days from opportunity to close on average").format(
-                days=fmt_number(v, "count" if not v < 10 else "decimal1")
+                days=fmt_number(v, "count" if not v < 10 else "decimal1", lang=lang)
             )
             + tail
         )
@@ -50,8 +50,8 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
             "for a slot {days} days)."
         ).format(
             share=pct(v),
-            count=fmt_number(f.get("count", math.nan), "count"),
-            days=fmt_number(f.get("wait_days", math.nan), "decimal1"),
+            count=fmt_number(f.get("count", math.nan), "count", lang=lang),
+            days=fmt_number(f.get("wait_days", math.nan), "decimal1", lang=lang),
         )
     if diag.signal == "audience_used":
         tail = _(" — lead flow is drying up.") if diag.pressure else "."
@@ -61,7 +61,7 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
         )
     if diag.signal == "lead_flow_trend":
         return _("Monthly leads change by {change} from the first to the last six months.").format(
-            change=fmt_number(v, "signed_pct")
+            change=fmt_number(v, "signed_pct", lang=lang)
         )
     if diag.signal == "handoff_leakage":
         return _("{share} of MQLs are never followed up at the marketing-sales handoff.").format(
@@ -71,10 +71,12 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
         return _(
             "Mean first response takes {hours} hours; slow response keeps {kept} of the "
             "qualification a lead would have at once."
-        ).format(hours=fmt_number(v, "decimal1"), kept=pct(f.get("kept", math.nan)))
+        ).format(hours=fmt_number(v, "decimal1", lang=lang), kept=pct(f.get("kept", math.nan)))
     if diag.signal == "churned_vs_new_mrr":
         return _(
             "Churn takes away {share} as much MRR as new customers bring (logo churn {churn} "
             "a month)."
-        ).format(share=pct(v), churn=fmt_number(f.get("logo_churn_monthly", math.nan), "pct"))
-    return f"{diag.signal}: {fmt_number(v, 'number')}"
+        ).format(
+            share=pct(v), churn=fmt_number(f.get("logo_churn_monthly", math.nan), "pct", lang=lang)
+        )
+    return f"{diag.signal}: {fmt_number(v, 'number', lang=lang)}"

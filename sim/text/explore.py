@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.params import field_meta
-from sim.text.i18n import translator
+from sim.text.i18n import N_, translator
 from sim.text.labels import lever_phrase, setup_name, team_name
 from sim.text.numbers import money, value_text
 
@@ -20,8 +20,29 @@ if TYPE_CHECKING:
     from sim.explore.tornado import Tornado
     from sim.explore.voi import ValueOfInformation
 
-MONEY_UNITS = {"money": "", "money/month": "/month", "money/year": "/year"}
+MONEY_UNITS = {"money": "", "money/month": N_("/month"), "money/year": N_("/year")}
 SHARE_UNITS = {"share", "share/month", "share/year"}
+UNIT_WORDS = {
+    "accounts": N_("accounts"),
+    "customers": N_("customers"),
+    "days": N_("days"),
+    "deals": N_("deals"),
+    "futures": N_("futures"),
+    "hours": N_("hours"),
+    "hours/month": N_("hours/month"),
+    "leads/month": N_("leads/month"),
+    "leads/rep/month": N_("leads/rep/month"),
+    "months": N_("months"),
+    "people": N_("people"),
+    "touches/day": N_("touches/day"),
+}
+"""Units written after a number (other units are technical and left out)."""
+
+
+def unit_text(unit: str, lang: str = "en") -> str:
+    """A unit after a number ("9 people", "9人"); technical units are not written."""
+    word = UNIT_WORDS.get(unit)
+    return translator(lang)(word) if word else ""
 
 
 def input_label(path: str, lang: str = "en") -> str:
@@ -34,11 +55,13 @@ def input_label(path: str, lang: str = "en") -> str:
             return _("{team}'s effects, all together").format(team=team)
         return _("{team}'s effect on {lever}").format(team=team, lever=lever_phrase(parts[4], lang))
     try:
-        label = field_meta(path).label
+        label = _(field_meta(path).label)
     except KeyError:
         label = path
     if parts[:2] == ["org", "teams"] and len(parts) >= 3:
-        return f"{team_name(parts[2], lang)}: {label[:1].lower()}{label[1:]}"
+        if lang == "en":
+            label = label[:1].lower() + label[1:]
+        return _("{team}: {label}").format(team=team_name(parts[2], lang), label=label)
     return label
 
 
@@ -57,28 +80,33 @@ def input_value(path: str, value: float | None, currency: str = "USD", lang: str
     except KeyError:
         return f"{value:,.4g}"
     if meta.unit in MONEY_UNITS:
-        return _money(value, currency) + _(MONEY_UNITS[meta.unit])
+        unit = MONEY_UNITS[meta.unit]
+        return _money(value, currency, lang) + (_(unit) if unit else "")
     if meta.unit in SHARE_UNITS:
         return f"{value:.2%}" if abs(value) < 0.01 else f"{value:.1%}"
+    unit = unit_text(meta.unit, lang)
+    sep = "" if lang == "ja" else " "
     if meta.integer or float(value).is_integer():
-        return f"{value:,.0f} {meta.unit}".strip()
-    return f"{value:,.3g} {meta.unit}".strip()
+        return f"{value:,.0f}{sep}{unit}".strip()
+    return f"{value:,.3g}{sep}{unit}".strip()
 
 
-def _money(x: float, currency: str) -> str:
-    """Money with three significant figures below a million ($11.2K, not $11K)."""
-    if 1e4 <= abs(x) < 1e6:
+def _money(x: float, currency: str, lang: str = "en") -> str:
+    """Money with three significant figures below a million ($11.2K, not $11K; ¥112万)."""
+    if lang == "en" and 1e4 <= abs(x) < 1e6:
         sign = "-" if x < 0 else ""
         head = money(1000.0, currency).replace("1.0K", "{body}")
         return sign + head.format(
             body=f"{abs(x) / 1e3:.1f}K" if abs(x) < 1e5 else f"{abs(x) / 1e3:.0f}K"
         )
-    return money(x, currency)
+    return money(x, currency, lang=lang)
 
 
 def in_sentence(path: str, lang: str = "en") -> str:
     """An input inside a sentence: "RevOps' cost per FTE", "the reps' selling time"."""
     label = input_label(path, lang)
+    if lang != "en":
+        return label
     parts = path.split(".")
     if parts[:2] == ["org", "teams"]:
         return (
@@ -138,7 +166,9 @@ def breakeven_text(b: Breakeven, lang: str = "en") -> str:
     return _("{winner} overtakes {other} when {label} falls below {x} ({band}).").format(
         winner=setup_name(b.below, lang),
         other=setup_name(b.above, lang),
-        label=label.lower() if label[:1].isupper() and not label.isupper() else label,
+        label=label.lower()
+        if lang == "en" and label[:1].isupper() and not label.isupper()
+        else label,
         x=x,
         band=band,
     )
@@ -160,9 +190,9 @@ def tornado_text(t: Tornado, lang: str = "en") -> str:
         label=input_label(top.input.path, lang),
         a=a,
         b=b,
-        low=value_text(top.gap_low.mean, t.objective, cur),
-        high=value_text(top.gap_high.mean, t.objective, cur),
-        base=value_text(t.base_gap.mean, t.objective, cur),
+        low=value_text(top.gap_low.mean, t.objective, cur, lang=lang),
+        high=value_text(top.gap_high.mean, t.objective, cur, lang=lang),
+        base=value_text(t.base_gap.mean, t.objective, cur, lang=lang),
     )
     if flips:
         names = ", ".join(input_label(r.input.path, lang) for r in flips[:3])
@@ -185,10 +215,10 @@ def evpi_text(v: ValueOfInformation, lang: str = "en") -> str:
         "more than that."
     ).format(
         chosen=setup_name(v.chosen, lang),
-        evpi=value_text(v.evpi.mean, v.objective, cur, signed=False),
+        evpi=value_text(v.evpi.mean, v.objective, cur, signed=False, lang=lang),
         pct=pct,
-        low=value_text(v.evpi.low, v.objective, cur, signed=False),
-        high=value_text(v.evpi.high, v.objective, cur, signed=False),
+        low=value_text(v.evpi.low, v.objective, cur, signed=False, lang=lang),
+        high=value_text(v.evpi.high, v.objective, cur, signed=False, lang=lang),
     )
 
 
@@ -206,7 +236,8 @@ def evppi_text(v: ValueOfInformation, index: int = 0, lang: str = "en") -> str:
         )
     )
     return _("Learning {what} before deciding is worth about {value}.").format(
-        what=what, value=value_text(row.value, v.objective, v.scenario.currency, signed=False)
+        what=what,
+        value=value_text(row.value, v.objective, v.scenario.currency, signed=False, lang=lang),
     )
 
 

@@ -1,7 +1,9 @@
-"""Figures written for people: short money, percentages, hours, multiples.
+"""Figures written for people: short money, percentages, hours, multiples — per language.
 
-Shared by every sentence and screen, so a figure reads the same in the verdict, the tables
-and the CLI. Missing or undefined figures are a dash, never "nan".
+Shared by every sentence, screen, chart axis and the CLI, so a figure reads the same
+everywhere. English writes money in K/M/B ($5.47M); Japanese in 万/億/兆, as Japanese
+business writing does (¥6,541万, ¥30億, $547万). Missing or undefined figures are a dash,
+never "nan".
 """
 
 from __future__ import annotations
@@ -14,10 +16,45 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 MISSING = "—"
 
 
+JA_UNITS = ((1e12, "兆"), (1e8, "億"), (1e4, "万"))
+"""Japanese large-number units, largest first."""
+
+
+def _trim(text: str) -> str:
+    """A decimal without trailing zeros ("30.00" -> "30", "1.50" -> "1.5")."""
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _ja_amount(a: float) -> str:
+    """A non-negative amount in 万/億/兆: 6,541万, 30億, 1.5億, 9,800 (three or more digits)."""
+    for i, (unit, word) in enumerate(JA_UNITS):
+        if a < unit * 0.99995:
+            continue
+        v = a / unit
+        if v >= 100:
+            body = f"{v:,.0f}"
+        elif v >= 10:
+            body = _trim(f"{v:.1f}")
+        else:
+            body = _trim(f"{v:.2f}")
+        if i > 0 and float(body.replace(",", "")) >= 10_000:  # 9,999.7万 -> 1億
+            prev_unit, prev_word = JA_UNITS[i - 1]
+            return _trim(f"{a / prev_unit:.2f}") + prev_word
+        return body + word
+    return f"{a:,.0f}"
+
+
 def money(
-    x: float | None, currency: str = "USD", signed: bool = False, missing: str = MISSING
+    x: float | None,
+    currency: str = "USD",
+    signed: bool = False,
+    missing: str = MISSING,
+    lang: str = "en",
 ) -> str:
-    """Money in short form: $5.47M, €120K, -$3.2K; `signed` adds a + to gains."""
+    """Money in short form: $5.47M, €120K, -$3.2K; Japanese ¥6,541万, ¥30億.
+
+    `signed` adds a + to gains.
+    """
     if x is None or math.isnan(x):
         return missing
     if math.isinf(x):
@@ -25,6 +62,9 @@ def money(
     sym = CURRENCY_SYMBOLS.get(currency, "")
     suffix = "" if sym else f" {currency}"
     a = abs(x)
+    sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
+    if lang == "ja":
+        return f"{sign}{sym}{_ja_amount(a)}{suffix}"
     if a >= 1e9:
         body = f"{a / 1e9:.2f}B"
     elif a >= 1e6:
@@ -35,12 +75,12 @@ def money(
         body = f"{a / 1e3:.1f}K"
     else:
         body = f"{a:.0f}"
-    sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
     return f"{sign}{sym}{body}{suffix}"
 
 
-def fmt_number(x: float | None, kind: str, currency: str = "USD") -> str:
+def fmt_number(x: float | None, kind: str, currency: str = "USD", lang: str = "en") -> str:
     """A figure by its format kind: pct, pct2, signed_pct, money, days, hours, count, ..."""
+    ja = lang == "ja"
     if x is None or not math.isfinite(x):
         return MISSING
     if kind == "pct":
@@ -52,15 +92,15 @@ def fmt_number(x: float | None, kind: str, currency: str = "USD") -> str:
     if kind == "signed_pct":
         return f"{x:+.0%}"
     if kind == "money":
-        return money(x, currency)
+        return money(x, currency, lang=lang)
     if kind == "days":
-        return f"{x:.0f} d"
+        return f"{x:.0f}日" if ja else f"{x:.0f} d"
     if kind == "hours":
-        return f"{x:.1f} h"
+        return f"{x:.1f}時間" if ja else f"{x:.1f} h"
     if kind == "count":
         return f"{x:,.0f}"
     if kind == "multiple":
-        return f"{x:.2f}x"
+        return f"{x:.2f}倍" if ja else f"{x:.2f}x"
     if kind == "ratio":
         return f"{x:.2f}"
     if kind == "decimal1":
@@ -68,11 +108,14 @@ def fmt_number(x: float | None, kind: str, currency: str = "USD") -> str:
     return f"{x:,.3g}"
 
 
-def value_text(x: float, objective: str, currency: str, signed: bool = True) -> str:
+def value_text(
+    x: float, objective: str, currency: str, signed: bool = True, lang: str = "en"
+) -> str:
     """An objective value: short money, or a multiple of the ops spend for ROI."""
     if objective in MONEY_OBJECTIVES or not math.isfinite(x):
-        return money(x, currency, signed=signed)
-    return f"{x:+.2f}x" if signed else f"{x:.2f}x"
+        return money(x, currency, signed=signed, lang=lang)
+    unit = "倍" if lang == "ja" else "x"
+    return f"{x:+.2f}{unit}" if signed else f"{x:.2f}{unit}"
 
 
 def count_of(share: float, total: int) -> int:

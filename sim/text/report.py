@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import TYPE_CHECKING
 
 from sim.text.diagnostics import diagnostic_text
 from sim.text.i18n import translator
-from sim.text.labels import attribution_label, criterion_text, objective_label
+from sim.text.labels import (
+    attribution_label,
+    criterion_text,
+    kpi_label,
+    objective_label,
+    setup_name,
+)
 from sim.text.numbers import MONEY_OBJECTIVES
 from sim.text.verdict import objectives_sentence, verdict_summary
 
@@ -25,6 +32,19 @@ KEY_KPIS = (
     "cac",
 )
 """KPIs the plain-text table shows for every setup."""
+
+
+def width(text: str) -> int:
+    """Columns `text` takes in a terminal (East Asian wide characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def cell(text: str, size: int, right: bool = True) -> str:
+    """`text` padded to `size` terminal columns (cut to fit when longer)."""
+    while width(text) > size and len(text) > 1:
+        text = text[:-1]
+    pad = " " * max(size - width(text), 0)
+    return pad + text if right else text + pad
 
 
 def comparison_table(result: Comparison, lang: str = "en") -> str:
@@ -46,8 +66,13 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
         "",
         verdict_summary(result, lang),
         "",
-        f"{_('setup'):<14}{_('mean'):>14}{'P10':>14}{'P90':>14}{_('vs none'):>14}"
-        f"{_('{pct}% interval').format(pct=pct):>28}{_('P(best)'):>9}",
+        cell(_("setup"), 14, right=False)
+        + cell(_("mean"), 14)
+        + cell("P10", 14)
+        + cell("P90", 14)
+        + cell(_("vs none"), 14)
+        + cell(_("{pct}% interval").format(pct=pct), 28)
+        + cell(_("P(best)"), 9),
     ]
     f = ",.2f" if result.objective not in MONEY_OBJECTIVES else ",.0f"
     for name, s in result.setups.items():
@@ -60,15 +85,21 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
     lines += [
         "",
         _("Every objective, gain over no ops team (mean); * = best on that objective:"),
-        f"{_('objective'):<26}" + "".join(f"{s:>14}" for s in result.setups),
+        cell(_("objective"), 26, right=False) + "".join(cell(s, 14) for s in result.setups),
     ]
     for name, board in boards.items():
         cells = "".join(
             f"{board.vs_none[s].mean:>13,.0f}{'*' if s == board.best else ' '}"
             for s in result.setups
         )
-        lines.append(f"{name:<26}{cells}")
+        lines.append(cell(name, 26, right=False) + cells)
     lines += [objectives_sentence(result, lang)]
+    lines += [
+        "",
+        _("Setups: {names}").format(
+            names=", ".join(f"{s} = {setup_name(s, lang)}" for s in result.setups)
+        ),
+    ]
     lines += ["", _("Why (the baseline, no ops team):")]
     for d in result.diagnostics:
         mark = "!" if d.pressure else " "
@@ -78,15 +109,13 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
         subject = result.attribution["setup"].iloc[0]
         lines += ["", _("Where '{setup}' gains (vs none):").format(setup=subject)]
         for row in result.attribution.itertuples():
-            lines.append(
-                f"   {attribution_label(row.source, lang):<50}{row.mean:>14{f}}  "
-                f"[{row.low:{f}}, {row.high:{f}}]"
-            )
+            label = cell(attribution_label(row.source, lang), 50, right=False)
+            lines.append(f"   {label}{row.mean:>14{f}}  [{row.low:{f}}, {row.high:{f}}]")
     table = result.kpi_table()
     lines += [
         "",
         _("Key KPIs (mean over simulated futures):"),
-        f"{'kpi':<20}" + "".join(f"{s:>14}" for s in result.setups),
+        cell(_("KPI"), 34, right=False) + "".join(cell(s, 14) for s in result.setups),
     ]
     for kpi in KEY_KPIS:
         row = []
@@ -94,5 +123,5 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
             v = table[(table.setup == s) & (table.kpi == kpi)]["mean"]
             x = float(v.iloc[0]) if len(v) else math.nan
             row.append(f"{x:>14,.3f}" if abs(x) < 10 else f"{x:>14,.0f}")
-        lines.append(f"{kpi:<20}" + "".join(row))
+        lines.append(cell(kpi_label(kpi, lang), 34, right=False) + "".join(row))
     return "\n".join(lines) + "\n"

@@ -41,7 +41,8 @@ class Headline:
 def interval_text(low: float, high: float, objective: str, currency: str, lang: str = "en") -> str:
     """An interval as "+$5.19M and +$5.75M" (read after "between")."""
     return translator(lang)("{low} and {high}").format(
-        low=value_text(low, objective, currency), high=value_text(high, objective, currency)
+        low=value_text(low, objective, currency, lang=lang),
+        high=value_text(high, objective, currency, lang=lang),
     )
 
 
@@ -105,15 +106,15 @@ def verdict_summary(result: Comparison, lang: str = "en") -> str:
             "sure it lies between {interval})."
         ).format(
             best=v.best,
-            gain=value_text(best.vs_none.mean, obj, cur),
+            gain=value_text(best.vs_none.mean, obj, cur, lang=lang),
             label=label,
             months=months,
             pct=pct,
             interval=interval_text(best.vs_none.low, best.vs_none.high, obj, cur, lang),
         )
     gap_words = {
-        "gap": value_text(abs(gap.mean), obj, cur, signed=False),
-        "signed_gap": value_text(gap.mean, obj, cur),
+        "gap": value_text(abs(gap.mean), obj, cur, signed=False, lang=lang),
+        "signed_gap": value_text(gap.mean, obj, cur, lang=lang),
         "runner": v.runner_up,
         "pct": pct,
         "interval": interval_text(gap.low, gap.high, obj, cur, lang),
@@ -160,7 +161,7 @@ def headline(result: Comparison, lang: str = "en") -> Headline:
     if v.best != BASELINE:
         words = {
             "setup": name,
-            "gain": value_text(best.vs_none.mean, obj, cur),
+            "gain": value_text(best.vs_none.mean, obj, cur, lang=lang),
             "label": label,
             "months": months,
             "pct": pct,
@@ -191,8 +192,8 @@ def headline(result: Comparison, lang: str = "en") -> Headline:
     runner = setup_name(v.runner_up, lang)
     words = {
         "runner": runner,
-        "gap": value_text(abs(gap.mean), obj, cur, signed=False),
-        "signed_gap": value_text(gap.mean, obj, cur),
+        "gap": value_text(abs(gap.mean), obj, cur, signed=False, lang=lang),
+        "signed_gap": value_text(gap.mean, obj, cur, lang=lang),
         "pct": pct,
         "interval": interval_text(gap.low, gap.high, obj, cur, lang),
     }
@@ -233,7 +234,7 @@ def provisional(result: Comparison, lang: str = "en") -> str:
     k, n = _futures(result, v.best)
     lead = _("{setup} leads ({gain} vs no ops team; best in {k} of {n} futures so far)").format(
         setup=setup_name(v.best, lang),
-        gain=value_text(best.vs_none.mean, result.objective, result.scenario.currency),
+        gain=value_text(best.vs_none.mean, result.objective, result.scenario.currency, lang=lang),
         k=k,
         n=n,
     )
