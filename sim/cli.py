@@ -17,7 +17,8 @@ from sim.cache import RunCache
 from sim.executors import BACKENDS, Executor, TaskFailed, make_executor
 from sim.io import ScenarioError, load_scenario, safe_csv
 from sim.params import OBJECTIVES
-from sim.text import comparison_table
+from sim.text import comparison_table, translator
+from sim.text.i18n import LANGUAGES, normalize_lang
 from sim.verdict import Comparison, compare
 
 EXIT_BAD_INPUT = 2
@@ -87,8 +88,82 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for tests and docs)."""
+def default_lang(environ: dict[str, str] | None = None) -> str:
+    """The language of the user's environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
+    import os
+
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return normalize_lang(env[name].split(":")[0])
+    return "en"
+
+
+def lang_of(argv: Sequence[str]) -> str:
+    """`--lang` from the arguments, before they are parsed (help is written in it too)."""
+    argv = list(argv)
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalize_lang(argv[i + 1])
+        if arg.startswith("--lang="):
+            return normalize_lang(arg.split("=", 1)[1])
+    return default_lang()
+
+
+def parser_messages(parser: argparse.ArgumentParser) -> list[str]:
+    """Every help text, description and group title of the parser and its subcommands."""
+    out: list[str] = []
+    todo = [parser]
+    while todo:
+        p = todo.pop(0)
+        out += [t for t in (p.description, p.epilog) if t]
+        out += [g.title for g in p._action_groups if g.title]
+        for action in p._actions:
+            if action.help and action.help != argparse.SUPPRESS:
+                out.append(action.help)
+            if isinstance(action, argparse._SubParsersAction):
+                out += [a.help for a in action._choices_actions if a.help]
+                todo += [sp for sp in action.choices.values() if sp not in todo]
+    return list(dict.fromkeys(out))
+
+
+def _translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:
+    """Help texts in `lang`; every (sub)command accepts `--lang`."""
+    _ = translator(lang)
+    todo = [parser]
+    seen: list[argparse.ArgumentParser] = []
+    while todo:
+        p = todo.pop(0)
+        seen.append(p)
+        p.description = _(p.description) if p.description else p.description
+        p.epilog = _(p.epilog) if p.epilog else p.epilog
+        for g in p._action_groups:
+            g.title = _(g.title) if g.title else g.title
+        for action in p._actions:
+            if action.help and action.help != argparse.SUPPRESS:
+                action.help = _(action.help)
+            if isinstance(action, argparse._SubParsersAction):
+                for a in action._choices_actions:
+                    a.help = _(a.help) if a.help else a.help
+                todo += [sp for sp in action.choices.values() if sp not in seen + todo]
+        if "--lang" not in p._option_string_actions:
+            p.add_argument(
+                "--lang",
+                choices=LANGUAGES,
+                default=lang if p is parser else argparse.SUPPRESS,
+                help=_("language of the output: en or ja (default: from LANG)"),
+            )
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs), its help in `lang`."""
+    parser = _build_parser()
+    _translate_parser(parser, lang)
+    return parser
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    """The argument parser with its English help."""
     parser = _Parser(
         prog="python -m sim",
         description="Which ops team pays off: SalesOps, RevOps, both or neither? Simulates a "
@@ -233,9 +308,9 @@ class _Bar:
             sys.stderr.write("\n")
 
 
-def format_table(result: Comparison) -> str:
+def format_table(result: Comparison, lang: str = "en") -> str:
     """The verdict and the key figures as plain text (words from `sim.text`)."""
-    return comparison_table(result)
+    return comparison_table(result, lang)
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -276,14 +351,14 @@ def _compare(args: argparse.Namespace) -> int:
         bar.close()
         executor.close()
     if args.format == "json":
-        text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(result.to_json(args.lang), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "csv":
         frame = result.results.kpis.copy()
         frame.insert(0, "seed", result.seed)
         frame.insert(0, "scenario", scenario.name)
         text = safe_csv(frame)
     else:
-        text = format_table(result)
+        text = format_table(result, args.lang)
     _write(text, args.out)
     return 0
 
@@ -318,8 +393,10 @@ def _uplift(args: argparse.Namespace) -> int:
             f"{args.seed} (mean uplift [interval]; band; ok)",
         ]
         for row in table.itertuples():
-            fmt = (lambda x: f"{x:+.1%}") if row.measure == "relative" else (
-                lambda x: f"{x * 100:+.1f} pts"
+            fmt = (
+                (lambda x: f"{x:+.1%}")
+                if row.measure == "relative"
+                else (lambda x: f"{x * 100:+.1f} pts")
             )
             ok = {True: "inside", False: "OUTSIDE", None: "-"}[row.inside]
             lines.append(
@@ -334,16 +411,24 @@ def _uplift(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.set)
+    _ = translator(args.lang)
     print(
-        f"{args.scenario}: valid — '{scenario.name}', {len(scenario.segments)} segment(s), "
-        f"setups: {', '.join(scenario.setup_names)}"
+        _("{file}: valid — '{name}', {segments} segment(s), setups: {setups}").format(
+            file=args.scenario,
+            name=scenario.name,
+            segments=len(scenario.segments),
+            setups=", ".join(scenario.setup_names),
+        )
     )
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    lang = lang_of(sys.argv[1:] if argv is None else argv)
+    _ = translator(lang)
+    args = build_parser(lang).parse_args(argv)
+    args.lang = getattr(args, "lang", lang)
     try:
         if args.command == "validate":
             return _validate(args)
@@ -353,16 +438,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _uplift(args)
         return _compare(args)
     except ScenarioError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_("error: {message}").format(message=err), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (BadInput, KeyError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_("error: {message}").format(message=err), file=sys.stderr)
         return EXIT_BAD_INPUT
     except TaskFailed as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_("error: {message}").format(message=err), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
 
 

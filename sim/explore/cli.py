@@ -31,7 +31,8 @@ from sim.explore.inputs import parse_range
 from sim.explore.runs import REPLICATIONS
 from sim.params import OBJECTIVES, Scenario
 from sim.text import explore as words
-from sim.text import setup_name, value_text
+from sim.text import setup_name, translator, value_text
+from sim.text.report import cell
 
 METHODS = ("tornado", "breakeven", "map", "voi", "discover")
 
@@ -174,6 +175,8 @@ def run(
         progress=progress,
     )
     cur = scenario.currency
+    lang = getattr(args, "lang", "en")
+    _ = translator(lang)
     if args.method == "tornado":
         t = tornado(scenario, _params(args.params), options, _pair(args.pair))
         facts = t.facts()
@@ -194,13 +197,17 @@ def run(
                 for r in facts["rows"]
             ]
         )
-        lines = [words.tornado_text(t), ""]
+        lines = [words.tornado_text(t, lang), ""]
         lines += [
-            f"{words.input_label(r.input.path):48} "
-            f"{words.input_value(r.input.path, r.low_value, cur):>14} "
-            f"{value_text(r.gap_low.mean, t.objective, cur):>9}   "
-            f"{words.input_value(r.input.path, r.high_value, cur):>14} "
-            f"{value_text(r.gap_high.mean, t.objective, cur):>9}"
+            cell(words.input_label(r.input.path, lang), 48, right=False)
+            + " "
+            + cell(words.input_value(r.input.path, r.low_value, cur, lang), 14)
+            + " "
+            + cell(value_text(r.gap_low.mean, t.objective, cur, lang=lang), 9)
+            + "   "
+            + cell(words.input_value(r.input.path, r.high_value, cur, lang), 14)
+            + " "
+            + cell(value_text(r.gap_high.mean, t.objective, cur, lang=lang), 9)
             for r in t.rows
         ]
         return facts, table, "\n".join(lines)
@@ -214,7 +221,7 @@ def run(
             args.points,
         )
         facts = b.facts()
-        facts["text"] = words.breakeven_text(b)
+        facts["text"] = words.breakeven_text(b, lang)
         table = pd.DataFrame(
             [
                 {
@@ -234,26 +241,31 @@ def run(
         table = pd.DataFrame([{**c, "gap": c["gap"]["mean"]} for c in facts["cells"]])
         table.insert(0, "y_param", m.y.path)
         table.insert(0, "x_param", m.x.path)
-        grid = table.pivot(index="y", columns="x", values="best").map(setup_name)
-        text = f"{words.input_label(m.y.path)} (rows) x {words.input_label(m.x.path)} (columns)\n"
+        grid = table.pivot(index="y", columns="x", values="best").map(lambda s: setup_name(s, lang))
+        text = _("{rows} (rows) x {columns} (columns)").format(
+            rows=words.input_label(m.y.path, lang), columns=words.input_label(m.x.path, lang)
+        )
+        text += "\n"
         return facts, table, text + grid.sort_index(ascending=False).to_string()
     if args.method == "voi":
         v = value_of_information(scenario, options)
         facts = v.facts()
-        facts["text"] = [words.evpi_text(v)] + [
-            words.evppi_text(v, i) for i in range(min(3, len(v.evppi)))
+        facts["text"] = [words.evpi_text(v, lang)] + [
+            words.evppi_text(v, i, lang) for i in range(min(3, len(v.evppi)))
         ]
         table = pd.DataFrame(facts["evppi"])
         return facts, table, "\n".join(facts["text"])
     d = discover(scenario, args.setup, _params(args.params), args.samples, options)
     facts = d.facts()
-    facts["text"] = [words.box_text(d, i) for i in range(len(d.boxes))]
+    facts["text"] = [words.box_text(d, i, lang) for i in range(len(d.boxes))]
     if args.sobol:
         s = sobol_indices(scenario, d.inputs, args.sobol, options)
         facts["sobol"] = s.facts()
     table = d.sample_frame()
-    text = f"{setup_name(d.setup)} wins at {d.share:.0%} of {len(d.winners)} sampled points.\n"
-    return facts, table, text + ("\n".join(facts["text"]) or "No box found.")
+    text = _("{setup} wins at {share:.0%} of {n} sampled points.").format(
+        setup=setup_name(d.setup, lang), share=d.share, n=len(d.winners)
+    )
+    return facts, table, text + "\n" + ("\n".join(facts["text"]) or _("No box found."))
 
 
 def render(args: argparse.Namespace, facts: dict, table: pd.DataFrame, text: str) -> str:

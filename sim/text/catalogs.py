@@ -6,7 +6,8 @@
 Messages are extracted with Babel from the text layer (`sim/text`), the screens (`ui/`,
 `app.py`) and the CLI (`sim/cli.py`, `sim/explore/cli.py`) — calls of `_`, `N_`, `gettext`,
 `ngettext`, `pgettext` — and from the schema: every field's label and help
-(`sim.params.base.info`) and the lever-effect words of `sim.params.meta`. The English catalog
+(`sim.params.base.info`) and the lever-effect words of `sim.params.meta` — the article's
+metric table (`sim.metrics.ARTICLE_METRICS`) and the CLI's help texts (its argparse parser). The English catalog
 is the source language written out (each translation is its message, unless a maintainer
 rewords it there); the Japanese catalog is written by hand.
 """
@@ -74,6 +75,19 @@ def _schema_messages() -> Iterator[tuple[str, str]]:
         yield text, "sim/params/meta.py"
 
 
+def _table_messages() -> Iterator[tuple[str, str]]:
+    """(message, where) for the article's metric table and the CLI's help texts."""
+    from sim.cli import _build_parser, parser_messages
+    from sim.metrics import ARTICLE_METRICS
+
+    for group, rows in ARTICLE_METRICS.items():
+        yield group, "sim/metrics.py:ARTICLE_METRICS"
+        for _kpi, label in rows:
+            yield label, "sim/metrics.py:ARTICLE_METRICS"
+    for text in parser_messages(_build_parser()):
+        yield text, "sim/cli.py:argparse"
+
+
 def extract() -> Catalog:
     """Every message of the code and the schema, as a template catalog."""
     template = Catalog(domain=DOMAIN, project="orgsim", header_comment=f"# {HEADER}")
@@ -83,7 +97,7 @@ def extract() -> Catalog:
             "python", str(path), keywords=KEYWORDS, comment_tags=("i18n:",), strip_comment_tags=True
         ):
             template.add(message, None, [(rel, lineno)], auto_comments=comments, context=context)
-    for message, where in _schema_messages():
+    for message, where in (*_schema_messages(), *_table_messages()):
         template.add(message, None, [(where, 0)])
     return template
 
