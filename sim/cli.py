@@ -116,7 +116,7 @@ def parser_messages(parser: argparse.ArgumentParser) -> list[str]:
     todo = [parser]
     while todo:
         p = todo.pop(0)
-        out += [t for t in (p.description, p.epilog) if t]
+        out += [t for t in (p.description, _epilog_head(p.epilog)) if t]
         out += [g.title for g in p._action_groups if g.title]
         for action in p._actions:
             if action.help and action.help != argparse.SUPPRESS:
@@ -125,6 +125,11 @@ def parser_messages(parser: argparse.ArgumentParser) -> list[str]:
                 out += [a.help for a in action._choices_actions if a.help]
                 todo += [sp for sp in action.choices.values() if sp not in todo]
     return list(dict.fromkeys(out))
+
+
+def _epilog_head(epilog: str | None) -> str | None:
+    """The words of an epilog: its first line ("examples:"); the commands are not words."""
+    return epilog.split("\n", 1)[0] if epilog else None
 
 
 def _translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:
@@ -136,7 +141,9 @@ def _translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:
         p = todo.pop(0)
         seen.append(p)
         p.description = _(p.description) if p.description else p.description
-        p.epilog = _(p.epilog) if p.epilog else p.epilog
+        head = _epilog_head(p.epilog)
+        if head and p.epilog:
+            p.epilog = _(head) + p.epilog[len(head) :]
         for g in p._action_groups:
             g.title = _(g.title) if g.title else g.title
         for action in p._actions:

@@ -405,9 +405,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "cumulative_contribution": float(contribution.sum()),
         "npv_contribution": float(np.sum(contribution * discount)),
         "customer_equity": equity_today,
-        "value_created": float(np.sum(contribution * discount))
-        + equity_today
-        - kept_today,
+        "value_created": float(np.sum(contribution * discount)) + equity_today - kept_today,
         "ops_roi": math.nan,  # paired with the baseline: `paired_kpis`
         "events_per_lead": _ratio(run.events, n_leads),
     }

@@ -451,18 +451,16 @@ class Sales(Frozen):
         high=2.0,
         step=0.1,
     )
-    renewal_price_elasticity: Annotated[Number, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = (
-        info(
-            0.5,
-            label="Price elasticity at renewal",
-            unit="elasticity",
-            help="Share of customers a price rise loses at renewal: 1 - exp(-e x rise), so 0.5 "
-            "= a 4% rise loses about 2%. Customers already using the product switch less "
-            "readily than new buyers walk away (judgment: half the new-business elasticity).",
-            low=0.0,
-            high=2.0,
-            step=0.1,
-        )
+    renewal_price_elasticity: Annotated[Number, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = info(
+        0.5,
+        label="Price elasticity at renewal",
+        unit="elasticity",
+        help="Share of customers a price rise loses at renewal: 1 - exp(-e x rise), so 0.5 "
+        "= a 4% rise loses about 2%. Customers already using the product switch less "
+        "readily than new buyers walk away (judgment: half the new-business elasticity).",
+        low=0.0,
+        high=2.0,
+        step=0.1,
     )
     warmup_months: Annotated[Number, Field(ge=0.0, le=60.0, allow_inf_nan=False)] = info(
         12.0,

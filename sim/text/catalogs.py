@@ -6,10 +6,10 @@
 Messages are extracted with Babel from the text layer (`sim/text`), the screens (`ui/`,
 `app.py`) and the CLI (`sim/cli.py`, `sim/explore/cli.py`) — calls of `_`, `N_`, `gettext`,
 `ngettext`, `pgettext` — and from the schema: every field's label and help
-(`sim.params.base.info`) and the lever-effect words of `sim.params.meta` — the article's
-metric table (`sim.metrics.ARTICLE_METRICS`) and the CLI's help texts (its argparse parser). The English catalog
-is the source language written out (each translation is its message, unless a maintainer
-rewords it there); the Japanese catalog is written by hand.
+(`sim.params.base.info`), the lever-effect words of `sim.params.meta`, the article's metric
+table (`sim.metrics.ARTICLE_METRICS`) and the CLI's help texts (its argparse parser). The
+English catalog is the source language written out (each translation is its message, unless
+a maintainer rewords it there); the Japanese catalog is written by hand.
 """
 
 from __future__ import annotations

@@ -25,25 +25,32 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
         return fmt_number(x, "pct0", lang=lang)
 
     if diag.signal == "selling_time_share":
-        tail = (
-            _(" — paperwork and first touches take the rest.")
-            if diag.pressure
-            else _("; admin is not what holds them back.")
-        )
-        return _("Reps spend {share} of their time selling").format(share=pct(v)) + tail
-    if diag.signal == "sales_cycle_days":
-        tail = _(" — a long, complex sale.") if diag.pressure else "."
-        return (
-            _("A deal takes {days} days from opportunity to close on average").format(
-                days=fmt_number(v, "count" if not v < 10 else "decimal1", lang=lang)
+        if diag.pressure:
+            text = _(
+                "Reps spend {share} of their time selling — paperwork and first touches take "
+                "the rest."
             )
-            + tail
-        )
+        else:
+            text = _("Reps spend {share} of their time selling; admin is not what holds them back.")
+        return text.format(share=pct(v))
+    if diag.signal == "sales_cycle_days":
+        days = fmt_number(v, "count" if not v < 10 else "decimal1", lang=lang)
+        if diag.pressure:
+            text = _(
+                "A deal takes {days} days from opportunity to close on average — a long, "
+                "complex sale."
+            )
+        else:
+            text = _("A deal takes {days} days from opportunity to close on average.")
+        return text.format(days=days)
     if diag.signal == "deal_slot_utilization":
-        tail = (
-            _(" — the sales team is the bottleneck.") if diag.pressure else _("; there is slack.")
-        )
-        return _("Reps' deal slots are {share} in use on average").format(share=pct(v)) + tail
+        if diag.pressure:
+            text = _(
+                "Reps' deal slots are {share} in use on average — the sales team is the bottleneck."
+            )
+        else:
+            text = _("Reps' deal slots are {share} in use on average; there is slack.")
+        return text.format(share=pct(v))
     if diag.signal == "sqls_gone_cold":
         return _(
             "{share} of SQLs go cold waiting for a rep ({count} over the horizon; mean wait "
@@ -54,11 +61,14 @@ def diagnostic_text(diag: Diagnostic, currency: str = "USD", lang: str = "en") -
             days=fmt_number(f.get("wait_days", math.nan), "decimal1", lang=lang),
         )
     if diag.signal == "audience_used":
-        tail = _(" — lead flow is drying up.") if diag.pressure else "."
-        return (
-            _("{share} of the addressable audience is used up by the horizon").format(share=pct(v))
-            + tail
-        )
+        if diag.pressure:
+            text = _(
+                "{share} of the addressable audience is used up by the horizon — lead flow is "
+                "drying up."
+            )
+        else:
+            text = _("{share} of the addressable audience is used up by the horizon.")
+        return text.format(share=pct(v))
     if diag.signal == "lead_flow_trend":
         return _("Monthly leads change by {change} from the first to the last six months.").format(
             change=fmt_number(v, "signed_pct", lang=lang)

@@ -243,7 +243,8 @@ def evppi_text(v: ValueOfInformation, index: int = 0, lang: str = "en") -> str:
 
 def rule_text(param: str, low: float, high: float, currency: str = "USD", lang: str = "en") -> str:
     """One PRIM rule: "Reps between 7 and 10 people"."""
-    return translator(lang)("{label} between {low} and {high}").format(
+    _ = translator(lang)
+    return _("{label} between {low} and {high}").format(
         label=input_label(param, lang),
         low=input_value(param, low, currency, lang),
         high=input_value(param, high, currency, lang),

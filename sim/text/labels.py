@@ -38,7 +38,8 @@ def team_name(team: str, lang: str = "en") -> str:
     """How a team is named to people; a sized option `revops@0.5` as "RevOps (0.5 FTE)"."""
     name, at, fte = team.partition("@")
     if at:
-        return translator(lang)("{team} ({fte} FTE)").format(team=team_name(name, lang), fte=fte)
+        _ = translator(lang)
+        return _("{team} ({fte} FTE)").format(team=team_name(name, lang), fte=fte)
     return translator(lang)(TEAM_NAMES[team]) if team in TEAM_NAMES else _tidy(team)
 
 

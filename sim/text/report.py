@@ -97,7 +97,7 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
     lines += [
         "",
         _("Setups: {names}").format(
-            names=", ".join(f"{s} = {setup_name(s, lang)}" for s in result.setups)
+            names=_("; ").join(f"{s} = {setup_name(s, lang)}" for s in result.setups)
         ),
     ]
     lines += ["", _("Why (the baseline, no ops team):")]

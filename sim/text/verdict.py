@@ -40,7 +40,8 @@ class Headline:
 
 def interval_text(low: float, high: float, objective: str, currency: str, lang: str = "en") -> str:
     """An interval as "+$5.19M and +$5.75M" (read after "between")."""
-    return translator(lang)("{low} and {high}").format(
+    _ = translator(lang)
+    return _("{low} and {high}").format(
         low=value_text(low, objective, currency, lang=lang),
         high=value_text(high, objective, currency, lang=lang),
     )
@@ -48,7 +49,8 @@ def interval_text(low: float, high: float, objective: str, currency: str, lang: 
 
 def influence_text(influence: Influence, lang: str = "en") -> str:
     """An assumption in words: "RevOps's effect on monthly churn"."""
-    return translator(lang)("{team}'s effect on {lever}").format(
+    _ = translator(lang)
+    return _("{team}'s effect on {lever}").format(
         team=team_name(influence.team, lang), lever=lever_phrase(influence.lever, lang)
     )
 
@@ -275,11 +277,11 @@ def objectives_sentence(result: Comparison, lang: str = "en") -> str:
     if len(winners) == 1:
         (best,) = winners
         return _("Every measure agrees: '{best}' comes out on top on {labels}.").format(
-            best=best, labels=", ".join(objective_label(o, lang) for o in boards)
+            best=best, labels=_("; ").join(objective_label(o, lang) for o in boards)
         )
     parts = [
         _("'{setup}' is best on {labels}").format(
-            setup=setup, labels=", ".join(objective_label(o, lang) for o in objectives)
+            setup=setup, labels=_("; ").join(objective_label(o, lang) for o in objectives)
         )
         for setup, objectives in winners.items()
     ]
@@ -294,7 +296,7 @@ def objectives_sentence(result: Comparison, lang: str = "en") -> str:
         )
     if "ending_arr" in boards and boards["ending_arr"].best not in cash:
         why.append(_("ending ARR does not count what it cost to get there"))
-    text = "; ".join(parts)
+    text = _("; ").join(parts)
     if why:
-        text += " — " + "; ".join(why)
-    return text + "."
+        return _("{setups} — {why}.").format(setups=text, why=_("; ").join(why))
+    return _("{setups}.").format(setups=text)

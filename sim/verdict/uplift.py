@@ -45,9 +45,7 @@ UPLIFT_BANDS: dict[str, Band] = {
     # survey ceilings of 15-28% growth from ops teams; ~25% is the sanity bound (B17, B18)
     "net_new_arr": Band(0.0, 0.25, "relative", "B18", min_baseline_growth=1.0),
     # churn / GRR: 0 to +3 GRR points (B16)
-    "grr": Band(
-        0.0, 0.03, "points", "B16", ("monthly_churn",), ("monthly_churn", "expansion")
-    ),
+    "grr": Band(0.0, 0.03, "points", "B16", ("monthly_churn",), ("monthly_churn", "expansion")),
     # pipeline discipline: 0 to +4 win-rate points, HBR 2015 as the ceiling (B13)
     "win_rate": Band(0.0, 0.04, "points", "B13", ("win_rate",)),
     # cycle: 0 to -15% (B14)
@@ -86,9 +84,7 @@ def team_uplifts(
     k = results.kpis.sort_values(["setup", "replication"])
     base = k[k["setup"] == BASELINE].set_index("replication")
     start_arr = 12.0 * scenario.starting_customers.count * scenario.starting_customers.mrr_each
-    growth = (
-        float(base["ending_arr"].mean()) / start_arr - 1.0 if start_arr > 0 else math.inf
-    )
+    growth = float(base["ending_arr"].mean()) / start_arr - 1.0 if start_arr > 0 else math.inf
     rows = []
     for team in org.teams:
         t = k[k["setup"] == team].set_index("replication").loc[base.index]
