@@ -260,13 +260,16 @@ def test_each_diagnostic_sentence_shows_its_figure_and_never_nan(signal):
 
 
 # ----------------------------------------------------------------------------- plumbing
-def test_english_is_gettext_identity_and_languages_are_per_call():
-    """translator('en') is gettext's identity; an unknown language falls back to English;
-    nothing is installed process-wide."""
+def test_english_is_the_source_and_languages_are_per_call():
+    """English is the source language (its catalog returns each message as it is); an
+    unknown language falls back to English; Japanese comes from its catalog; nothing is
+    installed process-wide."""
     en = translator("en")
     assert en("Too close to call") == "Too close to call"
-    assert en.__self__.__class__ is gettext.NullTranslations
+    assert isinstance(en.__self__, gettext.NullTranslations)
     assert translator("xx")("Build a {team} team") == "Build a {team} team"
+    assert translator("ja")("Too close to call") == "僅差で判定できません"
+    assert translator("en")("Too close to call") == "Too close to call"
     assert not hasattr(builtins, "_")
 
 

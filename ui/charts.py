@@ -2,6 +2,11 @@
 
 Every setup has one fixed colour, used by every chart (`setup_colors`): no ops team is grey,
 SalesOps blue, RevOps orange, both purple; other setups take the next free colour.
+
+Words and numbers follow the language passed in (`lang`): titles come from the catalogs,
+money on axes and in tooltips is written as `sim.text.money` writes it (K/M/B in English,
+万/億 in Japanese) by a Vega expression (`money_expr`), and Japanese charts use a font with
+Japanese glyphs (Noto Sans CJK JP, Debian's `fonts-noto-cjk`), so PNG exports show them.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from sim.text import CURRENCY_SYMBOLS, translator
 from ui.text import setup_name
 
 KNOWN_COLORS = {
@@ -18,8 +24,54 @@ KNOWN_COLORS = {
     "both": "#7A4DC2",
 }
 EXTRA_COLORS = ("#23958A", "#D2434F", "#8C6D31", "#D665B5", "#3FA7C4", "#6B8E23")
-FONT = "Source Sans Pro, sans-serif"
+FONT = "Source Sans Pro, Noto Sans CJK JP, sans-serif"
+FONT_JA = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 WIDTH = "container"
+
+
+def font(lang: str = "en") -> str:
+    """The font family of a chart's text in `lang` (one with Japanese glyphs for Japanese)."""
+    return FONT_JA if lang == "ja" else FONT
+
+
+def money_expr(value: str, currency: str = "USD", lang: str = "en") -> str:
+    """A Vega expression writing the number `value` (an expression) as short money.
+
+    The same conventions as `sim.text.money`: "$5.5M", "-€120K" in English, "¥6,541万",
+    "¥30億" in Japanese; for axis labels (`value="datum.value"`) and tooltips.
+    """
+    sym = CURRENCY_SYMBOLS.get(currency, "")
+    tail = "" if sym else f" {currency}"
+    a = f"abs({value})"
+    sign = f"({value} < 0 ? '-' : '')"
+    if lang == "ja":
+        units = ((1e12, "兆", ".3~r"), (1e8, "億", ".3~r"), (1e4, "万", ",.4~r"))
+        small = f"format({a}, ',.0f')"
+    else:
+        units = ((1e9, "B", ".3~r"), (1e6, "M", ".3~r"), (1e3, "K", ".3~r"))
+        small = f"format({a}, ',.0f')"
+    body = small
+    for unit, word, fmt in reversed(units):
+        body = f"({a} >= {unit:g} ? format({a} / {unit:g}, '{fmt}') + '{word}' : {body})"
+    return f"{sign} + '{sym}' + {body} + '{tail}'"
+
+
+def value_axis(kind: str, currency: str = "USD", lang: str = "en", **props) -> alt.Axis:
+    """An axis for values of `kind`: money written as `money_expr`, others by d3 format."""
+    if kind == "money":
+        return alt.Axis(labelExpr=money_expr("datum.value", currency, lang), **props)
+    return alt.Axis(format=_number_format(kind), **props)
+
+
+def value_tooltip(
+    chart: alt.Chart, field: str, title: str, kind: str, currency: str = "USD", lang: str = "en"
+) -> tuple[alt.Chart, alt.Tooltip]:
+    """A tooltip of `field` written like the axis: money as text computed in the chart."""
+    if kind != "money":
+        return chart, alt.Tooltip(f"{field}:Q", title=title, format=_number_format(kind))
+    text = f"{field}_text"
+    chart = chart.transform_calculate(**{text: money_expr(f"datum['{field}']", currency, lang)})
+    return chart, alt.Tooltip(f"{text}:N", title=title)
 
 
 def setup_colors(setups: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -37,16 +89,20 @@ def setup_colors(setups: list[str] | tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def color_scale(setups: list[str] | tuple[str, ...]) -> alt.Scale:
+def color_scale(setups: list[str] | tuple[str, ...], lang: str = "en") -> alt.Scale:
     """The colour scale of setup display names, in the setups' order."""
     colors = setup_colors(setups)
-    return alt.Scale(domain=[setup_name(s) for s in setups], range=[colors[s] for s in setups])
+    return alt.Scale(
+        domain=[setup_name(s, lang) for s in setups], range=[colors[s] for s in setups]
+    )
 
 
-def _setup_color(setups, legend: bool = True, title: str | None = None) -> alt.Color:
+def _setup_color(
+    setups, legend: bool = True, title: str | None = None, lang: str = "en"
+) -> alt.Color:
     return alt.Color(
         "setup_name:N",
-        scale=color_scale(setups),
+        scale=color_scale(setups, lang),
         legend=alt.Legend(
             title=title,
             orient="top",
@@ -57,7 +113,7 @@ def _setup_color(setups, legend: bool = True, title: str | None = None) -> alt.C
         )
         if legend
         else None,
-        sort=[setup_name(s) for s in setups],
+        sort=[setup_name(s, lang) for s in setups],
     )
 
 
@@ -66,21 +122,23 @@ def _number_format(kind: str) -> str:
     return {"money": ",.3~s", "multiple": ".2f", "count": ",.0f", "pct": ".0%"}.get(kind, ",.3~s")
 
 
-def _finish(chart, title: str | None, height: int) -> alt.Chart:
+def _finish(chart, title: str | None, height: int, lang: str = "en") -> alt.Chart:
+    face = font(lang)
     props = {"height": height, "width": WIDTH}
     if title:
-        props["title"] = alt.TitleParams(title, anchor="start", fontSize=15, font=FONT)
+        props["title"] = alt.TitleParams(title, anchor="start", fontSize=15, font=face)
     return (
         chart.properties(**props)
+        .configure(font=face)
         .configure_axis(
-            labelFont=FONT,
-            titleFont=FONT,
+            labelFont=face,
+            titleFont=face,
             labelFontSize=12,
             titleFontSize=12,
             grid=True,
             gridOpacity=0.4,
         )
-        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12)
+        .configure_legend(labelFont=face, titleFont=face, labelFontSize=12)
         .configure_view(strokeWidth=0)
     )
 
@@ -92,36 +150,41 @@ def fan_chart(
     title: str | None = None,
     kind: str = "money",
     height: int = 380,
+    currency: str = "USD",
+    lang: str = "en",
 ) -> alt.LayerChart:
     """A fan chart: each setup's P10–P90 band over months and its P50 (median) line.
 
     `data` is `ui.data.fan_data(...)`: setup, setup_name, month, p10, p50, p90.
     """
-    fmt = _number_format(kind)
+    _ = translator(lang)
     months = int(data["month"].max()) if len(data) else 1
-    base = alt.Chart(data).encode(
+    base = alt.Chart(data)
+    tips = []
+    for field, name in (("p10", "P10"), ("p50", _("Median")), ("p90", "P90")):
+        base, tip = value_tooltip(base, field, name, kind, currency, lang)
+        tips.append(tip)
+    base = base.encode(
         x=alt.X(
             "month:Q",
-            title="Month",
+            title=_("Month"),
             scale=alt.Scale(domain=[1, max(months, 2)], nice=False),
             axis=alt.Axis(tickMinStep=1, format="d"),
         ),
-        color=_setup_color(setups),
+        color=_setup_color(setups, lang=lang),
     )
     tooltip = [
-        alt.Tooltip("setup_name:N", title="Setup"),
-        alt.Tooltip("month:Q", title="Month"),
-        alt.Tooltip("p10:Q", title="P10", format=fmt),
-        alt.Tooltip("p50:Q", title="Median", format=fmt),
-        alt.Tooltip("p90:Q", title="P90", format=fmt),
+        alt.Tooltip("setup_name:N", title=_("Setup")),
+        alt.Tooltip("month:Q", title=_("Month")),
+        *tips,
     ]
     band = base.mark_area(opacity=0.16).encode(
-        y=alt.Y("p10:Q", title=y_title, axis=alt.Axis(format=fmt)),
+        y=alt.Y("p10:Q", title=y_title, axis=value_axis(kind, currency, lang)),
         y2="p90:Q",
         tooltip=tooltip,
     )
     line = base.mark_line(strokeWidth=2.5).encode(y="p50:Q", tooltip=tooltip)
-    return _finish(alt.layer(band, line), title, height)
+    return _finish(alt.layer(band, line), title, height, lang)
 
 
 def gain_chart(
@@ -131,14 +194,16 @@ def gain_chart(
     title: str | None = None,
     kind: str = "money",
     height: int = 340,
+    currency: str = "USD",
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Distribution of each setup's paired gain over no ops team, one value per future.
 
     `data` is `ui.data.gain_data(...)`: setup, setup_name, replication, gain. Drawn as a
     smoothed density per setup, with each future as a tick below and a rule at zero.
     """
+    _ = translator(lang)
     shown = [s for s in setups if s in set(data["setup"])]
-    fmt = _number_format(kind)
     base = alt.Chart(data)
     if len(data):
         lo, hi = float(data["gain"].min()), float(data["gain"].max())
@@ -155,27 +220,28 @@ def gain_chart(
             x=alt.X(
                 "gain:Q",
                 title=x_title,
-                axis=alt.Axis(format=fmt),
+                axis=value_axis(kind, currency, lang),
                 scale=alt.Scale(domain=extent, nice=False),
             ),
             y=alt.Y(
                 "density:Q",
-                title="How likely",
+                title=_("How likely"),
                 stack=None,
                 axis=alt.Axis(labels=False, ticks=False, grid=False),
             ),
-            color=_setup_color(shown),
-            tooltip=[alt.Tooltip("setup_name:N", title="Setup")],
+            color=_setup_color(shown, lang=lang),
+            tooltip=[alt.Tooltip("setup_name:N", title=_("Setup"))],
         )
     )
-    ticks = base.mark_tick(thickness=1.5, size=14, opacity=0.8).encode(
+    tick_base, gain_tip = value_tooltip(base, "gain", _("Gain"), kind, currency, lang)
+    ticks = tick_base.mark_tick(thickness=1.5, size=14, opacity=0.8).encode(
         x="gain:Q",
         y=alt.datum(0),
-        color=_setup_color(shown, legend=False),
+        color=_setup_color(shown, legend=False, lang=lang),
         tooltip=[
-            alt.Tooltip("setup_name:N", title="Setup"),
-            alt.Tooltip("replication:Q", title="Future #"),
-            alt.Tooltip("gain:Q", title="Gain", format=fmt),
+            alt.Tooltip("setup_name:N", title=_("Setup")),
+            alt.Tooltip("replication:Q", title=_("Future #")),
+            gain_tip,
         ],
     )
     zero = (
@@ -183,36 +249,41 @@ def gain_chart(
         .mark_rule(color="#333333", strokeDash=[4, 3])
         .encode(x="zero:Q")
     )
-    return _finish(alt.layer(density, ticks, zero), title, height)
+    return _finish(alt.layer(density, ticks, zero), title, height, lang)
 
 
 def funnel_chart(
-    data: pd.DataFrame, setups: list[str], title: str | None = None, height: int = 420
+    data: pd.DataFrame,
+    setups: list[str],
+    title: str | None = None,
+    height: int = 420,
+    lang: str = "en",
 ) -> alt.LayerChart:
     """The funnel per setup: mean leads, contacted, SQLs, opportunities and wins.
 
     `data` is `ui.data.funnel_data(...)`: setup, setup_name, stage, stage_order, count,
     conversion (from the stage above).
     """
+    _ = translator(lang)
     stages = list(dict.fromkeys(data.sort_values("stage_order")["stage"]))
-    names = [setup_name(s) for s in setups]
+    names = [setup_name(s, lang) for s in setups]
     base = alt.Chart(data).encode(
         y=alt.Y("stage:N", sort=stages, title=None, axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("setup_name:N", sort=names),
-        x=alt.X("count:Q", title="Mean count over the horizon", axis=alt.Axis(format=",.0f")),
-        color=_setup_color(setups),
+        x=alt.X("count:Q", title=_("Mean count over the horizon"), axis=alt.Axis(format=",.0f")),
+        color=_setup_color(setups, lang=lang),
         tooltip=[
-            alt.Tooltip("setup_name:N", title="Setup"),
-            alt.Tooltip("stage:N", title="Stage"),
-            alt.Tooltip("count:Q", title="Mean count", format=",.0f"),
-            alt.Tooltip("conversion:Q", title="From stage above", format=".1%"),
+            alt.Tooltip("setup_name:N", title=_("Setup")),
+            alt.Tooltip("stage:N", title=_("Stage")),
+            alt.Tooltip("count:Q", title=_("Mean count"), format=",.0f"),
+            alt.Tooltip("conversion:Q", title=_("From stage above"), format=".1%"),
         ],
     )
     bars = base.mark_bar(height={"band": 1})
     labels = base.mark_text(align="left", dx=3, fontSize=10, color="#333333").encode(
         text=alt.Text("count:Q", format=",.0f")
     )
-    return _finish(alt.layer(bars, labels), title, height)
+    return _finish(alt.layer(bars, labels), title, height, lang)
 
 
 ATTRIBUTION_COLORS = alt.Scale(
@@ -226,25 +297,32 @@ def attribution_chart(
     title: str | None = None,
     kind: str = "money",
     height: int | None = None,
+    currency: str = "USD",
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Where a setup's gain comes from: each lever group's contribution with its interval.
 
     `data` is `ui.data.attribution_data(...)`: label, mean, low, high, kind, order.
     """
-    fmt = _number_format(kind)
+    _ = translator(lang)
     height = height or 90 + 34 * max(len(data), 1)
     order = list(data.sort_values("order")["label"]) if "order" in data else list(data["label"])
-    base = alt.Chart(data).encode(
+    base = alt.Chart(data)
+    tips = []
+    for field, name in (("mean", _("Mean")), ("low", _("90% low")), ("high", _("90% high"))):
+        base, tip = value_tooltip(base, field, name, kind, currency, lang)
+        tips.append(tip)
+    base = base.encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        tooltip=[
-            alt.Tooltip("label:N", title="Source"),
-            alt.Tooltip("mean:Q", title="Mean", format=fmt),
-            alt.Tooltip("low:Q", title="90% low", format=fmt),
-            alt.Tooltip("high:Q", title="90% high", format=fmt),
-        ],
+        tooltip=[alt.Tooltip("label:N", title=_("Source")), *tips],
     )
+    legend_words = {
+        "adds": _("adds to the gain"),
+        "costs": _("takes from it"),
+        "total": _("total gain"),
+    }
     bars = base.mark_bar(opacity=0.85).encode(
-        x=alt.X("mean:Q", title=x_title, axis=alt.Axis(format=fmt)),
+        x=alt.X("mean:Q", title=x_title, axis=value_axis(kind, currency, lang)),
         color=alt.Color(
             "kind:N",
             scale=ATTRIBUTION_COLORS,
@@ -252,15 +330,16 @@ def attribution_chart(
                 title=None,
                 orient="top",
                 labelExpr=(
-                    "datum.label == 'adds' ? 'adds to the gain' : "
-                    "datum.label == 'costs' ? 'takes from it' : 'total gain'"
+                    f"datum.label == 'adds' ? '{legend_words['adds']}' : "
+                    f"datum.label == 'costs' ? '{legend_words['costs']}' : "
+                    f"'{legend_words['total']}'"
                 ),
             ),
         ),
     )
     whiskers = base.mark_rule(color="#222222", strokeWidth=1.5).encode(x="low:Q", x2="high:Q")
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#555555").encode(x="zero:Q")
-    return _finish(alt.layer(bars, whiskers, zero), title, height)
+    return _finish(alt.layer(bars, whiskers, zero), title, height, lang)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:

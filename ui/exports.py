@@ -8,19 +8,36 @@ traced back to the run that produced it.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 
 import pandas as pd
 
 from sim.io import safe_csv, scenario_hash, scenario_to_yaml
-from sim.metrics import slug
 from sim.params import Scenario
 from sim.verdict import Comparison
 from ui import data
 
+UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*\s,;'`]+")
+"""Characters no file name may hold on Windows, macOS or Linux, and white space."""
+BOM = "\ufeff"
+"""The UTF-8 byte-order mark: Excel reads a CSV that starts with it as UTF-8."""
+
 
 def file_stem(scenario: Scenario) -> str:
-    """A file-name stem for a scenario's downloads."""
-    return slug(scenario.name)[:60] or "scenario"
+    """A file-name stem for a scenario's downloads; Japanese and other letters are kept.
+
+    NFKC-normalised (full-width letters and digits become plain ones), characters unsafe in
+    file names become "_", at most 60 characters, never empty, never hidden.
+    """
+    name = unicodedata.normalize("NFKC", scenario.name).lower()
+    stem = UNSAFE_IN_NAMES.sub("_", name).strip("._-")[:60].strip("._-")
+    return stem or "scenario"
+
+
+def csv_bytes(text: str, bom: bool) -> bytes:
+    """A CSV's text as the bytes of a download: UTF-8, with a byte-order mark if `bom`."""
+    return ((BOM if bom and not text.startswith(BOM) else "") + text).encode("utf-8")
 
 
 def _stamped(frame: pd.DataFrame, result: Comparison) -> pd.DataFrame:

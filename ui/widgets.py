@@ -12,9 +12,10 @@ import altair as alt
 import streamlit as st
 
 from sim.params import Scenario
-from ui import state
+from ui import exports, state
 from ui.charts import chart_png, chart_svg
 from ui.form import field_label, humanise
+from ui.i18n import csv_bom
 from ui.upload import problem_lines
 
 
@@ -48,7 +49,12 @@ def download(
     key: str,
     help_text: str | None = None,
 ) -> None:
-    """A download button that does not rerun the app."""
+    """A download button that does not rerun the app.
+
+    CSV starts with a UTF-8 byte-order mark when the session asks for one (`ui.i18n`).
+    """
+    if mime == "text/csv":
+        data = _csv_download(data, csv_bom())
     st.download_button(
         label,
         data=data,
@@ -60,6 +66,19 @@ def download(
         help=help_text,
         width="stretch",
     )
+
+
+def _csv_download(
+    data: str | bytes | Callable[[], str | bytes], bom: bool
+) -> bytes | Callable[[], bytes]:
+    """CSV data as bytes, with the byte-order mark if `bom` (deferred data stays deferred)."""
+
+    def encode(value: str | bytes) -> bytes:
+        return exports.csv_bytes(value, bom) if isinstance(value, str) else value
+
+    if callable(data):
+        return lambda: encode(data())
+    return encode(data)
 
 
 def show_problems(problems: list[tuple[str, str]], sc: Scenario, title: str) -> None:
