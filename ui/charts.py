@@ -24,8 +24,8 @@ KNOWN_COLORS = {
     "both": "#7A4DC2",
 }
 EXTRA_COLORS = ("#23958A", "#D2434F", "#8C6D31", "#D665B5", "#3FA7C4", "#6B8E23")
-FONT = "Source Sans Pro, Noto Sans CJK JP, sans-serif"
-FONT_JA = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
+FONT = "Source Sans Pro, Noto Sans CJK JP, sans-serif"  # i18n: ok (font names)
+FONT_JA = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"  # i18n: ok
 WIDTH = "container"
 
 

@@ -23,7 +23,7 @@ DOMAIN = "orgsim"
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locales"
 LANGUAGES = ("en", "ja")
 """Languages with a catalog, the source language first."""
-LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
+LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}  # i18n: ok (each in its own language)
 """Each language in its own words (the language switch)."""
 DEFAULT_LANGUAGE = "en"
 Translate = Callable[[str], str]
