@@ -89,6 +89,8 @@ class Calibration:
     notes: tuple[str, ...] = field(default=())
     currency: str = ""
     amounts: str = "annual"
+    response_hours: np.ndarray | None = None
+    """Observed first-response times (hours), to undo today's speed-to-lead in conversion."""
 
     def get(self, path: str) -> Estimate | None:
         """The estimate for a field path, if the data gave one."""
@@ -180,8 +182,9 @@ def calibrate_tables(
     trend_source = deals.name
     reps, slots = _capacity(d, as_of, deals.name, notes)
     estimates += [reps, slots]
+    response = None
     if leads is not None:
-        lead_est, lead_trend = _lead_estimates(leads, as_of, _whole(reps.value), notes)
+        lead_est, lead_trend, response = _lead_estimates(leads, as_of, _whole(reps.value), notes)
         estimates += lead_est
         if lead_trend is not None:
             trend, trend_source = lead_trend, leads.name
@@ -248,6 +251,7 @@ def calibrate_tables(
         tuple(notes),
         currency,
         amounts,
+        response,
     )
 
 
@@ -436,10 +440,11 @@ def _capacity(
 
 def _lead_estimates(
     leads: Table, as_of: pd.Timestamp, reps: int, notes: list[str]
-) -> tuple[list[Estimate], est.Trend | None]:
+) -> tuple[list[Estimate], est.Trend | None, np.ndarray | None]:
     f = leads.frame
     file = leads.name
     out: list[Estimate] = []
+    response = None
     f = f[f.created <= as_of]
     inbound = f[~f.outbound]
     mql = inbound[inbound.mql.notna()]
@@ -467,7 +472,8 @@ def _lead_estimates(
             settled.first_touch[touched].dt.normalize() != settled.first_touch[touched]
         ).mean()
         if len(hours) >= 3 and has_time > 0.5:
-            fit = est.lognormal(np.maximum(hours.to_numpy(), 1 / 60))
+            response = np.maximum(hours.to_numpy(), 1 / 60)
+            fit = est.lognormal(response)
             basis = f"{len(hours)} first touches"
             out += [
                 Estimate(
@@ -524,7 +530,7 @@ def _lead_estimates(
                 "Poisson, exact interval",
             )
         )
-    return out, trend
+    return out, trend, response
 
 
 def _customer_estimates(

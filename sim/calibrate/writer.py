@@ -83,6 +83,8 @@ def build_scenario(cal: Calibration, base: Scenario, base_label: str) -> Scenari
             put(e.path, e.value, e)
         else:
             put(e.path, e.value, e)
+    _undo_speed_to_lead(data, cal, sources)
+    _audience(data, cal, base_label, sources)
     if cal.get("market.inbound_mqls_per_month") is None:
         _implied_inbound(data, cal, base, base_label, sources)
     data["name"] = f"{base.name}, calibrated on {', '.join(t.name for t in cal.files.values())}"
@@ -166,4 +168,50 @@ def _implied_inbound(
         f"by the base funnel ({base_label}: qualification {q:.2f} x not leaked "
         f"{1 - lh['handoff_leakage']:.2f} x speed-to-lead {kept:.2f}); 90% CI "
         f"{max(low, 0):.1f}–{high:.1f}"
+    )
+
+
+def _undo_speed_to_lead(data: dict, cal: Calibration, sources: dict[str, str]) -> None:
+    """Qualification at an instant response: the observed rate / today's mean decay.
+
+    The model multiplies qualification by decay(response); the observed MQL -> SQL share
+    already carries today's responses, so it is divided by their mean decay (base curve).
+    """
+    q = cal.get("segments.*.qualification_rate")
+    if q is None or cal.response_hours is None:
+        return
+    decay = data["lead_handling"]["speed_to_lead_decay"]
+    kept = float(
+        np.mean(
+            decay["floor"] + (1 - decay["floor"]) * np.exp(-cal.response_hours / decay["tau_hours"])
+        )
+    )
+    if kept <= 0:
+        return
+    value = min(1.0, q.value / kept)
+    text = (
+        f"{q.source()}; observed {q.value:.3f} divided by today's mean speed-to-lead factor "
+        f"{kept:.3f} (the observed response times on the base decay curve) = {value:.3f}, "
+        f"90% CI {min(1.0, (q.low or 0) / kept):.3g}–{min(1.0, (q.high or 1) / kept):.3g}"
+    )
+    for i, seg in enumerate(data["segments"]):
+        seg["qualification_rate"] = value
+        sources[f"segments.{i}.qualification_rate"] = text
+
+
+def _audience(data: dict, cal: Calibration, base_label: str, sources: dict[str, str]) -> None:
+    """No finite audience when the data show inbound growing: the base's would shrink it.
+
+    A base audience with growth the data contradict would make the model's inbound fall
+    as leads use it up; when the trend's whole interval is growth, the market is taken as
+    unlimited, and the source says why. Otherwise the base's audience stays, marked.
+    """
+    g = cal.get("market.inbound_growth_per_month")
+    if g is None or data["market"].get("audience_size") is None or (g.low or 0) <= 0:
+        return
+    data["market"]["audience_size"] = None
+    sources["market.audience_size"] = (
+        f"calibrated: {g.file} shows inbound growing {g.value:+.1%} a month (90% CI "
+        f"{g.low:+.1%} to {g.high:+.1%}), no sign of a used-up market: unlimited, instead of "
+        f"the {base_label} audience; set a size if your market is known to be finite"
     )
