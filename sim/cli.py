@@ -146,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-explain", action="store_true", help="skip the gain attribution runs")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     add_run_options(c)
+    from sim.calibrate.cli import add_parser as add_calibrate  # its statistics load on use
+
+    add_calibrate(sub)
     return parser
 
 
@@ -283,6 +286,10 @@ def _validate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "calibrate":
+        from sim.calibrate.cli import run as run_calibrate
+
+        return run_calibrate(args)
     try:
         if args.command == "validate":
             return _validate(args)

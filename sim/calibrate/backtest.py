@@ -99,9 +99,13 @@ def run_backtest(
     worst = min(coverage.values())
     warning = None
     if worst < WARN_BELOW:
-        which = ", ".join(k.replace("_", " ") for k, v in coverage.items() if v < WARN_BELOW)
+        which = " and ".join(
+            f"{v:.0%} of months of {k.replace('_', ' ')}"
+            for k, v in coverage.items()
+            if v < WARN_BELOW
+        )
         warning = (
-            f"only {worst:.0%} of months of {which} fall inside the simulated 90% band "
+            f"only {which} fall inside the simulated 90% band "
             f"(under {WARN_BELOW:.0%}): the calibrated model does not reproduce the data's "
             "months well; look at the chart for seasonality, capacity or a trend it misses"
         )
