@@ -17,6 +17,7 @@ st.navigation(
             "ui/pages/which_team.py", title="Which team?", icon=":material/groups:", default=True
         ),
         st.Page("ui/pages/assumptions.py", title="Assumptions", icon=":material/tune:"),
+        st.Page("ui/pages/calibrate.py", title="Calibrate", icon=":material/query_stats:"),
         st.Page("ui/pages/model.py", title="Model", icon=":material/account_tree:"),
     ]
 ).run()

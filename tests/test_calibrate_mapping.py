@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sim.calibrate import DataError, detect
@@ -114,3 +116,23 @@ def test_user_override_replaces_and_unknown_column_is_an_error():
         with_overrides(m, {"closed": "Nope"}, "d.csv")
     with pytest.raises(DataError, match="no role 'when'"):
         with_overrides(m, {"when": "Closed On"}, "d.csv")
+
+
+def test_xlsx_export_reads_like_its_csv(tmp_path):
+    from openpyxl import Workbook
+
+    from sim.calibrate import read_bytes, read_path
+
+    csv_path = Path(__file__).resolve().parent.parent / "examples/lumen_ledger/opportunities.csv"
+    raw = read_path(csv_path)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(raw.frame.columns))
+    for row in raw.frame.head(50).itertuples(index=False):
+        sheet.append(list(row))
+    path = tmp_path / "opps.xlsx"
+    book.save(path)
+    xlsx = read_bytes(path.read_bytes(), "opps.xlsx")
+    assert list(xlsx.frame.columns) == list(raw.frame.columns)
+    assert xlsx.frame.equals(raw.frame.head(50).reset_index(drop=True))
+    assert detect("deals", list(xlsx.frame.columns)).flavour == "Salesforce"

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calibrate.estimates import Calibration
-from sim.executors import Executor
+from sim.executors import Executor, SerialExecutor
 from sim.experiments import run_replications
 from sim.params import BASELINE, Scenario
 
@@ -80,7 +80,10 @@ def run_backtest(
             f"{burn_in + 3} (a {burn_in}-month burn-in and 3 to compare)"
         )
     sc = backtest_scenario(cal, scenario, int(first) + burn_in, len(window))
-    runs = run_replications(sc, replications, seed, setups=[BASELINE], executor=executor, workers=1)
+    # One setup over a few years: a second or two in this process, no pool worth starting.
+    runs = run_replications(
+        sc, replications, seed, setups=[BASELINE], executor=executor or SerialExecutor()
+    )
     sim = runs.monthly[runs.monthly.setup == BASELINE].copy()
     sim["new_arr"] = sim["new_mrr"] * 12.0
     out = window[["month"]].copy()
