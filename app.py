@@ -22,6 +22,7 @@ st.navigation(
             icon=":material/alt_route:",
         ),
         st.Page("ui/pages/assumptions.py", title="Assumptions", icon=":material/tune:"),
+        st.Page("ui/pages/calibrate.py", title="Calibrate", icon=":material/query_stats:"),
         st.Page("ui/pages/model.py", title="Model", icon=":material/account_tree:"),
     ]
 ).run()

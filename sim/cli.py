@@ -163,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.explore.cli import add_explore_parser
 
     add_explore_parser(sub, _whole, add_run_options)
+    from sim.calibrate.cli import add_parser as add_calibrate  # its statistics load on use
+
+    add_calibrate(sub)
     return parser
 
 
@@ -344,6 +347,10 @@ def _validate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "calibrate":
+        from sim.calibrate.cli import run as run_calibrate
+
+        return run_calibrate(args)
     try:
         if args.command == "validate":
             return _validate(args)

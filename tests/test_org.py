@@ -227,6 +227,7 @@ def test_bound_and_lowest_bracket_the_effect_over_time(scenario):
 def test_a_secondary_anchored_lever_counts_overlap_of_its_effect_beside_its_primary():
     """Selling time and a shorter cycle describe one gain: beside selling time the cycle
     effect counts `overlap`; alone, in full. Scoring and qualification likewise."""
+
     def scenario(effects, overlap=0.4):
         data = base_dict()
         data["org"] = {
