@@ -42,8 +42,8 @@ __all__ = [
     "number_problems",
 ]
 
-# Measured on the model (peak traced memory of one task of four setups, see README):
-# 200-350 bytes per candidate lead, about 730 per existing customer; rounded up.
+# Measured on the model (peak traced memory of one task, its setups run one after another):
+# 220-300 bytes per candidate lead, about 730 per existing customer; rounded up.
 BYTES_PER_CANDIDATE = 400
 BYTES_PER_CUSTOMER = 1_000
 BYTES_PER_RESULT_MONTH = 16 * 8 * 3  # monthly series of one run, with pandas' copies
@@ -101,7 +101,7 @@ CLI_BUDGET = Budget(
 APP_BUDGET = Budget(
     name="app",
     leads_per_run=300_000,
-    total_leads=100_000_000,
+    total_leads=60_000_000,
     memory_mb=1_024,
     setups=16,
     segments=50,
@@ -190,9 +190,7 @@ def estimate(
     customers = float(scenario.starting_customers.count)
     setups = len(scenario.setup_names)
     runs = replications * (setups + (ATTRIBUTION_GROUPS if explain else 0))
-    task_bytes = setups * (
-        BYTES_PER_CANDIDATE * (inbound + outbound) + BYTES_PER_CUSTOMER * customers
-    )
+    task_bytes = BYTES_PER_CANDIDATE * (inbound + outbound) + BYTES_PER_CUSTOMER * customers
     results = runs * (BYTES_PER_RESULT_RUN + BYTES_PER_RESULT_MONTH * months)
     memory = workers * (WORKER_BASE_MB * 1e6 + task_bytes) + results
     return Estimate(inbound, outbound, customers, runs, workers, memory / 1e6)
@@ -264,6 +262,8 @@ def check_budget(
                 f"{budget.replications:,} ({budget.env_name('replications')})",
             )
         )
+    if problems:  # the size follows from these; fix them first
+        raise BudgetError(problems, source)
     if est.leads_per_run > budget.leads_per_run:
         problems.append(
             (

@@ -73,13 +73,13 @@ def cli_budget() -> Budget:
 
 
 def check_run_budget(
-    scenario: Scenario, replications: int, workers: int, explain: bool = True
+    scenario: Scenario, replications: int, workers: int, explain: bool = True, source: str = ""
 ) -> None:
     """Refuse (`sim.budget.BudgetError`) a run over the command-line budget.
 
     For every subcommand that simulates: `replications` is the most it may run.
     """
-    check_budget(scenario, replications, workers, cli_budget(), explain)
+    check_budget(scenario, replications, workers, cli_budget(), explain, source)
 
 
 def _whole(option: str, minimum: int) -> Callable[[str], int]:
@@ -214,16 +214,18 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _executor(args: argparse.Namespace) -> Executor:
-    """The executor the run options ask for; a mistake names the option.
-
-    Local workers are capped at the cores: more only add memory (each is a full process).
-    """
+def _check_workers(args: argparse.Namespace) -> None:
+    """Local workers are capped at the cores: more only add memory (each is a process)."""
     cores = default_workers()
     if args.scheduler is None and args.workers is not None and args.workers > cores:
         raise BadInput(
             f"--workers: at most {cores} on this machine (its cores), got {args.workers}"
         )
+
+
+def _executor(args: argparse.Namespace) -> Executor:
+    """The executor the run options ask for; a mistake names the option."""
+    _check_workers(args)
     try:
         return make_executor(args.backend, args.scheduler, args.workers)
     except ValueError as err:
@@ -288,11 +290,13 @@ def _compare(args: argparse.Namespace) -> int:
     settings = scenario.analysis  # what the file asks for, unless an option says otherwise
     reps = settings.replications if args.reps is None else args.reps
     most = settings.max_replications if args.max_reps is None else args.max_reps
+    _check_workers(args)
     check_run_budget(
         scenario,
         most if reps == "auto" else int(reps),
         args.workers or (1 if args.backend == "serial" else default_workers()),
         explain=not args.no_explain,
+        source=str(args.scenario),
     )
     bar = _Bar(enabled=not args.quiet and sys.stderr.isatty())
     cache = _cache(args)
@@ -342,6 +346,29 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_GRACE_SECONDS = 3.0
+
+
+def _exit_soon(code: int, armed: bool) -> int:
+    """`code`, with a watchdog (when `armed`) that ends the process if the normal exit hangs.
+
+    After an interrupt the process must be gone in seconds; Python's exit waits for
+    library threads (a process pool's, a Dask client's), which a killed peer can leave
+    waiting. The watchdog is a daemon thread: a clean exit never meets it. Only the program
+    itself arms it (not a caller of `main` with its own arguments, such as a test).
+    """
+    if not armed:
+        return code
+
+    def force() -> None:
+        time.sleep(EXIT_GRACE_SECONDS)
+        sys.stderr.flush()
+        os._exit(code)
+
+    threading.Thread(target=force, name="orgsim-exit-watchdog", daemon=True).start()
+    return code
+
+
 def _fail(message: str, code: int) -> int:
     print(terminal_safe(f"error: {message}"), file=sys.stderr)
     return code
@@ -369,10 +396,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(err), 1)
     except Terminated:
         print("terminated", file=sys.stderr)
-        return EXIT_TERMINATED
+        return _exit_soon(EXIT_TERMINATED, argv is None)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _exit_soon(EXIT_INTERRUPTED, argv is None)
     except (MemoryError, RecursionError) as err:
         return _fail(
             f"the run needs more {'memory' if isinstance(err, MemoryError) else 'stack'} "

@@ -257,6 +257,14 @@ def _kill_pool(workers: int, method: str, pool: ProcessPoolExecutor) -> None:
     for proc in processes:
         if proc.is_alive():
             proc.kill()
+    # A worker killed halfway through sending a result leaves the pool's reader thread
+    # waiting for the rest for ever (and exit would wait for that thread): with this end
+    # closed too, nobody can write, the read ends and the thread winds the pool down.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        for proc in processes:
+            proc.join(1.0)
+        writer.close()
     pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + 3.0
     for proc in processes:
