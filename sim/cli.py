@@ -140,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("scenario", type=Path)
     v.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
 
+    u = sub.add_parser(
+        "uplift",
+        help="each team alone vs no team, on outcomes (net-new ARR, GRR, win rate, cycle), "
+        "beside the published bands its effect ranges are checked against",
+    )
+    u.add_argument("scenario", type=Path)
+    u.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    u.add_argument("--reps", type=_whole("--reps", 2), default=40, help="replications (40)")
+    u.add_argument("--seed", type=_whole("--seed", 0), default=0, help="master seed (0)")
+    u.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    u.add_argument("--out", type=Path, help="write to this file instead of standard output")
+
     c = sub.add_parser(
         "compare",
         help="simulate every setup and give the verdict",
@@ -330,6 +342,35 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _uplift(args: argparse.Namespace) -> int:
+    from sim.verdict.uplift import team_uplifts
+
+    scenario = load_scenario(args.scenario, args.set)
+    table = team_uplifts(scenario, args.reps, args.seed)
+    if args.format == "json":
+        text = table.to_json(orient="records", indent=2) + "\n"
+    elif args.format == "csv":
+        text = safe_csv(table)
+    else:
+        lines = [
+            f"{scenario.name}: each team alone vs no team, {args.reps} replications, seed "
+            f"{args.seed} (mean uplift [interval]; band; ok)",
+        ]
+        for row in table.itertuples():
+            fmt = (lambda x: f"{x:+.1%}") if row.measure == "relative" else (
+                lambda x: f"{x * 100:+.1f} pts"
+            )
+            ok = {True: "inside", False: "OUTSIDE", None: "-"}[row.inside]
+            lines.append(
+                f"  {row.team:<12}{row.outcome:<18}{fmt(row.mean):>11} [{fmt(row.low)}, "
+                f"{fmt(row.high)}]   band {fmt(row.band_low)} .. {fmt(row.band_high)} "
+                f"[{row.source}]  {ok}"
+            )
+        text = "\n".join(lines) + "\n"
+    _write(text, args.out)
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.set)
     settings = scenario.analysis
@@ -387,6 +428,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "uplift":
+            return _uplift(args)
         return _compare(args)
     except ScenarioError as err:
         return _fail(str(err), EXIT_BAD_INPUT)

@@ -122,6 +122,61 @@ class _MrrPath:
         return np.where(j >= 0, self.area[jj] + self.level[jj] * (t - self.t[jj]), 0.0)
 
 
+def equity_factor(kappa: np.ndarray, months: int, rate_m: float) -> np.ndarray:
+    """Discounted revenue-months per unit of MRR: sum_{m=1..M} d^m * int_{m-1}^{m} e^(kappa s) ds.
+
+    A customer's expected MRR (alive x price) grows at kappa per month (expansion rate x size
+    minus churn hazard); month m's revenue is discounted by d^m, d = 1 / (1 + monthly rate),
+    as the NPV objective discounts contribution. Closed form: a geometric sum.
+    """
+    # growth past e^50 over the counted months is nonsense anyway; clipping keeps a
+    # customer's value finite instead of overflowing
+    kappa = np.clip(np.asarray(kappa, dtype=float), -50.0, 5.0 / max(months, 1) * 10)
+    d = 1.0 / (1.0 + rate_m)
+    within = np.where(np.abs(kappa) < 1e-12, 1.0, np.expm1(kappa) / np.where(kappa == 0, 1, kappa))
+    ratio = d * np.exp(kappa)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        geometric = np.where(
+            np.isclose(ratio, 1.0), float(months), (1.0 - ratio**months) / (1.0 - ratio)
+        )
+    return within * d * geometric
+
+
+def customer_equity(
+    mrr: np.ndarray,
+    segment: np.ndarray,
+    scenario: Scenario,
+    churn_multiplier: float = 1.0,
+    expansion_multiplier: float = 1.0,
+) -> float:
+    """Value of a customer base at one moment (customer equity).
+
+    Its expected margin over the next `costs.customer_value_months`, under the churn and
+    expansion in force then, discounted to that moment (Gupta, Lehmann & Stuart 2004).
+    """
+    segs = scenario.segments
+    h0 = np.array([-math.log1p(-s.monthly_churn) for s in segs])[segment]
+    p = np.array([min(s.expansion.monthly_probability, 1 - 1e-12) for s in segs])
+    l0 = (-np.log1p(-p))[segment]
+    size = np.array([s.expansion.size for s in segs])[segment]
+    kappa = l0 * expansion_multiplier * size - h0 * churn_multiplier
+    costs = scenario.costs
+    rate_m = (1 + costs.discount_rate_annual) ** (1 / 12) - 1
+    months = round(costs.customer_value_months)
+    factor = equity_factor(kappa, months, rate_m)
+    return float(np.sum(np.asarray(mrr) * costs.gross_margin * factor))
+
+
+def kept_team_cost(monthly_cost: float, scenario: Scenario) -> float:
+    """The teams kept for as long as the base's value is counted, discounted to the horizon."""
+    costs = scenario.costs
+    rate_m = (1 + costs.discount_rate_annual) ** (1 / 12) - 1
+    months = round(costs.customer_value_months)
+    d = 1.0 / (1.0 + rate_m)
+    annuity = months if rate_m == 0 else d * (1.0 - d**months) / (1.0 - d)
+    return monthly_cost * annuity
+
+
 def monthly_series(run: RunRecord, scenario: Scenario) -> dict[str, np.ndarray]:
     """Monthly series of one run: stocks at month end, flows within each month."""
     months = scenario.horizon_months
@@ -257,6 +312,18 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         upsold = np.unique(c.expansion_owner[later])
         upsell = float(np.isin(cohort, upsold).mean())
 
+    # value created: the base's remaining margin at the horizon net of the teams kept to earn
+    # it, both discounted to today
+    alive = np.isinf(c.end)
+    to_today = (1 + rate_m) ** -months
+    equity_today = to_today * customer_equity(
+        c.mrr_end[alive],
+        c.segment[alive],
+        scenario,
+        c.churn_multiplier_end,
+        c.expansion_multiplier_end,
+    )
+    kept_today = to_today * kept_team_cost(run.effects.monthly_cost, scenario)
     series_arr = series["arr"]
     starting_arr = 12.0 * float(c.mrr_start[~c.is_new].sum())
     arr_12_before = series_arr[months - 13] if months > 12 else starting_arr
@@ -337,6 +404,10 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "ops_cost": ops_cost,
         "cumulative_contribution": float(contribution.sum()),
         "npv_contribution": float(np.sum(contribution * discount)),
+        "customer_equity": equity_today,
+        "value_created": float(np.sum(contribution * discount))
+        + equity_today
+        - kept_today,
         "ops_roi": math.nan,  # paired with the baseline: `paired_kpis`
         "events_per_lead": _ratio(run.events, n_leads),
     }

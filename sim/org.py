@@ -45,17 +45,27 @@ def triangular_ppf(u: float, rng_: EffectRange) -> float:
     return high - float(np.sqrt((1 - u) * (high - low) * (high - mode)))
 
 
+def draw_team_strength(team_name: str, team: Team, seed: int, replication: int) -> float:
+    """The team's overall strength in this replication, from its own stream."""
+    u = stream(seed, replication, f"strength.{team_name}").random()
+    return triangular_ppf(float(u), team.strength)
+
+
 def draw_team_effects(
     team_name: str, team: Team, seed: int, replication: int, scale: float = 1.0
 ) -> dict[str, float]:
-    """The team's full effect on each lever in this replication, from its own stream.
+    """The team's full effect on each lever in this replication, from its own streams.
 
     One uniform is drawn for every known lever in a fixed order, so a lever's draw does not
-    depend on which other levers the team moves. `scale` is the scenario's effect scale.
+    depend on which other levers the team moves. Rate and points effects are multiplied by
+    `scale` (the scenario's effect scale) and the team's strength in this replication; a
+    correlation (scoring accuracy) is not a rate and is taken as drawn.
     """
     u = stream(seed, replication, f"effects.{team_name}").random(len(LEVERS))
+    strength = scale * draw_team_strength(team_name, team, seed, replication)
     return {
-        lever: scale * triangular_ppf(float(u[i]), team.effects[lever])
+        lever: triangular_ppf(float(u[i]), team.effects[lever])
+        * (1.0 if LEVERS[lever].kind == "correlation" else strength)
         for i, lever in enumerate(LEVERS)
         if lever in team.effects
     }

@@ -476,6 +476,19 @@ def frame_setups(
 
 
 # ----------------------------------------------------------------------------- the form
+def _form_data(sc: Scenario) -> dict:
+    """The scenario as plain data, each team's strength range as a mapping.
+
+    So the form's `strength.low` / `.mode` / `.high` fields address its numbers.
+    """
+    data = copy.deepcopy(scenario_to_dict(sc))
+    for team in data.get("org", {}).get("teams", {}).values():
+        s = team.get("strength")
+        if isinstance(s, list):
+            team["strength"] = dict(zip(("low", "mode", "high"), s, strict=True))
+    return data
+
+
 def form_fields(sc: Scenario) -> list[str]:
     """Every field path the form edits for this scenario, in the order it shows them.
 
@@ -510,7 +523,7 @@ def form_fields(sc: Scenario) -> list[str]:
 
 def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
     """Draw the form; on submit return the validated scenario and settings, or problems."""
-    data = scenario_to_dict(sc)
+    data = _form_data(sc)
     values: dict[str, Any] = {}
     teams = list(sc.org.teams)
     with st.form("assumptions", border=False, enter_to_submit=False):
@@ -667,7 +680,7 @@ def build(
     run: dict[str, Any],
 ) -> Submission:
     """Widget values -> a validated scenario and run settings, or the problems found."""
-    data = copy.deepcopy(scenario_to_dict(sc))
+    data = _form_data(sc)
     problems: list[tuple[str, str]] = []
     for path, value in values.items():
         set_path(data, path, value)

@@ -15,8 +15,16 @@ from sim.params.base import Frozen, Number, Whole, info
 
 __all__ = ["ANALYSIS_FIELDS", "LEGACY_TOP_LEVEL", "OBJECTIVES", "Analysis", "Objective"]
 
-OBJECTIVES = ("cumulative_contribution", "npv_contribution", "ending_arr", "ops_roi")
-Objective = Literal["cumulative_contribution", "npv_contribution", "ending_arr", "ops_roi"]
+OBJECTIVES = (
+    "value_created",
+    "cumulative_contribution",
+    "npv_contribution",
+    "ending_arr",
+    "ops_roi",
+)
+Objective = Literal[
+    "value_created", "cumulative_contribution", "npv_contribution", "ending_arr", "ops_roi"
+]
 
 LEGACY_TOP_LEVEL = ("horizon_months", "objective")
 """Analysis settings a scenario file may also give at its top level (the original layout)."""
@@ -35,7 +43,7 @@ class Analysis(Frozen):
         step=6.0,
     )
     objective: Objective = info(
-        "cumulative_contribution",
+        "value_created",
         label="Objective: what 'best' means",
         unit="text",
         help="What 'best' means: the setup with the highest mean of this measure wins.",

@@ -179,6 +179,8 @@ def field_meta(path: str) -> FieldMeta:
             for model in models:
                 if part in model.model_fields:
                     field = model.model_fields[part]
+                    if model is EffectRange and parts[depth - 1] == "strength":
+                        return _exact(_strength_meta(here, part), depth, parts)
                     if model is EffectRange:
                         lever = parts[depth - 1]
                         return _exact(lever_meta(here, lever, part), depth, parts)
@@ -210,6 +212,27 @@ def field_meta(path: str) -> FieldMeta:
     if meta.path != path:
         meta = FieldMeta(**{**meta.__dict__, "path": path})
     return meta
+
+
+_RANGE_WORDS = {"low": "low", "mode": "most likely", "high": "high"}
+
+
+def _strength_meta(path: str, part: str) -> FieldMeta:
+    """One number of a team's strength range."""
+    return FieldMeta(
+        path=path,
+        label=f"Overall strength, {_RANGE_WORDS[part]}",
+        unit="multiplier",
+        help="How well the team will work here, drawn once per simulated future from this "
+        "triangular range; multiplies its rate and points effects (1 = as stated).",
+        low=0.0,
+        high=2.0,
+        step=0.05,
+        kind="number",
+        integer=False,
+        optional=False,
+        choices=(),
+    )
 
 
 def _exact(meta: FieldMeta, depth: int, parts: list[str]) -> FieldMeta:

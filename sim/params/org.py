@@ -142,6 +142,15 @@ class Team(Frozen):
         "sized option of the team (`team@fte` in a setup) scales by fte / headcount on the "
         "same curve.",
     )
+    strength: EffectRange = info(
+        label="Overall strength (low / most likely / high)",
+        unit="multiplier",
+        help="How well this team will work here, uncertain: one draw per simulated future "
+        "multiplies every rate and points effect of the team (not a correlation such as "
+        "scoring accuracy), so the doubt about the team as a whole shows in the intervals "
+        "and P(best). 1 = the effect ranges as stated.",
+        default_factory=lambda: EffectRange(low=1.0, mode=1.0, high=1.0),
+    )
     effects: dict[LeverName, EffectRange] = info(
         label="Effects",
         unit="",
@@ -151,6 +160,8 @@ class Team(Frozen):
 
     @model_validator(mode="after")
     def _directions(self) -> Team:
+        if not (self.strength.low >= 0.0 and self.strength.high <= 3.0):
+            raise ValueError("strength: must lie in [0, 3] (1 = the effect ranges as stated)")
         for lever, rng in self.effects.items():
             if lever in LOWERING_LEVERS and rng.high > 0:
                 raise ValueError(
@@ -204,10 +215,10 @@ class Org(Frozen):
     teams: dict[str, Team] = Field(default_factory=dict)
     effect_scale: Annotated[Number, Field(ge=0.0, le=3.0, allow_inf_nan=False)] = info(
         1.0,
-        label="Effect scale (1 = as published)",
+        label="Effect scale, all teams (1 = as stated)",
         unit="multiplier",
-        help="Multiplies every team effect and synergy drawn from the ranges: how far the "
-        "published per-lever figures are believed when they are stacked in one company.",
+        help="Multiplies every team's rate and points effects and the synergy, alike. Kept for "
+        "older files: a team's own `strength` range says the same with its uncertainty.",
         low=0.1,
         high=1.0,
         step=0.05,

@@ -534,10 +534,20 @@ class Costs(Frozen):
         0.1,
         label="Discount rate a year (%)",
         unit="share/year",
-        help="Used only by the NPV objective.",
+        help="Discounts future money in the NPV and value-created objectives and in CLTV.",
         low=0.05,
         high=0.2,
         step=0.01,
+    )
+    customer_value_months: Annotated[Number, Field(ge=0.0, le=240.0, allow_inf_nan=False)] = info(
+        120.0,
+        label="Customer value counted after the horizon (months)",
+        unit="months",
+        help="How long the customer base's remaining margin is counted after the horizon in "
+        "'value created' (and the teams kept to earn it); 10 years caps a customer's life.",
+        low=36.0,
+        high=180.0,
+        step=12.0,
     )
 
 

@@ -60,6 +60,7 @@ def setup_action(setup: str, teams: tuple[str, ...] | list[str], lang: str = "en
 
 # ----------------------------------------------------------------------------- objectives
 OBJECTIVES_TEXT = {
+    "value_created": N_("value created, counting the customers kept"),
     "cumulative_contribution": N_("profit after go-to-market costs"),
     "npv_contribution": N_("profit after go-to-market costs, in today's money"),
     "ending_arr": N_("annual recurring revenue at the end"),
@@ -68,6 +69,12 @@ OBJECTIVES_TEXT = {
 """Objective key -> plain words (the analysts' term is in `OBJECTIVE_HELP`)."""
 
 OBJECTIVE_HELP = {
+    "value_created": N_(
+        "Value created: NPV of contribution over the horizon, plus what the customers still "
+        "paying at the end are worth (their expected margin over the next years under the "
+        "churn and expansion then in force, discounted), minus the cost of keeping the ops "
+        "teams over those years. A CFO's measure: retention is not cut off at the horizon."
+    ),
     "cumulative_contribution": N_(
         "Cumulative contribution: revenue x gross margin minus every go-to-market cost "
         "(reps, SDRs, marketing, other, ops teams), summed over the horizon."
@@ -112,6 +119,7 @@ LEVER_LABELS = {
 """Lever key -> label (a table heading)."""
 
 LEVER_PHRASES = {
+    "strength": N_("overall strength"),
     "selling_time_share": N_("reps' selling time"),
     "win_rate": N_("the win rate"),
     "sales_cycle": N_("the sales cycle"),

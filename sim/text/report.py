@@ -9,7 +9,7 @@ from sim.text.diagnostics import diagnostic_text
 from sim.text.i18n import translator
 from sim.text.labels import attribution_label, criterion_text, objective_label
 from sim.text.numbers import MONEY_OBJECTIVES
-from sim.text.verdict import verdict_summary
+from sim.text.verdict import objectives_sentence, verdict_summary
 
 if TYPE_CHECKING:
     from sim.verdict.compare import Comparison
@@ -56,6 +56,19 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
             f"{name:<14}{s.mean:>14{f}}{s.p10:>14{f}}{s.p90:>14{f}}{s.vs_none.mean:>14{f}}"
             f"{ci:>28}{s.p_best:>9.0%}"
         )
+    boards = result.objectives()
+    lines += [
+        "",
+        _("Every objective, gain over no ops team (mean); * = best on that objective:"),
+        f"{_('objective'):<26}" + "".join(f"{s:>14}" for s in result.setups),
+    ]
+    for name, board in boards.items():
+        cells = "".join(
+            f"{board.vs_none[s].mean:>13,.0f}{'*' if s == board.best else ' '}"
+            for s in result.setups
+        )
+        lines.append(f"{name:<26}{cells}")
+    lines += [objectives_sentence(result, lang)]
     lines += ["", _("Why (the baseline, no ops team):")]
     for d in result.diagnostics:
         mark = "!" if d.pressure else " "

@@ -257,3 +257,43 @@ def confidence_words(result: Comparison, lang: str = "en") -> str:
     if p >= 0.7:
         return _("Ahead on average and in most futures")
     return _("Ahead on average; single futures vary")
+
+
+def objectives_sentence(result: Comparison, lang: str = "en") -> str:
+    """Which setup each objective favours, and why they differ when they do.
+
+    E.g. "'salesops' is best on profit after go-to-market costs; 'both' on value created,
+    counting the customers kept — the cash measures stop counting at the horizon, so they
+    leave out what the customers still paying then are worth."
+    """
+    _ = translator(lang)
+    boards = result.objectives()
+    winners: dict[str, list[str]] = {}
+    for name, board in boards.items():
+        winners.setdefault(board.best, []).append(name)
+    if len(winners) == 1:
+        (best,) = winners
+        return _("Every measure agrees: '{best}' comes out on top on {labels}.").format(
+            best=best, labels=", ".join(objective_label(o, lang) for o in boards)
+        )
+    parts = [
+        _("'{setup}' is best on {labels}").format(
+            setup=setup, labels=", ".join(objective_label(o, lang) for o in objectives)
+        )
+        for setup, objectives in winners.items()
+    ]
+    why = []
+    cash = {boards[o].best for o in ("cumulative_contribution", "npv_contribution") if o in boards}
+    if "value_created" in boards and boards["value_created"].best not in cash:
+        why.append(
+            _(
+                "the cash measures stop counting at the horizon, so they leave out what the "
+                "customers still paying then are worth"
+            )
+        )
+    if "ending_arr" in boards and boards["ending_arr"].best not in cash:
+        why.append(_("ending ARR does not count what it cost to get there"))
+    text = "; ".join(parts)
+    if why:
+        text += " — " + "; ".join(why)
+    return text + "."

@@ -27,8 +27,19 @@ from sim.experiments import Replications, run_replications
 from sim.params import OBJECTIVES, Scenario
 from sim.verdict.attribution import LeverRuns, explained_setup, run_lever_groups, split_gain
 from sim.verdict.diagnostics import Diagnostic, diagnose
-from sim.verdict.ranking import SetupSummary, Verdict, kpi_table, make_verdict, summarise
+from sim.verdict.ranking import (
+    ObjectiveStanding,
+    SetupSummary,
+    Verdict,
+    kpi_table,
+    make_verdict,
+    objective_board,
+    summarise,
+)
 from sim.verdict.stats import CONFIDENCE, mean_interval
+
+SIDE_BY_SIDE = ("value_created", "npv_contribution", "cumulative_contribution", "ending_arr")
+"""The objectives every verdict shows beside the one that decides: value, NPV, cash, ARR."""
 
 OnBatch = Callable[["Comparison"], None]
 """on_batch(provisional): called with a provisional comparison after each batch."""
@@ -78,6 +89,12 @@ class Comparison:
     def kpi_table(self) -> pd.DataFrame:
         """Per setup and KPI: mean, P10, P90 over replications and the interval of the mean."""
         return kpi_table(self.results, self.confidence)
+
+    def objectives(self) -> dict[str, ObjectiveStanding]:
+        """Every money objective side by side (the deciding one first), same replications."""
+        order = [self.objective, *(o for o in SIDE_BY_SIDE if o != self.objective)]
+        order = [o for o in order if o in self.results.kpis.columns]
+        return objective_board(self.results, order, self.confidence)
 
     def with_objective(self, objective: str, confidence: float | None = None) -> Comparison:
         """The same replications judged on another objective (or confidence); no simulation."""
@@ -135,6 +152,21 @@ class Comparison:
                 "explained_setup": self.explained_setup,
             },
             "setups": setups,
+            "objectives": {
+                name: {
+                    "best": board.best,
+                    "decides": name == self.objective,
+                    "setups": {
+                        s: {
+                            "mean": board.means[s],
+                            "vs_none": board.vs_none[s].as_dict(),
+                            "p_best": board.p_best[s],
+                        }
+                        for s in board.means
+                    },
+                }
+                for name, board in self.objectives().items()
+            },
             "diagnostics": [
                 {
                     "signal": d.signal,
@@ -160,6 +192,7 @@ class Comparison:
         out = self.facts()
         out["lang"] = lang
         out["verdict"]["summary"] = text.verdict_summary(self, lang)
+        out["verdict"]["objectives_text"] = text.objectives_sentence(self, lang)
         out["diagnostics"] = [
             {
                 "signal": d["signal"],

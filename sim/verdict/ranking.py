@@ -17,13 +17,14 @@ No sentence is built here: words come from `sim.text`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sim.experiments import Replications
-from sim.org import draw_team_effects
+from sim.org import draw_team_effects, draw_team_strength
 from sim.params import BASELINE, Scenario
 from sim.verdict.stats import (
     CONFIDENCE,
@@ -34,7 +35,9 @@ from sim.verdict.stats import (
     replications_needed,
 )
 
-MONEY_OBJECTIVES = frozenset({"cumulative_contribution", "npv_contribution", "ending_arr"})
+MONEY_OBJECTIVES = frozenset(
+    {"value_created", "cumulative_contribution", "npv_contribution", "ending_arr"}
+)
 """Objectives measured in money (the rest, `ops_roi`, is a multiple of the ops spend)."""
 
 INFLUENCE_MIN = 0.2
@@ -70,7 +73,12 @@ class Influence:
 
     @property
     def path(self) -> str:
-        """The scenario field holding the range (`revops.effects.monthly_churn`)."""
+        """The scenario field holding the range (`revops.effects.monthly_churn`).
+
+        For the team's overall strength: `revops.strength`.
+        """
+        if self.lever == "strength":
+            return f"{self.team}.strength"
         return f"{self.team}.effects.{self.lever}"
 
 
@@ -138,6 +146,38 @@ def summarise(
     return out
 
 
+@dataclass(frozen=True)
+class ObjectiveStanding:
+    """How the setups rank on one objective: the best, and each setup's gain over none."""
+
+    objective: str
+    best: str
+    means: dict[str, float]
+    vs_none: dict[str, Interval]
+    p_best: dict[str, float]
+
+
+def objective_board(
+    results: Replications, objectives: Sequence[str], confidence: float = CONFIDENCE
+) -> dict[str, ObjectiveStanding]:
+    """Every objective side by side on the same replications.
+
+    A cash view, an NPV view, the value created and ending ARR: a horizon that cuts off
+    retention cannot mislead when they are read together.
+    """
+    out = {}
+    for objective in objectives:
+        summary = summarise(results, objective, confidence)
+        out[objective] = ObjectiveStanding(
+            objective=objective,
+            best=next(iter(summary)),
+            means={s: v.mean for s, v in summary.items()},
+            vs_none={s: v.vs_none for s, v in summary.items()},
+            p_best={s: v.p_best for s, v in summary.items()},
+        )
+    return out
+
+
 def kpi_table(results: Replications, confidence: float = CONFIDENCE) -> pd.DataFrame:
     """Tidy KPI summary: setup, kpi, mean, p10, p90, low, high (interval of the mean)."""
     frame = results.kpis.drop(columns=["replication"])
@@ -178,6 +218,11 @@ def most_influential_assumption(
         draws = [
             draw_team_effects(name, team, seed, r, scenario.org.effect_scale) for r in replications
         ]
+        strengths = np.array([draw_team_strength(name, team, seed, r) for r in replications])
+        if np.std(strengths) > 0:
+            corr = float(np.corrcoef(strengths, diff)[0, 1])
+            if best is None or abs(corr) > abs(best.correlation):
+                best = Influence(name, "strength", corr)
         for lever in team.effects:
             x = np.array([d[lever] for d in draws])
             if np.std(x) == 0:
