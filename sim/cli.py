@@ -346,6 +346,7 @@ def _uplift(args: argparse.Namespace) -> int:
     from sim.verdict.uplift import team_uplifts
 
     scenario = load_scenario(args.scenario, args.set)
+    check_run_budget(scenario, args.reps, default_workers(), False, str(args.scenario))
     table = team_uplifts(scenario, args.reps, args.seed)
     if args.format == "json":
         text = table.to_json(orient="records", indent=2) + "\n"
