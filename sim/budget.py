@@ -52,9 +52,10 @@ WORKER_BASE_MB = 150  # a worker process with numpy, pandas and SimPy imported
 INBOUND_BOUND_FACTOR = 2.0  # the arrival stage's rate bound: teams can at most double inbound
 ATTRIBUTION_GROUPS = 5  # lever groups re-run for the gain attribution
 
-MONEY_LIMIT = 1e15
-"""Largest money total over a run that results stay exact for (a quadrillion)."""
-DEAL_LIMIT = 1e12
+MONEY_LIMIT = 1e100
+"""Largest money total over a run accepted: sums of such totals over customers, months and
+replications stay far from float overflow (1.8e308), where results turn into inf and NaN."""
+DEAL_LIMIT = 1e100
 """Largest single deal (a one-in-a-billion deal of the ACV distribution) accepted."""
 DAYS_LIMIT = 1e7
 """Longest one-in-a-billion cycle or delay accepted, in days (about 27,000 years)."""

@@ -312,7 +312,7 @@ def test_overflowing_numbers_are_refused_at_validation_with_the_field():
     ]:
         with pytest.raises(ScenarioError, match=path.replace(".", r"\.")):
             make(**{path: value})
-    make(**{"segments.0.acv.sigma": 1.5, "segments.0.expansion.size": 1.0})  # large but sane
+    make(**{"segments.0.acv.sigma": 3.0, "segments.0.expansion.size": 5.0})  # large, finite
 
 
 def test_control_characters_in_a_name_never_reach_the_terminal(tmp_path, capsys):
