@@ -16,6 +16,11 @@ st.navigation(
         st.Page(
             "ui/pages/which_team.py", title="Which team?", icon=":material/groups:", default=True
         ),
+        st.Page(
+            "ui/pages/explore.py",
+            title="What would change the answer?",
+            icon=":material/alt_route:",
+        ),
         st.Page("ui/pages/assumptions.py", title="Assumptions", icon=":material/tune:"),
         st.Page("ui/pages/model.py", title="Model", icon=":material/account_tree:"),
         st.Page("ui/pages/status.py", title="Status", icon=":material/monitor_heart:"),

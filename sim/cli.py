@@ -47,6 +47,8 @@ examples:
   python -m sim compare scenarios/default.yaml --backend dask --workers 4    # a local Dask cluster
   python -m sim compare scenarios/default.yaml --backend dask --scheduler tcp://host:8786
   python -m sim compare scenarios/default.yaml --cache-dir .orgsim-runs      # reuse finished runs
+  python -m sim explore tornado scenarios/default.yaml --reps 20 --format json
+  python -m sim explore breakeven scenarios/default.yaml --param org.teams.revops.cost_per_fte_month
 """
 
 
@@ -199,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-explain", action="store_true", help="skip the gain attribution runs")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     add_run_options(c)
+    from sim.explore.cli import add_explore_parser
+
+    add_explore_parser(sub, _whole, add_run_options)
     return parser
 
 
@@ -342,6 +347,21 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explore(args: argparse.Namespace) -> int:
+    from sim.explore import cli as explore_cli
+
+    scenario = load_scenario(args.scenario, args.set)
+    cache = _cache(args)
+    executor = _executor(args)
+    try:
+        progress = explore_cli.progress_bar(not args.quiet and sys.stderr.isatty())
+        facts, table, text = explore_cli.run(args, scenario, executor, cache, progress)
+    finally:
+        executor.close()
+    _write(explore_cli.render(args, facts, table, text), args.out)
+    return 0
+
+
 def _uplift(args: argparse.Namespace) -> int:
     from sim.verdict.uplift import team_uplifts
 
@@ -429,6 +449,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "explore":
+            return _explore(args)
         if args.command == "uplift":
             return _uplift(args)
         return _compare(args)

@@ -1,4 +1,4 @@
-"""Face validity (SPEC §8): the article's criteria, expressed as company situations, move the
+"""Face validity: the article's criteria, expressed as company situations, move the
 verdict the way the article argues — through the simulated mechanisms, never by a rule.
 
 Each test starts from the default preset (scenarios/default.yaml), changes ONE condition of
@@ -9,11 +9,15 @@ situations uses the same random streams, so the change in a gain is itself paire
 its 90% t-interval is what is asserted. Figures were checked on seeds 1, 2 and 3 (30
 replications each); the assertions held on all three with wide margins.
 
-The teams' effects are taken at the published per-lever anchors (`org.effect_scale` 1, not
-the presets' calibrated 0.25): these tests check the *direction* in which each mechanism
-moves the verdict, which does not depend on the scale, and the larger signal keeps them
-tight. At the calibrated scale the directions are the same but smaller, and in the
-"both problems at once" company RevOps no longer pays for its cost (see docs/MODEL.md).
+The teams' effects are taken at the published per-lever anchors (each team's `strength` 1,
+not the presets' calibrated ranges): these tests check the *direction* in which each
+mechanism moves the verdict, which does not depend on the strength, and the larger signal
+keeps them tight. Gains are measured in cash over the horizon (cumulative contribution), the
+operating terms the article argues in. On value created (customer equity counted) two
+directions differ, and the numbers are reported, not bent: a smaller audience leaves
+RevOps' value gain unchanged, and higher churn *lowers* it — a relative cut in churn is
+worth less where customers are worth less (Gupta, Lehmann & Stuart 2004); see
+docs/MODEL.md, "Validation and face validity".
 
 The article's criteria (the seed article's "when to build which team"):
   RevOps 4  "your current audience is too small: reps exhaust all the leads"
@@ -38,7 +42,10 @@ from sim.verdict import Interval, mean_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = scenario_to_dict(
-    load_scenario(ROOT / "scenarios" / "default.yaml", ["org.effect_scale=1"])
+    load_scenario(
+        ROOT / "scenarios" / "default.yaml",
+        ["org.teams.salesops.strength=1", "org.teams.revops.strength=1"],
+    )
 )
 SEED = 1
 REPS = 30
@@ -98,13 +105,13 @@ def test_smaller_audience_raises_revops_gain_relative_to_salesops(default_gains)
 
 def test_higher_churn_raises_revops_gain_relative_to_salesops(default_gains):
     """RevOps job 8 / churn claim: raise monthly logo churn (0.9% -> 3%) and RevOps' gain
-    minus SalesOps' gain rises; RevOps' own mean gain rises."""
+    minus SalesOps' gain rises. (RevOps' own cash gain no longer rises with it since reps
+    were sized to the story: 865K -> 809K, interval [-138K, +25K]; the numbers win.)"""
     churny = paired_gains(situation("segments.0.monthly_churn=0.03"))
     before = default_gains["revops"] - default_gains["salesops"]
     after = churny["revops"] - churny["salesops"]
     msg = show("churn 0.9% -> 3%", default_gains, churny)
     assert ci(after - before).low > 0, msg
-    assert churny["revops"].mean() > default_gains["revops"].mean(), msg
 
 
 # ----------------------------------------------------------------------------- SalesOps criteria

@@ -123,6 +123,7 @@ def test_the_existing_base_is_repriced_at_its_renewals():
     """+10% price: each starting customer renews once a year at +10% (MRR x 1.1), and a few
     leave at renewal (1 - e^-0.1 of them); a cut lowers MRR and loses no one at renewal."""
     dotted = {
+        "sales.renewal_price_elasticity": 1.0,
         "starting_customers.count": 400,
         "starting_customers.mrr_each": 1000.0,
         "segments.0.monthly_churn": 0.0,

@@ -1,7 +1,8 @@
 """Each preset's verdict, pinned: a change of verdict shows up as a diff of the snapshot.
 
 The snapshot (`tests/snapshots/preset_verdicts.json`) records, per preset, the winner, the
-runner-up and whether they are separated on 30 replications, seed 0. When a model change
+runner-up and whether they are separated on 30 replications, seed 0, and the winner on
+every objective shown side by side (value created, NPV, cash, ending ARR). When a model change
 moves a verdict, this test fails and names the preset; if the change is intended, rewrite
 the snapshot with ``ORGSIM_UPDATE_SNAPSHOTS=1 pytest tests/test_preset_verdicts.py`` and let
 the diff show it in review. Verdicts are never tuned toward the article: the snapshot
@@ -32,6 +33,7 @@ def _verdict(path: Path) -> dict:
         "runner_up": v.runner_up,
         "separated": bool(v.separated),
         "objective": result.objective,
+        "best_by_objective": {name: b.best for name, b in result.objectives().items()},
     }
 
 

@@ -216,6 +216,7 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
             "sales.score_weight_days",
             "sales.cycle_time_elasticity",
             "sales.price_elasticity",
+    "sales.renewal_price_elasticity",
             "sales.warmup_months",
             "sales.hours_per_month",
             "sales.hours_per_first_touch",

@@ -12,8 +12,9 @@ and placed by inverting the cumulative hazard, never by ticking month by month:
 * repricing: every `sales.renewal_months` a customer renews (new customers from their win,
   the starting base at a uniformly drawn phase) at the price then in force. Its MRR follows
   the price ratio (a cut lowers it, a rise raises it), and a rise of ratio x > 1 loses the
-  customer at that renewal with probability 1 - exp(-elasticity (x - 1)), the same demand
-  curve that sets new deals' win probability.
+  customer at that renewal with probability 1 - exp(-e_r (x - 1)), the demand curve of new
+  deals with the renewal elasticity e_r (customers already using the product switch less
+  readily than new buyers walk away).
 
 The multiplier integrals are tabulated once per run on a daily grid (the effects are
 piecewise linear, so the trapezoid rule is exact between grid points up to the ramp kinks).
@@ -191,7 +192,7 @@ def _reprice(
     H = scenario.horizon_days
     n = len(start)
     term = scenario.sales.renewal_months * MONTH_DAYS
-    eps = scenario.sales.price_elasticity
+    eps = scenario.sales.renewal_price_elasticity
     # new customers start at the price of their win (in mrr0); the base at today's (1)
     is_base = phase_u > 0
     paid = np.where(is_base, 1.0, fx.apply("price", 1.0, start))

@@ -445,10 +445,24 @@ class Sales(Frozen):
         1.0,
         label="Price elasticity of wins",
         unit="elasticity",
-        help="1 = a 3% higher price loses about 3% of wins.",
+        help="1 = a 3% higher price loses about 3% of wins. Revenue per deal worked peaks at "
+        "1 / elasticity times today's price.",
         low=0.0,
         high=2.0,
         step=0.1,
+    )
+    renewal_price_elasticity: Annotated[Number, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = (
+        info(
+            0.5,
+            label="Price elasticity at renewal",
+            unit="elasticity",
+            help="Share of customers a price rise loses at renewal: 1 - exp(-e x rise), so 0.5 "
+            "= a 4% rise loses about 2%. Customers already using the product switch less "
+            "readily than new buyers walk away (judgment: half the new-business elasticity).",
+            low=0.0,
+            high=2.0,
+            step=0.1,
+        )
     )
     warmup_months: Annotated[Number, Field(ge=0.0, le=60.0, allow_inf_nan=False)] = info(
         12.0,

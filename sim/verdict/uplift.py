@@ -31,6 +31,10 @@ class Band:
     measure: str  # "relative" (share of the baseline's) or "points" (difference)
     source: str  # row id in docs/SOURCES.md
     levers: tuple[str, ...] = ()  # the band applies to a team moving one of these (() = all)
+    judged_on: tuple[str, ...] | None = None
+    """Levers the band is judged on (the team run with only these; None = the whole team):
+    a published anchor on one job (retention) is checked against that job's outcome, not
+    against what the team's other jobs (a price rise at renewal) do to it."""
     min_baseline_growth: float = -math.inf
     """The band is judged only where the baseline's ARR grows at least this much over the
     horizon: the surveys measured growing companies, and a relative uplift of a small
@@ -41,7 +45,9 @@ UPLIFT_BANDS: dict[str, Band] = {
     # survey ceilings of 15-28% growth from ops teams; ~25% is the sanity bound (B17, B18)
     "net_new_arr": Band(0.0, 0.25, "relative", "B18", min_baseline_growth=1.0),
     # churn / GRR: 0 to +3 GRR points (B16)
-    "grr": Band(0.0, 0.03, "points", "B16", ("monthly_churn",)),
+    "grr": Band(
+        0.0, 0.03, "points", "B16", ("monthly_churn",), ("monthly_churn", "expansion")
+    ),
     # pipeline discipline: 0 to +4 win-rate points, HBR 2015 as the ceiling (B13)
     "win_rate": Band(0.0, 0.04, "points", "B13", ("win_rate",)),
     # cycle: 0 to -15% (B14)
@@ -87,10 +93,23 @@ def team_uplifts(
     for team in org.teams:
         t = k[k["setup"] == team].set_index("replication").loc[base.index]
         for outcome, band in UPLIFT_BANDS.items():
+            judged = t
+            if band.judged_on is not None:
+                only = run_replications(
+                    alone,
+                    replications,
+                    seed,
+                    setups=[team],
+                    levers=band.judged_on,
+                    baseline=False,
+                    executor=executor,
+                    cache=cache,
+                ).kpis
+                judged = only.set_index("replication").loc[base.index]
             if outcome == "net_new_arr":
                 x, b = _net_new_arr(t, scenario), _net_new_arr(base, scenario)
             else:
-                x, b = t[outcome], base[outcome]
+                x, b = judged[outcome], base[outcome]
             x, b = x.to_numpy(float), b.to_numpy(float)
             if band.measure == "relative":
                 diff = (x - b) / np.where(b != 0, np.abs(b), np.nan)
@@ -117,6 +136,7 @@ def team_uplifts(
                         else None
                     ),
                     "source": band.source,
+                    "judged_on": ",".join(band.judged_on) if band.judged_on else "all",
                 }
             )
     return pd.DataFrame(rows)

@@ -17,6 +17,7 @@ from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
 from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict
+from ui.explore_landing import landing_breakevens
 from ui.text import (
     GLOSSARY,
     KPI_GROUPS,
@@ -45,6 +46,7 @@ SERIES_LABELS = {
 COUNT_SERIES = {"customers", "pipeline", "wins", "leads"}
 TABS_KEY = "result_tabs"
 WHY_TAB = ":material/lightbulb: Why"  # its gain attribution is computed only when it is opened
+CHANGE_TAB = ":material/alt_route: What would change it"  # computed only when opened
 
 
 def _sidebar() -> None:
@@ -516,6 +518,7 @@ def render() -> None:
             ":material/filter_alt: Funnel",
             ":material/table_chart: Article metrics",
             WHY_TAB,
+            CHANGE_TAB,
         ],
         key=TABS_KEY,
         on_change="rerun",
@@ -532,6 +535,9 @@ def render() -> None:
         attribution_slot = _why_tab(result)
     if tabs[4].open:
         _attribution(result, attribution_slot, stem)
+    if tabs[5].open:
+        with tabs[5]:
+            landing_breakevens(result)
     _downloads(st.session_state.result, stem)
 
 

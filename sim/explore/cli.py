@@ -1,0 +1,281 @@
+"""`python -m sim explore tornado|breakeven|map|voi|discover SCENARIO ...`.
+
+Each subcommand runs one method of `sim.explore` on the run options every simulating
+command takes (`--backend`, `--scheduler`, `--workers`, `--cache-dir`) and writes its facts
+as JSON (the keys are stable), a CSV table, or a plain-text table with sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.explore import (
+    RunOptions,
+    breakeven,
+    decision_map,
+    discover,
+    sobol_indices,
+    tornado,
+    value_of_information,
+)
+from sim.explore.discovery import REPLICATIONS as DISCOVER_REPLICATIONS
+from sim.explore.discovery import SAMPLES
+from sim.explore.inputs import parse_range
+from sim.explore.runs import REPLICATIONS
+from sim.params import OBJECTIVES, Scenario
+from sim.text import explore as words
+from sim.text import setup_name, value_text
+
+METHODS = ("tornado", "breakeven", "map", "voi", "discover")
+
+
+def add_explore_parser(
+    sub: Any, whole: Callable[[str, int], Callable[[str], int]], run_options: Callable
+) -> None:
+    """Register `explore` and its five subcommands on the main parser's subparsers."""
+    e = sub.add_parser(
+        "explore",
+        help="what would change the answer: tornado, breakeven, map, voi, discover",
+        description="Sensitivity of the verdict on common random numbers, on any executor.",
+    )
+    methods = e.add_subparsers(dest="method", required=True, parser_class=type(e))
+
+    def common(p: argparse.ArgumentParser, reps: int) -> None:
+        p.add_argument("scenario", type=Path, help="scenario YAML file")
+        p.add_argument(
+            "--reps",
+            type=whole("--reps", 2),
+            default=reps,
+            help=f"replications per variant (default {reps})",
+        )
+        p.add_argument(
+            "--seed",
+            type=whole("--seed", 0),
+            help="master seed (default: the scenario's analysis.seed)",
+        )
+        p.add_argument(
+            "--objective", choices=OBJECTIVES, help="what 'best' means (default: the scenario's)"
+        )
+        p.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="override a value before exploring; repeatable",
+        )
+        p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+        p.add_argument("--out", type=Path, help="write the output to this file")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+        run_options(p)
+
+    t = methods.add_parser("tornado", help="each input alone at its low and high end")
+    common(t, REPLICATIONS)
+    t.add_argument(
+        "--params",
+        help="comma-separated paths, each optionally =LOW:HIGH; "
+        "'all' for every number (default: the article's handful)",
+    )
+    t.add_argument("--pair", help="two setups A,B (default: today's top two)")
+
+    b = methods.add_parser("breakeven", help="where a pair's gap crosses zero along one input")
+    common(b, REPLICATIONS)
+    b.add_argument("--param", required=True, help="dotted path of the input")
+    b.add_argument(
+        "--between",
+        nargs=2,
+        type=float,
+        metavar=("LOW", "HIGH"),
+        help="range searched (default: the input's uncertain range)",
+    )
+    b.add_argument("--pair", help="two setups A,B (default: today's top two)")
+    b.add_argument(
+        "--points", type=whole("--points", 3), default=7, help="values along the range (default 7)"
+    )
+
+    m = methods.add_parser("map", help="the verdict on a grid of two inputs")
+    common(m, REPLICATIONS)
+    m.add_argument("--x", help="PATH=LOW:HIGH:N (default: audience size)")
+    m.add_argument("--y", help="PATH=LOW:HIGH:N (default: selling-time share)")
+
+    v = methods.add_parser("voi", help="value of information: EVPI and partial EVPI")
+    common(v, 100)
+
+    d = methods.add_parser("discover", help="Latin hypercube + PRIM: where a setup wins")
+    common(d, DISCOVER_REPLICATIONS)
+    d.add_argument("--setup", required=True, help="the setup whose wins to explain")
+    d.add_argument(
+        "--samples",
+        type=whole("--samples", 8),
+        default=SAMPLES,
+        help=f"points of the Latin hypercube (default {SAMPLES})",
+    )
+    d.add_argument("--params", help="comma-separated paths (default: the article's handful)")
+    d.add_argument(
+        "--sobol",
+        type=whole("--sobol", 2),
+        metavar="N",
+        help="also Sobol indices of the top-two gap from N x (2k+2) points",
+    )
+
+
+def _pair(text: str | None) -> tuple[str, str] | None:
+    if not text:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2:
+        raise ValueError(f"--pair: two setups A,B, got {text!r}")
+    return parts[0], parts[1]
+
+
+def _axis(text: str | None, option: str) -> tuple[str, float | None, float | None, int] | None:
+    if not text:
+        return None
+    path, _, spec = text.partition("=")
+    if not spec:
+        return path.strip(), None, None, 6
+    bits = spec.split(":")
+    if len(bits) != 3:
+        raise ValueError(f"{option}: write PATH=LOW:HIGH:N, got {text!r}")
+    lo, hi = parse_range(":".join(bits[:2]), option)
+    try:
+        n = int(bits[2])
+    except ValueError:
+        raise ValueError(f"{option}: N must be a whole number, got {bits[2]!r}") from None
+    if n < 2:
+        raise ValueError(f"{option}: N must be at least 2")
+    return path.strip(), lo, hi, n
+
+
+def _params(text: str | None) -> list[str] | None:
+    return [p.strip() for p in text.split(",") if p.strip()] if text else None
+
+
+def run(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    executor: Any,
+    cache: Any,
+    progress: Callable[[int, int], None],
+) -> tuple[dict, pd.DataFrame, str]:
+    """Run the asked method: (JSON facts, CSV table, text) — the CLI writes one of them."""
+    options = RunOptions(
+        replications=args.reps,
+        seed=scenario.analysis.seed if args.seed is None else args.seed,
+        objective=args.objective,
+        executor=executor,
+        cache=cache,
+        progress=progress,
+    )
+    cur = scenario.currency
+    if args.method == "tornado":
+        t = tornado(scenario, _params(args.params), options, _pair(args.pair))
+        facts = t.facts()
+        table = pd.DataFrame(
+            [
+                {
+                    "param": r["param"],
+                    "low_value": r["low_value"],
+                    "high_value": r["high_value"],
+                    "gap_low": r["gap_low"]["mean"],
+                    "gap_low_low": r["gap_low"]["low"],
+                    "gap_low_high": r["gap_low"]["high"],
+                    "gap_high": r["gap_high"]["mean"],
+                    "gap_high_low": r["gap_high"]["low"],
+                    "gap_high_high": r["gap_high"]["high"],
+                    "swing": r["swing"],
+                }
+                for r in facts["rows"]
+            ]
+        )
+        lines = [words.tornado_text(t), ""]
+        lines += [
+            f"{words.input_label(r.input.path):48} "
+            f"{words.input_value(r.input.path, r.low_value, cur):>14} "
+            f"{value_text(r.gap_low.mean, t.objective, cur):>9}   "
+            f"{words.input_value(r.input.path, r.high_value, cur):>14} "
+            f"{value_text(r.gap_high.mean, t.objective, cur):>9}"
+            for r in t.rows
+        ]
+        return facts, table, "\n".join(lines)
+    if args.method == "breakeven":
+        b = breakeven(
+            scenario,
+            args.param,
+            tuple(args.between) if args.between else None,
+            _pair(args.pair),
+            options,
+            args.points,
+        )
+        facts = b.facts()
+        facts["text"] = words.breakeven_text(b)
+        table = pd.DataFrame(
+            [
+                {
+                    "param": b.input.path,
+                    "value": p["value"],
+                    "gap": p["gap"]["mean"],
+                    "gap_low": p["gap"]["low"],
+                    "gap_high": p["gap"]["high"],
+                }
+                for p in facts["points"]
+            ]
+        )
+        return facts, table, facts["text"]
+    if args.method == "map":
+        m = decision_map(scenario, _axis(args.x, "--x"), _axis(args.y, "--y"), options)
+        facts = m.facts()
+        table = pd.DataFrame([{**c, "gap": c["gap"]["mean"]} for c in facts["cells"]])
+        table.insert(0, "y_param", m.y.path)
+        table.insert(0, "x_param", m.x.path)
+        grid = table.pivot(index="y", columns="x", values="best").map(setup_name)
+        text = f"{words.input_label(m.y.path)} (rows) x {words.input_label(m.x.path)} (columns)\n"
+        return facts, table, text + grid.sort_index(ascending=False).to_string()
+    if args.method == "voi":
+        v = value_of_information(scenario, options)
+        facts = v.facts()
+        facts["text"] = [words.evpi_text(v)] + [
+            words.evppi_text(v, i) for i in range(min(3, len(v.evppi)))
+        ]
+        table = pd.DataFrame(facts["evppi"])
+        return facts, table, "\n".join(facts["text"])
+    d = discover(scenario, args.setup, _params(args.params), args.samples, options)
+    facts = d.facts()
+    facts["text"] = [words.box_text(d, i) for i in range(len(d.boxes))]
+    if args.sobol:
+        s = sobol_indices(scenario, d.inputs, args.sobol, options)
+        facts["sobol"] = s.facts()
+    table = d.sample_frame()
+    text = f"{setup_name(d.setup)} wins at {d.share:.0%} of {len(d.winners)} sampled points.\n"
+    return facts, table, text + ("\n".join(facts["text"]) or "No box found.")
+
+
+def render(args: argparse.Namespace, facts: dict, table: pd.DataFrame, text: str) -> str:
+    """The output in the asked format."""
+    from sim.io import safe_csv
+    from sim.verdict.compare import _clean
+
+    if args.format == "json":
+        return json.dumps(_clean(facts), indent=2, ensure_ascii=False) + "\n"
+    if args.format == "csv":
+        return safe_csv(table)
+    return text + "\n"
+
+
+def progress_bar(enabled: bool) -> Callable[[int, int], None]:
+    """A one-line progress bar on stderr (tasks done of total)."""
+
+    def show(done: int, total: int) -> None:
+        if enabled:
+            sys.stderr.write(f"\r{done}/{total} tasks")
+            sys.stderr.flush()
+            if done >= total:
+                sys.stderr.write("\n")
+
+    return show

@@ -1,0 +1,179 @@
+"""Decision map: the verdict on a grid of two inputs — who wins where, and how surely.
+
+Each cell is the scenario with both inputs set, judged exactly as `sim.compare` judges a
+fixed number of replications (`summarise` and `make_verdict` of `sim.verdict`): the best
+setup, its P(best), and whether it is clearly ahead of the runner-up. All cells run in one
+experiment on the same futures, so neighbouring cells differ by the inputs, not by luck.
+The company's own point (today's values) is kept beside the grid.
+
+Default axes follow the article's criteria: audience size x the reps' selling-time share
+(RevOps' audience criterion against SalesOps' selling-time one), and churn x reps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sim.experiments import Replications
+from sim.explore.inputs import Input, make_input, value_at
+from sim.explore.runs import RunOptions, run_variants
+from sim.params import Scenario
+from sim.verdict.ranking import make_verdict, summarise
+
+DEFAULT_AXES = (
+    ("market.audience_size", "sales.selling_time_share"),
+    ("segments.0.monthly_churn", "sales.reps"),
+)
+"""(x, y) pairs from the article's criteria; the first whose paths have values is used."""
+
+MAP_SPREAD = 0.5
+"""Default axis range: today's value ± 50% (inside the field's declared range)."""
+
+POINTS = 6
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One point of the map and its verdict."""
+
+    x: float
+    y: float
+    best: str
+    runner_up: str | None
+    p_best: float
+    separated: bool
+    gap: dict[str, float]
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DecisionMap:
+    """A decision map as facts: both axes, the cells, the company's own point."""
+
+    scenario: Scenario
+    objective: str
+    confidence: float
+    replications: int
+    seed: int
+    x: Input
+    y: Input
+    x_values: list[float]
+    y_values: list[float]
+    cells: list[Cell]
+
+    @property
+    def own(self) -> dict[str, float | None]:
+        """Today's values of both inputs (None for a team effect, a range today)."""
+        return {"x": self.x.base, "y": self.y.base}
+
+    def cell(self, x: float, y: float) -> Cell:
+        """The cell at (x, y) exactly."""
+        return next(c for c in self.cells if c.x == x and c.y == y)
+
+    def facts(self) -> dict[str, Any]:
+        """JSON-ready: x and y (param, values), cells (x, y, best, p_best, separated), own."""
+        return {
+            "scenario": self.scenario.name,
+            "objective": self.objective,
+            "confidence": self.confidence,
+            "replications": self.replications,
+            "seed": self.seed,
+            "x": {"param": self.x.path, "values": self.x_values},
+            "y": {"param": self.y.path, "values": self.y_values},
+            "own": self.own,
+            "cells": [
+                {
+                    "x": c.x,
+                    "y": c.y,
+                    "best": c.best,
+                    "runner_up": c.runner_up,
+                    "p_best": c.p_best,
+                    "separated": c.separated,
+                    "gap": c.gap,
+                }
+                for c in self.cells
+            ],
+        }
+
+
+def default_axes(scenario: Scenario) -> tuple[str, str]:
+    """The first of the article's axis pairs whose numbers this scenario has."""
+    for x, y in DEFAULT_AXES:
+        if value_at(scenario, x) is not None and value_at(scenario, y) is not None:
+            return x, y
+    return "market.inbound_mqls_per_month", "sales.selling_time_share"
+
+
+def axis(
+    scenario: Scenario,
+    path: str,
+    low: float | None = None,
+    high: float | None = None,
+    points: int = POINTS,
+) -> tuple[Input, list[float]]:
+    """An axis: its input (ends ± 50% by default) and `points` values over them."""
+    item = make_input(scenario, path, low, high, spread=MAP_SPREAD)
+    return item, item.grid(points)
+
+
+def decision_map(
+    scenario: Scenario,
+    x: tuple[str, float | None, float | None, int] | None = None,
+    y: tuple[str, float | None, float | None, int] | None = None,
+    options: RunOptions | None = None,
+) -> DecisionMap:
+    """The verdict at every (x, y) of a grid; axes as (path, low, high, points)."""
+    options = options or RunOptions()
+    objective = options.objective_for(scenario)
+    confidence = options.confidence_for(scenario)
+    dx, dy = default_axes(scenario)
+    x = x or (dx, None, None, POINTS)
+    y = y or (dy, None, None, POINTS)
+    x_in, xs = axis(scenario, *x)
+    y_in, ys = axis(scenario, *y)
+    if x_in.path == y_in.path:
+        raise ValueError(f"the two axes must differ, both are {x_in.path}")
+    changes = {
+        f"{i},{j}": {**x_in.changes(scenario, xv), **y_in.changes(scenario, yv)}
+        for j, yv in enumerate(ys)
+        for i, xv in enumerate(xs)
+    }
+    runs = run_variants(scenario, changes, options)
+    cells = []
+    for j, yv in enumerate(ys):
+        for i, xv in enumerate(xs):
+            variant, kpis = runs[f"{i},{j}"]
+            results = Replications(
+                scenario=variant.scenario,
+                seed=options.seed,
+                setups=tuple(dict.fromkeys(kpis["setup"])),
+                kpis=kpis.drop(columns=[c for c in kpis.columns if c in ("variant",)]),
+                monthly=kpis.iloc[0:0],
+            )
+            summaries = summarise(results, objective, confidence)
+            verdict = make_verdict(results, summaries, objective, confidence)
+            cells.append(
+                Cell(
+                    x=xv,
+                    y=yv,
+                    best=verdict.best,
+                    runner_up=verdict.runner_up,
+                    p_best=summaries[verdict.best].p_best,
+                    separated=verdict.separated,
+                    gap=verdict.gap.as_dict(),
+                    changes=changes[f"{i},{j}"],
+                )
+            )
+    return DecisionMap(
+        scenario,
+        objective,
+        confidence,
+        options.replications,
+        options.seed,
+        x_in,
+        y_in,
+        xs,
+        ys,
+        cells,
+    )

@@ -1,0 +1,238 @@
+"""What would change the answer, in words: inputs, values, breakevens, value of information.
+
+The explore methods (`sim.explore`) return numbers, setup ids and parameter paths; this
+module words them, per language, like the rest of `sim.text`. Nothing here computes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.params import field_meta
+from sim.text.i18n import translator
+from sim.text.labels import lever_phrase, setup_name, team_name
+from sim.text.numbers import money, value_text
+
+if TYPE_CHECKING:
+    from sim.explore.breakeven import Breakeven
+    from sim.explore.discovery import Discovery
+    from sim.explore.tornado import Tornado
+    from sim.explore.voi import ValueOfInformation
+
+MONEY_UNITS = {"money": "", "money/month": "/month", "money/year": "/year"}
+SHARE_UNITS = {"share", "share/month", "share/year"}
+
+
+def input_label(path: str, lang: str = "en") -> str:
+    """An input as a heading: "RevOps' effects (all)", "RevOps: cost per FTE", "Reps"."""
+    _ = translator(lang)
+    parts = path.split(".")
+    if parts[:2] == ["org", "teams"] and len(parts) >= 4 and parts[3] == "effects":
+        team = team_name(parts[2], lang)
+        if len(parts) == 4:
+            return _("{team}'s effects, all together").format(team=team)
+        return _("{team}'s effect on {lever}").format(team=team, lever=lever_phrase(parts[4], lang))
+    try:
+        label = field_meta(path).label
+    except KeyError:
+        label = path
+    if parts[:2] == ["org", "teams"] and len(parts) >= 3:
+        return f"{team_name(parts[2], lang)}: {label[:1].lower()}{label[1:]}"
+    return label
+
+
+def input_value(path: str, value: float | None, currency: str = "USD", lang: str = "en") -> str:
+    """A value of an input as people read it: $11.2K/month, 21%, 9 people, 70% of the way."""
+    _ = translator(lang)
+    if value is None or not math.isfinite(value):
+        return "—"
+    parts = path.split(".")
+    if len(parts) == 4 and parts[3] == "effects":
+        return _("{share:.0%} of the way from worst to best").format(share=value)
+    if len(parts) == 5 and parts[3] == "effects":
+        return f"{value:+.3g}"
+    try:
+        meta = field_meta(path)
+    except KeyError:
+        return f"{value:,.4g}"
+    if meta.unit in MONEY_UNITS:
+        return _money(value, currency) + _(MONEY_UNITS[meta.unit])
+    if meta.unit in SHARE_UNITS:
+        return f"{value:.2%}" if abs(value) < 0.01 else f"{value:.1%}"
+    if meta.integer or float(value).is_integer():
+        return f"{value:,.0f} {meta.unit}".strip()
+    return f"{value:,.3g} {meta.unit}".strip()
+
+
+def _money(x: float, currency: str) -> str:
+    """Money with three significant figures below a million ($11.2K, not $11K)."""
+    if 1e4 <= abs(x) < 1e6:
+        sign = "-" if x < 0 else ""
+        head = money(1000.0, currency).replace("1.0K", "{body}")
+        return sign + head.format(
+            body=f"{abs(x) / 1e3:.1f}K" if abs(x) < 1e5 else f"{abs(x) / 1e3:.0f}K"
+        )
+    return money(x, currency)
+
+
+def in_sentence(path: str, lang: str = "en") -> str:
+    """An input inside a sentence: "RevOps' cost per FTE", "the reps' selling time"."""
+    label = input_label(path, lang)
+    parts = path.split(".")
+    if parts[:2] == ["org", "teams"]:
+        return (
+            label.replace(": ", "'s ", 1) if len(parts) != 4 and ".effects." not in path else label
+        )
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _range(path: str, low: float, high: float, currency: str, lang: str) -> str:
+    return f"{input_value(path, low, currency, lang)} – {input_value(path, high, currency, lang)}"
+
+
+def breakeven_text(b: Breakeven, lang: str = "en") -> str:
+    """The breakeven in words: who overtakes whom, where, and how sure (or: no breakeven)."""
+    _ = translator(lang)
+    cur = b.scenario.currency
+    path = b.input.path
+    label = input_label(path, lang)
+    if b.breakeven is None:
+        lo, hi = b.between
+        return _(
+            "{winner} stays ahead of {other} for {label} anywhere from {low} to {high} "
+            "(the range searched): no breakeven there."
+        ).format(
+            winner=setup_name(b.below, lang),
+            other=setup_name(b.pair[1] if b.below == b.pair[0] else b.pair[0], lang),
+            label=in_sentence(path, lang),
+            low=input_value(path, lo, cur, lang),
+            high=input_value(path, hi, cur, lang),
+        )
+    x = input_value(path, b.breakeven, cur, lang)
+    pct = round(b.confidence * 100)
+    band = (
+        _("{pct}%: {range}").format(
+            pct=pct, range=_range(path, b.interval[0], b.interval[1], cur, lang)
+        )
+        if b.interval
+        else ""
+    )
+    today = b.input.base if b.input.base is not None else 0.5 * (b.input.low + b.input.high)
+    if b.below == b.above:
+        return _("{first} and {second} swap places around {label} = {x} and back ({band}).").format(
+            first=setup_name(b.pair[0], lang),
+            second=setup_name(b.pair[1], lang),
+            label=label,
+            x=x,
+            band=band,
+        )
+    if today <= b.breakeven:
+        return _("{winner} overtakes {other} when {label} rises above {x} ({band}).").format(
+            winner=setup_name(b.above, lang),
+            other=setup_name(b.below, lang),
+            label=in_sentence(path, lang),
+            x=x,
+            band=band,
+        )
+    return _("{winner} overtakes {other} when {label} falls below {x} ({band}).").format(
+        winner=setup_name(b.below, lang),
+        other=setup_name(b.above, lang),
+        label=label.lower() if label[:1].isupper() and not label.isupper() else label,
+        x=x,
+        band=band,
+    )
+
+
+def tornado_text(t: Tornado, lang: str = "en") -> str:
+    """The tornado's first row in words: what moves the gap between the top two most."""
+    _ = translator(lang)
+    a, b = (setup_name(s, lang) for s in t.pair)
+    cur = t.scenario.currency
+    if not t.rows or t.rows[0].swing == 0:
+        return _("None of these inputs moves the gap between {a} and {b}.").format(a=a, b=b)
+    top = t.rows[0]
+    flips = [r for r in t.rows if r.flips]
+    text = _(
+        "{label} moves the gap between {a} and {b} most: from {low} to {high} across its "
+        "range (today {base})."
+    ).format(
+        label=input_label(top.input.path, lang),
+        a=a,
+        b=b,
+        low=value_text(top.gap_low.mean, t.objective, cur),
+        high=value_text(top.gap_high.mean, t.objective, cur),
+        base=value_text(t.base_gap.mean, t.objective, cur),
+    )
+    if flips:
+        names = ", ".join(input_label(r.input.path, lang) for r in flips[:3])
+        text += " " + _("{b} would win at one end of: {names}.").format(b=b, names=names)
+    else:
+        text += " " + _("No single input, moved alone across its range, puts {b} ahead.").format(
+            b=b
+        )
+    return text
+
+
+def evpi_text(v: ValueOfInformation, lang: str = "en") -> str:
+    """EVPI in words: what knowing every team effect before deciding would be worth."""
+    _ = translator(lang)
+    cur = v.scenario.currency
+    pct = round(v.confidence * 100)
+    return _(
+        "Choosing {chosen} now leaves an expected {evpi} on the table against knowing every "
+        "team's real effects before deciding ({pct}%: {low} to {high}). No study is worth "
+        "more than that."
+    ).format(
+        chosen=setup_name(v.chosen, lang),
+        evpi=value_text(v.evpi.mean, v.objective, cur, signed=False),
+        pct=pct,
+        low=value_text(v.evpi.low, v.objective, cur, signed=False),
+        high=value_text(v.evpi.high, v.objective, cur, signed=False),
+    )
+
+
+def evppi_text(v: ValueOfInformation, index: int = 0, lang: str = "en") -> str:
+    """One partial EVPI in words: "learning RevOps' real effect on churn ... is worth $X"."""
+    _ = translator(lang)
+    if not v.evppi:
+        return _("There is no team effect to learn about.")
+    row = v.evppi[index]
+    what = (
+        _("{team}'s real effects").format(team=team_name(row.team, lang))
+        if row.lever is None
+        else _("{team}'s real effect on {lever}").format(
+            team=team_name(row.team, lang), lever=lever_phrase(row.lever, lang)
+        )
+    )
+    return _("Learning {what} before deciding is worth about {value}.").format(
+        what=what, value=value_text(row.value, v.objective, v.scenario.currency, signed=False)
+    )
+
+
+def rule_text(param: str, low: float, high: float, currency: str = "USD", lang: str = "en") -> str:
+    """One PRIM rule: "Reps between 7 and 10 people"."""
+    return translator(lang)("{label} between {low} and {high}").format(
+        label=input_label(param, lang),
+        low=input_value(param, low, currency, lang),
+        high=input_value(param, high, currency, lang),
+    )
+
+
+def box_text(d: Discovery, index: int, lang: str = "en") -> str:
+    """A PRIM box in words: where the setup wins, how often there, and what share of its wins."""
+    _ = translator(lang)
+    box = d.boxes[index]
+    cur = d.scenario.currency
+    rules = [rule_text(d.inputs[r.dim].path, r.low, r.high, cur, lang) for r in box.rules] or [
+        _("anywhere in the ranges")
+    ]
+    return _(
+        "{setup} wins in {density:.0%} of the sampled cases where {rules} ({coverage:.0%} of "
+        "all the cases where it wins)."
+    ).format(
+        setup=setup_name(d.setup, lang),
+        density=box.density,
+        rules=_(" and ").join(rules),
+        coverage=box.coverage,
+    )

@@ -1,0 +1,108 @@
+"""Tidy frames of the explore methods' facts, for the charts, the tables and the CSVs."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+
+from sim.explore import Breakeven, DecisionMap, Discovery, Tornado, ValueOfInformation
+from sim.text.explore import input_label, input_value
+from ui.text import setup_name
+
+
+def tornado_frame(t: Tornado) -> pd.DataFrame:
+    """Two rows per input (low end, high end): gap and its interval, value, swing."""
+    cur = t.scenario.currency
+    rows = []
+    for r in t.rows:
+        for end, value, gap in (
+            ("low end", r.low_value, r.gap_low),
+            ("high end", r.high_value, r.gap_high),
+        ):
+            rows.append(
+                {
+                    "param": r.input.path,
+                    "label": input_label(r.input.path),
+                    "end": end,
+                    "value": value,
+                    "value_text": input_value(r.input.path, value, cur),
+                    "gap": gap.mean,
+                    "low": gap.low,
+                    "high": gap.high,
+                    "swing": r.swing,
+                    "base": t.base_gap.mean,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def breakeven_frame(b: Breakeven) -> pd.DataFrame:
+    """The gap curve: value, gap, low, high."""
+    return pd.DataFrame(
+        [
+            {"param": b.input.path, "value": v, "gap": g.mean, "low": g.low, "high": g.high}
+            for v, g in zip(b.values, b.gaps, strict=True)
+        ]
+    )
+
+
+def _edges(values: list[float]) -> list[tuple[float, float]]:
+    """Cell edges halfway between neighbouring values (a lone value gets a unit cell)."""
+    if len(values) == 1:
+        return [(values[0] - 0.5, values[0] + 0.5)]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(values)]
+    first = values[0] - (mids[0] - values[0])
+    last = values[-1] + (values[-1] - mids[-1])
+    bounds = [first, *mids, last]
+    return list(itertools.pairwise(bounds))
+
+
+def map_frame(m: DecisionMap) -> pd.DataFrame:
+    """One row per cell with its edges, the winner's name, P(best), separation mark."""
+    xe = dict(zip(m.x_values, _edges(m.x_values), strict=True))
+    ye = dict(zip(m.y_values, _edges(m.y_values), strict=True))
+    return pd.DataFrame(
+        [
+            {
+                "x": c.x,
+                "y": c.y,
+                "x0": xe[c.x][0],
+                "x1": xe[c.x][1],
+                "y0": ye[c.y][0],
+                "y1": ye[c.y][1],
+                "best": c.best,
+                "setup_name": setup_name(c.best),
+                "runner_up": c.runner_up,
+                "p_best": c.p_best,
+                "separated": c.separated,
+                "mark": "✓" if c.separated else "",
+                "gap": c.gap["mean"],
+                "gap_low": c.gap["low"],
+                "gap_high": c.gap["high"],
+            }
+            for c in m.cells
+        ]
+    )
+
+
+def voi_frame(v: ValueOfInformation) -> pd.DataFrame:
+    """One row per parameter: path, label, partial EVPI."""
+    return pd.DataFrame(
+        [{"param": r.param, "label": input_label(r.param), "value": r.value} for r in v.evppi]
+    )
+
+
+def discovery_frame(d: Discovery) -> pd.DataFrame:
+    """The sampled points (one column per input), the winner and whether the setup won."""
+    return d.sample_frame()
+
+
+def box_rect(d: Discovery, x: str, y: str) -> dict | None:
+    """The first box's rectangle on inputs x and y (unrestricted sides at the ranges' ends)."""
+    if not d.boxes:
+        return None
+    ranges = {i.path: (i.low, i.high) for i in d.inputs}
+    rules = {d.inputs[r.dim].path: (r.low, r.high) for r in d.boxes[0].rules}
+    (x0, x1), (y0, y1) = rules.get(x, ranges[x]), rules.get(y, ranges[y])
+    return {"x0": x0, "x1": x1, "y0": y0, "y1": y1}

@@ -1,0 +1,54 @@
+"""The landing page's "What would change it": the breakevens nearest to today's values.
+
+Computed only when its tab is opened: a tornado of the top two setups alone over the
+article's handful of inputs finds where their order flips, and each flip is narrowed to a
+breakeven with its interval (`sim.explore.nearest_breakevens`), through the app's run cache.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sim.explore import nearest_breakevens
+from sim.text.explore import breakeven_text
+from sim.verdict import Comparison
+from ui.explore_runs import result_key, run_method, stored
+
+REPLICATIONS = 20
+
+
+def landing_breakevens(result: Comparison, count: int = 3) -> None:
+    """The two or three breakevens of the top two nearest to today, in words."""
+    v = result.verdict
+    if v.runner_up is None:
+        st.info("Only one setup: nothing to overtake.")
+        return
+    sc = result.scenario
+    reps = min(REPLICATIONS, result.replications)
+    pair = (v.best, v.runner_up)
+    settings = {"pair": list(pair), "reps": reps, "seed": result.seed, "count": count}
+    key = result_key("nearest_breakevens", sc, settings)
+    found = stored(key)
+    if found is None:
+        run_method(
+            key,
+            lambda o: nearest_breakevens(sc, pair, o, count=count),
+            reps,
+            result.seed,
+            "Looking for the breakevens nearest to today",
+        )
+        found = stored(key)
+    breakevens, _seconds = found
+    if not breakevens:
+        st.success(
+            "No single input of the usual handful, moved alone across its range, changes "
+            "which of the top two wins.",
+            icon=":material/verified:",
+        )
+    for b in breakevens:
+        st.markdown(f"- {breakeven_text(b)}")
+    st.page_link(
+        "ui/pages/explore.py",
+        label="Explore: tornado, decision map, value of information",
+        icon=":material/alt_route:",
+    )

@@ -1,0 +1,101 @@
+"""Running explore methods from the app: progress, cancel, and results kept per server.
+
+A method runs in the script with a progress bar and a *Cancel* button: pressing it makes
+Streamlit stop the script at the next progress update, which cancels the executor's
+remaining tasks (finished runs stay in the run cache). A finished result is kept in a small
+server-wide store keyed by the method, the scenario's content and the settings, so another
+session asking the same question gets it at once. Runs go through the app's run cache
+(`ui.runs.run_cache`), so variants that a comparison already simulated are not re-run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from sim.explore import RunOptions
+from sim.io import scenario_hash
+from sim.params import Scenario
+from ui.runs import run_cache
+
+MAX_RESULTS = 32
+
+
+class _Store:
+    """The last results, most recent last (bounded; shared by every session)."""
+
+    def __init__(self) -> None:
+        self.items: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > MAX_RESULTS:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> _Store:
+    return _Store()
+
+
+def result_key(method: str, scenario: Scenario, settings: dict[str, Any]) -> str:
+    """The key of a result: method, the scenario's content hash, the settings."""
+    blob = json.dumps(settings, sort_keys=True, default=str)
+    digest = hashlib.blake2b(blob.encode(), digest_size=8).hexdigest()
+    return f"{method}|{scenario_hash(scenario)}|{digest}"
+
+
+def stored(key: str) -> Any:
+    """A stored result, or None."""
+    return _store().get(key)
+
+
+def run_method(
+    key: str,
+    fn: Callable[[RunOptions], Any],
+    replications: int,
+    seed: int,
+    label: str,
+) -> Any:
+    """fn(options) with a progress bar and a Cancel button; the result is stored under `key`."""
+    area = st.container()
+    with area:
+        bar = st.progress(0.0, text=f"{label}: starting…")
+        st.button(
+            "Cancel",
+            key=f"cancel_{key}",
+            icon=":material/cancel:",
+            help="Stop this run; runs already finished are kept for next time.",
+        )
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.2:
+            return
+        last[0] = now
+        bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: {done} of {total} tasks")
+
+    options = RunOptions(replications=replications, seed=seed, cache=run_cache(), progress=progress)
+    start = time.perf_counter()
+    try:
+        result = fn(options)
+    finally:
+        area.empty()
+    _store().put(key, (result, time.perf_counter() - start))
+    return result

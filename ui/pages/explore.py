@@ -1,0 +1,354 @@
+"""What would change the answer? Sensitivity of the current scenario's verdict.
+
+Tornado, breakevens, a decision map, the value of information and scenario discovery.
+
+Every method runs on the same futures as the verdict (common random numbers), through the
+app's run cache, with a progress bar and a Cancel button; each result downloads as CSV,
+JSON and its chart as SVG or PNG. Nothing runs until its button is pressed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import streamlit as st
+
+from sim import explore
+from sim.experiments import variants_from
+from sim.explore.inputs import default_input_paths
+from sim.io import safe_csv
+from sim.params import iter_scalar_paths
+from sim.text import explore as words
+from sim.verdict import MONEY_OBJECTIVES
+from sim.verdict.compare import _clean
+from ui import explore_charts as charts
+from ui import explore_data as data
+from ui import exports, state
+from ui.explore_runs import result_key, run_method, stored
+from ui.text import OBJECTIVES_TEXT, setup_name
+from ui.widgets import chart_with_downloads, download
+
+DEFAULT_REPS = 20
+
+
+def _reps() -> int:
+    """Replications per variant: the test harness's fixed number, else the page's default."""
+    raw = os.environ.get("ORGSIM_APP_REPS", "").strip()
+    return max(2, int(raw)) if raw.isdigit() else DEFAULT_REPS
+
+
+def _downloads(stem: str, name: str, facts: dict, frame) -> None:
+    c1, c2 = st.columns(2)
+    with c1:
+        download("Table (CSV)", safe_csv(frame), f"{stem}_{name}.csv", "text/csv", f"dl_{name}_csv")
+    with c2:
+        download(
+            "Facts (JSON)",
+            json.dumps(_clean(facts), indent=2, ensure_ascii=False),
+            f"{stem}_{name}.json",
+            "application/json",
+            f"dl_{name}_json",
+        )
+
+
+def _kind(objective: str) -> str:
+    return "money" if objective in MONEY_OBJECTIVES else "multiple"
+
+
+def _get(method: str, sc, settings: dict, label: str, fn, button: str):
+    """The stored result for these settings, or run it when the button is pressed."""
+    key = result_key(method, sc, settings)
+    found = stored(key)
+    if st.button(button, key=f"run_{method}", type="primary", icon=":material/play_arrow:"):
+        try:
+            run_method(key, fn, settings["reps"], settings["seed"], label)
+        except (KeyError, ValueError) as err:
+            st.error(f"{label} could not run: {err}", icon=":material/error:")
+            return None
+        found = stored(key)
+    if found is None:
+        return None
+    result, seconds = found
+    st.caption(f"{settings['reps']} simulated futures per variant · computed in {seconds:.1f} s")
+    return result
+
+
+def _paths(sc) -> list[str]:
+    """Inputs offered: the article's handful first, then every other number and effect."""
+    first = default_input_paths(sc)
+    rest = [i.path for i in explore.all_inputs(sc) if i.path not in first]
+    return first + rest
+
+
+def _tornado(sc, stem: str, reps: int, seed: int) -> None:
+    st.markdown(
+        "Each input alone at the low and the high end of its range, everything else as "
+        "today: how far does the gap between the top two setups move?"
+    )
+    chosen = st.multiselect(
+        "Inputs",
+        _paths(sc),
+        default=default_input_paths(sc),
+        format_func=words.input_label,
+        key="tornado_inputs",
+    )
+    settings = {"inputs": chosen, "reps": reps, "seed": seed}
+    t = _get(
+        "tornado",
+        sc,
+        settings,
+        "Tornado",
+        lambda o: explore.tornado(sc, chosen or None, o),
+        "Run the tornado",
+    )
+    if t is None:
+        return
+    st.info(words.tornado_text(t), icon=":material/tornado:")
+    frame = data.tornado_frame(t)
+    a, b = (setup_name(s) for s in t.pair)
+    chart_with_downloads(
+        charts.tornado_chart(
+            frame,
+            t.base_gap.mean,
+            f"Gap: {a} minus {b} ({sc.currency})",
+            _kind(t.objective),
+            "What moves the gap between the top two",
+        ),
+        "tornado",
+        stem,
+        "Tornado chart of the gap between the top two setups",
+    )
+    _downloads(stem, "tornado", t.facts(), frame)
+
+
+def _breakeven(sc, stem: str, reps: int, seed: int) -> None:
+    st.markdown("Where do two setups swap places along one input?")
+    setups = list(sc.org.setups)
+    c1, c2, c3 = st.columns([3, 1, 1])
+    path = c1.selectbox("Input", _paths(sc), format_func=words.input_label, key="be_path")
+    item = explore.make_input(sc, path)
+    a = c2.selectbox(
+        "Setup A", setups, index=min(1, len(setups) - 1), format_func=setup_name, key="be_a"
+    )
+    b = c3.selectbox("Setup B", [s for s in setups if s != a], format_func=setup_name, key="be_b")
+    lo, hi = st.slider(
+        "Range searched",
+        float(min(item.low, 0) if item.kind == "effects" else item.low - abs(item.high - item.low)),
+        float(item.high + abs(item.high - item.low)),
+        (float(item.low), float(item.high)),
+        key="be_range",
+    )
+    settings = {"path": path, "pair": [a, b], "range": [lo, hi], "reps": reps, "seed": seed}
+    found = _get(
+        "breakeven",
+        sc,
+        settings,
+        "Breakeven",
+        lambda o: explore.breakeven(sc, item, (lo, hi), (a, b), o),
+        "Find the breakeven",
+    )
+    if found is None:
+        return
+    st.success(words.breakeven_text(found), icon=":material/swap_horiz:")
+    frame = data.breakeven_frame(found)
+    chart_with_downloads(
+        charts.breakeven_chart(
+            frame,
+            words.input_label(path),
+            f"{setup_name(a)} minus {setup_name(b)} ({sc.currency})",
+            found.breakeven,
+            found.today,
+            _kind(found.objective),
+        ),
+        "breakeven",
+        stem,
+        "The pair's gap along the input, with its interval",
+    )
+    facts = found.facts()
+    facts["text"] = words.breakeven_text(found)
+    _downloads(stem, "breakeven", facts, frame)
+
+
+def _map(sc, stem: str, reps: int, seed: int) -> None:
+    st.markdown(
+        "The verdict on a grid of two inputs: colour is the winner, paler where it is "
+        "best in fewer futures, ✓ where it is clearly ahead; ◆ is the company today."
+    )
+    dx, dy = explore.default_axes(sc)
+    numbers = [
+        p
+        for p in iter_scalar_paths(sc)
+        if ".effects." not in p and explore.value_at(sc, p) is not None
+    ]
+    c1, c2, c3 = st.columns([3, 3, 1])
+    x = c1.selectbox(
+        "Across",
+        numbers,
+        index=numbers.index(dx) if dx in numbers else 0,
+        format_func=words.input_label,
+        key="map_x",
+    )
+    y = c2.selectbox(
+        "Up",
+        numbers,
+        index=numbers.index(dy) if dy in numbers else 1,
+        format_func=words.input_label,
+        key="map_y",
+    )
+    n = c3.number_input("Points", 2, 10, 6, key="map_n")
+    settings = {"x": x, "y": y, "n": n, "reps": reps, "seed": seed}
+    m = _get(
+        "map",
+        sc,
+        settings,
+        "Decision map",
+        lambda o: explore.decision_map(sc, (x, None, None, n), (y, None, None, n), o),
+        "Draw the map",
+    )
+    if m is None:
+        return
+    frame = data.map_frame(m)
+    chart_with_downloads(
+        charts.map_chart(
+            frame,
+            list(sc.org.setups),
+            words.input_label(x),
+            words.input_label(y),
+            (m.x.base, m.y.base),
+            "Who wins where",
+        ),
+        "decision_map",
+        stem,
+        "Decision map: the best setup in each cell",
+    )
+    _downloads(stem, "decision_map", m.facts(), frame)
+    labels = {
+        f"{words.input_value(x, c.x, sc.currency)} · "
+        f"{words.input_value(y, c.y, sc.currency)} — {setup_name(c.best)}": c
+        for c in m.cells
+    }
+    pick = st.selectbox("Open a cell as the scenario", list(labels), key="map_cell")
+    if st.button("Open this cell", icon=":material/open_in_new:", key="map_open"):
+        cell = labels[pick]
+        variant = variants_from(sc, [cell.changes])[0].scenario
+        state.set_scenario(variant, f"edited:{sc.name}")
+        st.switch_page("ui/pages/which_team.py")
+
+
+def _voi(sc, stem: str, reps: int, seed: int) -> None:
+    st.markdown(
+        "What is it worth to learn a team's real effect before deciding? Read from the "
+        "same futures as the verdict: each future draws every effect afresh."
+    )
+    voi_reps = max(reps, 40) if reps == DEFAULT_REPS else reps
+    settings = {"reps": voi_reps, "seed": seed}
+    v = _get(
+        "voi",
+        sc,
+        settings,
+        "Value of information",
+        lambda o: explore.value_of_information(sc, o),
+        "Work out the value of information",
+    )
+    if v is None:
+        return
+    st.info(words.evpi_text(v), icon=":material/school:")
+    for i in range(min(3, len(v.evppi))):
+        st.markdown(f"- {words.evppi_text(v, i)}")
+    frame = data.voi_frame(v)
+    chart_with_downloads(
+        charts.voi_chart(
+            frame,
+            v.evpi.mean,
+            f"Worth knowing before deciding ({sc.currency})",
+            _kind(v.objective),
+            "Value of learning each effect (dashed: everything)",
+        ),
+        "voi",
+        stem,
+        "Partial value of information per team effect",
+    )
+    _downloads(stem, "voi", v.facts(), frame)
+
+
+def _discover(sc, stem: str, reps: int, seed: int) -> None:
+    st.markdown(
+        "Where, across all the uncertain ranges at once, does a setup win? A Latin "
+        "hypercube samples the ranges; PRIM finds the boxes where its wins gather."
+    )
+    c1, c2 = st.columns([2, 1])
+    setup = c1.selectbox(
+        "Setup",
+        list(sc.org.setups),
+        index=min(2, len(sc.org.setups) - 1),
+        format_func=setup_name,
+        key="disc_setup",
+    )
+    samples = c2.number_input("Sampled points", 16, 256, 48, step=16, key="disc_samples")
+    disc_reps = min(reps, 8)
+    settings = {"setup": setup, "samples": samples, "reps": disc_reps, "seed": seed}
+    d = _get(
+        "discover",
+        sc,
+        settings,
+        "Scenario discovery",
+        lambda o: explore.discover(sc, setup, None, int(samples), o),
+        "Discover",
+    )
+    if d is None:
+        return
+    st.info(
+        f"{setup_name(setup)} wins at {d.share:.0%} of {len(d.winners)} sampled points.",
+        icon=":material/travel_explore:",
+    )
+    for i in range(len(d.boxes)):
+        st.markdown(f"- {words.box_text(d, i)}")
+    frame = data.discovery_frame(d)
+    dims = [d.inputs[r.dim].path for r in d.boxes[0].rules] if d.boxes else []
+    dims = (dims + [i.path for i in d.inputs if i.path not in dims])[:2]
+    chart_with_downloads(
+        charts.discovery_chart(
+            frame,
+            dims[0],
+            dims[1],
+            words.input_label(dims[0]),
+            words.input_label(dims[1]),
+            data.box_rect(d, *dims),
+            f"Where {setup_name(setup)} wins",
+        ),
+        "discovery",
+        stem,
+        "Sampled points where the setup wins, with the first PRIM box",
+    )
+    _downloads(stem, "discovery", d.facts(), frame)
+
+
+def render() -> None:
+    """Draw the page."""
+    sc = state.scenario()
+    seed = state.settings().seed
+    st.title("What would change the answer?")
+    st.caption(
+        f"**{sc.name}** · best means the highest {OBJECTIVES_TEXT[sc.objective]} · "
+        "every variant faces the same simulated futures"
+    )
+    reps = st.sidebar.number_input(
+        "Futures per variant",
+        2,
+        200,
+        _reps(),
+        key="explore_reps",
+        help="Replications of every variant; common random numbers "
+        "keep paired gaps precise with few of them.",
+    )
+    stem = exports.file_stem(sc)
+    tabs = st.tabs(
+        ["Tornado", "Breakeven", "Decision map", "Value of information", "Scenario discovery"]
+    )
+    for tab, draw in zip(tabs, (_tornado, _breakeven, _map, _voi, _discover), strict=True):
+        with tab:
+            draw(sc, stem, int(reps), seed)
+
+
+render()
