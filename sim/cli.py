@@ -354,6 +354,12 @@ def _explore(args: argparse.Namespace) -> int:
     from sim.explore import cli as explore_cli
 
     scenario = load_scenario(args.scenario, args.set)
+    _check_workers(args)
+    # each variant explored is one comparison of this size: a scenario too big to compare
+    # is too big to explore
+    check_run_budget(
+        scenario, int(args.reps), args.workers or default_workers(), False, str(args.scenario)
+    )
     cache = _cache(args)
     executor = _executor(args)
     try:

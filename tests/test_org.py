@@ -1,4 +1,4 @@
-"""Org setups: effect draws, ramps, and how teams' effects combine (SPEC §4)."""
+"""Org setups: effect draws, ramps, and how teams' effects combine."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_team_effects_are_drawn_within_their_ranges(scenario):
 
 
 def test_the_same_replication_draws_the_same_salesops_effects_in_salesops_and_both(scenario):
-    """A replication's SalesOps effect is the same alone and beside RevOps (SPEC §4)."""
+    """A replication's SalesOps effect is the same alone and beside RevOps."""
     for r in range(10):
         alone = setup_effects(scenario, "salesops", 7, r)
         together = setup_effects(scenario, "both", 7, r)
