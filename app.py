@@ -28,6 +28,8 @@ st.navigation(
             icon=":material/alt_route:",
         ),
         st.Page("ui/pages/assumptions.py", title=_("Assumptions"), icon=":material/tune:"),
+        st.Page("ui/pages/calibrate.py", title=_("Calibrate"), icon=":material/query_stats:"),
         st.Page("ui/pages/model.py", title=_("Model"), icon=":material/account_tree:"),
+        st.Page("ui/pages/status.py", title=_("Status"), icon=":material/monitor_heart:"),
     ]
 ).run()

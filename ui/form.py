@@ -470,9 +470,7 @@ def frame_setups(
         if name in out:
             problems.append((f"org.setups.{name}", "setup names must be unique"))
             continue
-        members = [
-            _member(t, row.get(_fte_column(t)), float(heads.get(t, 1.0))) for t in teams
-        ]
+        members = [_member(t, row.get(_fte_column(t)), float(heads.get(t, 1.0))) for t in teams]
         out[name] = [m for m in members if m is not None]
     return out, problems
 
