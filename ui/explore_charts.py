@@ -1,7 +1,8 @@
 """Altair charts of the explore methods: pure functions of tidy frames (`ui.explore_data`).
 
 Setup colours are the app's (`ui.charts.color_scale`), so a setup looks the same here as on
-the verdict's charts.
+the verdict's charts. Words come from the catalogs in `lang`; money axes and tooltips are
+written as the text layer writes money (`ui.charts.value_axis`, `value_tooltip`).
 """
 
 from __future__ import annotations
@@ -9,9 +10,21 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts import _finish, _number_format, color_scale
+from sim.text import N_, translator
+from ui.charts import _finish, color_scale, value_axis, value_tooltip
 
 ENDS = alt.Scale(domain=["low end", "high end"], range=["#5B8DB8", "#D98B3A"])
+ENDS_WORDS = {"low end": N_("low end"), "high end": N_("high end")}
+MARK_WORDS = {"breakeven": N_("breakeven"), "today": N_("today")}
+
+
+def _words_expr(value: str, words: dict[str, str], lang: str) -> str:
+    """A Vega expression turning the ids in `value` into their words in `lang`."""
+    _ = translator(lang)
+    out = value
+    for key, message in words.items():
+        out = f"{value} == '{key}' ? '{_(message)}' : ({out})"
+    return out
 
 
 def tornado_chart(
@@ -21,28 +34,43 @@ def tornado_chart(
     kind: str = "money",
     title: str | None = None,
     top: int = 10,
+    currency: str = "USD",
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Bars from today's gap to the gap at each end of each input; whiskers: its interval.
 
     `data`: label, end ("low end"/"high end"), value_text, gap, low, high, swing, base.
     """
-    fmt = _number_format(kind)
+    _ = translator(lang)
     labels = list(dict.fromkeys(data.sort_values("swing", ascending=False)["label"]))[:top]
     shown = data[data["label"].isin(labels)]
     y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=320))
+    base = alt.Chart(shown)
+    tips = []
+    for field, name in (
+        ("gap", _("Gap")),
+        ("low", _("Interval low")),
+        ("high", _("Interval high")),
+    ):
+        base, tip = value_tooltip(base, field, name, kind, currency, lang)
+        tips.append(tip)
+    base = base.transform_calculate(end_text=_words_expr("datum.end", ENDS_WORDS, lang))
     tooltip = [
-        alt.Tooltip("label:N", title="Input"),
-        alt.Tooltip("end:N", title="End"),
-        alt.Tooltip("value_text:N", title="Value"),
-        alt.Tooltip("gap:Q", title="Gap", format=fmt),
-        alt.Tooltip("low:Q", title="Interval low", format=fmt),
-        alt.Tooltip("high:Q", title="Interval high", format=fmt),
+        alt.Tooltip("label:N", title=_("Input")),
+        alt.Tooltip("end_text:N", title=_("End")),
+        alt.Tooltip("value_text:N", title=_("Value")),
+        *tips,
     ]
-    base = alt.Chart(shown).encode(y=y)
+    base = base.encode(y=y)
     bars = base.mark_bar(opacity=0.8, height=14).encode(
-        x=alt.X("base:Q", title=x_title, axis=alt.Axis(format=fmt)),
+        x=alt.X("base:Q", title=x_title, axis=value_axis(kind, currency, lang)),
         x2="gap:Q",
-        color=alt.Color("end:N", scale=ENDS, title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color(
+            "end:N",
+            scale=ENDS,
+            title=None,
+            legend=alt.Legend(orient="top", labelExpr=_words_expr("datum.label", ENDS_WORDS, lang)),
+        ),
         tooltip=tooltip,
     )
     whiskers = base.mark_rule(color="#333", opacity=0.6).encode(x="low:Q", x2="high:Q")
@@ -52,7 +80,7 @@ def tornado_chart(
         .mark_rule(color="#B22", strokeWidth=1.5)
         .encode(x="x:Q")
     )
-    return _finish(alt.layer(bars, whiskers, today, zero), title, 30 + 28 * len(labels))
+    return _finish(alt.layer(bars, whiskers, today, zero), title, 30 + 28 * len(labels), lang)
 
 
 def breakeven_chart(
@@ -63,18 +91,21 @@ def breakeven_chart(
     today: float | None,
     kind: str = "money",
     title: str | None = None,
+    currency: str = "USD",
+    lang: str = "en",
 ) -> alt.LayerChart:
     """The pair's gap along the input, its interval as a band, zero, today and the crossing.
 
     `data`: value, gap, low, high.
     """
-    fmt = _number_format(kind)
-    base = alt.Chart(data).encode(x=alt.X("value:Q", title=x_title))
+    _ = translator(lang)
+    base, gap_tip = value_tooltip(alt.Chart(data), "gap", _("Gap"), kind, currency, lang)
+    base = base.encode(x=alt.X("value:Q", title=x_title))
     band = base.mark_area(opacity=0.2, color="#5B8DB8").encode(
-        y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format=fmt)), y2="high:Q"
+        y=alt.Y("low:Q", title=y_title, axis=value_axis(kind, currency, lang)), y2="high:Q"
     )
     line = base.mark_line(point=True, color="#2F6FD6").encode(
-        y="gap:Q", tooltip=[alt.Tooltip("value:Q"), alt.Tooltip("gap:Q", format=fmt)]
+        y="gap:Q", tooltip=[alt.Tooltip("value:Q", title=x_title), gap_tip]
     )
     layers = [
         band,
@@ -98,10 +129,11 @@ def breakeven_chart(
                     "what:N",
                     title=None,
                     scale=alt.Scale(domain=["breakeven", "today"], range=["#B22", "#333"]),
+                    legend=alt.Legend(labelExpr=_words_expr("datum.label", MARK_WORDS, lang)),
                 ),
             )
         )
-    return _finish(alt.layer(*layers), title, 320)
+    return _finish(alt.layer(*layers), title, 320, lang)
 
 
 def map_chart(
@@ -111,11 +143,13 @@ def map_chart(
     y_title: str,
     own: tuple[float | None, float | None],
     title: str | None = None,
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Heatmap of the winner per cell (opacity: P(best)); ✓ where clearly ahead; own point.
 
     `data`: x, y, x0, x1, y0, y1, setup_name, p_best, separated, mark.
     """
+    _ = translator(lang)
     rect = (
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=1)
@@ -126,8 +160,8 @@ def map_chart(
             y2="y1:Q",
             color=alt.Color(
                 "setup_name:N",
-                scale=color_scale(setups),
-                title="Best setup",
+                scale=color_scale(setups, lang),
+                title=_("Best setup"),
                 legend=alt.Legend(orient="top"),
             ),
             opacity=alt.Opacity(
@@ -136,9 +170,9 @@ def map_chart(
             tooltip=[
                 alt.Tooltip("x:Q", title=x_title),
                 alt.Tooltip("y:Q", title=y_title),
-                alt.Tooltip("setup_name:N", title="Best"),
-                alt.Tooltip("p_best:Q", title="P(best)", format=".0%"),
-                alt.Tooltip("separated:N", title="Clearly ahead"),
+                alt.Tooltip("setup_name:N", title=_("Best")),
+                alt.Tooltip("p_best:Q", title=_("P(best)"), format=".0%"),
+                alt.Tooltip("separated:N", title=_("Clearly ahead")),
             ],
         )
     )
@@ -152,9 +186,14 @@ def map_chart(
         layers.append(
             alt.Chart(pd.DataFrame({"x": [own[0]], "y": [own[1]], "who": ["today"]}))
             .mark_point(shape="diamond", size=220, filled=True, color="black")
-            .encode(x="x:Q", y="y:Q", tooltip=[alt.Tooltip("who:N", title="The company")])
+            .encode(
+                x="x:Q",
+                y="y:Q",
+                tooltip=[alt.Tooltip("who_text:N", title=_("The company"))],
+            )
+            .transform_calculate(who_text=f"'{_('today')}'")
         )
-    return _finish(alt.layer(*layers), title, 380)
+    return _finish(alt.layer(*layers), title, 380, lang)
 
 
 def voi_chart(
@@ -164,21 +203,20 @@ def voi_chart(
     kind: str = "money",
     title: str | None = None,
     top: int = 12,
+    currency: str = "USD",
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Partial EVPI per parameter as bars, EVPI as a dashed line. `data`: label, value."""
-    fmt = _number_format(kind)
+    _ = translator(lang)
     shown = data.sort_values("value", ascending=False).head(top)
-    bars = (
-        alt.Chart(shown)
-        .mark_bar(color="#7A4DC2")
-        .encode(
-            x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=fmt)),
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-            tooltip=[alt.Tooltip("label:N"), alt.Tooltip("value:Q", format=fmt)],
-        )
+    base, value_tip = value_tooltip(alt.Chart(shown), "value", _("Value"), kind, currency, lang)
+    bars = base.mark_bar(color="#7A4DC2").encode(
+        x=alt.X("value:Q", title=x_title, axis=value_axis(kind, currency, lang)),
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+        tooltip=[alt.Tooltip("label:N", title=_("Input")), value_tip],
     )
     rule = alt.Chart(pd.DataFrame({"x": [evpi]})).mark_rule(strokeDash=[4, 3]).encode(x="x:Q")
-    return _finish(alt.layer(bars, rule), title, 30 + 26 * len(shown))
+    return _finish(alt.layer(bars, rule), title, 30 + 26 * len(shown), lang)
 
 
 def discovery_chart(
@@ -189,8 +227,10 @@ def discovery_chart(
     y_title: str,
     box: dict | None,
     title: str | None = None,
+    lang: str = "en",
 ) -> alt.LayerChart:
     """The sampled points on two inputs, filled where the setup wins; the first box drawn."""
+    _ = translator(lang)
     points = (
         alt.Chart(data)
         .mark_circle(size=60)
@@ -199,13 +239,13 @@ def discovery_chart(
             y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "wins:N",
-                title="Setup wins",
+                title=_("Setup wins"),
                 scale=alt.Scale(domain=[True, False], range=["#23958A", "#C9CDD2"]),
             ),
             tooltip=[
                 alt.Tooltip(f"{x}:Q", title=x_title),
                 alt.Tooltip(f"{y}:Q", title=y_title),
-                alt.Tooltip("winner:N", title="Winner"),
+                alt.Tooltip("winner:N", title=_("Winner")),
             ],
         )
     )
@@ -216,4 +256,4 @@ def discovery_chart(
             .mark_rect(fillOpacity=0.08, stroke="#23958A", strokeWidth=2)
             .encode(x="x0:Q", x2="x1:Q", y="y0:Q", y2="y1:Q")
         )
-    return _finish(alt.layer(*layers), title, 360)
+    return _finish(alt.layer(*layers), title, 360, lang)

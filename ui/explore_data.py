@@ -11,7 +11,7 @@ from sim.text.explore import input_label, input_value
 from ui.text import setup_name
 
 
-def tornado_frame(t: Tornado) -> pd.DataFrame:
+def tornado_frame(t: Tornado, lang: str = "en") -> pd.DataFrame:
     """Two rows per input (low end, high end): gap and its interval, value, swing."""
     cur = t.scenario.currency
     rows = []
@@ -23,10 +23,10 @@ def tornado_frame(t: Tornado) -> pd.DataFrame:
             rows.append(
                 {
                     "param": r.input.path,
-                    "label": input_label(r.input.path),
+                    "label": input_label(r.input.path, lang),
                     "end": end,
                     "value": value,
-                    "value_text": input_value(r.input.path, value, cur),
+                    "value_text": input_value(r.input.path, value, cur, lang),
                     "gap": gap.mean,
                     "low": gap.low,
                     "high": gap.high,
@@ -58,7 +58,7 @@ def _edges(values: list[float]) -> list[tuple[float, float]]:
     return list(itertools.pairwise(bounds))
 
 
-def map_frame(m: DecisionMap) -> pd.DataFrame:
+def map_frame(m: DecisionMap, lang: str = "en") -> pd.DataFrame:
     """One row per cell with its edges, the winner's name, P(best), separation mark."""
     xe = dict(zip(m.x_values, _edges(m.x_values), strict=True))
     ye = dict(zip(m.y_values, _edges(m.y_values), strict=True))
@@ -72,7 +72,7 @@ def map_frame(m: DecisionMap) -> pd.DataFrame:
                 "y0": ye[c.y][0],
                 "y1": ye[c.y][1],
                 "best": c.best,
-                "setup_name": setup_name(c.best),
+                "setup_name": setup_name(c.best, lang),
                 "runner_up": c.runner_up,
                 "p_best": c.p_best,
                 "separated": c.separated,
@@ -86,10 +86,10 @@ def map_frame(m: DecisionMap) -> pd.DataFrame:
     )
 
 
-def voi_frame(v: ValueOfInformation) -> pd.DataFrame:
+def voi_frame(v: ValueOfInformation, lang: str = "en") -> pd.DataFrame:
     """One row per parameter: path, label, partial EVPI."""
     return pd.DataFrame(
-        [{"param": r.param, "label": input_label(r.param), "value": r.value} for r in v.evppi]
+        [{"param": r.param, "label": input_label(r.param, lang), "value": r.value} for r in v.evppi]
     )
 
 

@@ -13,6 +13,7 @@ from sim.explore import nearest_breakevens
 from sim.text.explore import breakeven_text
 from sim.verdict import Comparison
 from ui.explore_runs import result_key, run_method, stored
+from ui.i18n import _, lang
 
 REPLICATIONS = 20
 
@@ -21,7 +22,7 @@ def landing_breakevens(result: Comparison, count: int = 3) -> None:
     """The two or three breakevens of the top two nearest to today, in words."""
     v = result.verdict
     if v.runner_up is None:
-        st.info("Only one setup: nothing to overtake.")
+        st.info(_("Only one setup: nothing to overtake."))
         return
     sc = result.scenario
     reps = min(REPLICATIONS, result.replications)
@@ -35,20 +36,22 @@ def landing_breakevens(result: Comparison, count: int = 3) -> None:
             lambda o: nearest_breakevens(sc, pair, o, count=count),
             reps,
             result.seed,
-            "Looking for the breakevens nearest to today",
+            _("Looking for the breakevens nearest to today"),
         )
         found = stored(key)
     breakevens, _seconds = found
     if not breakevens:
         st.success(
-            "No single input of the usual handful, moved alone across its range, changes "
-            "which of the top two wins.",
+            _(
+                "No single input of the usual handful, moved alone across its range, changes "
+                "which of the top two wins."
+            ),
             icon=":material/verified:",
         )
     for b in breakevens:
-        st.markdown(f"- {breakeven_text(b)}")
+        st.markdown(f"- {breakeven_text(b, lang())}")
     st.page_link(
         "ui/pages/explore.py",
-        label="Explore: tornado, decision map, value of information",
+        label=_("Explore: tornado, decision map, value of information"),
         icon=":material/alt_route:",
     )

@@ -23,6 +23,7 @@ import streamlit as st
 from sim.explore import RunOptions
 from sim.io import scenario_hash
 from sim.params import Scenario
+from ui.i18n import _
 from ui.runs import run_cache
 
 MAX_RESULTS = 32
@@ -75,12 +76,12 @@ def run_method(
     """fn(options) with a progress bar and a Cancel button; the result is stored under `key`."""
     area = st.container()
     with area:
-        bar = st.progress(0.0, text=f"{label}: starting…")
+        bar = st.progress(0.0, text=_("{label}: starting…").format(label=label))
         st.button(
-            "Cancel",
+            _("Cancel"),
             key=f"cancel_{key}",
             icon=":material/cancel:",
-            help="Stop this run; runs already finished are kept for next time.",
+            help=_("Stop this run; runs already finished are kept for next time."),
         )
     last = [0.0]
 
@@ -89,7 +90,10 @@ def run_method(
         if done < total and now - last[0] < 0.2:
             return
         last[0] = now
-        bar.progress(min(1.0, done / max(total, 1)), text=f"{label}: {done} of {total} tasks")
+        bar.progress(
+            min(1.0, done / max(total, 1)),
+            text=_("{label}: {done} of {total} tasks").format(label=label, done=done, total=total),
+        )
 
     options = RunOptions(replications=replications, seed=seed, cache=run_cache(), progress=progress)
     start = time.perf_counter()

@@ -19,7 +19,7 @@ import copy
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -27,12 +27,13 @@ import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_to_dict
 from sim.params import LEVERS, OBJECTIVES, Scenario, field_meta, source_of
-from sim.params.meta import RANGE_PARTS
+from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
+from sim.text import lever_label, objective_help, objective_label, translator
+from ui.i18n import _, lang
 from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
 from ui.text import (
     LEVER_LABELS,
-    OBJECTIVE_HELP,
-    OBJECTIVES_TEXT,
+    LEVER_UNITS,
     ORG_PARAMS,
     PARAM_GROUPS,
     RUN_FIELDS,
@@ -41,7 +42,6 @@ from ui.text import (
     SEGMENT_FIELDS,
     TEAM_PARAMS,
     Param,
-    lever_unit,
     team_name,
 )
 
@@ -129,12 +129,22 @@ def _num(x: Any) -> Any:
 
 
 def _help(param_help: str, source: str) -> str:
-    return f"{param_help}\n\n**Source:** {source}" if source else param_help
+    text = _(param_help) if param_help else ""
+    return _("{help}\n\n**Source:** {source}").format(help=text, source=source) if source else text
+
+
+def param_label(param: Param) -> str:
+    """A parameter's label in the session's language (a strength number's label composed)."""
+    head, _dot, part = param.path.rpartition(".")
+    if head.endswith("strength") and part in _RANGE_WORDS:
+        return _("Overall strength, {part}").format(part=_(_RANGE_WORDS[part]))
+    return _(param.label)
 
 
 def _widget(param: Param, value: Any, key: str, source: str) -> Any:
     """One scalar parameter's input widget; returns the value in the scenario's units."""
     help_text = _help(param.help, source)
+    param = replace(param, label=param_label(param))
     kind = param.kind
     if kind == "text":
         return st.text_input(param.label, value=str(value or ""), key=key, help=help_text)
@@ -152,7 +162,7 @@ def _widget(param: Param, value: Any, key: str, source: str) -> Any:
             step=int(param.step or 1),
             key=key,
             help=help_text,
-            placeholder="unlimited",
+            placeholder=_("unlimited"),
         )
         return None if out is None else int(out)
     if kind == "pct":
@@ -182,7 +192,9 @@ def _widget(param: Param, value: Any, key: str, source: str) -> Any:
             format="%g",
             key=key,
             help=help_text,
-            placeholder="unlimited" if param.path.endswith(("audience_size", "_cap")) else "never",
+            placeholder=_("unlimited")
+            if param.path.endswith(("audience_size", "_cap"))
+            else _("never"),
         )
     return st.number_input(
         param.label,
@@ -296,7 +308,8 @@ def frame_segments(frame: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str
 
 def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
     cfg = {}
-    for key, (label, help_text) in SEGMENT_COLUMNS.items():
+    for key, (english, english_help) in SEGMENT_COLUMNS.items():
+        label, help_text = _(english), _(english_help)
         if key == "name":
             cfg[key] = st.column_config.TextColumn(label, help=help_text, required=True)
         elif key == "cycle_distribution":
@@ -317,7 +330,7 @@ def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
     )
     seg_sources = {path: text for path, text in sc.sources.items() if path.startswith("segments.")}
     if seg_sources:
-        with st.expander("Where these numbers come from"):
+        with st.expander(_("Where these numbers come from")):
             names = [s.get("name") for s in data.get("segments") or []]
             lines = []
             for path, text in seg_sources.items():
@@ -330,7 +343,9 @@ def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- teams
-def effects_frame(effects: dict[str, list[float]], sources: Mapping[str, str], prefix: str):
+def effects_frame(
+    effects: dict[str, list[float]], sources: Mapping[str, str], prefix: str, lang: str = "en"
+):
     """A team's effect ranges -> one row per lever (values x100 in the lever's unit).
 
     `sources` is the scenario's `sources:`; `prefix` the team's path (`org.teams.<team>.`).
@@ -341,12 +356,12 @@ def effects_frame(effects: dict[str, list[float]], sources: Mapping[str, str], p
         rows.append(
             {
                 "lever": lever,
-                "Lever": LEVER_LABELS[lever],
+                "Lever": lever_label(lever, lang),
                 "Moves it": rng is not None,
                 "Low": _pct_in(rng[0]) if rng else 0.0,
                 "Most likely": _pct_in(rng[1]) if rng else 0.0,
                 "High": _pct_in(rng[2]) if rng else 0.0,
-                "Unit": lever_unit(lever),
+                "Unit": translator(lang)(LEVER_UNITS[LEVERS[lever].kind]),
                 "Source": sources.get(f"{prefix}effects.{lever}", ""),
             }
         )
@@ -371,24 +386,28 @@ def _team_section(team: str, data: dict, sc: Scenario, values: dict) -> pd.DataF
     prefix = f"org.teams.{team}."
     _scalar_group(TEAM_PARAMS, data, sc, values, prefix=prefix)
     st.caption(
-        "Effect at full strength, as a triangular range: low / most likely / high. Points are "
-        "added to a share (4 = +4 points); % change multiplies (-50 = halved); lowering levers "
-        "(cycle, response time, leakage, churn) take values ≤ 0."
+        _(
+            "Effect at full strength, as a triangular range: low / most likely / high. Points "
+            "are added to a share (4 = +4 points); % change multiplies (-50 = halved); "
+            "lowering levers (cycle, response time, leakage, churn) take values ≤ 0."
+        )
     )
     team_data = get_path(data, f"org.teams.{team}") or {}
-    frame = effects_frame(team_data.get("effects") or {}, sc.sources, prefix)
+    frame = effects_frame(team_data.get("effects") or {}, sc.sources, prefix, lang())
     return st.data_editor(
         frame,
         height=35 * (len(frame) + 1) + 3,
         column_config={
             "lever": None,
-            "Lever": st.column_config.TextColumn(disabled=True),
-            "Moves it": st.column_config.CheckboxColumn(help="Does this team move this lever?"),
-            "Low": st.column_config.NumberColumn(format="%.2f"),
-            "Most likely": st.column_config.NumberColumn(format="%.2f"),
-            "High": st.column_config.NumberColumn(format="%.2f"),
-            "Unit": st.column_config.TextColumn(disabled=True),
-            "Source": st.column_config.TextColumn(disabled=True, width="large"),
+            "Lever": st.column_config.TextColumn(_("Lever"), disabled=True),
+            "Moves it": st.column_config.CheckboxColumn(
+                _("Moves it"), help=_("Does this team move this lever?")
+            ),
+            "Low": st.column_config.NumberColumn(_("Low"), format="%.2f"),
+            "Most likely": st.column_config.NumberColumn(_("Most likely"), format="%.2f"),
+            "High": st.column_config.NumberColumn(_("High"), format="%.2f"),
+            "Unit": st.column_config.TextColumn(_("Unit"), disabled=True),
+            "Source": st.column_config.TextColumn(_("Source"), disabled=True, width="large"),
         },
         hide_index=True,
         num_rows="fixed",
@@ -397,17 +416,19 @@ def _team_section(team: str, data: dict, sc: Scenario, values: dict) -> pd.DataF
     )
 
 
-def synergy_frame(synergy: dict[str, float]) -> pd.DataFrame:
+def synergy_frame(synergy: dict[str, float], lang: str = "en") -> pd.DataFrame:
     """Synergy effects -> rows (lever label, effect x100)."""
     return pd.DataFrame(
-        [{"Lever": LEVER_LABELS[k], "Effect": _pct_in(v)} for k, v in synergy.items()],
+        [{"Lever": lever_label(k, lang), "Effect": _pct_in(v)} for k, v in synergy.items()],
         columns=["Lever", "Effect"],
     )
 
 
-def frame_synergy(frame: pd.DataFrame) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
+def frame_synergy(
+    frame: pd.DataFrame, lang: str = "en"
+) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
     """Edited synergy rows -> {lever: effect}, and problems."""
-    by_label = {v: k for k, v in LEVER_LABELS.items()}
+    by_label = {lever_label(k, lang): k for k in LEVER_LABELS}
     out, problems = {}, []
     for row in frame.to_dict(orient="records"):
         label = row.get("Lever")
@@ -415,7 +436,7 @@ def frame_synergy(frame: pd.DataFrame) -> tuple[dict[str, float | None], list[tu
             continue
         lever = by_label.get(label)
         if lever is None:
-            problems.append(("org.synergy", f"unknown lever '{label}'"))
+            problems.append(("org.synergy", _("unknown lever '{label}'").format(label=label)))
             continue
         out[lever] = _pct_out(_num(row.get("Effect")))
     return out, problems
@@ -465,10 +486,10 @@ def frame_setups(
         if not name:
             continue
         if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
-            problems.append((f"org.setups.{name}", "a setup name uses letters, digits, _ or -"))
+            problems.append((f"org.setups.{name}", _("a setup name uses letters, digits, _ or -")))
             continue
         if name in out:
-            problems.append((f"org.setups.{name}", "setup names must be unique"))
+            problems.append((f"org.setups.{name}", _("setup names must be unique")))
             continue
         members = [_member(t, row.get(_fte_column(t)), float(heads.get(t, 1.0))) for t in teams]
         out[name] = [m for m in members if m is not None]
@@ -528,14 +549,14 @@ def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
     teams = list(sc.org.teams)
     with st.form("assumptions", border=False, enter_to_submit=False):
         tab_names = [
-            "Company & market",
-            "Lead handling",
-            "Sales team",
-            "Customers (segments)",
-            "Costs",
-            *[f"{team_name(t)} team" for t in teams],
-            "Overlap & setups",
-            "Run settings",
+            _(PARAM_GROUPS["company"][0]),
+            _(PARAM_GROUPS["leads"][0]),
+            _(PARAM_GROUPS["sales"][0]),
+            _("Customers (segments)"),
+            _(PARAM_GROUPS["costs"][0]),
+            *[_("{team} team").format(team=team_name(t, lang())) for t in teams],
+            _("Overlap & setups"),
+            _("Run settings"),
         ]
         tabs = st.tabs(tab_names)
         for tab, group in zip(tabs[:3], ("company", "leads", "sales"), strict=True):
@@ -543,8 +564,10 @@ def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
                 _scalar_group(PARAM_GROUPS[group][1], data, sc, values)
         with tabs[3]:
             st.caption(
-                "One row per customer segment; add or delete rows with the table's controls. "
-                "Shares and rates are in percent."
+                _(
+                    "One row per customer segment; add or delete rows with the table's "
+                    "controls. Shares and rates are in percent."
+                )
             )
             segments = _segment_editor(data, sc)
         with tabs[4]:
@@ -556,15 +579,19 @@ def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
         with tabs[5 + len(teams)]:
             _scalar_group(ORG_PARAMS, data, sc, values, columns=2)
             syn = field_meta("org.synergy")
-            st.markdown(f"**{syn.label}** — {syn.help[0].lower()}{syn.help[1:]}")
+            st.markdown(_("**{label}** — {help}").format(label=_(syn.label), help=_(syn.help)))
             synergy = st.data_editor(
-                synergy_frame(get_path(data, "org.synergy") or {}),
+                synergy_frame(get_path(data, "org.synergy") or {}, lang()),
                 column_config={
                     "Lever": st.column_config.SelectboxColumn(
-                        options=list(LEVER_LABELS.values()), required=True
+                        _("Lever"),
+                        options=[lever_label(k, lang()) for k in LEVER_LABELS],
+                        required=True,
                     ),
                     "Effect": st.column_config.NumberColumn(
-                        help="In the lever's unit (points or % change), x100.", format="%.2f"
+                        _("Effect"),
+                        help=_("In the lever's unit (points or % change), x100."),
+                        format="%.2f",
                     ),
                 },
                 num_rows="dynamic",
@@ -572,22 +599,27 @@ def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
                 key=PREFIX + "org.synergy",
             )
             setups_meta = field_meta("org.setups")
-            st.markdown(f"**{setups_meta.label}** — {setups_meta.help}")
+            st.markdown(
+                _("**{label}** — {help}").format(
+                    label=_(setups_meta.label), help=_(setups_meta.help)
+                )
+            )
             setups = st.data_editor(
                 setups_frame(
                     get_path(data, "org.setups") or {},
                     teams,
                     {t: team.headcount for t, team in sc.org.teams.items()},
                 ),
+                column_config={"Setup": st.column_config.TextColumn(_("Setup"))},
                 num_rows="dynamic",
                 hide_index=True,
                 key=PREFIX + "org.setups",
             )
-            st.caption("To add a new team, upload a scenario file that defines it.")
+            st.caption(_("To add a new team, upload a scenario file that defines it."))
         with tabs[6 + len(teams)]:
             run = _run_settings(sc, settings)
         submitted = st.form_submit_button(
-            "Run with these assumptions",
+            _("Run with these assumptions"),
             type="primary",
             icon=":material/play_arrow:",
             key="submit_assumptions",
@@ -603,60 +635,65 @@ def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
     c1, c2 = st.columns(2)
     with c1:
         horizon = st.number_input(
-            meta["horizon"].label,
+            _(meta["horizon"].label),
             value=sc.analysis.horizon_months,
             step=int(meta["horizon"].step or 6),
             key=PREFIX + "horizon_months",
-            help=RUN_HELP["horizon"],
+            help=_(RUN_HELP["horizon"]),
         )
         objective = st.selectbox(
-            meta["objective"].label,
+            _(meta["objective"].label),
             options=list(OBJECTIVES),
             index=list(OBJECTIVES).index(sc.analysis.objective),
-            format_func=lambda o: OBJECTIVES_TEXT[o].capitalize(),
+            format_func=lambda o: _capital(objective_label(o, lang())),
             key=PREFIX + "objective",
-            help=RUN_HELP["objective"]
+            help=_(RUN_HELP["objective"])
             + "\n\n"
             + "\n\n".join(
-                f"**{OBJECTIVES_TEXT[o].capitalize()}**: {OBJECTIVE_HELP[o]}" for o in OBJECTIVES
+                _("**{label}**: {help}").format(
+                    label=_capital(objective_label(o, lang())), help=objective_help(o, lang())
+                )
+                for o in OBJECTIVES
             ),
         )
         confidence = st.number_input(
-            meta["confidence"].label,
+            _(meta["confidence"].label),
             value=_pct_in(sc.analysis.confidence),
             step=float(meta["confidence"].step or 0.01) * 100.0,
             format="%.0f",
             key=PREFIX + "confidence",
-            help=RUN_HELP["confidence"],
+            help=_(RUN_HELP["confidence"]),
         )
         seed = st.number_input(
-            meta["seed"].label,
+            _(meta["seed"].label),
             value=int(settings.seed),
             step=1,
             key=PREFIX + "seed",
-            help=RUN_HELP["seed"],
+            help=_(RUN_HELP["seed"]),
         )
     with c2:
         auto = st.radio(
-            "Replications (simulated futures)",
+            _("Replications (simulated futures)"),
             options=["auto", "fixed"],
             index=0 if settings.replications == "auto" else 1,
-            format_func=lambda m: "Auto: until the answer is clear" if m == "auto" else "Fixed",
+            format_func=lambda m: (
+                _("Auto: until the answer is clear") if m == "auto" else _("Fixed")
+            ),
             key=PREFIX + "reps_mode",
-            help=RUN_HELP["replications"],
+            help=_(RUN_HELP["replications"]),
         )
         fixed = st.number_input(
-            meta["replications"].label,
+            _(meta["replications"].label),
             value=int(settings.replications) if settings.replications != "auto" else 100,
             step=int(meta["replications"].step or 10),
             key=PREFIX + "replications",
         )
         cap = st.number_input(
-            meta["max_replications"].label,
+            _(meta["max_replications"].label),
             value=int(settings.max_replications),
             step=int(meta["max_replications"].step or 20),
             key=PREFIX + "max_replications",
-            help=RUN_HELP["max_replications"],
+            help=_(RUN_HELP["max_replications"]),
         )
     return {
         "horizon_months": horizon,
@@ -688,7 +725,7 @@ def build(
     problems += seg_problems
     for team, frame in team_frames.items():
         data["org"]["teams"][team]["effects"] = frame_effects(frame)
-    data["org"]["synergy"], syn_problems = frame_synergy(synergy)
+    data["org"]["synergy"], syn_problems = frame_synergy(synergy, lang())
     problems += syn_problems
     data["org"]["setups"], setup_problems = frame_setups(
         setups, list(sc.org.teams), {t: team.headcount for t, team in sc.org.teams.items()}
@@ -718,18 +755,22 @@ def _settings_from(run: dict[str, Any]) -> tuple[RunSettings | None, list[tuple[
     problems = []
     seed = run.get("seed")
     if seed is None or int(seed) < 0:
-        problems.append(("run.seed", "the seed is a whole number ≥ 0"))
+        problems.append(("run.seed", _("the seed is a whole number ≥ 0")))
     cap = run.get("max_replications")
     if cap is None or int(cap) < 2:
-        problems.append(("run.max_replications", "at least 2 replications"))
+        problems.append(("run.max_replications", _("at least 2 replications")))
     elif int(cap) > 5 * MAX_AUTO_REPLICATIONS:
-        problems.append(("run.max_replications", f"at most {5 * MAX_AUTO_REPLICATIONS}"))
+        problems.append(
+            ("run.max_replications", _("at most {n}").format(n=5 * MAX_AUTO_REPLICATIONS))
+        )
     if run.get("mode") == "fixed":
         n = run.get("replications")
         if n is None or int(n) < 2:
-            problems.append(("run.replications", "at least 2 replications"))
+            problems.append(("run.replications", _("at least 2 replications")))
         elif int(n) > 5 * MAX_AUTO_REPLICATIONS:
-            problems.append(("run.replications", f"at most {5 * MAX_AUTO_REPLICATIONS}"))
+            problems.append(
+                ("run.replications", _("at most {n}").format(n=5 * MAX_AUTO_REPLICATIONS))
+            )
         reps: int | str = int(n) if n is not None else 0
     else:
         reps = "auto"
@@ -752,27 +793,37 @@ def field_label(path: str, sc: Scenario) -> str:
     for title, params in PARAM_GROUPS.values():
         for p in params:
             if p.path == path:
-                return f"{title} › {p.label}"
+                return _in(_(title), param_label(p))
     parts = path.split(".")
     if parts[0] == "segments" and len(parts) > 1 and parts[1].isdigit():
         idx = int(parts[1])
-        name = sc.segments[idx].name if idx < len(sc.segments) else f"row {idx + 1}"
-        return f"Customers › segment {idx + 1} ({name})" + (
-            f" › {'.'.join(parts[2:])}" if len(parts) > 2 else ""
-        )
+        name = sc.segments[idx].name if idx < len(sc.segments) else _("row {n}").format(n=idx + 1)
+        where = _("Customers › segment {n} ({name})").format(n=idx + 1, name=name)
+        return _in(where, ".".join(parts[2:])) if len(parts) > 2 else where
     if parts[:2] == ["org", "teams"] and len(parts) > 2:
         rest = ".".join(parts[3:])
-        return f"{team_name(parts[2])} team" + (f" › {rest}" if rest else "")
+        team = _("{team} team").format(team=team_name(parts[2], lang()))
+        return _in(team, rest) if rest else team
     for p in ORG_PARAMS:
         if p.path == path:
-            return f"Overlap & setups › {p.label}"
+            return _in(_("Overlap & setups"), param_label(p))
     if parts[0] == "org":
-        return "Overlap & setups › " + ".".join(parts[1:])
+        return _in(_("Overlap & setups"), ".".join(parts[1:]))
     if parts[0] in ("run", "analysis"):
         if path in RUN_FIELDS.values():
-            return "Run settings › " + field_meta(path).label
-        return "Run settings › " + parts[-1]
+            return _in(_("Run settings"), _(field_meta(path).label))
+        return _in(_("Run settings"), parts[-1])
     return path
+
+
+def _in(where: str, what: str) -> str:
+    """A field inside a section: "Sales team › Account executives (reps)"."""
+    return f"{where} › {what}"  # i18n: ok (a separator only)
+
+
+def _capital(text: str) -> str:
+    """The first letter in capitals (English labels start lower case; Japanese is unchanged)."""
+    return text[:1].upper() + text[1:]
 
 
 _BOUND = re.compile(r"(greater than|less than)( or equal to)? (-?[0-9.]+(?:e-?\d+)?)")

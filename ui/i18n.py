@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sim.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_, normalize_lang, translator
+from sim.text.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    N_,
+    normalize_lang,
+    translator,
+)
 
 __all__ = ["N_", "_", "csv_bom", "init_language", "lang", "language_switch"]
 
@@ -43,10 +50,13 @@ def init_language() -> str:
 
 
 def lang() -> str:
-    """The language of this session ("en" or "ja")."""
-    if LANG_KEY not in st.session_state:
-        return init_language()
-    return st.session_state[LANG_KEY]
+    """The language of this session ("en" or "ja"); English outside a session (scripts)."""
+    try:
+        if LANG_KEY not in st.session_state:
+            return init_language()
+        return st.session_state[LANG_KEY]
+    except Exception:  # no script run context: a plain call from Python
+        return DEFAULT_LANGUAGE
 
 
 def _(message: str) -> str:

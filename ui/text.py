@@ -19,13 +19,16 @@ from sim.text import (
     DIAGNOSTIC_LABELS,
     GLOSSARY,
     LEVER_LABELS,
+    N_,
     OBJECTIVE_HELP,
     OBJECTIVES_TEXT,
     SETUP_NAMES,
     TEAM_NAMES,
     fmt_diagnostic,
     fmt_number,
+    kpi_label,
     money,
+    objective_label,
     setup_action,
     setup_name,
     team_name,
@@ -47,8 +50,10 @@ __all__ = [
     "fmt_diagnostic",
     "fmt_kpi",
     "kpi_kind",
+    "kpi_label",
     "lever_unit",
     "money",
+    "objective_label",
     "setup_action",
     "setup_name",
     "team_name",
@@ -101,11 +106,11 @@ KPI_GROUPS = {group: tuple(items) for group, items in ARTICLE_METRICS.items()}
 """The seed article's metric table: group -> ((kpi, label), ...)."""
 
 FUNNEL_STAGES = (
-    ("leads", "Leads (MQLs + outbound)"),
-    ("contacted", "Contacted"),
-    ("sqls", "Sales-qualified (SQL)"),
-    ("opportunities", "Opportunity"),
-    ("wins", "Won"),
+    ("leads", N_("Leads (MQLs + outbound)")),
+    ("contacted", N_("Contacted")),
+    ("sqls", N_("Sales-qualified (SQL)")),
+    ("opportunities", N_("Opportunity")),
+    ("wins", N_("Won")),
 )
 """Funnel stages as (KPI count column, label), top to bottom."""
 
@@ -124,9 +129,9 @@ def kpi_kind(kpi: str) -> str:
 
 # ----------------------------------------------------------------------------- levers
 LEVER_UNITS = {
-    "points": "percentage points",
-    "relative": "% change",
-    "correlation": "accuracy (0-100)",
+    "points": N_("percentage points"),
+    "relative": N_("% change"),
+    "correlation": N_("accuracy (0-100)"),
 }
 """How a lever's effect is entered, by `sim.params.LEVERS` kind."""
 
@@ -179,7 +184,7 @@ def param(path: str, schema_path: str | None = None) -> Param:
 
 PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
     "company": (
-        "Company & market",
+        N_("Company & market"),
         (
             "name",
             "description",
@@ -194,7 +199,7 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "leads": (
-        "Lead handling",
+        N_("Lead handling"),
         (
             "lead_handling.handoff_leakage",
             "lead_handling.first_touch.capacity",
@@ -206,7 +211,7 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "sales": (
-        "Sales team",
+        N_("Sales team"),
         (
             "sales.reps",
             "sales.max_open_deals_per_rep",
@@ -216,7 +221,7 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
             "sales.score_weight_days",
             "sales.cycle_time_elasticity",
             "sales.price_elasticity",
-    "sales.renewal_price_elasticity",
+            "sales.renewal_price_elasticity",
             "sales.warmup_months",
             "sales.hours_per_month",
             "sales.hours_per_first_touch",
@@ -224,7 +229,7 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "costs": (
-        "Costs",
+        N_("Costs"),
         (
             "costs.rep_per_month",
             "costs.first_touch_per_person_month",

@@ -12,6 +12,7 @@ from sim.budget import APP_BUDGET, budget_from_env, check_budget
 from sim.executors import default_workers
 from sim.io import MAX_SCENARIO_BYTES, ScenarioError, scenario_from_yaml
 from sim.params import Scenario
+from sim.text import translator
 
 BUDGET_REPLICATIONS = 100
 """Replications an upload must fit the app's budget at (the app's adaptive cap)."""
@@ -32,28 +33,36 @@ class UploadOutcome:
         return self.scenario is not None
 
 
-def read_upload(data: bytes, name: str = "upload.yaml") -> UploadOutcome:
+def read_upload(data: bytes, name: str = "upload.yaml", lang: str = "en") -> UploadOutcome:
     """Validate uploaded bytes as a scenario (YAML or JSON); problems name the field.
 
     A scenario over the app's budget (`sim.budget.APP_BUDGET`) is refused here, before it
-    replaces the session's scenario.
+    replaces the session's scenario. Its own messages are in `lang`.
     """
+    _ = translator(lang)
     if len(data) > MAX_SCENARIO_BYTES:
         return UploadOutcome(
             name,
             problems=[
-                ("", f"file too large: {len(data):,} bytes (at most {MAX_SCENARIO_BYTES:,})")
+                (
+                    "",
+                    _("file too large: {size} bytes (at most {most})").format(
+                        size=f"{len(data):,}", most=f"{MAX_SCENARIO_BYTES:,}"
+                    ),
+                )
             ],
         )
     if not data.strip():
-        return UploadOutcome(name, problems=[("", "the file is empty")])
+        return UploadOutcome(name, problems=[("", _("the file is empty"))])
     try:
         scenario = scenario_from_yaml(data, name)
         check_budget(scenario, BUDGET_REPLICATIONS, default_workers(), budget_from_env(APP_BUDGET))
     except ScenarioError as err:
         return UploadOutcome(name, problems=list(err.problems) or [("", str(err))])
     except Exception as err:
-        return UploadOutcome(name, problems=[("", f"could not read the file: {err}")])
+        return UploadOutcome(
+            name, problems=[("", _("could not read the file: {error}").format(error=err))]
+        )
     return UploadOutcome(name, scenario=scenario, text=data.decode("utf-8", errors="replace"))
 
 

@@ -7,7 +7,7 @@ is purely screen layout, such as a range written for a table cell.
 
 from __future__ import annotations
 
-from sim.text import Headline, confidence_words, headline, provisional, value_text
+from sim.text import Headline, confidence_words, headline, provisional, translator, value_text
 
 __all__ = [
     "Headline",
@@ -19,6 +19,10 @@ __all__ = [
 ]
 
 
-def range_text(low: float, high: float, objective: str, currency: str) -> str:
-    """A range for a table cell: "+$5.19M to +$5.75M"."""
-    return f"{value_text(low, objective, currency)} to {value_text(high, objective, currency)}"
+def range_text(low: float, high: float, objective: str, currency: str, lang: str = "en") -> str:
+    """A range for a table cell: "+$5.19M to +$5.75M" ("+¥5.19億〜+¥5.75億")."""
+    _ = translator(lang)
+    return _("{low} to {high}").format(
+        low=value_text(low, objective, currency, lang=lang),
+        high=value_text(high, objective, currency, lang=lang),
+    )

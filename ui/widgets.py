@@ -15,7 +15,7 @@ from sim.params import Scenario
 from ui import exports, state
 from ui.charts import chart_png, chart_svg
 from ui.form import field_label, humanise
-from ui.i18n import csv_bom
+from ui.i18n import _, csv_bom
 from ui.upload import problem_lines
 
 
@@ -23,8 +23,14 @@ def chart_with_downloads(chart: alt.TopLevelMixin, name: str, stem: str, alt_tex
     """Draw an Altair chart full width, with SVG and PNG downloads below it."""
     st.altair_chart(chart, width="stretch", alt=alt_text)
     formats = (
-        ("SVG", chart_svg, "svg", "image/svg+xml", "a vector image (SVG)"),
-        ("PNG", chart_png, "png", "image/png", "a picture (PNG)"),
+        (
+            "SVG",
+            chart_svg,
+            "svg",
+            "image/svg+xml",
+            _("Download this chart as a vector image (SVG)."),
+        ),
+        ("PNG", chart_png, "png", "image/png", _("Download this chart as a picture (PNG).")),
     )
     with st.container(horizontal=True, gap="small"):
         for label, render, ext, mime, what in formats:
@@ -36,7 +42,7 @@ def chart_with_downloads(chart: alt.TopLevelMixin, name: str, stem: str, alt_tex
                 icon=":material/download:",
                 on_click="ignore",
                 key=f"dl_{ext}_{name}",
-                help=f"Download this chart as {what}.",
+                help=what,
                 type="tertiary",
             )
 
@@ -88,7 +94,7 @@ def show_problems(problems: list[tuple[str, str]], sc: Scenario, title: str) -> 
         where = field_label(path, sc) if path else ""
         text = humanise(path, message)
         if path and where != path:
-            lines.append(f"- **{where}** (`{path}`): {text}")
+            lines.append(f"- **{where}** (`{path}`): {text}")  # i18n: ok (markup only)
         elif path:
             lines.append(f"- `{path}`: {text}")
         else:
@@ -100,8 +106,11 @@ def show_upload_problems(name: str, problems: list[tuple[str, str]]) -> None:
     """Problems of an uploaded file; the previous scenario is kept."""
     body = "\n".join(f"- {line}" for line in problem_lines(problems))
     st.error(
-        f"**`{name}` was not loaded** — the previous scenario is kept. Fix these and upload "
-        f"again:\n\n{body}",
+        _(
+            "**`{name}` was not loaded** — the previous scenario is kept. Fix these and upload "
+            "again:"
+        ).format(name=name)
+        + f"\n\n{body}",
         icon=":material/error:",
     )
 
@@ -118,17 +127,19 @@ def preset_picker(key: str) -> None:
         st.session_state.preset_problems = (chosen, problems) if problems else None
 
     st.selectbox(
-        "Company preset",
+        _("Company preset"),
         options=names,
         index=names.index(current) if current in names else 0,
         format_func=state.preset_label,
         key=key,
         on_change=_load,
-        help="Example companies, each with sourced numbers. Pick the closest to yours, then "
-        "adjust it on the Assumptions page.",
+        help=_(
+            "Example companies, each with sourced numbers. Pick the closest to yours, then "
+            "adjust it on the Assumptions page."
+        ),
     )
     if not origin.startswith("preset:"):
-        st.caption(f"Now showing: {state.origin_label()}.")
+        st.caption(_("Now showing: {what}.").format(what=state.origin_label()))
     bad = st.session_state.get("preset_problems")
     if bad:
         name, problems = bad

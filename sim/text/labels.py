@@ -83,6 +83,7 @@ def objective_short(objective: str, lang: str = "en") -> str:
     """An objective's short name ("cash profit")."""
     return translator(lang)(OBJECTIVES_SHORT[objective])
 
+
 OBJECTIVE_HELP = {
     "value_created": N_(
         "Value created: NPV of contribution over the horizon, plus what the customers still "

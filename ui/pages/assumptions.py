@@ -12,60 +12,60 @@ import streamlit as st
 from sim.verdict import Comparison
 from ui import exports, runs, state, verdict
 from ui.form import assumptions_form
+from ui.i18n import _, lang
 from ui.upload import read_upload
 from ui.widgets import download, preset_picker, show_problems, show_upload_problems
 
 
 def _scenario_file() -> None:
     """Preset picker, reset, upload and download of the scenario file."""
-    sc = state.scenario()
     c1, c2 = st.columns([2, 1])
     with c1:
         preset_picker("preset_picker_assumptions")
     with c2:
         st.markdown("&nbsp;")
         if st.button(
-            "Reset to preset",
+            _("Reset to preset"),
             icon=":material/restart_alt:",
             key="reset_preset",
-            help="Discard every change and go back to the chosen preset's numbers.",
+            help=_("Discard every change and go back to the chosen preset's numbers."),
             width="stretch",
         ):
             problems = state.load_preset(st.session_state.get("preset", state.DEFAULT_PRESET))
             if problems:
-                show_upload_problems("preset", problems)
-            sc = state.scenario()
+                show_upload_problems(_("preset"), problems)
     u1, u2 = st.columns([2, 1])
     with u1:
         _upload()
     with u2:
         st.markdown("&nbsp;")
         download(
-            "Download this scenario (YAML)",
+            _("Download this scenario (YAML)"),
             exports.scenario_yaml(state.scenario()),
             f"{exports.file_stem(state.scenario())}.yaml",
             "application/x-yaml",
             "dl_scenario_yaml",
-            "The current assumptions as a scenario file you can edit and upload again.",
+            _("The current assumptions as a scenario file you can edit and upload again."),
         )
-    _ = sc
 
 
 def _upload() -> None:
     """Upload a scenario file; on problems show them all and keep the previous scenario."""
     file = st.file_uploader(
-        "Upload a scenario file (YAML or JSON, at most 1 MB)",
+        _("Upload a scenario file (YAML or JSON, at most 1 MB)"),
         type=["yaml", "yml", "json"],
         key="upload_scenario",
-        help="Same layout as the downloaded YAML. Unknown keys are errors, so a misspelt "
-        "setting is never silently ignored.",
+        help=_(
+            "Same layout as the downloaded YAML. Unknown keys are errors, so a misspelt "
+            "setting is never silently ignored."
+        ),
     )
     if file is None:
         return
     seen: dict = st.session_state.setdefault("uploads", {})
     fid = getattr(file, "file_id", None) or f"{file.name}:{file.size}"
     if fid not in seen:
-        outcome = read_upload(file.getvalue(), file.name)
+        outcome = read_upload(file.getvalue(), file.name, lang())
         seen[fid] = outcome.problems
         if outcome.ok:
             state.set_scenario(outcome.scenario, f"upload:{file.name}", outcome.text)
@@ -73,51 +73,58 @@ def _upload() -> None:
     if problems:
         show_upload_problems(file.name, problems)
     else:
-        st.success(f"Loaded `{file.name}`.", icon=":material/check_circle:")
+        st.success(_("Loaded `{name}`.").format(name=file.name), icon=":material/check_circle:")
 
 
 def _result_strip() -> None:
     """The verdict of the current assumptions (run here after a change), in short."""
     box = st.container(border=True)
     try:
-        runs.ensure_result(box, verdict.provisional)
+        runs.ensure_result(box, lambda r: verdict.provisional(r, lang()))
     except Exception as err:
-        box.error(f"The simulation could not run: {type(err).__name__}: {err}")
+        box.error(
+            _("The simulation could not run: {kind}: {error}").format(
+                kind=type(err).__name__, error=err
+            )
+        )
         return
     result: Comparison = st.session_state.result
-    h = verdict.headline(result)
+    h = verdict.headline(result, lang())
     with box:
         with st.container(key="assumptions_verdict"):
-            st.markdown(f"**{h.title}.** {h.body}")
+            st.markdown(_("**{title}.** {body}").format(title=h.title, body=h.body))
         st.page_link(
             "ui/pages/which_team.py",
-            label="See the full answer: charts, metrics and why",
+            label=_("See the full answer: charts, metrics and why"),
             icon=":material/arrow_forward:",
         )
 
 
 def render() -> None:
     """Draw the page."""
-    st.title("Assumptions")
-    sc = state.scenario()
+    st.title(_("Assumptions"))
     st.caption(
-        "Everything the simulation assumes about the company, its market and the two teams. "
-        "Change any number and press **Run with these assumptions**; hover a label's "
-        "**?** for what it means and where the number comes from."
+        _(
+            "Everything the simulation assumes about the company, its market and the two "
+            "teams. Change any number and press **Run with these assumptions**; hover a "
+            "label's **?** for what it means and where the number comes from."
+        )
     )
     _scenario_file()
     sc = state.scenario()
     st.markdown(f"#### {sc.name}")
-    st.caption(f"From {state.origin_label()}")
+    st.caption(_("From {origin}").format(origin=state.origin_label()))
     if sc.description:
-        with st.expander("About this company", expanded=False):
+        with st.expander(_("About this company"), expanded=False):
             st.write(sc.description)
     _result_strip()
     problems = st.session_state.get("form_problems") or []
     if not sc.sources:
         st.caption(
-            "This scenario gives no sources, so none are shown. Presets give the source of "
-            "every number in their `sources:` section."
+            _(
+                "This scenario gives no sources, so none are shown. Presets give the source of "
+                "every number in their `sources:` section."
+            )
         )
     submission = assumptions_form(sc, state.settings())
     if submission is not None:
@@ -136,8 +143,10 @@ def render() -> None:
         show_problems(
             problems,
             sc,
-            "These values could not be used — nothing was run and the previous assumptions "
-            "are kept:",
+            _(
+                "These values could not be used — nothing was run and the previous assumptions "
+                "are kept:"
+            ),
         )
 
 

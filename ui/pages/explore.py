@@ -26,7 +26,8 @@ from ui import explore_charts as charts
 from ui import explore_data as data
 from ui import exports, state
 from ui.explore_runs import result_key, run_method, stored
-from ui.text import OBJECTIVES_TEXT, setup_name
+from ui.i18n import _, lang
+from ui.text import objective_label, setup_name
 from ui.widgets import chart_with_downloads, download
 
 DEFAULT_REPS = 20
@@ -41,15 +42,27 @@ def _reps() -> int:
 def _downloads(stem: str, name: str, facts: dict, frame) -> None:
     c1, c2 = st.columns(2)
     with c1:
-        download("Table (CSV)", safe_csv(frame), f"{stem}_{name}.csv", "text/csv", f"dl_{name}_csv")
+        download(
+            _("Table (CSV)"), safe_csv(frame), f"{stem}_{name}.csv", "text/csv", f"dl_{name}_csv"
+        )
     with c2:
         download(
-            "Facts (JSON)",
+            _("Facts (JSON)"),
             json.dumps(_clean(facts), indent=2, ensure_ascii=False),
             f"{stem}_{name}.json",
             "application/json",
             f"dl_{name}_json",
         )
+
+
+def _label(path: str) -> str:
+    """An input's label in the session's language."""
+    return words.input_label(path, lang())
+
+
+def _setup(setup: str) -> str:
+    """A setup's name in the session's language."""
+    return setup_name(setup, lang())
 
 
 def _kind(objective: str) -> str:
@@ -64,13 +77,20 @@ def _get(method: str, sc, settings: dict, label: str, fn, button: str):
         try:
             run_method(key, fn, settings["reps"], settings["seed"], label)
         except (KeyError, ValueError) as err:
-            st.error(f"{label} could not run: {err}", icon=":material/error:")
+            st.error(
+                _("{label} could not run: {error}").format(label=label, error=err),
+                icon=":material/error:",
+            )
             return None
         found = stored(key)
     if found is None:
         return None
     result, seconds = found
-    st.caption(f"{settings['reps']} simulated futures per variant · computed in {seconds:.1f} s")
+    st.caption(
+        _("{reps} simulated futures per variant · computed in {seconds} s").format(
+            reps=settings["reps"], seconds=f"{seconds:.1f}"
+        )
+    )
     return result
 
 
@@ -83,14 +103,16 @@ def _paths(sc) -> list[str]:
 
 def _tornado(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(
-        "Each input alone at the low and the high end of its range, everything else as "
-        "today: how far does the gap between the top two setups move?"
+        _(
+            "Each input alone at the low and the high end of its range, everything else as "
+            "today: how far does the gap between the top two setups move?"
+        )
     )
     chosen = st.multiselect(
-        "Inputs",
+        _("Inputs"),
         _paths(sc),
         default=default_input_paths(sc),
-        format_func=words.input_label,
+        format_func=_label,
         key="tornado_inputs",
     )
     settings = {"inputs": chosen, "reps": reps, "seed": seed}
@@ -98,42 +120,44 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
         "tornado",
         sc,
         settings,
-        "Tornado",
+        _("Tornado"),
         lambda o: explore.tornado(sc, chosen or None, o),
-        "Run the tornado",
+        _("Run the tornado"),
     )
     if t is None:
         return
-    st.info(words.tornado_text(t), icon=":material/tornado:")
-    frame = data.tornado_frame(t)
-    a, b = (setup_name(s) for s in t.pair)
+    st.info(words.tornado_text(t, lang()), icon=":material/tornado:")
+    frame = data.tornado_frame(t, lang())
+    a, b = (setup_name(s, lang()) for s in t.pair)
     chart_with_downloads(
         charts.tornado_chart(
             frame,
             t.base_gap.mean,
-            f"Gap: {a} minus {b} ({sc.currency})",
+            _("Gap: {a} minus {b} ({currency})").format(a=a, b=b, currency=sc.currency),
             _kind(t.objective),
-            "What moves the gap between the top two",
+            _("What moves the gap between the top two"),
+            currency=sc.currency,
+            lang=lang(),
         ),
         "tornado",
         stem,
-        "Tornado chart of the gap between the top two setups",
+        _("Tornado chart of the gap between the top two setups"),
     )
     _downloads(stem, "tornado", t.facts(), frame)
 
 
 def _breakeven(sc, stem: str, reps: int, seed: int) -> None:
-    st.markdown("Where do two setups swap places along one input?")
+    st.markdown(_("Where do two setups swap places along one input?"))
     setups = list(sc.org.setups)
     c1, c2, c3 = st.columns([3, 1, 1])
-    path = c1.selectbox("Input", _paths(sc), format_func=words.input_label, key="be_path")
+    path = c1.selectbox(_("Input"), _paths(sc), format_func=_label, key="be_path")
     item = explore.make_input(sc, path)
     a = c2.selectbox(
-        "Setup A", setups, index=min(1, len(setups) - 1), format_func=setup_name, key="be_a"
+        _("Setup A"), setups, index=min(1, len(setups) - 1), format_func=_setup, key="be_a"
     )
-    b = c3.selectbox("Setup B", [s for s in setups if s != a], format_func=setup_name, key="be_b")
+    b = c3.selectbox(_("Setup B"), [s for s in setups if s != a], format_func=_setup, key="be_b")
     lo, hi = st.slider(
-        "Range searched",
+        _("Range searched"),
         float(min(item.low, 0) if item.kind == "effects" else item.low - abs(item.high - item.low)),
         float(item.high + abs(item.high - item.low)),
         (float(item.low), float(item.high)),
@@ -144,36 +168,40 @@ def _breakeven(sc, stem: str, reps: int, seed: int) -> None:
         "breakeven",
         sc,
         settings,
-        "Breakeven",
+        _("Breakeven"),
         lambda o: explore.breakeven(sc, item, (lo, hi), (a, b), o),
-        "Find the breakeven",
+        _("Find the breakeven"),
     )
     if found is None:
         return
-    st.success(words.breakeven_text(found), icon=":material/swap_horiz:")
+    st.success(words.breakeven_text(found, lang()), icon=":material/swap_horiz:")
     frame = data.breakeven_frame(found)
     chart_with_downloads(
         charts.breakeven_chart(
             frame,
-            words.input_label(path),
-            f"{setup_name(a)} minus {setup_name(b)} ({sc.currency})",
+            _label(path),
+            _("{a} minus {b} ({currency})").format(a=_setup(a), b=_setup(b), currency=sc.currency),
             found.breakeven,
             found.today,
             _kind(found.objective),
+            currency=sc.currency,
+            lang=lang(),
         ),
         "breakeven",
         stem,
-        "The pair's gap along the input, with its interval",
+        _("The pair's gap along the input, with its interval"),
     )
     facts = found.facts()
-    facts["text"] = words.breakeven_text(found)
+    facts["text"] = words.breakeven_text(found, lang())
     _downloads(stem, "breakeven", facts, frame)
 
 
 def _map(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(
-        "The verdict on a grid of two inputs: colour is the winner, paler where it is "
-        "best in fewer futures, ✓ where it is clearly ahead; ◆ is the company today."
+        _(
+            "The verdict on a grid of two inputs: colour is the winner, paler where it is "
+            "best in fewer futures, ✓ where it is clearly ahead; ◆ is the company today."
+        )
     )
     dx, dy = explore.default_axes(sc)
     numbers = [
@@ -183,53 +211,54 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
     ]
     c1, c2, c3 = st.columns([3, 3, 1])
     x = c1.selectbox(
-        "Across",
+        _("Across"),
         numbers,
         index=numbers.index(dx) if dx in numbers else 0,
-        format_func=words.input_label,
+        format_func=_label,
         key="map_x",
     )
     y = c2.selectbox(
-        "Up",
+        _("Up"),
         numbers,
         index=numbers.index(dy) if dy in numbers else 1,
-        format_func=words.input_label,
+        format_func=_label,
         key="map_y",
     )
-    n = c3.number_input("Points", 2, 10, 6, key="map_n")
+    n = c3.number_input(_("Points"), 2, 10, 6, key="map_n")
     settings = {"x": x, "y": y, "n": n, "reps": reps, "seed": seed}
     m = _get(
         "map",
         sc,
         settings,
-        "Decision map",
+        _("Decision map"),
         lambda o: explore.decision_map(sc, (x, None, None, n), (y, None, None, n), o),
-        "Draw the map",
+        _("Draw the map"),
     )
     if m is None:
         return
-    frame = data.map_frame(m)
+    frame = data.map_frame(m, lang())
     chart_with_downloads(
         charts.map_chart(
             frame,
             list(sc.org.setups),
-            words.input_label(x),
-            words.input_label(y),
+            _label(x),
+            _label(y),
             (m.x.base, m.y.base),
-            "Who wins where",
+            _("Who wins where"),
+            lang=lang(),
         ),
         "decision_map",
         stem,
-        "Decision map: the best setup in each cell",
+        _("Decision map: the best setup in each cell"),
     )
     _downloads(stem, "decision_map", m.facts(), frame)
     labels = {
-        f"{words.input_value(x, c.x, sc.currency)} · "
-        f"{words.input_value(y, c.y, sc.currency)} — {setup_name(c.best)}": c
+        f"{words.input_value(x, c.x, sc.currency, lang())} · "
+        f"{words.input_value(y, c.y, sc.currency, lang())} — {_setup(c.best)}": c
         for c in m.cells
     }
-    pick = st.selectbox("Open a cell as the scenario", list(labels), key="map_cell")
-    if st.button("Open this cell", icon=":material/open_in_new:", key="map_open"):
+    pick = st.selectbox(_("Open a cell as the scenario"), list(labels), key="map_cell")
+    if st.button(_("Open this cell"), icon=":material/open_in_new:", key="map_open"):
         cell = labels[pick]
         variant = variants_from(sc, [cell.changes])[0].scenario
         state.set_scenario(variant, f"edited:{sc.name}")
@@ -238,8 +267,10 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
 
 def _voi(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(
-        "What is it worth to learn a team's real effect before deciding? Read from the "
-        "same futures as the verdict: each future draws every effect afresh."
+        _(
+            "What is it worth to learn a team's real effect before deciding? Read from the "
+            "same futures as the verdict: each future draws every effect afresh."
+        )
     )
     voi_reps = max(reps, 40) if reps == DEFAULT_REPS else reps
     settings = {"reps": voi_reps, "seed": seed}
@@ -247,63 +278,69 @@ def _voi(sc, stem: str, reps: int, seed: int) -> None:
         "voi",
         sc,
         settings,
-        "Value of information",
+        _("Value of information"),
         lambda o: explore.value_of_information(sc, o),
-        "Work out the value of information",
+        _("Work out the value of information"),
     )
     if v is None:
         return
-    st.info(words.evpi_text(v), icon=":material/school:")
+    st.info(words.evpi_text(v, lang()), icon=":material/school:")
     for i in range(min(3, len(v.evppi))):
-        st.markdown(f"- {words.evppi_text(v, i)}")
-    frame = data.voi_frame(v)
+        st.markdown(f"- {words.evppi_text(v, i, lang())}")
+    frame = data.voi_frame(v, lang())
     chart_with_downloads(
         charts.voi_chart(
             frame,
             v.evpi.mean,
-            f"Worth knowing before deciding ({sc.currency})",
+            _("Worth knowing before deciding ({currency})").format(currency=sc.currency),
             _kind(v.objective),
-            "Value of learning each effect (dashed: everything)",
+            _("Value of learning each effect (dashed: everything)"),
+            currency=sc.currency,
+            lang=lang(),
         ),
         "voi",
         stem,
-        "Partial value of information per team effect",
+        _("Partial value of information per team effect"),
     )
     _downloads(stem, "voi", v.facts(), frame)
 
 
 def _discover(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(
-        "Where, across all the uncertain ranges at once, does a setup win? A Latin "
-        "hypercube samples the ranges; PRIM finds the boxes where its wins gather."
+        _(
+            "Where, across all the uncertain ranges at once, does a setup win? A Latin "
+            "hypercube samples the ranges; PRIM finds the boxes where its wins gather."
+        )
     )
     c1, c2 = st.columns([2, 1])
     setup = c1.selectbox(
-        "Setup",
+        _("Setup"),
         list(sc.org.setups),
         index=min(2, len(sc.org.setups) - 1),
-        format_func=setup_name,
+        format_func=_setup,
         key="disc_setup",
     )
-    samples = c2.number_input("Sampled points", 16, 256, 48, step=16, key="disc_samples")
+    samples = c2.number_input(_("Sampled points"), 16, 256, 48, step=16, key="disc_samples")
     disc_reps = min(reps, 8)
     settings = {"setup": setup, "samples": samples, "reps": disc_reps, "seed": seed}
     d = _get(
         "discover",
         sc,
         settings,
-        "Scenario discovery",
+        _("Scenario discovery"),
         lambda o: explore.discover(sc, setup, None, int(samples), o),
-        "Discover",
+        _("Discover"),
     )
     if d is None:
         return
     st.info(
-        f"{setup_name(setup)} wins at {d.share:.0%} of {len(d.winners)} sampled points.",
+        _("{setup} wins at {share:.0%} of {n} sampled points.").format(
+            setup=_setup(setup), share=d.share, n=len(d.winners)
+        ),
         icon=":material/travel_explore:",
     )
     for i in range(len(d.boxes)):
-        st.markdown(f"- {words.box_text(d, i)}")
+        st.markdown(f"- {words.box_text(d, i, lang())}")
     frame = data.discovery_frame(d)
     dims = [d.inputs[r.dim].path for r in d.boxes[0].rules] if d.boxes else []
     dims = (dims + [i.path for i in d.inputs if i.path not in dims])[:2]
@@ -312,14 +349,15 @@ def _discover(sc, stem: str, reps: int, seed: int) -> None:
             frame,
             dims[0],
             dims[1],
-            words.input_label(dims[0]),
-            words.input_label(dims[1]),
+            _label(dims[0]),
+            _label(dims[1]),
             data.box_rect(d, *dims),
-            f"Where {setup_name(setup)} wins",
+            _("Where {setup} wins").format(setup=_setup(setup)),
+            lang=lang(),
         ),
         "discovery",
         stem,
-        "Sampled points where the setup wins, with the first PRIM box",
+        _("Sampled points where the setup wins, with the first PRIM box"),
     )
     _downloads(stem, "discovery", d.facts(), frame)
 
@@ -328,23 +366,33 @@ def render() -> None:
     """Draw the page."""
     sc = state.scenario()
     seed = state.settings().seed
-    st.title("What would change the answer?")
+    st.title(_("What would change the answer?"))
     st.caption(
-        f"**{sc.name}** · best means the highest {OBJECTIVES_TEXT[sc.objective]} · "
-        "every variant faces the same simulated futures"
+        _(
+            "**{name}** · best means the highest {objective} · every variant faces the same "
+            "simulated futures"
+        ).format(name=sc.name, objective=objective_label(sc.objective, lang()))
     )
     reps = st.sidebar.number_input(
-        "Futures per variant",
+        _("Futures per variant"),
         2,
         200,
         _reps(),
         key="explore_reps",
-        help="Replications of every variant; common random numbers "
-        "keep paired gaps precise with few of them.",
+        help=_(
+            "Replications of every variant; common random numbers keep paired gaps precise "
+            "with few of them."
+        ),
     )
     stem = exports.file_stem(sc)
     tabs = st.tabs(
-        ["Tornado", "Breakeven", "Decision map", "Value of information", "Scenario discovery"]
+        [
+            _("Tornado"),
+            _("Breakeven"),
+            _("Decision map"),
+            _("Value of information"),
+            _("Scenario discovery"),
+        ]
     )
     for tab, draw in zip(tabs, (_tornado, _breakeven, _map, _voi, _discover), strict=True):
         with tab:
