@@ -302,7 +302,7 @@ def frame_segments(frame: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str
             seg["acv"]["sigma"] = _num(row.get("acv_sigma"))
         out.append(seg)
     if not out:
-        problems.append(("segments", "at least one segment is needed"))
+        problems.append(("segments", _("at least one segment is needed")))
     return out, problems
 
 
