@@ -492,7 +492,8 @@ def _validate(args: argparse.Namespace) -> int:
     est = check_budget(
         scenario, int(most), default_workers(), cli_budget(), source=str(args.scenario)
     )
-    text = translator(args.lang)(
+    _ = translator(args.lang)
+    text = _(
         "{file}: valid — '{name}', {segments} segment(s), setups: {setups}; about {leads} "
         "leads per run, {memory} MB at most"
     ).format(
@@ -531,9 +532,8 @@ def _exit_soon(code: int, armed: bool) -> int:
 
 
 def _fail(message: str, code: int, lang: str = "en") -> int:
-    print(
-        terminal_safe(translator(lang)("error: {message}").format(message=message)), file=sys.stderr
-    )
+    _ = translator(lang)
+    print(terminal_safe(_("error: {message}").format(message=message)), file=sys.stderr)
     return code
 
 

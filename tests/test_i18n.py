@@ -60,6 +60,19 @@ def test_languages_are_chosen_per_call_and_codes_normalised():
     assert translator("en")("No ops team") == "No ops team"
 
 
+def test_literal_messages_are_extractable():
+    """A literal message passed straight to `translator(lang)(...)` escapes extraction: such
+    code binds `_ = translator(lang)` first (variables holding `N_` messages are fine)."""
+    pattern = re.compile(r"translator\([^()]*\)\(\s*[\"']")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in [*(ROOT / "sim").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not found, found
+
+
 # ----------------------------------------------------------------------------- numbers
 @pytest.mark.parametrize(
     ("amount", "currency", "signed", "en", "ja"),

@@ -48,6 +48,7 @@ from sim.params import Scenario
 from sim.text import provisional
 from sim.verdict import Comparison, LeverRuns, compare, explain_gain, run_lever_groups
 from ui import state
+from ui.i18n import _, lang
 from ui.state import RunSettings
 
 MAX_CACHED_RUNS = 16
@@ -66,7 +67,7 @@ def concurrent_runs() -> int:
         return max(1, int(raw)) if raw else 2
     except ValueError:
         raise ValueError(
-            f"ORGSIM_APP_CONCURRENT_RUNS must be a whole number, got {raw!r}"
+            f"ORGSIM_APP_CONCURRENT_RUNS must be a whole number, got {raw!r}"  # i18n: ok (operator)
         ) from None
 
 
@@ -280,8 +281,9 @@ class RunBoard:
         with self.lock:
             if self.sessions.get(session, 0) >= MAX_RUNS_PER_SESSION:
                 raise SessionBusy(
-                    f"this session already runs {MAX_RUNS_PER_SESSION} comparison(s); wait for "
-                    "it to finish"
+                    _("this session already runs {n} comparison(s); wait for it to finish").format(
+                        n=MAX_RUNS_PER_SESSION
+                    )
                 )
             self.sessions[session] = self.sessions.get(session, 0) + 1
         try:
@@ -386,7 +388,7 @@ class LiveProgress:
 
     def __init__(self, container, describe: Callable[[Comparison], str], auto: bool) -> None:
         with container:
-            self._bar = st.progress(0.0, text="Starting the simulation…")
+            self._bar = st.progress(0.0, text=_("Starting the simulation…"))
             self._provisional = st.empty()
         self._describe = describe
         self._last = 0.0
@@ -398,17 +400,20 @@ class LiveProgress:
         if done < total and now - self._last < 0.15:
             return
         self._last = now
-        of = f"up to {total}" if self._auto else f"{total}"
-        self._bar.progress(
-            min(1.0, done / max(total, 1)),
-            text=f"Simulating futures: {done} of {of}, every setup on the same futures…",
-        )
+        if self._auto:
+            text = _(
+                "Simulating futures: {done} of up to {total}, every setup on the same futures…"
+            )
+        else:
+            text = _("Simulating futures: {done} of {total}, every setup on the same futures…")
+        self._bar.progress(min(1.0, done / max(total, 1)), text=text.format(done=done, total=total))
 
     def on_batch(self, provisional: Comparison) -> None:
         """Show the provisional verdict after a batch."""
         self._provisional.info(
-            f"**Provisional, after {provisional.replications} futures:** "
-            + self._describe(provisional),
+            _("**Provisional, after {n} futures:** {verdict}").format(
+                n=provisional.replications, verdict=self._describe(provisional)
+            ),
             icon=":material/hourglass_top:",
         )
 
@@ -438,7 +443,7 @@ def get_comparison(
     check_app_budget(scenario, settings)  # refused before it joins anything
     while True:
         if key in known:
-            with st.spinner("Fetching the stored result…", show_time=True):
+            with st.spinner(_("Fetching the stored result…"), show_time=True):
                 result = cached_comparison(*args)
             return result, time.perf_counter() - start, True
         flight, leader = board.join(key)
@@ -472,15 +477,19 @@ def _lead(
 
             def on_wait(ahead: int) -> None:
                 queued.info(
-                    f"Queued: {ahead} comparison(s) of other sessions ahead of this one; it "
-                    "starts as soon as one finishes.",
+                    _(
+                        "Queued: {ahead} comparison(s) of other sessions ahead of this one; it "
+                        "starts as soon as one finishes."
+                    ).format(ahead=ahead),
                     icon=":material/hourglass_empty:",
                 )
 
             with board.gate(on_wait):
                 queued.empty()
                 live = LiveProgress(
-                    target, describe or provisional, auto=settings.replications == "auto"
+                    target,
+                    describe or (lambda r: provisional(r, lang())),
+                    auto=settings.replications == "auto",
                 )
 
                 def progress(done: int, total: int) -> None:
@@ -503,14 +512,15 @@ def _wait_for(flight: Flight, container) -> Comparison | None:
     """Wait for another session's computation of the same comparison; None if abandoned."""
     target = container if container is not None else st.container()
     with target:
-        bar = st.progress(0.0, text="Another session is computing this comparison…")
+        bar = st.progress(0.0, text=_("Another session is computing this comparison…"))
     try:
         while not flight.finished.wait(POLL_SECONDS):
             if flight.total:
                 bar.progress(
                     min(1.0, flight.done / flight.total),
-                    text=f"Computing for several sessions at once: {flight.done} of "
-                    f"{flight.total} futures…",
+                    text=_(
+                        "Computing for several sessions at once: {done} of {total} futures…"
+                    ).format(done=flight.done, total=flight.total),
                 )
     finally:
         bar.empty()
@@ -558,8 +568,10 @@ def ensure_attribution(container=None) -> bool:
     with (
         target,
         st.spinner(
-            "Working out where the gain comes from: re-running the winner one lever group at a "
-            "time on the same futures…",
+            _(
+                "Working out where the gain comes from: re-running the winner one lever group "
+                "at a time on the same futures…"
+            ),
             show_time=True,
         ),
     ):
