@@ -1,31 +1,38 @@
-"""Altair charts of the Calibrate page: fits against their data, and the back-test band."""
+"""Altair charts of the Calibrate page: fits against their data, and the back-test band.
+
+Titles are in the language passed in (`lang`), the font one with Japanese glyphs for Japanese.
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-FONT = "Source Sans Pro, sans-serif"
+from sim.text import translator
+from ui.charts import font
 
 
-def _finish(chart: alt.Chart, title: str, height: int = 260) -> alt.Chart:
+def _finish(chart: alt.Chart, title: str, height: int = 260, lang: str = "en") -> alt.Chart:
+    face = font(lang)
     return (
         chart.properties(title=title, height=height, width="container")
-        .configure_axis(labelFont=FONT, titleFont=FONT)
-        .configure_title(font=FONT, anchor="start")
+        .configure(font=face)
+        .configure_axis(labelFont=face, titleFont=face)
+        .configure_title(font=face, anchor="start")
     )
 
 
-def cycle_chart(frame: pd.DataFrame, segment: str) -> alt.Chart:
+def cycle_chart(frame: pd.DataFrame, segment: str, lang: str = "en") -> alt.Chart:
     """Kaplan–Meier steps with their 90% band, and the parametric fits as lines."""
+    _ = translator(lang)
     d = frame[frame.segment == segment]
     km = d[d.curve == "Kaplan–Meier"]
     band = (
         alt.Chart(km)
         .mark_area(opacity=0.2, interpolate="step-after", color="#8E959E")
         .encode(
-            x=alt.X("days:Q", title="Days since the deal was created"),
-            y=alt.Y("low:Q", title="Share of deals still open"),
+            x=alt.X("days:Q", title=_("Days since the deal was created")),
+            y=alt.Y("low:Q", title=_("Share of deals still open")),
             y2="high:Q",
         )
     )
@@ -41,37 +48,43 @@ def cycle_chart(frame: pd.DataFrame, segment: str) -> alt.Chart:
             ),
         )
     )
-    return _finish(band + lines, f"Sales cycle, {segment}: data (Kaplan–Meier) and fits")
+    title = _("Sales cycle, {segment}: data (Kaplan–Meier) and fits").format(segment=segment)
+    return _finish(band + lines, title, lang=lang)
 
 
-def size_chart(frame: pd.DataFrame, segment: str) -> alt.Chart:
+def size_chart(frame: pd.DataFrame, segment: str, lang: str = "en") -> alt.Chart:
     """Won deal sizes (log scale): the observed density and the fitted lognormal."""
+    _ = translator(lang)
     d = frame[frame.segment == segment]
     bars = (
         alt.Chart(d)
         .mark_bar(opacity=0.5, color="#2F6FD6")
         .encode(
-            x=alt.X("size:Q", scale=alt.Scale(type="log"), title="Deal size (annual)"),
-            y=alt.Y("observed:Q", title="Density of log size"),
+            x=alt.X("size:Q", scale=alt.Scale(type="log"), title=_("Deal size (annual)")),
+            y=alt.Y("observed:Q", title=_("Density of log size")),
         )
     )
     line = alt.Chart(d).mark_line(color="#D2434F").encode(x="size:Q", y="fitted:Q")
-    return _finish(bars + line, f"Deal size, {segment}: won deals and the lognormal fit")
+    title = _("Deal size, {segment}: won deals and the lognormal fit").format(segment=segment)
+    return _finish(bars + line, title, lang=lang)
 
 
-def flow_chart(frame: pd.DataFrame, what: str) -> alt.Chart:
+def flow_chart(frame: pd.DataFrame, what: str, lang: str = "en") -> alt.Chart:
     """Monthly counts with the Poisson trend and its 90% band."""
+    _ = translator(lang)
     base = alt.Chart(frame).encode(x=alt.X("month:O", title=None))
     band = base.mark_area(opacity=0.2, color="#E0802E").encode(
         y=alt.Y("low:Q", title=what), y2="high:Q"
     )
     line = base.mark_line(color="#E0802E").encode(y="trend:Q")
     dots = base.mark_circle(color="#333333").encode(y="observed:Q")
-    return _finish(band + line + dots, f"{what} a month and the fitted trend")
+    title = _("{what} a month and the fitted trend").format(what=what)
+    return _finish(band + line + dots, title, lang=lang)
 
 
-def backtest_chart(frame: pd.DataFrame, series: str, title: str) -> alt.Chart:
+def backtest_chart(frame: pd.DataFrame, series: str, title: str, lang: str = "en") -> alt.Chart:
     """The simulated 90% band and median, and the actual months (red when outside)."""
+    _ = translator(lang)
     d = frame[frame.series == series]
     base = alt.Chart(d).encode(x=alt.X("month:O", title=None))
     band = base.mark_area(opacity=0.25, color="#8E959E").encode(
@@ -83,7 +96,8 @@ def backtest_chart(frame: pd.DataFrame, series: str, title: str) -> alt.Chart:
         color=alt.Color(
             "inside:N",
             scale=alt.Scale(domain=[True, False], range=["#23958A", "#D2434F"]),
-            legend=alt.Legend(title="Inside the band"),
+            legend=alt.Legend(title=_("Inside the band")),
         ),
     )
-    return _finish(band + median + dots, f"Back-test: {title}, actual vs simulated 90% band")
+    heading = _("Back-test: {title}, actual vs simulated 90% band").format(title=title)
+    return _finish(band + median + dots, heading, lang=lang)

@@ -11,39 +11,47 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import runs
+from ui.i18n import N_, _
 
 STATE_WORDS = {
-    "ok": ("Simulation service: working", st.success),
-    "idle": ("Simulation service: idle, ready", st.success),
-    "stalled": ("Simulation service: stalled (tasks in flight, none finishing)", st.error),
-    "no workers": ("Simulation service: no live worker process", st.error),
+    "ok": (N_("Simulation service: working"), st.success),
+    "idle": (N_("Simulation service: idle, ready"), st.success),
+    "stalled": (N_("Simulation service: stalled (tasks in flight, none finishing)"), st.error),
+    "no workers": (N_("Simulation service: no live worker process"), st.error),
 }
 
 
 def render() -> None:
     """Draw the page."""
-    st.title("Status")
+    st.title(_("Status"))
     status = runs.service_status()
     words, box = STATE_WORDS[status["state"]]
     with st.container(key="service_state"):
-        box(words, icon=":material/monitor_heart:")
+        box(_(words), icon=":material/monitor_heart:")
     since = status["seconds_since_last_task"]
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Live workers", f"{len(status['worker_pids'])} of {status['workers']}")
-    c2.metric("Tasks in flight", status["tasks_in_flight"])
-    c3.metric("Last task finished", "never" if since is None else f"{since:.1f} s ago")
-    c4.metric("Tasks finished", status["tasks_finished"])
-    d1, d2, d3, d4 = st.columns(4)
-    d1.metric("Comparisons running", f"{status['runs_running']} of {status['run_slots']}")
-    d2.metric("Comparisons queued", status["runs_queued"])
-    d3.metric("Comparisons computed", status["comparisons_computed"])
-    d4.metric("Shared with waiting sessions", status["comparisons_shared"])
-    st.caption(
-        "Sessions asking for a comparison that is being computed wait for it and share it; "
-        f"at most {status['run_slots']} comparisons run at once, the others queue first come "
-        "first served."
+    of = _("{n} of {total}")
+    c1.metric(_("Live workers"), of.format(n=len(status["worker_pids"]), total=status["workers"]))
+    c2.metric(_("Tasks in flight"), status["tasks_in_flight"])
+    c3.metric(
+        _("Last task finished"),
+        _("never") if since is None else _("{seconds} s ago").format(seconds=f"{since:.1f}"),
     )
-    if st.button("Refresh", key="status_refresh"):
+    c4.metric(_("Tasks finished"), status["tasks_finished"])
+    d1, d2, d3, d4 = st.columns(4)
+    d1.metric(
+        _("Comparisons running"), of.format(n=status["runs_running"], total=status["run_slots"])
+    )
+    d2.metric(_("Comparisons queued"), status["runs_queued"])
+    d3.metric(_("Comparisons computed"), status["comparisons_computed"])
+    d4.metric(_("Shared with waiting sessions"), status["comparisons_shared"])
+    st.caption(
+        _(
+            "Sessions asking for a comparison that is being computed wait for it and share it; "
+            "at most {n} comparisons run at once, the others queue first come first served."
+        ).format(n=status["run_slots"])
+    )
+    if st.button(_("Refresh"), key="status_refresh"):
         st.rerun()
 
 
