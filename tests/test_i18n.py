@@ -330,3 +330,54 @@ def test_no_words_bypass_the_catalogs():
         for line, text in untranslated_literals(path):
             found.append(f"{path.relative_to(ROOT)}:{line}: {text[:70]!r}")
     assert not found, f"{len(found)} literals outside the catalogs:\n" + "\n".join(found)
+
+
+# ----------------------------------------------------------------------------- fonts
+TOFU = "\ue000"
+"""A private-use character no font draws: it renders as the missing-glyph box (or nothing)."""
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def without_glyphs(svg: str) -> str:
+    """The SVG with every Japanese character replaced by one no font has."""
+    return CJK.sub(TOFU, svg)
+
+
+def test_exported_charts_draw_japanese_glyphs():
+    """A Japanese chart's PNG differs from the same chart with its Japanese characters
+    replaced by a character no font has: were the glyphs missing, both would show the same
+    empty boxes. The PNG export is the same picture as its SVG rendered."""
+    import io
+
+    import pandas as pd
+    import vl_convert as vlc
+    from PIL import Image, ImageChops
+
+    from ui import charts
+
+    frame = pd.DataFrame(
+        {
+            "setup": ["none"] * 3 + ["revops"] * 3,
+            "setup_name": ["Opsチームなし"] * 3 + ["RevOps"] * 3,
+            "month": [1, 2, 3] * 2,
+            "p10": [1e8, 2e8, 3e8] * 2,
+            "p50": [2e8, 3e8, 4e8] * 2,
+            "p90": [3e8, 4e8, 5e8] * 2,
+        }
+    )
+    chart = charts.fan_chart(
+        frame,
+        ["none", "revops"],
+        "累積貢献利益（JPY）",
+        "将来シナリオの幅",
+        currency="JPY",
+        lang="ja",
+    )
+    svg = charts.chart_svg(chart)
+    assert "Noto Sans CJK JP" in svg and "累積貢献利益" in svg and "億" in svg
+    real = Image.open(io.BytesIO(vlc.svg_to_png(svg, scale=2.0))).convert("RGB")
+    tofu = Image.open(io.BytesIO(vlc.svg_to_png(without_glyphs(svg), scale=2.0))).convert("RGB")
+    exported = Image.open(io.BytesIO(charts.chart_png(chart))).convert("RGB")
+    assert exported.size == real.size
+    assert ImageChops.difference(exported, real).getbbox() is None  # the same picture
+    assert ImageChops.difference(real, tofu).getbbox() is not None  # glyphs, not boxes
