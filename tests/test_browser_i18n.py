@@ -18,9 +18,9 @@ pytestmark = pytest.mark.browser
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-def _downloaded(page, name: str) -> Path:
-    with page.expect_download(timeout=120_000) as info:
-        page.get_by_role("button", name=name).first.click()
+def _downloaded(tab, name: str) -> Path:
+    with tab.expect_download(timeout=120_000) as info:
+        tab.get_by_role("button", name=name).first.click()
     return Path(info.value.path())
 
 
