@@ -34,7 +34,7 @@ setups in one future is therefore due to the teams alone.
 ops team with its 90% confidence interval, the chance each setup is best, and says plainly when
 the top two cannot be told apart."""
 )
-"""The overview beside the diagram (a catalog message: Japanese readers get it in Japanese)."""
+# The overview beside the diagram (a catalog message: Japanese readers get it in Japanese).
 
 
 DOT_LABELS = {
@@ -62,7 +62,7 @@ DOT_LABELS = {
     "s4": N_("SalesOps: win rate\nRevOps: price"),
     "r4": N_("RevOps: churn, expansion"),
 }
-"""The diagram's words, by node."""
+# The diagram's words, by node.
 
 
 def flow_dot(lang: str = "en") -> str:
