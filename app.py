@@ -1,17 +1,19 @@
-"""Streamlit entry point: page config, shared session state, navigation. Nothing else."""
+"""Streamlit entry point: page config, shared session state and its link, navigation."""
 
 import streamlit as st
 
-from ui import state
+from ui import state, workshop
 
 st.set_page_config(
     page_title="Which ops team? · revenue-org simulator",
     page_icon=":material/groups:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 state.init()
-st.navigation(
+state.sync_url()
+workshop.url_notice()
+page = st.navigation(
     [
         st.Page(
             "ui/pages/which_team.py", title="Which team?", icon=":material/groups:", default=True
@@ -22,6 +24,9 @@ st.navigation(
             icon=":material/alt_route:",
         ),
         st.Page("ui/pages/assumptions.py", title="Assumptions", icon=":material/tune:"),
+        st.Page("ui/pages/variants.py", title="Variants", icon=":material/compare:"),
         st.Page("ui/pages/model.py", title="Model", icon=":material/account_tree:"),
     ]
-).run()
+)
+page.run()
+state.sync_url()

@@ -50,8 +50,10 @@ def setup_colors(setups: list[str]) -> dict[str, str]:
 
 
 def gap_frame(result: Comparison) -> pd.DataFrame:
-    """Each setup's gain over no ops team: average with its interval, and single futures'
-    middle 80% (P10–P90 of the paired gain), best first."""
+    """Each setup's gain over no ops team, best first.
+
+    The average with its interval, and single futures' middle 80% (P10–P90 of the gain).
+    """
     values = result.results.objective(result.objective)
     rows = []
     for order, (setup, s) in enumerate(result.setups.items()):
@@ -76,8 +78,11 @@ def gap_frame(result: Comparison) -> pd.DataFrame:
 
 
 def gap_spec(frame: pd.DataFrame, x_title: str, kind: str = "money", lang: str = "en") -> dict:
-    """The gap chart as a Vega-Lite spec: light bar = single futures' middle 80%, dark bar =
-    the interval of the average, dot = the average, a rule at zero."""
+    """The gap chart as a Vega-Lite spec.
+
+    Light bar: single futures' middle 80%; dark bar: the interval of the average; dot: the
+    average; a dashed rule at zero.
+    """
     fmt = {"money": ",.3~s", "multiple": ".2f"}.get(kind, ",.3~s")
     colors = setup_colors(list(frame["setup"]))
     names = list(frame["setup_name"])
@@ -87,8 +92,13 @@ def gap_spec(frame: pd.DataFrame, x_title: str, kind: str = "money", lang: str =
         "legend": None,
         "scale": {"domain": names, "range": [colors[s] for s in frame["setup"]]},
     }
-    y = {"field": "setup_name", "type": "nominal", "sort": names, "title": None,
-         "axis": {"labelLimit": 260, "labelFontSize": 12}}
+    y = {
+        "field": "setup_name",
+        "type": "nominal",
+        "sort": names,
+        "title": None,
+        "axis": {"labelLimit": 260, "labelFontSize": 12},
+    }
     x = {"type": "quantitative", "title": x_title, "axis": {"format": fmt}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -98,13 +108,21 @@ def gap_spec(frame: pd.DataFrame, x_title: str, kind: str = "money", lang: str =
         "layer": [
             {
                 "mark": {"type": "rule", "strokeWidth": 10, "opacity": 0.25},
-                "encoding": {"y": y, "x": {**x, "field": "p10"}, "x2": {"field": "p90"},
-                             "color": color},
+                "encoding": {
+                    "y": y,
+                    "x": {**x, "field": "p10"},
+                    "x2": {"field": "p90"},
+                    "color": color,
+                },
             },
             {
                 "mark": {"type": "rule", "strokeWidth": 10},
-                "encoding": {"y": y, "x": {**x, "field": "low"}, "x2": {"field": "high"},
-                             "color": color},
+                "encoding": {
+                    "y": y,
+                    "x": {**x, "field": "low"},
+                    "x2": {"field": "high"},
+                    "color": color,
+                },
             },
             {
                 "mark": {"type": "point", "filled": True, "size": 90, "color": "#111111"},
@@ -131,9 +149,13 @@ def fan_spec(result: Comparison, title: str, month: str) -> dict:
     frame["setup_name"] = frame["setup"].map(setup_name)
     colors = setup_colors(setups)
     names = [setup_name(s) for s in setups]
-    color = {"field": "setup_name", "type": "nominal", "title": None,
-             "scale": {"domain": names, "range": [colors[s] for s in setups]},
-             "legend": {"orient": "top"}}
+    color = {
+        "field": "setup_name",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": names, "range": [colors[s] for s in setups]},
+        "legend": {"orient": "top"},
+    }
     x = {"field": "month", "type": "quantitative", "title": month}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -142,13 +164,24 @@ def fan_spec(result: Comparison, title: str, month: str) -> dict:
         "height": 260,
         "title": {"text": title, "anchor": "start"},
         "layer": [
-            {"mark": {"type": "area", "opacity": 0.15},
-             "encoding": {"x": x, "y": {"field": "p10", "type": "quantitative", "title": None,
-                                        "axis": {"format": ",.3~s"}},
-                          "y2": {"field": "p90"}, "color": color}},
-            {"mark": {"type": "line", "strokeWidth": 2.5},
-             "encoding": {"x": x, "y": {"field": "p50", "type": "quantitative"},
-                          "color": color}},
+            {
+                "mark": {"type": "area", "opacity": 0.15},
+                "encoding": {
+                    "x": x,
+                    "y": {
+                        "field": "p10",
+                        "type": "quantitative",
+                        "title": None,
+                        "axis": {"format": ",.3~s"},
+                    },
+                    "y2": {"field": "p90"},
+                    "color": color,
+                },
+            },
+            {
+                "mark": {"type": "line", "strokeWidth": 2.5},
+                "encoding": {"x": x, "y": {"field": "p50", "type": "quantitative"}, "color": color},
+            },
         ],
         "config": {"font": "Helvetica", "view": {"stroke": None}},
     }
@@ -211,8 +244,11 @@ def report_html(
     breakevens: list[str] | None = None,
     lang: str = "en",
 ) -> str:
-    """The report as one HTML page: verdict, money, how sure, charts, breakevens (when
-    given, already worded), and every assumption that differs from `base` with its source."""
+    """The report as one HTML page.
+
+    Verdict, money, how sure, charts, breakevens (when given, already worded), and every
+    assumption that differs from `base` with its source.
+    """
     sc = result.scenario
     h = headline(result, lang)
     obj = result.objective

@@ -75,7 +75,9 @@ def run(args: argparse.Namespace, executor: Any, cache: Any) -> str:
         from sim.text.explore import breakeven_text
 
         options = RunOptions(
-            replications=min(20, result.replications), seed=result.seed, executor=executor,
+            replications=min(20, result.replications),
+            seed=result.seed,
+            executor=executor,
             cache=cache,
         )
         pair = (result.verdict.best, result.verdict.runner_up)

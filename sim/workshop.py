@@ -143,11 +143,15 @@ def workshop_data(variants: list[Variant]) -> dict:
 
 
 def read_workshop(text: str | bytes, source: str = "workshop") -> list[Variant]:
-    """Variants from a workshop file (YAML or JSON), validated; a ScenarioError names each
-    problem's place (`variants.1.scenario.sales.reps`)."""
+    """Variants from a workshop file (YAML or JSON), validated.
+
+    A ScenarioError names each problem's place (`variants.1.scenario.sales.reps`).
+    """
     data = parse_yaml(text, source)
     if not isinstance(data, dict) or data.get("orgsim_workshop") != WORKSHOP_FORMAT:
-        raise ScenarioError([("orgsim_workshop", f"not a workshop file (format {WORKSHOP_FORMAT})")])
+        raise ScenarioError(
+            [("orgsim_workshop", f"not a workshop file (format {WORKSHOP_FORMAT})")]
+        )
     items = data.get("variants")
     if not isinstance(items, list) or not items:
         raise ScenarioError([("variants", "a list of at least one variant is needed")], source)

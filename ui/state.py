@@ -140,8 +140,10 @@ def init() -> None:
 
 
 def clear_form_state() -> None:
-    """Forget the form widgets' values and any unsaved draft, so the form shows the current
-    scenario again."""
+    """Forget the form widgets' values and any unsaved draft.
+
+    So the form shows the current scenario again.
+    """
     for key in [k for k in st.session_state if str(k).startswith(FORM_PREFIX)]:
         del st.session_state[key]
     for key in ("draft", "form_base"):
@@ -233,8 +235,11 @@ def base_scenario() -> Scenario | None:
 
 
 def _from_url() -> bool:
-    """Open the scenario the page address asks for; False when it asks for none or is bad
-    (then `url_problems` says why and the default preset opens)."""
+    """Open the scenario the page address asks for.
+
+    False when it asks for none or is bad (then `url_problems` says why and the default
+    preset opens).
+    """
     ss = st.session_state
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     params = {k: v[0] if len(v) == 1 else v for k, v in params.items()}

@@ -83,9 +83,7 @@ def encode(preset: str, base: Scenario, scenario: Scenario, lang: str = DEFAULT_
     return params
 
 
-def decode(
-    params: Mapping[str, Any], presets: Mapping[str, Scenario], default: str
-) -> UrlState:
+def decode(params: Mapping[str, Any], presets: Mapping[str, Scenario], default: str) -> UrlState:
     """The scenario an address asks for, checked; problems name the parameter at fault."""
     problems: list[tuple[str, str]] = []
     get = {k: params.get(k) for k in KNOWN}

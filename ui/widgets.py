@@ -47,6 +47,7 @@ def download(
     mime: str,
     key: str,
     help_text: str | None = None,
+    width: str = "stretch",
 ) -> None:
     """A download button that does not rerun the app."""
     st.download_button(
@@ -58,7 +59,7 @@ def download(
         on_click="ignore",
         key=key,
         help=help_text,
-        width="stretch",
+        width=width,
     )
 
 

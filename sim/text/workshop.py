@@ -1,5 +1,7 @@
-"""Words of the workshop: changes, the reconciled confidence sentence, the article's
-expectation, variants, before and after, the link, the report's headings.
+"""Words of the workshop.
+
+Changes, the reconciled confidence sentence, the article's expectation, variants, before
+and after, the link, the report's headings.
 
 Screens and the report take every sentence from here, so a catalog per language covers them.
 `say(key, lang, **values)` looks a message up in `WORDS` and fills it in.
@@ -117,13 +119,13 @@ WORDS = {
         "the right of the box."
     ),
     "bad_link": N_(
-        "**This link could not be used** — the default scenario is shown instead. What was "
-        "wrong:"
+        "**This link could not be used** — the default scenario is shown instead. What was wrong:"
     ),
     # report
     "report_download": N_("One-page report (HTML)"),
-    "report_help": N_("The verdict, the money, how sure, the charts and what you changed, "
-                      "on one printable page."),
+    "report_help": N_(
+        "The verdict, the money, how sure, the charts and what you changed, on one printable page."
+    ),
     "report_title": N_("Which ops team pays off? — {name}"),
     "report_money": N_("The money at stake"),
     "report_money_text": N_(

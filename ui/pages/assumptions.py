@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from sim.verdict import Comparison
-from ui import exports, runs, state, verdict
-from ui.form import assumptions_form
+from ui import exports, runs, state, verdict, workshop
+from ui.form import FORM_PREFIX, assumptions_form
 from ui.upload import read_upload
 from ui.widgets import download, preset_picker, show_problems, show_upload_problems
 
@@ -77,13 +77,20 @@ def _upload() -> None:
 
 
 def _result_strip() -> None:
-    """The verdict of the current assumptions (run here after a change), in short."""
+    """The verdict of the current assumptions (run here after a change), in short.
+
+    While it runs, the previous answer stays, marked out of date; afterwards it stays
+    beside the new one until dismissed.
+    """
+    workshop.cancelled_notice()
+    stale = workshop.stale_answer()
     box = st.container(border=True)
     try:
         runs.ensure_result(box, verdict.provisional)
     except Exception as err:
         box.error(f"The simulation could not run: {type(err).__name__}: {err}")
         return
+    stale.empty()
     result: Comparison = st.session_state.result
     h = verdict.headline(result)
     with box:
@@ -94,6 +101,21 @@ def _result_strip() -> None:
             label="See the full answer: charts, metrics and why",
             icon=":material/arrow_forward:",
         )
+    workshop.before_after(result)
+
+
+def _draft() -> dict | None:
+    """Edits not yet run, kept across page switches.
+
+    On a new visit (the form's widgets were forgotten when another page ran) the form
+    starts from the last draft; during a visit it keeps the draft it started from, so the
+    widgets' own state is never applied twice.
+    """
+    ss = st.session_state
+    fresh = not any(str(k).startswith(FORM_PREFIX) for k in ss)
+    if fresh or "form_base" not in ss:
+        ss.form_base = ss.get("draft")
+    return ss.form_base
 
 
 def render() -> None:
@@ -108,7 +130,7 @@ def render() -> None:
     _scenario_file()
     sc = state.scenario()
     st.markdown(f"#### {sc.name}")
-    st.caption(f"From {state.origin_label()}")
+    st.caption(state.origin_caption())
     if sc.description:
         with st.expander("About this company", expanded=False):
             st.write(sc.description)
@@ -119,8 +141,13 @@ def render() -> None:
             "This scenario gives no sources, so none are shown. Presets give the source of "
             "every number in their `sources:` section."
         )
-    submission = assumptions_form(sc, state.settings())
-    if submission is not None:
+    form = assumptions_form(sc, state.settings(), _draft())
+    submission = form.submission
+    st.session_state.draft = {"data": form.data, "run": form.run}
+    st.session_state.draft_dirty = bool(submission.problems) or (
+        submission.scenario != sc or submission.settings != state.settings()
+    )
+    if form.submitted:
         if submission.problems:
             st.session_state.form_problems = submission.problems
             problems = submission.problems
@@ -129,9 +156,12 @@ def render() -> None:
             base = (
                 origin.partition(":")[2] if origin.startswith("edited:") else state.origin_label()
             )
+            state.remember_answer()
             state.set_scenario(submission.scenario, f"edited:{base}")
             st.session_state.settings = submission.settings
+            st.session_state.draft_dirty = False
             st.rerun()
+    workshop.unsaved_mark()
     if problems:
         show_problems(
             problems,
