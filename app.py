@@ -28,5 +28,7 @@ page = st.navigation(
         st.Page("ui/pages/model.py", title="Model", icon=":material/account_tree:"),
     ]
 )
+if page.url_path != "assumptions":
+    workshop.unsaved_mark()  # that page draws its own, after reading its widgets
 page.run()
 state.sync_url()

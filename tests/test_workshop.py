@@ -164,14 +164,24 @@ def test_two_variants_compared_side_by_side():
 
 
 def test_before_and_after_after_a_submit():
-    """After a submit the previous answer stays beside the new one until dismissed."""
+    """Edits survive page switches (marked unsaved); after a submit the previous answer
+    stays beside the new one until dismissed."""
     at = _app()
     at.run(timeout=TIMEOUT)
     before = at.session_state["result"]
     at = at.switch_page("ui/pages/assumptions.py").run(timeout=TIMEOUT)
-    at.number_input(key="a.org.teams.revops.cost_per_fte_month").set_value(400_000)
+    assert at.session_state["draft_dirty"] is False
+    cost = "a.org.teams.revops.cost_per_fte_month"
+    at.number_input(key=cost).set_value(400_000).run(timeout=TIMEOUT)
+    assert at.session_state["draft_dirty"] is True
+    # unsubmitted edits survive a page switch, with a visible mark
+    at = at.switch_page("ui/pages/model.py").run(timeout=TIMEOUT)
+    assert "Unsaved changes" in "\n".join(w.value for w in at.warning)
+    at = at.switch_page("ui/pages/assumptions.py").run(timeout=TIMEOUT)
+    assert at.number_input(key=cost).value == 400_000
     at.button(key="submit_assumptions").click().run(timeout=TIMEOUT)
     _ok(at)
+    assert at.session_state["draft_dirty"] is False
     at = at.switch_page("ui/pages/which_team.py").run(timeout=TIMEOUT)
     _ok(at)
     assert at.session_state["previous"]["result"] is before

@@ -255,9 +255,31 @@ def _from_url() -> bool:
     origin = f"edited:preset `{found.preset}.yaml`" if edited else f"preset:{found.preset}"
     _set(found.scenario, read_preset(found.preset)[0], origin, found.preset)
     ss.lang = found.lang
-    if found.scenario.analysis.seed != ss.settings.seed:
-        ss.settings = replace(ss.settings, seed=found.scenario.analysis.seed)
+    ss.settings = _settings_from_link(found.scenario, base, ss.settings)
     return True
+
+
+def _settings_from_link(sc: Scenario, base: Scenario | None, now: RunSettings) -> RunSettings:
+    """Run settings a link asks for: its seed, and its replications if not the preset's.
+
+    The form writes the run settings into the scenario's analysis, so a link holds them.
+    """
+    a = sc.analysis
+    out = replace(now, seed=a.seed)
+    if base is not None and (
+        a.replications != base.analysis.replications
+        or a.max_replications != base.analysis.max_replications
+    ):
+        reps = a.replications
+        out = replace(
+            out,
+            replications=reps,
+            max_replications=a.max_replications,
+            attribution_replications=(
+                ATTRIBUTION_REPLICATIONS if reps == "auto" else min(ATTRIBUTION_REPLICATIONS, reps)
+            ),
+        )
+    return out
 
 
 def url_params() -> dict[str, str]:

@@ -45,6 +45,8 @@ WORDS = {
     "gap_band_average": N_("{pct}% sure of the average"),
     "gap_band_futures": N_("middle 80% of futures"),
     "objective_pick": N_("What counts as best"),
+    "metric_clear": N_("Clearly ahead on average"),
+    "metric_close": N_("Too close to call"),
     "objective_pick_help": N_(
         "The measure the setups are ranked on. Changing it re-judges the same simulated "
         "futures; nothing is simulated again."

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sim.params import Scenario
 from sim.verdict import Comparison
+from sim.workshop import changes
 from ui import exports, runs, state, verdict, workshop
-from ui.form import FORM_PREFIX, assumptions_form
+from ui.form import FORM_PREFIX, Submission, assumptions_form
 from ui.upload import read_upload
 from ui.widgets import download, preset_picker, show_problems, show_upload_problems
 
@@ -118,6 +120,18 @@ def _draft() -> dict | None:
     return ss.form_base
 
 
+RUN_PATHS = ("analysis.replications", "analysis.max_replications", "analysis.seed")
+"""Set from the session's run settings on every submit; compared as settings instead."""
+
+
+def _dirty(sc: Scenario, submission: Submission) -> bool:
+    """Whether the form holds something the current answer does not."""
+    if submission.problems or submission.scenario is None:
+        return True
+    moved = [c for c in changes(sc, submission.scenario) if c.path not in RUN_PATHS]
+    return bool(moved) or submission.settings != state.settings()
+
+
 def render() -> None:
     """Draw the page."""
     st.title("Assumptions")
@@ -144,9 +158,7 @@ def render() -> None:
     form = assumptions_form(sc, state.settings(), _draft())
     submission = form.submission
     st.session_state.draft = {"data": form.data, "run": form.run}
-    st.session_state.draft_dirty = bool(submission.problems) or (
-        submission.scenario != sc or submission.settings != state.settings()
-    )
+    st.session_state.draft_dirty = _dirty(sc, submission)
     if form.submitted:
         if submission.problems:
             st.session_state.form_problems = submission.problems

@@ -17,7 +17,7 @@ from sim.text import headline, setup_name
 from sim.text.workshop import change_text, gain_cell, say
 from sim.verdict import Comparison
 from sim.workshop import MAX_VARIANTS, Variant, changes, read_workshop, workshop_data
-from ui import runs, state, verdict, workshop
+from ui import runs, state, verdict
 from ui.upload import problem_lines
 from ui.widgets import download
 
@@ -121,7 +121,6 @@ def render() -> None:
     lang = state.lang()
     st.title(say("variants_title", lang))
     st.caption(say("variants_intro", lang, n=MAX_VARIANTS))
-    workshop.unsaved_mark()
     items = state.variants()
     if not items:
         st.info(say("variants_none", lang), icon=":material/bookmark:")

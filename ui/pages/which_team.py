@@ -17,6 +17,7 @@ from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
 from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
+from sim.text.workshop import say
 from ui.explore_landing import landing_breakevens
 from ui.text import (
     GLOSSARY,
@@ -58,7 +59,6 @@ def _sidebar() -> None:
             label="Change the assumptions",
             icon=":material/tune:",
         )
-    workshop.unsaved_mark()
 
 
 def _headline(result: Comparison) -> None:
@@ -89,9 +89,7 @@ def _headline(result: Comparison) -> None:
     pct = round(result.confidence * 100)
     if v.best != BASELINE:
         gain_value = verdict.value_text(best.vs_none.mean, obj, cur)
-        gain_delta = (
-            f"{pct}% sure: {verdict.range_text(best.vs_none.low, best.vs_none.high, obj, cur)}"
-        )
+        gain_delta = verdict.range_text(best.vs_none.low, best.vs_none.high, obj, cur)
         gain_label = "Gain vs no ops team" if obj in MONEY_OBJECTIVES else "Return on ops spend"
     else:
         runner = result.setups[v.runner_up] if v.runner_up else None
@@ -117,7 +115,7 @@ def _headline(result: Comparison) -> None:
     c3.metric(
         "Futures where it is best",
         f"{best.p_best:.0%}",
-        delta=verdict.confidence_words(result),
+        delta=say("metric_clear" if v.separated else "metric_close", state.lang()),
         delta_color="green" if v.separated else "orange",
         delta_arrow="off",
         border=True,
