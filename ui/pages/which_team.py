@@ -15,9 +15,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
+from sim.text.workshop import say
 from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
-from sim.text.workshop import say
 from ui.explore_landing import landing_breakevens
 from ui.text import (
     GLOSSARY,
