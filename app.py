@@ -25,7 +25,9 @@ page = st.navigation(
         ),
         st.Page("ui/pages/assumptions.py", title="Assumptions", icon=":material/tune:"),
         st.Page("ui/pages/variants.py", title="Variants", icon=":material/compare:"),
+        st.Page("ui/pages/calibrate.py", title="Calibrate", icon=":material/query_stats:"),
         st.Page("ui/pages/model.py", title="Model", icon=":material/account_tree:"),
+        st.Page("ui/pages/status.py", title="Status", icon=":material/monitor_heart:"),
     ]
 )
 if page.url_path != "assumptions":

@@ -1,26 +1,39 @@
 """Command line: `python -m sim compare SCENARIO.yaml ...` and `python -m sim validate ...`.
 
-Bad input (an unreadable or invalid scenario, a bad ``--set``, an unknown setup) prints one
-message naming the field and exits with code 2, never a traceback.
+Bad input (an unreadable or invalid scenario, a bad ``--set``, an unknown setup, a run over
+the command-line budget of `sim.budget`) prints one message naming the field and exits with
+code 2, never a traceback. Ctrl-C exits with 130 and SIGTERM with 143, within seconds: queued
+work is cancelled and the worker processes are stopped. Text from a scenario (its name,
+its field names) is printed with control characters removed, so a file cannot drive the
+terminal with escape sequences.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sim.budget import CLI_BUDGET, Budget, budget_from_env, check_budget
 from sim.cache import RunCache
-from sim.executors import BACKENDS, Executor, TaskFailed, make_executor
+from sim.executors import BACKENDS, Executor, TaskFailed, default_workers, make_executor
 from sim.io import ScenarioError, load_scenario, safe_csv
-from sim.params import OBJECTIVES
+from sim.params import OBJECTIVES, Scenario
 from sim.text import comparison_table
 from sim.verdict import Comparison, compare
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but tab and newline: ESC starts ANSI and OSC sequences, CR overwrites."""
 
 EXAMPLES = """\
 examples:
@@ -42,6 +55,34 @@ examples:
 
 class BadInput(Exception):
     """An argument that cannot be used; the message names it."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it unwinds like Ctrl-C (workers stopped)."""
+
+
+def terminal_safe(text: str) -> str:
+    """`text` without control characters (tab and newline kept), for a terminal."""
+    return _CONTROL.sub("", text)
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def cli_budget() -> Budget:
+    """The command-line budget, with any `ORGSIM_BUDGET_*` environment variable applied."""
+    return budget_from_env(CLI_BUDGET)
+
+
+def check_run_budget(
+    scenario: Scenario, replications: int, workers: int, explain: bool = True, source: str = ""
+) -> None:
+    """Refuse (`sim.budget.BudgetError`) a run over the command-line budget.
+
+    For every subcommand that simulates: `replications` is the most it may run.
+    """
+    check_budget(scenario, replications, workers, cli_budget(), explain, source)
 
 
 def _whole(option: str, minimum: int) -> Callable[[str], int]:
@@ -167,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.report_cli import add_report_parser
 
     add_report_parser(sub, _whole, add_run_options)
+    from sim.calibrate.cli import add_parser as add_calibrate  # its statistics load on use
+
+    add_calibrate(sub)
     return parser
 
 
@@ -194,8 +238,18 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _check_workers(args: argparse.Namespace) -> None:
+    """Local workers are capped at the cores: more only add memory (each is a process)."""
+    cores = default_workers()
+    if args.scheduler is None and args.workers is not None and args.workers > cores:
+        raise BadInput(
+            f"--workers: at most {cores} on this machine (its cores), got {args.workers}"
+        )
+
+
 def _executor(args: argparse.Namespace) -> Executor:
     """The executor the run options ask for; a mistake names the option."""
+    _check_workers(args)
     try:
         return make_executor(args.backend, args.scheduler, args.workers)
     except ValueError as err:
@@ -244,7 +298,7 @@ def format_table(result: Comparison) -> str:
 
 def _write(text: str, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal_safe(text))
     else:
         try:
             out.write_text(text, encoding="utf-8")
@@ -258,18 +312,26 @@ def _compare(args: argparse.Namespace) -> int:
         overrides.append(f"horizon_months={args.horizon}")
     scenario = load_scenario(args.scenario, overrides)
     settings = scenario.analysis  # what the file asks for, unless an option says otherwise
+    reps = settings.replications if args.reps is None else args.reps
+    most = settings.max_replications if args.max_reps is None else args.max_reps
+    _check_workers(args)
+    check_run_budget(
+        scenario,
+        most if reps == "auto" else int(reps),
+        args.workers or (1 if args.backend == "serial" else default_workers()),
+        explain=not args.no_explain,
+        source=str(args.scenario),
+    )
     bar = _Bar(enabled=not args.quiet and sys.stderr.isatty())
     cache = _cache(args)
     executor = _executor(args)
     try:
         result = compare(
             scenario,
-            settings.replications if args.reps is None else args.reps,
+            reps,
             seed=settings.seed if args.seed is None else args.seed,
             objective=args.objective or settings.objective,
-            max_replications=(
-                settings.max_replications if args.max_reps is None else args.max_reps
-            ),
+            max_replications=most,
             confidence=settings.confidence if args.confidence is None else args.confidence,
             explain=not args.no_explain,
             progress=bar,
@@ -296,6 +358,12 @@ def _explore(args: argparse.Namespace) -> int:
     from sim.explore import cli as explore_cli
 
     scenario = load_scenario(args.scenario, args.set)
+    _check_workers(args)
+    # each variant explored is one comparison of this size: a scenario too big to compare
+    # is too big to explore
+    check_run_budget(
+        scenario, int(args.reps), args.workers or default_workers(), False, str(args.scenario)
+    )
     cache = _cache(args)
     executor = _executor(args)
     try:
@@ -324,6 +392,7 @@ def _uplift(args: argparse.Namespace) -> int:
     from sim.verdict.uplift import team_uplifts
 
     scenario = load_scenario(args.scenario, args.set)
+    check_run_budget(scenario, args.reps, default_workers(), False, str(args.scenario))
     table = team_uplifts(scenario, args.reps, args.seed)
     if args.format == "json":
         text = table.to_json(orient="records", indent=2) + "\n"
@@ -351,17 +420,63 @@ def _uplift(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.set)
-    print(
-        f"{args.scenario}: valid — '{scenario.name}', {len(scenario.segments)} segment(s), "
-        f"setups: {', '.join(scenario.setup_names)}"
+    settings = scenario.analysis
+    most = settings.max_replications if settings.replications == "auto" else settings.replications
+    est = check_budget(
+        scenario, int(most), default_workers(), cli_budget(), source=str(args.scenario)
     )
+    text = (
+        f"{args.scenario}: valid — '{scenario.name}', {len(scenario.segments)} segment(s), "
+        f"setups: {', '.join(scenario.setup_names)}; about {est.leads_per_run:,.0f} leads "
+        f"per run, {est.memory_mb:,.0f} MB at most"
+    )
+    print(terminal_safe(text))
     return 0
 
 
+EXIT_GRACE_SECONDS = 3.0
+
+
+def _exit_soon(code: int, armed: bool) -> int:
+    """`code`, with a watchdog (when `armed`) that ends the process if the normal exit hangs.
+
+    After an interrupt the process must be gone in seconds; Python's exit waits for
+    library threads (a process pool's, a Dask client's), which a killed peer can leave
+    waiting. The watchdog is a daemon thread: a clean exit never meets it. Only the program
+    itself arms it (not a caller of `main` with its own arguments, such as a test).
+    """
+    if not armed:
+        return code
+
+    def force() -> None:
+        time.sleep(EXIT_GRACE_SECONDS)
+        sys.stderr.flush()
+        os._exit(code)
+
+    threading.Thread(target=force, name="orgsim-exit-watchdog", daemon=True).start()
+    return code
+
+
+def _fail(message: str, code: int) -> int:
+    print(terminal_safe(f"error: {message}"), file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code."""
+    """Entry point; returns the exit code.
+
+    SIGTERM is turned into `Terminated` while it runs (restored after), so a terminated run
+    cancels its queued work and stops its workers as Ctrl-C does.
+    """
     args = build_parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # only it may set handlers
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
+        if args.command == "calibrate":
+            from sim.calibrate.cli import run as run_calibrate
+
+            return run_calibrate(args)
         if args.command == "validate":
             return _validate(args)
         if args.command == "explore":
@@ -372,17 +487,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         return _compare(args)
     except ScenarioError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(err), EXIT_BAD_INPUT)
     except (BadInput, KeyError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(err), EXIT_BAD_INPUT)
     except TaskFailed as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return _fail(str(err), 1)
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return _exit_soon(EXIT_TERMINATED, argv is None)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return _exit_soon(EXIT_INTERRUPTED, argv is None)
+    except (MemoryError, RecursionError) as err:
+        return _fail(
+            f"the run needs more {'memory' if isinstance(err, MemoryError) else 'stack'} "
+            "than this machine has; lower the scenario's volumes or the replications",
+            EXIT_BAD_INPUT,
+        )
+    except Exception as err:
+        if os.environ.get("ORGSIM_DEBUG") == "1":
+            raise
+        return _fail(
+            f"internal error: {type(err).__name__}: {err} (set ORGSIM_DEBUG=1 for details)", 1
+        )
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

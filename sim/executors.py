@@ -10,22 +10,32 @@ and is not retried: the same input raises the same error again, and a clear bad-
 is worth more than three copies of it. A task whose worker *dies* (killed, out of memory,
 crashed in native code) is retried up to `retries` times and then reported as `TaskFailed`,
 naming the task. Importing this module does not import Dask.
+
+Stopping is prompt. A process-pool map keeps only as many tasks in the pool as it has
+workers, so maps from several callers (sessions of the web app) take turns instead of the
+first one's whole queue running before anyone else's task, and so there is little queued
+work to cancel. Ctrl-C or SIGTERM (`KeyboardInterrupt`) during a map cancels what is queued
+and kills the pool's workers at once instead of letting them finish; workers ignore SIGINT
+themselves (the terminal sends it to the whole process group) and die with their parent.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import logging
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
@@ -163,7 +173,9 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@lru_cache(maxsize=1)
+_method: list[str] = []
+
+
 def _start_method() -> str:
     """How worker processes start: `fork` when this process has one thread, else forkserver.
 
@@ -171,16 +183,42 @@ def _start_method() -> str:
     ``if __name__ == "__main__"`` guard works), but forking a process whose other threads
     may hold locks is unsafe; a host with threads (a web server) gets a fork server instead,
     which has imported the model once and whose children inherit no threads. Decided
-    once per process: the pool's own threads must not change the choice later.
+    once per process (under a lock): the pool's own threads must not change the choice later.
     """
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
+    with _pools_lock:
+        if not _method:
+            methods = mp.get_all_start_methods()
+            if "fork" in methods and threading.active_count() == 1:
+                _method.append("fork")
+            else:
+                _method.append("forkserver" if "forkserver" in methods else "spawn")
+        return _method[0]
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_init() -> None:
+    """Set up a pool worker: deaf to Ctrl-C, and killed when its parent process dies.
+
+    SIGINT from the terminal reaches every process of the group; the parent decides what
+    stops (it kills its workers), so a worker must not die mid-task with a traceback of its
+    own. Should the parent itself be killed outright, Linux kills the worker too
+    (PR_SET_PDEATHSIG), so no worker is left running with nobody to report to.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: nothing to arm
+            pass
+        if os.getppid() == 1:  # the parent died before the death signal was armed
+            os._exit(1)
 
 
 _pools: dict[tuple[int, str], ProcessPoolExecutor] = {}
-_pools_lock = threading.Lock()
+_pools_lock = threading.RLock()
 
 
 def _pool(workers: int, method: str) -> ProcessPoolExecutor:
@@ -196,7 +234,9 @@ def _pool(workers: int, method: str) -> ProcessPoolExecutor:
             ctx = mp.get_context(method)
             if method == "forkserver":
                 ctx.set_forkserver_preload(["sim.experiments"])
-            pool = _pools[key] = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            pool = _pools[key] = ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_worker_init
+            )
         return pool
 
 
@@ -206,6 +246,78 @@ def _drop_pool(workers: int, method: str, pool: ProcessPoolExecutor) -> None:
         if _pools.get((workers, method)) is pool:
             del _pools[(workers, method)]
     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_pool(workers: int, method: str, pool: ProcessPoolExecutor) -> None:
+    """Forget the pool and kill its workers now, running tasks and all (Ctrl-C, SIGTERM)."""
+    with _pools_lock:
+        if _pools.get((workers, method)) is pool:
+            del _pools[(workers, method)]
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in processes:
+        if proc.is_alive():
+            proc.kill()
+    # A worker killed halfway through sending a result leaves the pool's reader thread
+    # waiting for the rest for ever (and exit would wait for that thread): with this end
+    # closed too, nobody can write, the read ends and the thread winds the pool down.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        for proc in processes:
+            proc.join(1.0)
+        writer.close()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + 3.0
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+
+
+def worker_pids() -> list[int]:
+    """Process ids of the live workers of every cached pool (status pages, tests)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+    pids = []
+    for pool in pools:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            if proc.is_alive() and proc.pid is not None:
+                pids.append(proc.pid)
+    return sorted(pids)
+
+
+class _Activity:
+    """Tasks in flight and finished on the process pools of this process (for status)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.finished = 0
+        self.maps = 0
+        self.last_finished: float | None = None
+
+    def change(self, in_flight: int = 0, finished: int = 0, maps: int = 0) -> None:
+        with self.lock:
+            self.in_flight += in_flight
+            self.finished += finished
+            self.maps += maps
+            if finished:
+                self.last_finished = time.monotonic()
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            ago = None if self.last_finished is None else time.monotonic() - self.last_finished
+            return {
+                "tasks_in_flight": self.in_flight,
+                "tasks_finished": self.finished,
+                "maps_running": self.maps,
+                "seconds_since_last_task": ago,
+            }
+
+
+_activity = _Activity()
+
+
+def pool_status() -> dict[str, Any]:
+    """What the local process pools are doing: live workers, tasks in flight and finished."""
+    return {"worker_pids": worker_pids(), **_activity.snapshot()}
 
 
 def shutdown_pools() -> None:
@@ -250,16 +362,30 @@ class ProcessExecutor(_Closing):
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None, retries: int = 2) -> None:
+    def __init__(
+        self, workers: int | None = None, retries: int = 2, window: int | None = None
+    ) -> None:
         if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
             raise ValueError(f"workers must be at least 1, got {workers!r}")
         if isinstance(retries, bool) or int(retries) < 0:
             raise ValueError(f"retries must be at least 0, got {retries!r}")
+        if window is not None and (isinstance(window, bool) or int(window) < 1):
+            raise ValueError(f"window must be at least 1, got {window!r}")
         self.workers = default_workers() if workers is None else int(workers)
         self.retries = int(retries)
+        self.window = self.workers if window is None else int(window)
+        """Tasks of one map in the pool at a time (default: one per worker)."""
 
     def __repr__(self) -> str:
         return f"ProcessExecutor(workers={self.workers}, retries={self.retries})"
+
+    @staticmethod
+    def _forget(in_flight: dict[Future[Any], int]) -> None:
+        """Cancel what has not started; what runs finishes for nobody (and is counted)."""
+        for fut in in_flight:
+            fut.cancel()
+        _activity.change(in_flight=-len(in_flight))
+        in_flight.clear()
 
     def map(
         self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
@@ -297,29 +423,47 @@ class ProcessExecutor(_Closing):
             for out in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered text
                 out.flush()
             markers = {i: os.path.join(marker_dir, f"{attempt}-{i}") for i in batch}
-            futures: dict[Future[R], int] = {}
+            queue = deque(batch)
+            in_flight: dict[Future[R], int] = {}
             broken: BaseException | None = None
+            _activity.change(maps=1)
             try:
-                for i in batch:
-                    futures[pool.submit(_run_tracked, fn, tasks[i], markers[i])] = i
-            except BrokenProcessPool as exc:  # broken before we submitted everything
-                broken = exc
-            try:
-                for fut in as_completed(futures):
-                    i = futures[fut]
-                    exc = fut.exception()
-                    if isinstance(exc, BrokenProcessPool):
-                        broken = exc
-                        continue
-                    if exc is not None:
-                        raise exc
-                    results[i] = fut.result()
-                    if progress:
-                        progress(len(results), total)
-            except BaseException:
-                for fut in futures:  # leave the shared pool free for its other users
-                    fut.cancel()
+                while queue or in_flight:
+                    # at most `window` of ours in the pool: other callers' tasks take turns
+                    while queue and broken is None and len(in_flight) < self.window:
+                        i = queue[0]
+                        try:
+                            fut = pool.submit(_run_tracked, fn, tasks[i], markers[i])
+                        except BrokenProcessPool as exc:  # broke before we submitted it
+                            broken = exc
+                            break
+                        queue.popleft()
+                        in_flight[fut] = i
+                        _activity.change(in_flight=1)
+                    if not in_flight:
+                        break
+                    ready, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for fut in ready:
+                        i = in_flight.pop(fut)
+                        _activity.change(in_flight=-1, finished=1)
+                        exc = fut.exception()
+                        if isinstance(exc, BrokenProcessPool):
+                            broken = exc
+                            continue
+                        if exc is not None:
+                            raise exc
+                        results[i] = fut.result()
+                        if progress:
+                            progress(len(results), total)
+            except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stop now, running tasks too
+                self._forget(in_flight)
+                _kill_pool(self.workers, method, pool)
                 raise
+            except BaseException:
+                self._forget(in_flight)  # leave the shared pool free for its other users
+                raise
+            finally:
+                _activity.change(maps=-1)
             if broken is None:
                 done = set(batch)
                 suspects = [i for i in suspects if i not in done]

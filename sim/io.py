@@ -3,6 +3,10 @@
 YAML is parsed with `yaml.safe_load` only: a `!!python/object` tag is an error, never
 executed. Every validation problem becomes a `ScenarioError` whose message names the field
 path (``segments.0.win_rate: ...``), the one thing a user needs to fix a file.
+
+Hostile files are refused before they cost anything: a file is measured before it is read
+(`/dev/zero` is not read to the end), and nesting deeper than `MAX_NESTING` is refused while
+the YAML is composed, before the parser's recursion could exhaust the stack.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
+import re
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +28,8 @@ from pydantic import ValidationError
 from sim.params import LEGACY_TOP_LEVEL, Scenario
 
 MAX_SCENARIO_BYTES = 1_000_000
+MAX_NESTING = 32
+"""Deepest nesting of mappings and lists in a scenario file (the schema needs 6)."""
 
 
 class ScenarioError(ValueError):
@@ -71,20 +80,30 @@ def _problems(err: ValidationError) -> list[tuple[str, str]]:
 
 def parse_scenario(data: Any, source: str = "") -> Scenario:
     """Validate plain data (a mapping) into a `Scenario`, or raise `ScenarioError`."""
+    from sim.budget import check_numbers  # imports this module
+
     if not isinstance(data, Mapping):
         raise ScenarioError([("", "a scenario must be a mapping of keys to values")], source)
     try:
-        return Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate(dict(data))
     except ValidationError as err:
         raise ScenarioError(_problems(err), source) from None
+    except RecursionError:
+        raise ScenarioError(
+            [("", f"nested too deeply (over {MAX_NESTING} levels)")], source
+        ) from None
+    return check_numbers(scenario, source)
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """`yaml.SafeLoader` that refuses duplicate keys and aliases.
+    """`yaml.SafeLoader` that refuses duplicate keys, aliases and deep nesting.
 
     A duplicate key would silently drop a value; aliases let a tiny file expand into a huge
-    structure (an "alias bomb"). Neither has a use in a scenario file.
+    structure (an "alias bomb"); nesting 50,000 levels deep exhausts the composer's recursion.
+    None has a use in a scenario file.
     """
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.events.AliasEvent):
@@ -92,7 +111,18 @@ class _StrictLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in scenario files", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_NESTING:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"nested more than {MAX_NESTING} levels deep",
+                self.peek_event().start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         seen: set = set()
@@ -132,14 +162,35 @@ def scenario_from_yaml(text: str | bytes, source: str = "") -> Scenario:
 def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """Load and validate a scenario file, applying `dotted.key=value` overrides first."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as err:
-        raise ScenarioError([("", f"cannot read file: {err.strerror}")], str(p)) from None
+    raw = read_limited(p)
     data = parse_yaml(raw, str(p))
     if overrides:
         data = apply_overrides(data, overrides, str(p))
     return parse_scenario(data, str(p))
+
+
+def read_limited(path: Path, limit: int = MAX_SCENARIO_BYTES) -> bytes:
+    """The bytes of `path`, refused unread when larger than `limit` (a stream: at limit + 1).
+
+    A regular file's size is checked before reading; a device or pipe is read only up to
+    one byte past the limit.
+    """
+    try:
+        with path.open("rb") as f:
+            try:
+                size = os.fstat(f.fileno()).st_size
+            except OSError:
+                size = 0
+            if size > limit:
+                raise ScenarioError(
+                    [("", f"file too large: {size:,} bytes (at most {limit:,})")], str(path)
+                )
+            raw = f.read(limit + 1)
+    except OSError as err:
+        raise ScenarioError([("", f"cannot read file: {err.strerror}")], str(path)) from None
+    if len(raw) > limit:
+        raise ScenarioError([("", f"file too large: over {limit:,} bytes")], str(path))
+    return raw
 
 
 def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> dict:
@@ -237,22 +288,57 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = "=+-@|\t\r\n\uff1d\uff0b\uff0d\uff20\uff5c"
+"""First characters a spreadsheet may read as a formula: = + - @ |, tab and line breaks,
+and their full-width forms (＝ ＋ － ＠ ｜), which some spreadsheets fold to ASCII."""
+_BREAK_THEN_FORMULA = re.compile(r"([\r\n\t])(?=[\s]*[" + re.escape(_FORMULA_START) + "])")
+_NEEDS_QUOTES = re.compile(r'[\r\n\t",]')
 
 
 def _neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
+    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe.
+
+    Also after a line break or tab inside the cell, for readers that split rows on CR or
+    fields on tabs whatever the quoting.
+    """
+    if not isinstance(value, str):
+        return value
+    value = _BREAK_THEN_FORMULA.sub(r"\1'", value)
+    if value.lstrip(" ").startswith(tuple(_FORMULA_START)):
         return "'" + value
     return value
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 def safe_csv(frame: pd.DataFrame) -> str:
-    """CSV text whose text cells cannot run as spreadsheet formulas (= + - @ prefixed)."""
+    """CSV text whose cells cannot run as spreadsheet formulas and cannot split a row.
+
+    Text starting with = + - @ | (or their full-width forms), a tab or a line break gets a
+    leading apostrophe; a cell holding a CR, LF or tab anywhere is quoted (the csv module
+    quotes only the line terminator's characters).
+    """
     clean = frame.copy()
+    token = uuid.uuid4().hex
+    held: dict[str, str] = {}
+
+    def hold(value: Any) -> Any:
+        value = _neutralise(value)
+        if isinstance(value, str) and _NEEDS_QUOTES.search(value):
+            key = f"{token}{len(held)}x"
+            held[key] = _quoted(value)
+            return key
+        return value
+
     for col in clean.columns:
         if clean[col].dtype == object or pd.api.types.is_string_dtype(clean[col]):
-            clean[col] = clean[col].map(_neutralise)
-    clean.columns = [_neutralise(str(c)) for c in clean.columns]
+            clean[col] = clean[col].map(hold)
+    clean.columns = [hold(str(c)) for c in clean.columns]
     buf = io.StringIO()
-    clean.to_csv(buf, index=False)
-    return buf.getvalue()
+    clean.to_csv(buf, index=False, lineterminator="\n")
+    text = buf.getvalue()
+    if held:
+        text = re.sub(token + r"\d+x", lambda m: held[m.group(0)], text)
+    return text

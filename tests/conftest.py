@@ -1,4 +1,4 @@
-"""Shared helpers: the SPEC §9 example scenario as plain data, and a builder with overrides.
+"""Shared helpers: the reference example company as plain data, and a builder with overrides.
 
 Tests build their scenarios from `base_dict()` (never from files under scenarios/, which
 other people edit) and change what they need with dotted overrides, exactly as a user of
@@ -113,7 +113,7 @@ _BASE: dict[str, Any] = {
 
 
 def base_dict() -> dict[str, Any]:
-    """The YAML example of SPEC §9 as a fresh, mutable Python dict."""
+    """The reference example company as a fresh, mutable Python dict."""
     return copy.deepcopy(_BASE)
 
 
@@ -230,7 +230,7 @@ def example() -> Scenario:
     return make()
 
 
-# SPEC §10: KPI names the JSON must carry for every setup
+# KPI names the JSON must carry for every setup
 SPEC_KPIS = [
     "win_rate",
     "cac",

@@ -39,7 +39,7 @@ def write_yaml(path: Path, data) -> Path:
 
 @pytest.fixture
 def scenario_file(tmp_path) -> Path:
-    """The SPEC §9 example as a YAML file (independent of the presets others edit)."""
+    """The reference example company as a YAML file (independent of the presets others edit)."""
     return write_yaml(tmp_path / "example.yaml", base_dict())
 
 
@@ -260,7 +260,7 @@ def test_format_table_shows_the_verdict_and_setups(capsys, scenario_file):
 
 
 def test_format_csv_has_one_row_per_setup_and_replication(capsys, scenario_file):
-    """--format csv: one row per (setup, replication) with the SPEC KPI names as columns."""
+    """--format csv: one row per (setup, replication) with the documented KPI names as columns."""
     assert main(["compare", str(scenario_file), *FAST, "--format", "csv", "--quiet"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 4 * 4
@@ -441,7 +441,7 @@ def test_unwritable_out_is_reported(capsys, scenario_file, tmp_path):
 
 
 def test_duplicate_key_in_the_file_is_not_silently_ignored(capsys, tmp_path):
-    """SPEC §8 'nothing is silently ignored': a key written twice in the file (the first value
+    """'Nothing is silently ignored': a key written twice in the file (the first value
     would be dropped without a word) is an error naming the key."""
     text = yaml.safe_dump(base_dict(), sort_keys=False)
     text = text.replace("  reps: 8\n", "  reps: 8\n  reps: 12\n", 1)

@@ -1,4 +1,4 @@
-"""Org setups: effect draws, ramps, and how teams' effects combine (SPEC §4)."""
+"""Org setups: effect draws, ramps, and how teams' effects combine."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_team_effects_are_drawn_within_their_ranges(scenario):
 
 
 def test_the_same_replication_draws_the_same_salesops_effects_in_salesops_and_both(scenario):
-    """A replication's SalesOps effect is the same alone and beside RevOps (SPEC §4)."""
+    """A replication's SalesOps effect is the same alone and beside RevOps."""
     for r in range(10):
         alone = setup_effects(scenario, "salesops", 7, r)
         together = setup_effects(scenario, "both", 7, r)
@@ -227,6 +227,7 @@ def test_bound_and_lowest_bracket_the_effect_over_time(scenario):
 def test_a_secondary_anchored_lever_counts_overlap_of_its_effect_beside_its_primary():
     """Selling time and a shorter cycle describe one gain: beside selling time the cycle
     effect counts `overlap`; alone, in full. Scoring and qualification likewise."""
+
     def scenario(effects, overlap=0.4):
         data = base_dict()
         data["org"] = {

@@ -352,7 +352,7 @@ def test_sources_round_trip_through_save_and_load():
         **{
             "sources": {
                 "horizon_months": "the default horizon",
-                "segments.0.win_rate": "BENCHMARKS profile (J)",
+                "segments.0.win_rate": "[P2] mid-market profile (J)",
                 "org.teams.revops.effects.price": "judgment",
             }
         }

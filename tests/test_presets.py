@@ -1,8 +1,9 @@
 """The company presets (scenarios/*.yaml): valid, every number sourced, and each gives a verdict.
 
 scenarios/README.md promises that every number has its source in the file's `sources:`, either a
-BENCHMARKS row with its grade (P publisher's page, R faithful reprint, S secondary summary,
-J judgment) or `judgment` with a short reason.
+docs/SOURCES.md row id with its grade (P publisher's page, R faithful reprint, S secondary
+summary, J judgment) or `judgment` with a short reason. tests/test_sources.py checks that the ids
+cited exist in docs/SOURCES.md.
 """
 
 from __future__ import annotations
@@ -22,13 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PRESETS = sorted((ROOT / "scenarios").glob("*.yaml"))
 PRESET_IDS = [p.stem for p in PRESETS]
 
-# A source "names a source" when it says judgment, cites a BENCHMARKS row or a grade
-# (P/R/S/J), a model default or the reference example, a dated publication (a year), or
-# derives the value ("= ...").
-SOURCE = re.compile(
-    r"judgment|BENCHMARKS|\((?:P|R|S|J)\)|default|reference example|\b(?:19|20)\d\d\b|^=",
-    re.IGNORECASE,
-)
+# A source "names a source" when it cites a docs/SOURCES.md row id ("[B7]", "[P2]", "[A1]") or
+# says judgment (with its reason).
+SOURCE = re.compile(r"\[[A-Z]\d+\]|judgment", re.IGNORECASE)
 
 
 def _numeric(value) -> bool:

@@ -46,6 +46,7 @@ from sim.text import (
     translator,
     verdict_summary,
 )
+from sim.text.labels import OBJECTIVES_SHORT
 from sim.verdict import (
     CRITERIA,
     SIGNALS,
@@ -126,7 +127,7 @@ def test_every_id_the_facts_can_hold_has_words():
     assert set(LEVER_GROUPS) < set(ATTRIBUTION_LABELS)
     assert set(CRITERIA) == set(CRITERION_TEXT)
     assert set(SIGNALS) == set(DIAGNOSTIC_LABELS)
-    assert set(OBJECTIVES) == set(OBJECTIVES_TEXT) == set(OBJECTIVE_HELP)
+    assert set(OBJECTIVES) == set(OBJECTIVES_TEXT) == set(OBJECTIVE_HELP) == set(OBJECTIVES_SHORT)
 
 
 def test_criterion_words_cite_the_article_item_they_stand_for():

@@ -24,7 +24,7 @@ from ui.upload import read_upload
 
 @pytest.fixture(scope="module")
 def result():
-    """A small comparison of the SPEC §9 example."""
+    """A small comparison of the reference example company."""
     return compare(make(horizon_months=12), replications=4, seed=1, explain=False, workers=1)
 
 

@@ -143,7 +143,7 @@ def test_reassess_equals_a_fresh_comparison_and_simulates_nothing(small, monkeyp
 
 
 def test_to_json_has_the_spec_keys_and_every_spec_kpi(small):
-    """to_json carries SPEC §10's keys and KPI names, and is strict JSON (no NaN)."""
+    """to_json carries the documented keys and KPI names, and is strict JSON (no NaN)."""
     out = small.to_json()
     text = json.dumps(out, allow_nan=False)  # raises on NaN / inf
     assert json.loads(text) == out

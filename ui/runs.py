@@ -15,19 +15,34 @@ A reload or a second browser session with the same scenario and settings gets th
 result without running the simulation again. The gain attribution is not part of a run:
 it is computed when the *Why* tab is opened, on the same replications as the headline, and
 its re-runs are cached apart (`cached_lever_runs`).
+
+Many sessions, one server. Every run goes to one process pool for the server
+(`shared_executor`, created once under `st.cache_resource`'s lock). Sessions that ask for
+the same comparison while it is being computed wait for that one computation and share its
+result (`RunBoard`: one *flight* per key, its progress shown to all). A session runs one
+comparison at a time (`MAX_RUNS_PER_SESSION`), and at most `ORGSIM_APP_CONCURRENT_RUNS`
+(default 2) run at once, the others queued first come first served; the pool interleaves
+the running ones' tasks, so a large run slows the others but cannot hold them back. Every
+run is checked against the app's budget (`sim.budget.APP_BUDGET`) before it starts.
+`service_status()` says how the simulation service is doing (the Status page shows it).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import streamlit as st
 
+from sim.budget import APP_BUDGET, Budget, Estimate, budget_from_env, check_budget
 from sim.cache import RunCache
+from sim.executors import ProcessExecutor, default_workers, pool_status
 from sim.io import scenario_hash
 from sim.params import Scenario
 from sim.text import provisional
@@ -38,6 +53,52 @@ from ui.state import RunSettings
 MAX_CACHED_RUNS = 16
 MAX_CACHED_SINGLE_RUNS = 50_000
 AUTO_BATCH = 20
+MAX_RUNS_PER_SESSION = 1
+POLL_SECONDS = 0.2
+STALL_SECONDS = 120.0
+"""Tasks in flight but none finished for this long: the service is reported stalled."""
+
+
+def concurrent_runs() -> int:
+    """Comparisons computed at once on this server (`ORGSIM_APP_CONCURRENT_RUNS`, default 2)."""
+    raw = os.environ.get("ORGSIM_APP_CONCURRENT_RUNS", "").strip()
+    try:
+        return max(1, int(raw)) if raw else 2
+    except ValueError:
+        raise ValueError(
+            f"ORGSIM_APP_CONCURRENT_RUNS must be a whole number, got {raw!r}"
+        ) from None
+
+
+def app_budget() -> Budget:
+    """The app's budget, with any `ORGSIM_APP_BUDGET_*` environment variable applied."""
+    return budget_from_env(APP_BUDGET)
+
+
+def check_app_budget(scenario: Scenario, settings: RunSettings) -> Estimate:
+    """Refuse (`sim.budget.BudgetError`, fields named) a comparison over the app's budget.
+
+    Counted at the most replications the settings allow, with the gain attribution's runs.
+    """
+    most = settings.max_replications if settings.replications == "auto" else settings.replications
+    return check_budget(
+        scenario, int(most), app_workers(), app_budget(), explain=True, source=scenario.name
+    )
+
+
+def app_workers() -> int:
+    """Worker processes of the server's pool: all cores."""
+    return default_workers()
+
+
+@st.cache_resource(show_spinner=False)
+def shared_executor() -> ProcessExecutor:
+    """The server's one executor (created once: `st.cache_resource` holds a lock for it).
+
+    Its pool is started on first use and shared by every session; each run keeps at most one
+    task per worker in it, so concurrent runs take turns.
+    """
+    return ProcessExecutor(app_workers())
 
 
 def run_key(scenario: Scenario, settings: RunSettings) -> str:
@@ -63,8 +124,9 @@ def compute(
 
     The gain attribution (re-runs of the winner, lever group by lever group) is left out
     here and added by `ensure_attribution` when it is asked for, so the verdict shows
-    without waiting for it.
+    without waiting for it. Refused (`BudgetError`) over the app's budget.
     """
+    check_app_budget(scenario, settings)
     return compare(
         scenario,
         replications=settings.replications,
@@ -76,6 +138,7 @@ def compute(
         progress=progress,
         on_batch=on_batch,
         cache=run_cache(),
+        executor=shared_executor(),
     )
 
 
@@ -115,7 +178,7 @@ def cached_lever_runs(key: str, replications: int, subject: str, _result: Compar
     `key` (`run_key`) and the realised number of replications identify `_result`, which is
     not hashed. The runs, not the split, are cached: the split is cheap to redo.
     """
-    return run_lever_groups(_result.results, subject, cache=run_cache())
+    return run_lever_groups(_result.results, subject, cache=run_cache(), executor=shared_executor())
 
 
 @dataclass
@@ -141,6 +204,172 @@ class _KnownRuns:
 def _known_runs() -> _KnownRuns:
     """The process-wide index of stored comparisons (shared, like the cache it indexes)."""
     return _KnownRuns()
+
+
+# ----------------------------------------------------------------------------- many sessions
+class SessionBusy(RuntimeError):
+    """A session asked for a run while its own limit of runs was already going."""
+
+
+@dataclass
+class Flight:
+    """One comparison being computed, and the sessions waiting for it."""
+
+    key: str
+    done: int = 0
+    total: int = 0
+    waiters: int = 0
+    result: Comparison | None = None
+    error: BaseException | None = None
+    abandoned: bool = False
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def progress(self, done: int, total: int) -> None:
+        """Progress of the computation, for the sessions that wait for it."""
+        self.done, self.total = done, total
+
+
+@dataclass
+class RunBoard:
+    """Process-wide: comparisons in flight, the fair queue of runs, per-session counts.
+
+    One flight per key: the first session to ask computes (the *leader*), later ones wait for
+    it. A flight whose leader stopped (its browser tab rerun or closed) is abandoned and
+    the next waiting session takes it over. Runs enter through a first-come-first-served gate
+    of `slots` places.
+    """
+
+    slots: int = 2
+    lock: threading.Condition = field(default_factory=threading.Condition)
+    flights: dict[str, Flight] = field(default_factory=dict)
+    sessions: dict[str, int] = field(default_factory=dict)
+    queue: deque = field(default_factory=deque)
+    running: int = 0
+    computed: int = 0
+    shared: int = 0
+
+    def join(self, key: str) -> tuple[Flight, bool]:
+        """The flight for `key` and whether the caller leads it (computes it)."""
+        with self.lock:
+            flight = self.flights.get(key)
+            if flight is not None and not flight.finished.is_set():
+                flight.waiters += 1
+                return flight, False
+            flight = self.flights[key] = Flight(key)
+            return flight, True
+
+    def land(self, flight: Flight, result: Comparison | None, error: BaseException | None) -> None:
+        """The leader is done: share the result or the error, or abandon the flight."""
+        with self.lock:
+            if result is not None:
+                flight.result = result
+                self.computed += 1
+                self.shared += flight.waiters
+            elif isinstance(error, Exception) and not isinstance(error, SessionBusy):
+                flight.error = error
+            else:  # stopped by its session (a rerun): someone else should compute it
+                flight.abandoned = True
+            if self.flights.get(flight.key) is flight:
+                del self.flights[flight.key]
+            flight.finished.set()
+            self.lock.notify_all()
+
+    @contextmanager
+    def session_slot(self, session: str) -> Iterator[None]:
+        """Count a run against its session; refuse one over `MAX_RUNS_PER_SESSION`."""
+        with self.lock:
+            if self.sessions.get(session, 0) >= MAX_RUNS_PER_SESSION:
+                raise SessionBusy(
+                    f"this session already runs {MAX_RUNS_PER_SESSION} comparison(s); wait for "
+                    "it to finish"
+                )
+            self.sessions[session] = self.sessions.get(session, 0) + 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.sessions[session] -= 1
+                if not self.sessions[session]:
+                    del self.sessions[session]
+
+    @contextmanager
+    def gate(self, on_wait: Callable[[int], None] | None = None) -> Iterator[None]:
+        """A place among the `slots` running comparisons, first come first served.
+
+        `on_wait(ahead)` is called while queued (outside the lock), so a waiting session can
+        show its place and be stopped by its own rerun.
+        """
+        ticket = object()
+        with self.lock:
+            self.queue.append(ticket)
+        try:
+            while True:
+                with self.lock:
+                    if self.queue[0] is ticket and self.running < self.slots:
+                        self.queue.popleft()
+                        self.running += 1
+                        self.lock.notify_all()
+                        break
+                    ahead = self.queue.index(ticket) + self.running - self.slots + 1
+                    self.lock.wait(POLL_SECONDS)
+                if on_wait is not None:
+                    on_wait(max(ahead, 1))
+        except BaseException:
+            with self.lock:
+                if ticket in self.queue:
+                    self.queue.remove(ticket)
+                self.lock.notify_all()
+            raise
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.running -= 1
+                self.lock.notify_all()
+
+    def snapshot(self) -> dict[str, Any]:
+        """Counts for the status page."""
+        with self.lock:
+            return {
+                "runs_running": self.running,
+                "runs_queued": len(self.queue),
+                "run_slots": self.slots,
+                "flights": len(self.flights),
+                "sessions_waiting": sum(f.waiters for f in self.flights.values()),
+                "comparisons_computed": self.computed,
+                "comparisons_shared": self.shared,
+            }
+
+
+@st.cache_resource(show_spinner=False)
+def run_board() -> RunBoard:
+    """The server's one board of runs (shared by every session)."""
+    return RunBoard(slots=concurrent_runs())
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else f"thread-{threading.get_ident()}"
+
+
+def service_status() -> dict[str, Any]:
+    """How the simulation service is doing, beyond the web server's own health.
+
+    `state` is "ok", "idle", "stalled" (tasks in flight, none finished for `STALL_SECONDS`)
+    or "no workers" (tasks in flight and no live worker process).
+    """
+    pool = pool_status()
+    board = run_board().snapshot()
+    state_ = "ok" if board["runs_running"] or pool["tasks_in_flight"] else "idle"
+    if pool["tasks_in_flight"]:
+        since = pool["seconds_since_last_task"]
+        if not pool["worker_pids"]:
+            state_ = "no workers"
+        elif since is not None and since > STALL_SECONDS:
+            state_ = "stalled"
+    return {"state": state_, "workers": app_workers(), **pool, **board}
 
 
 def _cache_args(scenario: Scenario, settings: RunSettings) -> tuple:
@@ -197,29 +426,97 @@ def get_comparison(
 ) -> tuple[Comparison, float, bool]:
     """The comparison for `scenario` and `settings`: (result, seconds, from cache).
 
-    Fetched from the cache when known; otherwise run here with live progress drawn in
-    `container` (default: the main area), then stored in the cache.
+    Fetched from the cache when known; shared when another session is computing it (its
+    progress shown here); otherwise run here with live progress drawn in `container`
+    (default: the main area) once the fair queue lets it, then stored in the cache.
     """
     key = run_key(scenario, settings)
     args = _cache_args(scenario, settings)
     known = _known_runs()
+    board = run_board()
     start = time.perf_counter()
-    if key in known:
-        with st.spinner("Fetching the stored result…", show_time=True):
-            result = cached_comparison(*args)
-        return result, time.perf_counter() - start, True
-    live = LiveProgress(
-        container if container is not None else st.container(),
-        describe or provisional,
-        auto=settings.replications == "auto",
-    )
+    check_app_budget(scenario, settings)  # refused before it joins anything
+    while True:
+        if key in known:
+            with st.spinner("Fetching the stored result…", show_time=True):
+                result = cached_comparison(*args)
+            return result, time.perf_counter() - start, True
+        flight, leader = board.join(key)
+        if not leader:
+            result = _wait_for(flight, container)
+            if result is None:  # its leader stopped: take over
+                continue
+            return result, time.perf_counter() - start, True
+        result = _lead(flight, scenario, settings, container, describe)
+        cached_comparison(*args, _precomputed=result)
+        known.add(key)
+        return result, time.perf_counter() - start, False
+
+
+def _lead(
+    flight: Flight,
+    scenario: Scenario,
+    settings: RunSettings,
+    container,
+    describe: Callable[[Comparison], str] | None,
+) -> Comparison:
+    """Compute a flight's comparison here (queued fairly first), sharing its progress."""
+    board = run_board()
+    target = container if container is not None else st.container()
+    result: Comparison | None = None
+    error: BaseException | None = None
     try:
-        result = compute(scenario, settings, live.progress, live.on_batch)
+        with board.session_slot(_session_id()):
+            with target:
+                queued = st.empty()
+
+            def on_wait(ahead: int) -> None:
+                queued.info(
+                    f"Queued: {ahead} comparison(s) of other sessions ahead of this one; it "
+                    "starts as soon as one finishes.",
+                    icon=":material/hourglass_empty:",
+                )
+
+            with board.gate(on_wait):
+                queued.empty()
+                live = LiveProgress(
+                    target, describe or provisional, auto=settings.replications == "auto"
+                )
+
+                def progress(done: int, total: int) -> None:
+                    flight.progress(done, total)
+                    live.progress(done, total)
+
+                try:
+                    result = compute(scenario, settings, progress, live.on_batch)
+                finally:
+                    live.clear()
+        return result
+    except BaseException as err:
+        error = err
+        raise
     finally:
-        live.clear()
-    cached_comparison(*args, _precomputed=result)
-    known.add(key)
-    return result, time.perf_counter() - start, False
+        board.land(flight, result, error)
+
+
+def _wait_for(flight: Flight, container) -> Comparison | None:
+    """Wait for another session's computation of the same comparison; None if abandoned."""
+    target = container if container is not None else st.container()
+    with target:
+        bar = st.progress(0.0, text="Another session is computing this comparison…")
+    try:
+        while not flight.finished.wait(POLL_SECONDS):
+            if flight.total:
+                bar.progress(
+                    min(1.0, flight.done / flight.total),
+                    text=f"Computing for several sessions at once: {flight.done} of "
+                    f"{flight.total} futures…",
+                )
+    finally:
+        bar.empty()
+    if flight.error is not None:
+        raise flight.error
+    return flight.result
 
 
 def ensure_result(container=None, describe: Callable[[Comparison], str] | None = None) -> None:

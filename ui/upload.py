@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sim.budget import APP_BUDGET, budget_from_env, check_budget
+from sim.executors import default_workers
 from sim.io import MAX_SCENARIO_BYTES, ScenarioError, scenario_from_yaml
 from sim.params import Scenario
+
+BUDGET_REPLICATIONS = 100
+"""Replications an upload must fit the app's budget at (the app's adaptive cap)."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,11 @@ class UploadOutcome:
 
 
 def read_upload(data: bytes, name: str = "upload.yaml") -> UploadOutcome:
-    """Validate uploaded bytes as a scenario (YAML or JSON); problems name the field."""
+    """Validate uploaded bytes as a scenario (YAML or JSON); problems name the field.
+
+    A scenario over the app's budget (`sim.budget.APP_BUDGET`) is refused here, before it
+    replaces the session's scenario.
+    """
     if len(data) > MAX_SCENARIO_BYTES:
         return UploadOutcome(
             name,
@@ -40,6 +49,7 @@ def read_upload(data: bytes, name: str = "upload.yaml") -> UploadOutcome:
         return UploadOutcome(name, problems=[("", "the file is empty")])
     try:
         scenario = scenario_from_yaml(data, name)
+        check_budget(scenario, BUDGET_REPLICATIONS, default_workers(), budget_from_env(APP_BUDGET))
     except ScenarioError as err:
         return UploadOutcome(name, problems=list(err.problems) or [("", str(err))])
     except Exception as err:

@@ -145,9 +145,7 @@ def run_replication(
         owner_of,
         cand,
     )
-    leads = LeadRecords(
-        slot_start=floor.slot_start, closed=floor.closed, mrr=floor.mrr, **lead
-    )
+    leads = LeadRecords(slot_start=floor.slot_start, closed=floor.closed, mrr=floor.mrr, **lead)
     info = {"candidates": float(arrivals.candidates), "warm_leads": float(w)}
     if warm is not None:
         info["warm_up_events"] = float(warm.events)  # shared by every setup; not the run's cost

@@ -184,9 +184,7 @@ def generate_arrivals(
 __all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals", "inbound_drift"]
 
 
-def generate_warmup_arrivals(
-    scenario: Scenario, shared: ReplicationDraws, days: float
-) -> Arrivals:
+def generate_warmup_arrivals(scenario: Scenario, shared: ReplicationDraws, days: float) -> Arrivals:
     """Leads of the `days` before day 0, under today's organisation (the warm-up).
 
     Inbound follows the same drift backwards in time (a shrinking supply was larger in the
@@ -208,9 +206,7 @@ def generate_warmup_arrivals(
         else np.zeros(0, dtype=bool)
     )
     times = np.concatenate([t_in[keep_in], t_out])
-    source = np.concatenate(
-        [np.zeros(int(keep_in.sum()), np.int8), np.ones(len(t_out), np.int8)]
-    )
+    source = np.concatenate([np.zeros(int(keep_in.sum()), np.int8), np.ones(len(t_out), np.int8)])
     cand = np.concatenate([np.flatnonzero(keep_in), np.arange(len(t_out))])
     order = np.argsort(times, kind="stable")
     draws = LeadDraws(source[order], cand[order], d_in, d_out)

@@ -244,9 +244,7 @@ class SalesFloor:
                 self.env.timeout(close - now).callbacks.append(partial(self.close, i))
         if self.order:
             first = self.order[0]
-            self.env.timeout(self.sql_time[first] - now).callbacks.append(
-                partial(self.arrive, 0)
-            )
+            self.env.timeout(self.sql_time[first] - now).callbacks.append(partial(self.arrive, 0))
         self.env.run(until=self.horizon)
         patience = self.patience
         if patience is not None:  # still waiting at the horizon: cold if patience ran out
@@ -350,9 +348,7 @@ def work_the_floor(
     sales = scenario.sales
     H = scenario.horizon_days
     slots = sales.reps * sales.max_open_deals_per_rep
-    floor = SalesFloor(
-        scenario, fx, sqls, state, max(slots, 1), 0.0, H, open_deals, waiting, reps
-    )
+    floor = SalesFloor(scenario, fx, sqls, state, max(slots, 1), 0.0, H, open_deals, waiting, reps)
     events = 0
     if slots > 0 and (len(sqls) or open_deals):
         events = floor.run()

@@ -93,9 +93,7 @@ def _warm_start(scenario: Scenario, shared: ReplicationDraws, days: float) -> Wa
     sql = qualify(scenario, today.stage("qualification"), arrivals, touch, segment, state)
     sqls = sqls_of(scenario, None, draws, segment, sql)
     slots = scenario.sales.reps * scenario.sales.max_open_deals_per_rep
-    floor = SalesFloor(
-        scenario, today.stage("deal_floor"), sqls, state, max(slots, 1), -days, 0.0
-    )
+    floor = SalesFloor(scenario, today.stage("deal_floor"), sqls, state, max(slots, 1), -days, 0.0)
     events = floor.run() if slots > 0 else 0
     # a deal with a planned close has its slot, so it is never among the waiting SQLs
     open_idx = [i for i, close in floor.planned_close.items() if close >= 0.0]

@@ -68,6 +68,20 @@ OBJECTIVES_TEXT = {
 }
 """Objective key -> plain words (the analysts' term is in `OBJECTIVE_HELP`)."""
 
+OBJECTIVES_SHORT = {
+    "value_created": N_("value created"),
+    "cumulative_contribution": N_("cash profit"),
+    "npv_contribution": N_("NPV"),
+    "ending_arr": N_("ending ARR"),
+    "ops_roi": N_("ops ROI"),
+}
+"""Objective key -> a short name, for lists of objectives in one sentence."""
+
+
+def objective_short(objective: str, lang: str = "en") -> str:
+    """An objective's short name ("cash profit")."""
+    return translator(lang)(OBJECTIVES_SHORT[objective])
+
 OBJECTIVE_HELP = {
     "value_created": N_(
         "Value created: NPV of contribution over the horizon, plus what the customers still "

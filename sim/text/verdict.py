@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 
 from sim.params import BASELINE
 from sim.text.i18n import translator
-from sim.text.labels import lever_phrase, objective_label, setup_action, setup_name, team_name
+from sim.text.labels import (
+    lever_phrase,
+    objective_label,
+    objective_short,
+    setup_action,
+    setup_name,
+    team_name,
+)
 from sim.text.numbers import count_of, value_text
 from sim.verdict.ranking import Influence, SeparateBy
 
@@ -274,11 +281,11 @@ def objectives_sentence(result: Comparison, lang: str = "en") -> str:
     if len(winners) == 1:
         (best,) = winners
         return _("Every measure agrees: '{best}' comes out on top on {labels}.").format(
-            best=best, labels=", ".join(objective_label(o, lang) for o in boards)
+            best=best, labels=", ".join(objective_short(o, lang) for o in boards)
         )
     parts = [
         _("'{setup}' is best on {labels}").format(
-            setup=setup, labels=", ".join(objective_label(o, lang) for o in objectives)
+            setup=setup, labels=", ".join(objective_short(o, lang) for o in objectives)
         )
         for setup, objectives in winners.items()
     ]

@@ -1,0 +1,255 @@
+"""The Calibrate page: the company's own CRM exports -> a scenario with intervals.
+
+Upload (or take the example company's files), see and correct the detected column mapping,
+estimate, look at each fit against its data, run the back-test, then use the calibrated
+scenario. A bad file shows every problem with its file, row and column, and nothing is
+estimated from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from sim.calibrate import KINDS, ROLES, DataError, RawTable, calibrate, mapping_for, read_bytes
+from sim.calibrate.backtest import run_backtest
+from sim.calibrate.mapping import with_overrides
+from sim.calibrate.plots import backtest_long, cycle_curves, deal_sizes, flow
+from sim.executors import SerialExecutor
+from sim.io import scenario_to_yaml
+from ui import state
+from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_chart
+from ui.widgets import download
+
+EXAMPLE_DIR = state.ROOT / "examples" / "lumen_ledger"
+BACKTEST_REPS = 30
+LABELS = {
+    "deals": "Deals / opportunities (required)",
+    "leads": "Leads / contacts (optional)",
+    "customers": "Customers / subscriptions (optional)",
+}
+KEY = "cal."
+
+
+def _problems_box(err: DataError, title: str) -> None:
+    """Every problem as a line naming file, row and column."""
+    lines = [f"- {p}" for p in err.problems]
+    if err.more:
+        lines.append(f"- ... and {err.more} more")
+    st.error(f"**{title}**\n\n" + "\n".join(lines), icon=":material/error:")
+
+
+def _files() -> dict[str, RawTable]:
+    """The raw files: uploads, or the example company's when asked for."""
+    ss = st.session_state
+    c1, c2 = st.columns([3, 1])
+    with c2:
+        if st.button(
+            "Use the example company",
+            key=KEY + "example",
+            width="stretch",
+            help="Lumen Ledger: a fictional company's HubSpot deals, leads and "
+            "customers exports (examples/ in the project).",
+        ):
+            ss[KEY + "raw_bytes"] = {
+                k: (f"{k}.csv", (EXAMPLE_DIR / f"{k}.csv").read_bytes()) for k in KINDS
+            }
+            ss.pop(KEY + "result", None)
+    uploads: dict[str, tuple[str, bytes]] = dict(ss.get(KEY + "raw_bytes", {}))
+    with c1:
+        cols = st.columns(3)
+        for col, kind in zip(cols, KINDS, strict=True):
+            with col:
+                f = st.file_uploader(
+                    LABELS[kind], type=["csv", "xlsx", "txt"], key=KEY + "up." + kind
+                )
+                if f is not None:
+                    uploads[kind] = (f.name, f.getvalue())
+    raws: dict[str, RawTable] = {}
+    problems = []
+    for kind, (name, data) in uploads.items():
+        try:
+            raws[kind] = read_bytes(data, name)
+        except DataError as err:
+            problems += err.problems
+    if problems:
+        _problems_box(DataError(problems), "These files could not be read — nothing was estimated:")
+        return {}
+    return raws
+
+
+def _mapping(raws: dict[str, RawTable]) -> dict:
+    """The detected mapping of each file, shown as select boxes the user can correct."""
+    out = {}
+    for kind, raw in raws.items():
+        detected = mapping_for(kind, raw)
+        headers = ["", *raw.frame.columns]
+        with st.expander(
+            f"Columns of `{raw.name}` ({detected.flavour} layout, {len(raw.frame):,} rows)",
+            expanded=bool(detected.missing),
+        ):
+            chosen = {}
+            cols = st.columns(4)
+            for i, role in enumerate(ROLES[kind]):
+                current = detected.columns.get(role.name, "")
+                how = detected.rows()[i]["how"]
+                with cols[i % 4]:
+                    chosen[role.name] = st.selectbox(
+                        f"{role.label}{' *' if role.required else ''}",
+                        headers,
+                        index=headers.index(current),
+                        key=f"{KEY}map.{kind}.{role.name}.{raw.name}",
+                        help=f"Detected: {how}." if current else "Not found in the headers.",
+                    )
+            changed = {r: c for r, c in chosen.items() if c != detected.columns.get(r, "")}
+            try:
+                out[kind] = with_overrides(detected, changed, raw.name) if changed else detected
+            except DataError as err:
+                _problems_box(err, "This mapping cannot be used:")
+    return out
+
+
+def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
+    ss = st.session_state
+    names = list(state.preset_paths())
+    c1, c2, c3 = st.columns(3)
+    base_name = c1.selectbox(
+        "Base preset (for what the data cannot give)",
+        names,
+        format_func=state.preset_label,
+        key=KEY + "base",
+    )
+    amounts = c2.radio(
+        "Deal amounts are",
+        ["annual", "monthly"],
+        horizontal=True,
+        key=KEY + "amounts",
+        help="Annual contract values (ACV) or MRR.",
+    )
+    fmt = c3.text_input(
+        "Date format (only if asked)",
+        key=KEY + "datefmt",
+        help="e.g. %d/%m/%Y when day and month could be read either way.",
+    )
+    if not st.button("Estimate", type="primary", key=KEY + "run", icon=":material/calculate:"):
+        return
+    _, base, problems = state.read_preset(base_name)
+    if base is None:
+        st.error(f"The preset {base_name} could not be read: {problems}")
+        return
+    try:
+        with st.spinner("Estimating…"):
+            ss[KEY + "result"] = calibrate(
+                raws,
+                base,
+                f"{base_name}.yaml",
+                mappings=mappings,
+                date_format=fmt or None,
+                amounts=amounts,
+            )
+        ss.pop(KEY + "backtest", None)
+    except DataError as err:
+        ss.pop(KEY + "result", None)
+        _problems_box(err, "The data cannot be used as it is — nothing was estimated:")
+    except ValueError as err:
+        ss.pop(KEY + "result", None)
+        st.error(f"Calibration stopped: {err}", icon=":material/error:")
+
+
+def _results() -> None:
+    ss = st.session_state
+    result = ss.get(KEY + "result")
+    if result is None:
+        return
+    cal, sc = result.calibration, result.scenario
+    st.subheader("Estimates, with 90% intervals")
+    st.dataframe(cal.table(), hide_index=True, width="stretch", key=KEY + "table")
+    for table in cal.files.values():
+        for note in table.notes:
+            st.caption(f"`{table.name}`: {note}")
+    for note in cal.notes:
+        st.caption(note)
+    st.subheader("Each fit against its data")
+    segs = [sf.name or "all deals" for sf in cal.segment_fits]
+    curves, sizes = cycle_curves(cal), deal_sizes(cal)
+    for seg in segs:
+        c1, c2 = st.columns(2)
+        c1.altair_chart(cycle_chart(curves, seg), width="stretch")
+        c2.altair_chart(size_chart(sizes, seg), width="stretch")
+    what = "Inbound MQLs" if cal.trend_source != cal.files["deals"].name else "Deals created"
+    st.altair_chart(flow_chart(flow(cal), what), width="stretch")
+    st.subheader("Back-test")
+    st.caption(
+        "Simulates the data's own months (after a burn-in) without any ops team and counts "
+        "the months whose actual wins and new ARR fall inside the simulated 90% band. An "
+        "in-sample check of the model's structure: under 70% is a warning."
+    )
+    if st.button("Run the back-test", key=KEY + "bt", icon=":material/history:"):
+        try:
+            with st.spinner("Simulating the data's period…"):
+                ss[KEY + "backtest"] = run_backtest(
+                    cal, sc, BACKTEST_REPS, 0, executor=SerialExecutor()
+                )
+        except ValueError as err:
+            st.error(f"No back-test: {err}")
+    bt = ss.get(KEY + "backtest")
+    if bt is not None:
+        cols = st.columns(2)
+        cols[0].metric("Months of wins inside the band", f"{bt.coverage['wins']:.0%}")
+        cols[1].metric("Months of new ARR inside the band", f"{bt.coverage['new_arr']:.0%}")
+        if bt.warning:
+            st.warning(bt.warning, icon=":material/warning:")
+        frame = backtest_long(bt)
+        st.altair_chart(backtest_chart(frame, "wins", "Wins a month"), width="stretch")
+        st.altair_chart(backtest_chart(frame, "new_arr", "New ARR a month"), width="stretch")
+    st.subheader("Use it")
+    c1, c2 = st.columns(2)
+    with c1:
+        if st.button(
+            "Use this scenario",
+            type="primary",
+            key=KEY + "use",
+            icon=":material/check_circle:",
+            width="stretch",
+            help="Makes the calibrated scenario the current one: the verdict and the "
+            "Assumptions page then work on it (every number keeps its source).",
+        ):
+            deals = cal.files["deals"].name
+            state.set_scenario(sc, f"upload:{deals} (calibrated)", scenario_to_yaml(sc))
+            st.success("The calibrated scenario is now the current one.")
+            st.page_link(
+                "ui/pages/which_team.py", label="See its verdict", icon=":material/arrow_forward:"
+            )
+    with c2:
+        download(
+            "Download the calibrated scenario (YAML)",
+            scenario_to_yaml(sc),
+            f"{Path(cal.files['deals'].name).stem}_calibrated.yaml",
+            "application/x-yaml",
+            KEY + "dl",
+            "Every calibrated number carries its source and interval.",
+        )
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title("Calibrate from your CRM data")
+    st.caption(
+        "Export deals (HubSpot deals or a Salesforce opportunity report), and if you can "
+        "leads and customers, as CSV or XLSX. The columns are detected and shown for you to "
+        "correct; each number comes back with its 90% interval and where it came from."
+    )
+    raws = _files()
+    if not raws:
+        return
+    if "deals" not in raws:
+        st.info("Add a deals export to start: it is the one file calibration needs.")
+        return
+    mappings = _mapping(raws)
+    if len(mappings) == len(raws):
+        _estimate(raws, mappings)
+    _results()
+
+
+render()
