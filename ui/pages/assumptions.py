@@ -120,8 +120,8 @@ def _draft() -> dict | None:
     return ss.form_base
 
 
+# set from the session's run settings on every submit; compared as settings instead
 RUN_PATHS = ("analysis.replications", "analysis.max_replications", "analysis.seed")
-"""Set from the session's run settings on every submit; compared as settings instead."""
 
 
 def _dirty(sc: Scenario, submission: Submission) -> bool:
