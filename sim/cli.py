@@ -50,6 +50,7 @@ examples:
   python -m sim compare scenarios/default.yaml --cache-dir .orgsim-runs      # reuse finished runs
   python -m sim explore tornado scenarios/default.yaml --reps 20 --format json
   python -m sim explore breakeven scenarios/default.yaml --param org.teams.revops.cost_per_fte_month
+  python -m sim report scenarios/default.yaml --out report.html            # one-page HTML report
 """
 
 
@@ -286,6 +287,9 @@ def _build_parser() -> argparse.ArgumentParser:
     from sim.explore.cli import add_explore_parser
 
     add_explore_parser(sub, _whole, add_run_options)
+    from sim.report_cli import add_report_parser
+
+    add_report_parser(sub, _whole, add_run_options)
     from sim.calibrate.cli import add_parser as add_calibrate  # its statistics load on use
 
     add_calibrate(sub)
@@ -453,6 +457,19 @@ def _explore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from sim.report_cli import run
+
+    cache = _cache(args)
+    executor = _executor(args)
+    try:
+        text = run(args, executor, cache)
+    finally:
+        executor.close()
+    _write(text, args.out)
+    return 0
+
+
 def _uplift(args: argparse.Namespace) -> int:
     from sim.verdict.uplift import team_uplifts
 
@@ -561,6 +578,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explore(args)
         if args.command == "uplift":
             return _uplift(args)
+        if args.command == "report":
+            return _report(args)
         return _compare(args)
     except ScenarioError as err:
         return _fail(str(err), EXIT_BAD_INPUT, lang)

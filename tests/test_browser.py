@@ -13,6 +13,7 @@ ORGSIM_REQUIRE_BROWSER=1, when they fail.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -247,3 +248,98 @@ def test_bad_upload_shows_field_named_error(server, page, tmp_path):
     assert "sales.reps" in box and "foo" in box and "unknown key" in box
     assert page.locator("h4").first.inner_text() == name_before
     page.get_by_text("From preset").first.wait_for(timeout=10_000)
+
+
+# ----------------------------------------------------------------------------- the workshop
+WORKSHOP_REPS = "24"  # a batch of 20 (a provisional verdict), then the last 4
+
+
+def _submit_and_time(page, before_text: str) -> tuple[float | None, float]:
+    """Press Run; seconds to the first provisional verdict (None if none showed) and to the
+    final one (the previous answer has moved to "Before")."""
+    start = time.perf_counter()
+    page.get_by_role("button", name="Run with these assumptions").click()
+    provisional = None
+    try:
+        page.get_by_text("Provisional, after").first.wait_for(timeout=20_000)
+        provisional = time.perf_counter() - start
+    except Exception:
+        provisional = None
+    page.wait_for_function(
+        "(t) => { const e = document.querySelector('.st-key-verdict_before');"
+        " return e && e.innerText.trim() === t && !document.querySelector('.st-key-stale_answer');"
+        " }",
+        arg=before_text.strip(),
+        timeout=VERDICT_TIMEOUT_MS,
+    )
+    return provisional, time.perf_counter() - start
+
+
+def _fill(page, tab: str, label: str, value: str) -> None:
+    page.get_by_role("tab", name=tab).click()
+    box = page.locator(f'input[aria-label="{label}"]:visible')
+    box.fill(value)
+    box.press("Enter")
+    page.wait_for_timeout(300)
+
+
+def test_workshop_before_after_link_report_and_phone(server, browser):
+    """Edit -> Run: the previous and the new verdict side by side; the page's link opened in
+    a fresh browser shows the same verdict; the report is HTML with the verdict and SVG;
+    screenshots at 1400x1000 and 390x844. Times submit -> provisional -> final verdict,
+    cold and after a RevOps-only edit."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{server}/assumptions")
+    strip = page.locator(".st-key-assumptions_verdict")
+    strip.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    _fill(page, "Run settings", "Fixed number of replications", WORKSHOP_REPS)
+    _fill(page, "Sales team", "Account executives (reps)", "13")
+    page.get_by_text("Unsaved changes").first.wait_for(timeout=30_000)
+    cold = _submit_and_time(page, strip.inner_text())
+    before = page.locator(".st-key-verdict_before").inner_text()
+    after = page.locator(".st-key-verdict_after").inner_text()
+    assert before and after and before != after
+    _fill(page, "RevOps team", "Loaded cost per FTE a month", "26000")
+    revops = _submit_and_time(page, after)
+    timings = {
+        "replications": int(WORKSHOP_REPS),
+        "cold_submit_to_provisional_s": None if cold[0] is None else round(cold[0], 2),
+        "cold_submit_to_final_s": round(cold[1], 2),
+        "revops_edit_submit_to_provisional_s": None if revops[0] is None else round(revops[0], 2),
+        "revops_edit_submit_to_final_s": round(revops[1], 2),
+    }
+    print(f"\nworkshop timings: {timings}")
+    (ARTIFACTS / "workshop_timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+
+    page.get_by_role("link", name="See the full answer").click()
+    verdict = _verdict(page).inner_text()
+    _settle(page)
+    page.locator(".st-key-before_after").wait_for(timeout=30_000)
+    url = page.url
+    assert "c=" in url and "p=default" in url, url
+    page.screenshot(path=str(ARTIFACTS / "workshop_1400x1000.png"))
+
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="One-page report (HTML)").click()
+    report = Path(info.value.path()).read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>") and "<svg" in report
+    title = page.locator(".st-key-verdict h4").inner_text().strip()
+    assert html.escape(title) in report, title
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = fresh.new_page()
+    other.goto(url)
+    assert _verdict(other).inner_text() == verdict
+    fresh.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    small = phone.new_page()
+    small.goto(url)
+    _verdict(small)
+    _settle(small)
+    sidebar = small.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_attribute("aria-expanded") != "true"
+    small.screenshot(path=str(ARTIFACTS / "workshop_390x844.png"))
+    phone.close()
+    context.close()

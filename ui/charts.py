@@ -367,3 +367,46 @@ def _fixed_width(spec: dict, width: int = 900) -> dict:
         if isinstance(layer, dict) and layer.get("width") == "container":
             layer["width"] = width
     return spec
+
+
+def gap_chart(
+    data: pd.DataFrame,
+    setups: list[str],
+    x_title: str,
+    kind: str = "money",
+    labels: tuple[str, str] = ("middle 80% of futures", "90% sure of the average"),
+) -> alt.LayerChart:
+    """Each setup's gain over no ops team: the answer at a glance.
+
+    `data` is `sim.report.gap_frame(...)`: setup, setup_name, mean, low, high, p10, p90.
+    A light bar spans single futures' middle 80%, a dark bar the interval of the average,
+    a dot the average; the dashed rule is zero (no ops team).
+    """
+    fmt = _number_format(kind)
+    shown = [s for s in setups if s in set(data["setup"])]
+    names = list(data["setup_name"])
+    y = alt.Y("setup_name:N", sort=names, title=None, axis=alt.Axis(labelLimit=200))
+    tooltip = [
+        alt.Tooltip("setup_name:N", title="Setup"),
+        alt.Tooltip("mean:Q", title="Average", format=fmt),
+        alt.Tooltip("low:Q", title=f"{labels[1]} (low)", format=fmt),
+        alt.Tooltip("high:Q", title=f"{labels[1]} (high)", format=fmt),
+        alt.Tooltip("p10:Q", title=f"{labels[0]} (low)", format=fmt),
+        alt.Tooltip("p90:Q", title=f"{labels[0]} (high)", format=fmt),
+    ]
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    futures = base.mark_rule(strokeWidth=12, opacity=0.25).encode(
+        x=alt.X("p10:Q", title=x_title, axis=alt.Axis(format=fmt)),
+        x2="p90:Q",
+        color=_setup_color(shown, legend=False),
+    )
+    average = base.mark_rule(strokeWidth=12).encode(
+        x="low:Q", x2="high:Q", color=_setup_color(shown, legend=False)
+    )
+    dot = base.mark_point(filled=True, size=90, color="#111111").encode(x="mean:Q")
+    zero = (
+        alt.Chart(pd.DataFrame({"zero": [0.0]}))
+        .mark_rule(color="#333333", strokeDash=[4, 3])
+        .encode(x="zero:Q")
+    )
+    return _finish(alt.layer(futures, average, dot, zero), None, 50 * max(len(data), 1) + 40)

@@ -18,6 +18,22 @@ from ui.i18n import _, lang
 REPLICATIONS = 20
 
 
+def _key(result: Comparison, count: int) -> str:
+    """Where the breakevens of `result`'s top two are stored."""
+    v = result.verdict
+    reps = min(REPLICATIONS, result.replications)
+    settings = {"pair": [v.best, v.runner_up], "reps": reps, "seed": result.seed, "count": count}
+    return result_key("nearest_breakevens", result.scenario, settings)
+
+
+def stored_breakevens(result: Comparison, lang: str = "en", count: int = 3) -> list[str] | None:
+    """The nearest breakevens in words if they were already worked out (None otherwise)."""
+    if result.verdict.runner_up is None:
+        return None
+    found = stored(_key(result, count))
+    return None if found is None else [breakeven_text(b, lang) for b in found[0]]
+
+
 def landing_breakevens(result: Comparison, count: int = 3) -> None:
     """The two or three breakevens of the top two nearest to today, in words."""
     v = result.verdict
@@ -27,8 +43,7 @@ def landing_breakevens(result: Comparison, count: int = 3) -> None:
     sc = result.scenario
     reps = min(REPLICATIONS, result.replications)
     pair = (v.best, v.runner_up)
-    settings = {"pair": list(pair), "reps": reps, "seed": result.seed, "count": count}
-    key = result_key("nearest_breakevens", sc, settings)
+    key = _key(result, count)
     found = stored(key)
     if found is None:
         run_method(

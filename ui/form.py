@@ -542,12 +542,31 @@ def form_fields(sc: Scenario) -> list[str]:
     return paths
 
 
-def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
-    """Draw the form; on submit return the validated scenario and settings, or problems."""
-    data = _form_data(sc)
+@dataclass
+class FormState:
+    """What the form shows now.
+
+    Its data (the file layout, strengths as mappings), its run settings, the validated
+    result, and `submitted` when the Run button was pressed in this run.
+    """
+
+    data: dict
+    run: dict[str, Any]
+    submitted: bool
+    submission: Submission
+
+
+def assumptions_form(sc: Scenario, settings: RunSettings, draft: dict | None = None) -> FormState:
+    """Draw the form and return what it holds (validated, or with its problems).
+
+    The widgets start from `draft` (edits not yet run, kept across pages) when given, else
+    from `sc`. Nothing runs until the Run button is pressed (`FormState.submitted`).
+    """
+    data = copy.deepcopy(draft["data"]) if draft else _form_data(sc)
+    run_draft = draft["run"] if draft else None
     values: dict[str, Any] = {}
     teams = list(sc.org.teams)
-    with st.form("assumptions", border=False, enter_to_submit=False):
+    with st.container(key="assumptions_form"):
         tab_names = [
             _(PARAM_GROUPS["company"][0]),
             _(PARAM_GROUPS["leads"][0]),
@@ -617,26 +636,29 @@ def assumptions_form(sc: Scenario, settings: RunSettings) -> Submission | None:
             )
             st.caption(_("To add a new team, upload a scenario file that defines it."))
         with tabs[6 + len(teams)]:
-            run = _run_settings(sc, settings)
-        submitted = st.form_submit_button(
+            run = _run_settings(sc, settings, run_draft)
+        submitted = st.button(
             _("Run with these assumptions"),
             type="primary",
             icon=":material/play_arrow:",
             key="submit_assumptions",
         )
-    if not submitted:
-        return None
-    return build(sc, values, segments, team_frames, synergy, setups, run)
+    new_data, submission = collect(data, values, segments, team_frames, synergy, setups, run)
+    return FormState(new_data, run, submitted, submission)
 
 
-def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
+def _run_settings(
+    sc: Scenario, settings: RunSettings, draft: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The analysis settings: horizon, objective, confidence, seed, replications."""
     meta = {key: field_meta(path) for key, path in RUN_FIELDS.items()}
+    d = draft or {}
+    default_mode = "auto" if settings.replications == "auto" else "fixed"
     c1, c2 = st.columns(2)
     with c1:
         horizon = st.number_input(
             _(meta["horizon"].label),
-            value=sc.analysis.horizon_months,
+            value=int(d.get("horizon_months", sc.analysis.horizon_months)),
             step=int(meta["horizon"].step or 6),
             key=PREFIX + "horizon_months",
             help=_(RUN_HELP["horizon"]),
@@ -644,7 +666,7 @@ def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
         objective = st.selectbox(
             _(meta["objective"].label),
             options=list(OBJECTIVES),
-            index=list(OBJECTIVES).index(sc.analysis.objective),
+            index=list(OBJECTIVES).index(d.get("objective", sc.analysis.objective)),
             format_func=lambda o: _capital(objective_label(o, lang())),
             key=PREFIX + "objective",
             help=_(RUN_HELP["objective"])
@@ -658,7 +680,7 @@ def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
         )
         confidence = st.number_input(
             _(meta["confidence"].label),
-            value=_pct_in(sc.analysis.confidence),
+            value=_pct_in(d.get("confidence", sc.analysis.confidence)),
             step=float(meta["confidence"].step or 0.01) * 100.0,
             format="%.0f",
             key=PREFIX + "confidence",
@@ -666,7 +688,7 @@ def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
         )
         seed = st.number_input(
             _(meta["seed"].label),
-            value=int(settings.seed),
+            value=int(d.get("seed", settings.seed)),
             step=1,
             key=PREFIX + "seed",
             help=_(RUN_HELP["seed"]),
@@ -675,7 +697,7 @@ def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
         auto = st.radio(
             _("Replications (simulated futures)"),
             options=["auto", "fixed"],
-            index=0 if settings.replications == "auto" else 1,
+            index=0 if d.get("mode", default_mode) == "auto" else 1,
             format_func=lambda m: (
                 _("Auto: until the answer is clear") if m == "auto" else _("Fixed")
             ),
@@ -684,13 +706,16 @@ def _run_settings(sc: Scenario, settings: RunSettings) -> dict[str, Any]:
         )
         fixed = st.number_input(
             _(meta["replications"].label),
-            value=int(settings.replications) if settings.replications != "auto" else 100,
+            value=int(
+                d.get("replications")
+                or (settings.replications if settings.replications != "auto" else 100)
+            ),
             step=int(meta["replications"].step or 10),
             key=PREFIX + "replications",
         )
         cap = st.number_input(
             _(meta["max_replications"].label),
-            value=int(settings.max_replications),
+            value=int(d.get("max_replications", settings.max_replications)),
             step=int(meta["max_replications"].step or 20),
             key=PREFIX + "max_replications",
             help=_(RUN_HELP["max_replications"]),
@@ -717,7 +742,23 @@ def build(
     run: dict[str, Any],
 ) -> Submission:
     """Widget values -> a validated scenario and run settings, or the problems found."""
-    data = _form_data(sc)
+    return collect(_form_data(sc), values, segments, team_frames, synergy, setups, run)[1]
+
+
+def collect(
+    base: dict,
+    values: dict[str, Any],
+    segments: pd.DataFrame,
+    team_frames: dict[str, pd.DataFrame],
+    synergy: pd.DataFrame,
+    setups: pd.DataFrame,
+    run: dict[str, Any],
+) -> tuple[dict, Submission]:
+    """Widget values over `base` (form data) -> the new form data and its submission.
+
+    The submission is the validated scenario and run settings, or the problems found.
+    """
+    data = copy.deepcopy(base)
     problems: list[tuple[str, str]] = []
     for path, value in values.items():
         set_path(data, path, value)
@@ -727,9 +768,8 @@ def build(
         data["org"]["teams"][team]["effects"] = frame_effects(frame)
     data["org"]["synergy"], syn_problems = frame_synergy(synergy, lang())
     problems += syn_problems
-    data["org"]["setups"], setup_problems = frame_setups(
-        setups, list(sc.org.teams), {t: team.headcount for t, team in sc.org.teams.items()}
-    )
+    heads = {t: float(team.get("headcount", 1.0)) for t, team in data["org"]["teams"].items()}
+    data["org"]["setups"], setup_problems = frame_setups(setups, list(data["org"]["teams"]), heads)
     problems += setup_problems
     settings, run_problems = _settings_from(run)
     problems += run_problems
@@ -745,10 +785,10 @@ def build(
     try:
         scenario = parse_scenario(data)
     except ScenarioError as err:
-        return Submission(problems=problems + list(err.problems))
+        return data, Submission(problems=problems + list(err.problems))
     if problems:
-        return Submission(problems=problems)
-    return Submission(scenario=scenario, settings=settings)
+        return data, Submission(problems=problems)
+    return data, Submission(scenario=scenario, settings=settings)
 
 
 def _settings_from(run: dict[str, Any]) -> tuple[RunSettings | None, list[tuple[str, str]]]:

@@ -19,8 +19,10 @@ from typing import Any
 
 import streamlit as st
 
-from sim.io import ScenarioError, scenario_from_yaml
+from sim.io import ScenarioError, parse_scenario, scenario_from_yaml, scenario_to_dict
 from sim.params import Scenario
+from sim.workshop import MAX_VARIANTS, Variant
+from ui import urlstate
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_DIR = ROOT / "scenarios"
@@ -122,6 +124,12 @@ def init() -> None:
     ss.form_problems = []
     ss.uploads = {}
     ss.boot_problems = []
+    ss.lang = ss.get("lang", urlstate.DEFAULT_LANG)  # ui.i18n settled it (address, browser)
+    ss.variants = []
+    ss.previous = None
+    ss.url_problems = []
+    if _from_url():
+        return
     for name in preset_paths():
         text, scenario, problems = read_preset(name)
         if scenario is not None:
@@ -132,9 +140,14 @@ def init() -> None:
 
 
 def clear_form_state() -> None:
-    """Forget the form widgets' values, so they show the current scenario again."""
+    """Forget the form widgets' values and any unsaved draft.
+
+    So the form shows the current scenario again.
+    """
     for key in [k for k in st.session_state if str(k).startswith(FORM_PREFIX)]:
         del st.session_state[key]
+    for key in ("draft", "form_base"):
+        st.session_state.pop(key, None)
 
 
 def _set(scenario: Scenario, text: str | None, origin: str, preset: str | None) -> None:
@@ -189,9 +202,205 @@ def origin_label() -> str:
         return f"uploaded file `{what}`"
     if kind == "edited":
         return f"edited from {what}" if what else "edited"
+    if kind == "link":
+        return f"a shared link to preset `{what}.yaml`"
     return origin
+
+
+def origin_caption() -> str:
+    """Where the current scenario came from, as a caption ("From preset `default.yaml`")."""
+    label = origin_label()
+    return label[:1].upper() + label[1:] if label.startswith("edited") else f"From {label}"
 
 
 def form_version() -> int:
     """A counter bumped whenever the scenario is replaced, to reset the form's widgets."""
     return st.session_state.get("form_version", 0)
+
+
+# ----------------------------------------------------------------------------- the link
+def presets() -> dict[str, Scenario]:
+    """Every preset that loads, by name."""
+    out = {}
+    for name in preset_paths():
+        sc = read_preset(name)[1]
+        if sc is not None:
+            out[name] = sc
+    return out
+
+
+def base_scenario() -> Scenario | None:
+    """The preset the current scenario started from (None if it no longer loads)."""
+    return read_preset(st.session_state.get("preset", DEFAULT_PRESET))[1]
+
+
+def _from_url() -> bool:
+    """Open the scenario the page address asks for.
+
+    False when it asks for none or is bad (then `url_problems` says why and the default
+    preset opens).
+    """
+    ss = st.session_state
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    params = {k: v[0] if len(v) == 1 else v for k, v in params.items()}
+    if not any(k in params for k in urlstate.KNOWN):
+        return False
+    found = urlstate.decode(params, presets(), DEFAULT_PRESET)
+    if found.problems or found.scenario is None:
+        ss.url_problems = found.problems
+        st.query_params.clear()
+        return False
+    base = read_preset(found.preset)[1]
+    edited = base is not None and found.scenario != base
+    origin = f"edited:preset `{found.preset}.yaml`" if edited else f"preset:{found.preset}"
+    _set(found.scenario, read_preset(found.preset)[0], origin, found.preset)
+    ss.lang = found.lang
+    ss.settings = _settings_from_link(found.scenario, base, ss.settings)
+    return True
+
+
+def _settings_from_link(sc: Scenario, base: Scenario | None, now: RunSettings) -> RunSettings:
+    """Run settings a link asks for: its seed, and its replications if not the preset's.
+
+    The form writes the run settings into the scenario's analysis, so a link holds them.
+    """
+    a = sc.analysis
+    out = replace(now, seed=a.seed)
+    if base is not None and (
+        a.replications != base.analysis.replications
+        or a.max_replications != base.analysis.max_replications
+    ):
+        reps = a.replications
+        out = replace(
+            out,
+            replications=reps,
+            max_replications=a.max_replications,
+            attribution_replications=(
+                ATTRIBUTION_REPLICATIONS if reps == "auto" else min(ATTRIBUTION_REPLICATIONS, reps)
+            ),
+        )
+    return out
+
+
+def url_params() -> dict[str, str]:
+    """The query parameters that reopen the current scenario."""
+    ss = st.session_state
+    base = base_scenario()
+    if base is None:
+        return {}
+    return urlstate.encode(ss.get("preset", DEFAULT_PRESET), base, scenario(), lang())
+
+
+def sync_url() -> None:
+    """Write the current scenario into the page address (only when it differs)."""
+    wanted = url_params()
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if wanted and wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+def lang() -> str:
+    """The session's language."""
+    return st.session_state.get("lang", urlstate.DEFAULT_LANG)
+
+
+def set_objective(objective: str) -> None:
+    """Judge the current scenario on another objective (cached runs are re-judged)."""
+    sc = scenario()
+    if sc.analysis.objective == objective:
+        return
+    data = scenario_to_dict(sc)
+    data["analysis"]["objective"] = objective
+    keep = st.session_state.get("origin", "")
+    _set(parse_scenario(data), st.session_state.get("scenario_text", ""), keep, None)
+
+
+# ----------------------------------------------------------------------------- before / after
+def remember_answer() -> None:
+    """Keep the answer on screen (and what it answered) as "before", ahead of a change."""
+    ss = st.session_state
+    if ss.get("result") is None or ss.get("result_key") is None:
+        return
+    ss.previous = {
+        "result": ss.result,
+        "result_key": ss.result_key,
+        "scenario": ss.scenario,
+        "scenario_text": ss.get("scenario_text", ""),
+        "origin": ss.get("origin", ""),
+        "preset": ss.get("preset", DEFAULT_PRESET),
+        "settings": ss.settings,
+    }
+
+
+def previous() -> dict | None:
+    """The answer before the last change, until dismissed."""
+    return st.session_state.get("previous")
+
+
+def dismiss_previous() -> None:
+    """Stop showing the answer before the last change."""
+    st.session_state.previous = None
+
+
+def cancel_change() -> None:
+    """Go back to the assumptions before the last change, and their answer."""
+    ss = st.session_state
+    prev = ss.get("previous")
+    if not prev:
+        return
+    _set(prev["scenario"], prev["scenario_text"], prev["origin"], prev["preset"])
+    ss.settings = prev["settings"]
+    ss.result, ss.result_key = prev["result"], prev["result_key"]
+    ss.result_cached = True
+    ss.previous = None
+    ss.cancelled = True
+
+
+# ----------------------------------------------------------------------------- variants
+def variants() -> list[Variant]:
+    """The session's saved variants, oldest first."""
+    return list(st.session_state.get("variants", []))
+
+
+def save_variant(name: str) -> bool:
+    """Save the current scenario as a named variant; False when six are saved already."""
+    ss = st.session_state
+    items = variants()
+    if len(items) >= MAX_VARIANTS:
+        return False
+    name = name.strip()[:60] or f"Variant {len(items) + 1}"
+    items.append(Variant(name, scenario(), ss.get("preset", DEFAULT_PRESET)))
+    ss.variants = items
+    return True
+
+
+def rename_variant(index: int, name: str) -> None:
+    """Give variant `index` a new name."""
+    items = variants()
+    if 0 <= index < len(items) and name.strip():
+        items[index] = replace(items[index], name=name.strip()[:60])
+        st.session_state.variants = items
+
+
+def delete_variant(index: int) -> None:
+    """Remove variant `index`."""
+    items = variants()
+    if 0 <= index < len(items):
+        del items[index]
+        st.session_state.variants = items
+
+
+def replace_variants(items: list[Variant]) -> None:
+    """Make `items` the session's variants (a workshop file was loaded)."""
+    st.session_state.variants = list(items)[:MAX_VARIANTS]
+
+
+def open_variant(index: int) -> None:
+    """Make variant `index` the current scenario."""
+    items = variants()
+    if not 0 <= index < len(items):
+        return
+    v = items[index]
+    preset = v.preset if v.preset in preset_paths() else st.session_state.get("preset")
+    remember_answer()
+    _set(v.scenario, None, f"edited:variant '{v.name}'", preset)

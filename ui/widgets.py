@@ -54,6 +54,7 @@ def download(
     mime: str,
     key: str,
     help_text: str | None = None,
+    width: str = "stretch",
 ) -> None:
     """A download button that does not rerun the app.
 
@@ -70,7 +71,7 @@ def download(
         on_click="ignore",
         key=key,
         help=help_text,
-        width="stretch",
+        width=width,
     )
 
 

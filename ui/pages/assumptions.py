@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sim.params import Scenario
 from sim.verdict import Comparison
-from ui import exports, runs, state, verdict
-from ui.form import assumptions_form
+from sim.workshop import changes
+from ui import exports, runs, state, verdict, workshop
+from ui.form import FORM_PREFIX, Submission, assumptions_form
 from ui.i18n import _, lang
 from ui.upload import read_upload
 from ui.widgets import download, preset_picker, show_problems, show_upload_problems
@@ -77,7 +79,13 @@ def _upload() -> None:
 
 
 def _result_strip() -> None:
-    """The verdict of the current assumptions (run here after a change), in short."""
+    """The verdict of the current assumptions (run here after a change), in short.
+
+    While it runs, the previous answer stays, marked out of date; afterwards it stays
+    beside the new one until dismissed.
+    """
+    workshop.cancelled_notice()
+    stale = workshop.stale_answer()
     box = st.container(border=True)
     try:
         runs.ensure_result(box, lambda r: verdict.provisional(r, lang()))
@@ -88,6 +96,7 @@ def _result_strip() -> None:
             )
         )
         return
+    stale.empty()
     result: Comparison = st.session_state.result
     h = verdict.headline(result, lang())
     with box:
@@ -98,6 +107,33 @@ def _result_strip() -> None:
             label=_("See the full answer: charts, metrics and why"),
             icon=":material/arrow_forward:",
         )
+    workshop.before_after(result)
+
+
+def _draft() -> dict | None:
+    """Edits not yet run, kept across page switches.
+
+    On a new visit (the form's widgets were forgotten when another page ran) the form
+    starts from the last draft; during a visit it keeps the draft it started from, so the
+    widgets' own state is never applied twice.
+    """
+    ss = st.session_state
+    fresh = not any(str(k).startswith(FORM_PREFIX) for k in ss)
+    if fresh or "form_base" not in ss:
+        ss.form_base = ss.get("draft")
+    return ss.form_base
+
+
+# set from the session's run settings on every submit; compared as settings instead
+RUN_PATHS = ("analysis.replications", "analysis.max_replications", "analysis.seed")
+
+
+def _dirty(sc: Scenario, submission: Submission) -> bool:
+    """Whether the form holds something the current answer does not."""
+    if submission.problems or submission.scenario is None:
+        return True
+    moved = [c for c in changes(sc, submission.scenario) if c.path not in RUN_PATHS]
+    return bool(moved) or submission.settings != state.settings()
 
 
 def render() -> None:
@@ -113,7 +149,7 @@ def render() -> None:
     _scenario_file()
     sc = state.scenario()
     st.markdown(f"#### {sc.name}")
-    st.caption(_("From {origin}").format(origin=state.origin_label()))
+    st.caption(state.origin_caption())
     if sc.description:
         with st.expander(_("About this company"), expanded=False):
             st.write(sc.description)
@@ -126,8 +162,11 @@ def render() -> None:
                 "every number in their `sources:` section."
             )
         )
-    submission = assumptions_form(sc, state.settings())
-    if submission is not None:
+    form = assumptions_form(sc, state.settings(), _draft())
+    submission = form.submission
+    st.session_state.draft = {"data": form.data, "run": form.run}
+    st.session_state.draft_dirty = _dirty(sc, submission)
+    if form.submitted:
         if submission.problems:
             st.session_state.form_problems = submission.problems
             problems = submission.problems
@@ -136,9 +175,12 @@ def render() -> None:
             base = (
                 origin.partition(":")[2] if origin.startswith("edited:") else state.origin_label()
             )
+            state.remember_answer()
             state.set_scenario(submission.scenario, f"edited:{base}")
             st.session_state.settings = submission.settings
+            st.session_state.draft_dirty = False
             st.rerun()
+    workshop.unsaved_mark()
     if problems:
         show_problems(
             problems,

@@ -15,8 +15,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
+from sim.text.workshop import say
 from sim.verdict import MONEY_OBJECTIVES, Comparison
-from ui import charts, data, exports, runs, state, verdict
+from ui import charts, data, exports, runs, state, verdict, workshop
 from ui.explore_landing import landing_breakevens
 from ui.text import (
     GLOSSARY,
@@ -88,9 +89,7 @@ def _headline(result: Comparison) -> None:
     pct = round(result.confidence * 100)
     if v.best != BASELINE:
         gain_value = verdict.value_text(best.vs_none.mean, obj, cur)
-        gain_delta = (
-            f"{pct}% sure: {verdict.range_text(best.vs_none.low, best.vs_none.high, obj, cur)}"
-        )
+        gain_delta = verdict.range_text(best.vs_none.low, best.vs_none.high, obj, cur)
         gain_label = "Gain vs no ops team" if obj in MONEY_OBJECTIVES else "Return on ops spend"
     else:
         runner = result.setups[v.runner_up] if v.runner_up else None
@@ -116,7 +115,7 @@ def _headline(result: Comparison) -> None:
     c3.metric(
         "Futures where it is best",
         f"{best.p_best:.0%}",
-        delta=verdict.confidence_words(result),
+        delta=say("metric_clear" if v.separated else "metric_close", state.lang()),
         delta_color="green" if v.separated else "orange",
         delta_arrow="off",
         border=True,
@@ -185,7 +184,8 @@ def _ranking(result: Comparison) -> None:
                 max_value=1.0,
                 help=GLOSSARY["best_in_futures"],
             ),
-            shortfall: st.column_config.TextColumn(help=GLOSSARY["regret"]),
+            shortfall: st.column_config.TextColumn(help=GLOSSARY["regret"], width="medium"),
+            "Team cost/month": st.column_config.TextColumn(width="medium"),
         },
     )
 
@@ -415,7 +415,6 @@ def _attribution(result: Comparison, slot: DeltaGenerator, stem: str) -> None:
 
 def _downloads(result: Comparison, stem: str) -> None:
     st.markdown("##### Download")
-    cols = st.columns(5)
     items = [
         ("KPI table (CSV)", exports.kpi_csv(result), f"{stem}_kpis.csv", "text/csv", "dl_kpis"),
         (
@@ -475,9 +474,21 @@ def _downloads(result: Comparison, stem: str) -> None:
             "dl_yaml",
         ),
     ]
-    for i, (label, payload, name, mime, key) in enumerate(items):
-        with cols[i % len(cols)]:
-            download(label, payload, name, mime, key)
+    with st.container(horizontal=True, gap="small", key="downloads"):
+        workshop.report_button(result, stem)
+        for label, payload, name, mime, key in items:
+            download(label, payload, name, mime, key, width="content")
+
+
+def _toolbar() -> None:
+    """What counts as best, the link, saving a variant."""
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    with c1:
+        workshop.objective_picker()
+    with c2:
+        workshop.share_link()
+    with c3:
+        workshop.save_variant_control()
 
 
 def render() -> None:
@@ -486,10 +497,12 @@ def render() -> None:
     sc, settings = state.scenario(), state.settings()
     st.title("Which ops team pays off?")
     st.caption(
-        f"**{sc.name}** · {sc.horizon_months}-month horizon · best means the highest "
-        f"{OBJECTIVES_TEXT[sc.objective]} · {settings.label}",
+        f"**{sc.name}** · {sc.horizon_months}-month horizon · {settings.label}",
         help=OBJECTIVE_HELP[sc.objective] + " " + settings.help_text,
     )
+    _toolbar()
+    workshop.cancelled_notice()
+    stale = workshop.stale_answer()
     progress_area = st.container()
     try:
         runs.ensure_result(progress_area, verdict.provisional)
@@ -500,8 +513,14 @@ def render() -> None:
             icon=":material/error:",
         )
         st.stop()
+    stale.empty()
     result: Comparison = st.session_state.result
     _headline(result)
+    workshop.confidence_line(result)
+    workshop.article_view(result)
+    workshop.before_after(result)
+    workshop.gap_section(result)
+    workshop.what_changed()
     seconds = st.session_state.get("result_seconds", math.nan)
     how = "from the cache" if st.session_state.get("result_cached") else f"in {seconds:.1f} s"
     st.caption(
@@ -539,6 +558,7 @@ def render() -> None:
         with tabs[5]:
             landing_breakevens(result)
     _downloads(st.session_state.result, stem)
+    workshop.glossary_box()
 
 
 render()

@@ -1,0 +1,86 @@
+"""`python -m sim report SCENARIO --out report.html`: the one-page report from the shell.
+
+The preset it is compared with is `--base FILE`, or else the preset in `scenarios/` of the
+same scenario name (none: no assumption table). `--breakevens` adds the breakevens nearest
+to today (a short tornado of the top two; slower).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim.io import ScenarioError, load_scenario
+from sim.params import OBJECTIVES, Scenario
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def add_report_parser(
+    sub: Any, whole: Callable[[str, int], Callable[[str], int]], run_options: Callable
+) -> None:
+    """Register `report` on the main parser's subparsers."""
+    r = sub.add_parser(
+        "report", help="a one-page HTML report: verdict, money, how sure, charts, changes"
+    )
+    r.add_argument("scenario", type=Path, help="scenario YAML file")
+    r.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    r.add_argument("--base", type=Path, help="the preset to list changes against")
+    r.add_argument("--reps", type=whole("--reps", 2), help="replications (default: the file's)")
+    r.add_argument("--seed", type=whole("--seed", 0), help="master seed (default: the file's)")
+    r.add_argument("--objective", choices=OBJECTIVES, help="what 'best' means")
+    r.add_argument("--lang", default="en", help="language of the words (default en)")
+    r.add_argument("--breakevens", action="store_true", help="add the nearest breakevens")
+    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    run_options(r)
+
+
+def find_base(scenario: Scenario, path: Path | None) -> Scenario | None:
+    """The preset to compare with: the one given, or a preset of the same name."""
+    if path is not None:
+        return load_scenario(path)
+    for preset in sorted(PRESET_DIR.glob("*.yaml")):
+        try:
+            candidate = load_scenario(preset)
+        except ScenarioError:
+            continue
+        if candidate.name == scenario.name:
+            return candidate
+    return None
+
+
+def run(args: argparse.Namespace, executor: Any, cache: Any) -> str:
+    """Simulate, judge and write the report as HTML text."""
+    from sim.report import report_html
+    from sim.verdict import compare
+
+    scenario = load_scenario(args.scenario, args.set)
+    a = scenario.analysis
+    result = compare(
+        scenario,
+        a.replications if args.reps is None else args.reps,
+        seed=a.seed if args.seed is None else args.seed,
+        objective=args.objective or a.objective,
+        max_replications=a.max_replications,
+        confidence=a.confidence,
+        explain=False,
+        executor=executor,
+        cache=cache,
+    )
+    breakevens = None
+    if args.breakevens and result.verdict.runner_up is not None:
+        from sim.explore import RunOptions, nearest_breakevens
+        from sim.text.explore import breakeven_text
+
+        options = RunOptions(
+            replications=min(20, result.replications),
+            seed=result.seed,
+            executor=executor,
+            cache=cache,
+        )
+        pair = (result.verdict.best, result.verdict.runner_up)
+        found = nearest_breakevens(scenario, pair, options)
+        breakevens = [breakeven_text(b, args.lang) for b in found]
+    return report_html(result, find_base(scenario, args.base), breakevens, args.lang)
