@@ -49,7 +49,7 @@ def setup_colors(setups: list[str]) -> dict[str, str]:
     return out
 
 
-def gap_frame(result: Comparison) -> pd.DataFrame:
+def gap_frame(result: Comparison, lang: str = "en") -> pd.DataFrame:
     """Each setup's gain over no ops team, best first.
 
     The average with its interval, and single futures' middle 80% (P10–P90 of the gain).
@@ -63,7 +63,7 @@ def gap_frame(result: Comparison) -> pd.DataFrame:
         rows.append(
             {
                 "setup": setup,
-                "setup_name": setup_name(setup),
+                "setup_name": setup_name(setup, lang),
                 "mean": s.vs_none.mean,
                 "low": s.vs_none.low,
                 "high": s.vs_none.high,
@@ -138,7 +138,7 @@ def gap_spec(frame: pd.DataFrame, x_title: str, kind: str = "money", lang: str =
     }
 
 
-def fan_spec(result: Comparison, title: str, month: str) -> dict:
+def fan_spec(result: Comparison, title: str, month: str, lang: str = "en") -> dict:
     """Cumulative profit over months: each setup's median line and its P10–P90 band."""
     monthly = result.results.monthly
     g = monthly.groupby(["setup", "month"])["cumulative_contribution"]
@@ -146,9 +146,9 @@ def fan_spec(result: Comparison, title: str, month: str) -> dict:
         {"p10": g.quantile(0.1), "p50": g.quantile(0.5), "p90": g.quantile(0.9)}
     ).reset_index()
     setups = list(result.scenario.org.setups)
-    frame["setup_name"] = frame["setup"].map(setup_name)
+    frame["setup_name"] = frame["setup"].map(lambda s: setup_name(s, lang))
     colors = setup_colors(setups)
-    names = [setup_name(s) for s in setups]
+    names = [setup_name(s, lang) for s in setups]
     color = {
         "field": "setup_name",
         "type": "nominal",
@@ -253,7 +253,7 @@ def report_html(
     h = headline(result, lang)
     obj = result.objective
     kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
-    gap = gap_frame(result)
+    gap = gap_frame(result, lang)
     parts = [
         f"<h1>{html.escape(say('report_title', lang, name=sc.name))}</h1>",
         f'<div class="verdict {h.tone}"><h2>{html.escape(h.title)}</h2><p>{_md(h.body)}</p></div>',
@@ -271,7 +271,7 @@ def report_html(
         ]
     parts.append(
         f'<div class="chart">'
-        f"{svg(fan_spec(result, say('report_fan', lang), say('month', lang)))}</div>"
+        f"{svg(fan_spec(result, say('report_fan', lang), say('month', lang), lang))}</div>"
     )
     parts += [
         f"<h2>{html.escape(say('report_measures', lang))}</h2>",

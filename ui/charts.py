@@ -374,7 +374,9 @@ def gap_chart(
     setups: list[str],
     x_title: str,
     kind: str = "money",
-    labels: tuple[str, str] = ("middle 80% of futures", "90% sure of the average"),
+    labels: tuple[str, str] | None = None,
+    currency: str = "USD",
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Each setup's gain over no ops team: the answer at a glance.
 
@@ -382,26 +384,32 @@ def gap_chart(
     A light bar spans single futures' middle 80%, a dark bar the interval of the average,
     a dot the average; the dashed rule is zero (no ops team).
     """
-    fmt = _number_format(kind)
+    _ = translator(lang)
+    if labels is None:
+        labels = (_("middle 80% of futures"), _("90% sure of the average"))
     shown = [s for s in setups if s in set(data["setup"])]
     names = list(data["setup_name"])
     y = alt.Y("setup_name:N", sort=names, title=None, axis=alt.Axis(labelLimit=200))
-    tooltip = [
-        alt.Tooltip("setup_name:N", title="Setup"),
-        alt.Tooltip("mean:Q", title="Average", format=fmt),
-        alt.Tooltip("low:Q", title=f"{labels[1]} (low)", format=fmt),
-        alt.Tooltip("high:Q", title=f"{labels[1]} (high)", format=fmt),
-        alt.Tooltip("p10:Q", title=f"{labels[0]} (low)", format=fmt),
-        alt.Tooltip("p90:Q", title=f"{labels[0]} (high)", format=fmt),
-    ]
-    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    base = alt.Chart(data)
+    tips = []
+    for field, name in (
+        ("mean", _("Average")),
+        ("low", _("{band} (low)").format(band=labels[1])),
+        ("high", _("{band} (high)").format(band=labels[1])),
+        ("p10", _("{band} (low)").format(band=labels[0])),
+        ("p90", _("{band} (high)").format(band=labels[0])),
+    ):
+        base, tip = value_tooltip(base, field, name, kind, currency, lang)
+        tips.append(tip)
+    tooltip = [alt.Tooltip("setup_name:N", title=_("Setup")), *tips]
+    base = base.encode(y=y, tooltip=tooltip)
     futures = base.mark_rule(strokeWidth=12, opacity=0.25).encode(
-        x=alt.X("p10:Q", title=x_title, axis=alt.Axis(format=fmt)),
+        x=alt.X("p10:Q", title=x_title, axis=value_axis(kind, currency, lang)),
         x2="p90:Q",
-        color=_setup_color(shown, legend=False),
+        color=_setup_color(shown, legend=False, lang=lang),
     )
     average = base.mark_rule(strokeWidth=12).encode(
-        x="low:Q", x2="high:Q", color=_setup_color(shown, legend=False)
+        x="low:Q", x2="high:Q", color=_setup_color(shown, legend=False, lang=lang)
     )
     dot = base.mark_point(filled=True, size=90, color="#111111").encode(x="mean:Q")
     zero = (
@@ -409,4 +417,4 @@ def gap_chart(
         .mark_rule(color="#333333", strokeDash=[4, 3])
         .encode(x="zero:Q")
     )
-    return _finish(alt.layer(futures, average, dot, zero), None, 50 * max(len(data), 1) + 40)
+    return _finish(alt.layer(futures, average, dot, zero), None, 50 * max(len(data), 1) + 40, lang)

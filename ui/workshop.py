@@ -239,7 +239,7 @@ def confidence_line(result: Comparison) -> None:
 def gap_section(result: Comparison) -> None:
     """The gap chart: each setup's gain over no ops team with its band."""
     lang = state.lang()
-    frame = gap_frame(result)
+    frame = gap_frame(result, lang)
     if frame.empty:
         return
     obj, cur = result.objective, result.scenario.currency
@@ -253,6 +253,8 @@ def gap_section(result: Comparison) -> None:
         f"{say('gap_axis', lang)}: {objective_label(obj, lang)}{unit}",
         kind,
         (say("gap_band_futures", lang), say("gap_band_average", lang, pct=pct)),
+        currency=cur,
+        lang=lang,
     )
     st.altair_chart(chart, width="stretch")
     st.caption(say("gap_caption", lang, pct=pct))

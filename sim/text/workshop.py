@@ -29,6 +29,7 @@ ARTICLE_EXPECTS = {
     "admin_burdened_reps": "salesops",
     "high_churn_fast_market": "revops",
     "growth_stage_both": "both",
+    "japan_midmarket_saas": "both",
 }
 """Preset -> the setup the seed article would recommend for the company it depicts
 (scenarios/README.md); what the article argues, not what the simulation finds."""
