@@ -14,7 +14,13 @@ import pandas as pd
 
 from sim.metrics import slug
 from sim.params import BASELINE, Scenario
-from sim.text import criterion_text, diagnostic_text
+from sim.text import (
+    attribution_label,
+    criterion_text,
+    diagnostic_label,
+    diagnostic_text,
+    translator,
+)
 from sim.verdict import Comparison
 from ui.text import (
     ATTRIBUTION_LABELS,
@@ -34,7 +40,9 @@ def setup_order(result: Comparison) -> list[str]:
     return list(result.scenario.org.setups)
 
 
-def fan_data(monthly: pd.DataFrame, series: str, setups: list[str] | None = None) -> pd.DataFrame:
+def fan_data(
+    monthly: pd.DataFrame, series: str, setups: list[str] | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """P10, P50 and P90 of a monthly series over replications, per setup and month."""
     grouped = monthly.groupby(["setup", "month"])[series]
     frame = pd.DataFrame(
@@ -47,14 +55,14 @@ def fan_data(monthly: pd.DataFrame, series: str, setups: list[str] | None = None
     ).reset_index()
     order = setups or list(dict.fromkeys(monthly["setup"]))
     frame = frame[frame["setup"].isin(order)]
-    frame["setup_name"] = frame["setup"].map(setup_name)
+    frame["setup_name"] = frame["setup"].map(lambda s: setup_name(s, lang))
     frame["series"] = series
     frame["rank"] = frame["setup"].map({s: i for i, s in enumerate(order)})
     frame = frame.sort_values(["rank", "month"]).drop(columns="rank")
     return frame.reset_index(drop=True)
 
 
-def gain_data(result: Comparison) -> pd.DataFrame:
+def gain_data(result: Comparison, lang: str = "en") -> pd.DataFrame:
     """Each setup's paired gain over no ops team, one row per (setup, replication)."""
     values = result.results.objective(result.objective)
     rows = []
@@ -66,7 +74,7 @@ def gain_data(result: Comparison) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "setup": setup,
-                    "setup_name": setup_name(setup),
+                    "setup_name": setup_name(setup, lang),
                     "replication": values.index.to_numpy(),
                     "gain": gain.to_numpy(dtype=float),
                 }
@@ -77,7 +85,7 @@ def gain_data(result: Comparison) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def funnel_data(result: Comparison) -> pd.DataFrame:
+def funnel_data(result: Comparison, lang: str = "en") -> pd.DataFrame:
     """Mean count at each funnel stage per setup, with the conversion from the stage above."""
     kpis = result.results.kpis
     rows = []
@@ -89,8 +97,8 @@ def funnel_data(result: Comparison) -> pd.DataFrame:
             rows.append(
                 {
                     "setup": setup,
-                    "setup_name": setup_name(setup),
-                    "stage": label,
+                    "setup_name": setup_name(setup, lang),
+                    "stage": translator(lang)(label),
                     "stage_order": order,
                     "count": value,
                     "conversion": value / previous if previous else math.nan,
@@ -100,13 +108,15 @@ def funnel_data(result: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def attribution_data(result: Comparison) -> pd.DataFrame:
+def attribution_data(result: Comparison, lang: str = "en") -> pd.DataFrame:
     """The gain of the explained setup split by lever group: source label, mean, interval."""
     frame = result.attribution
     if frame is None or frame.empty:
         return pd.DataFrame(columns=["setup", "source", "label", "mean", "low", "high", "kind"])
     out = frame.copy()
-    out["label"] = out["source"].map(lambda s: ATTRIBUTION_LABELS.get(s, s))
+    out["label"] = out["source"].map(
+        lambda s: attribution_label(s, lang) if s in ATTRIBUTION_LABELS else s
+    )
     out["kind"] = np.where(
         out["source"] == "total",
         "total",
@@ -116,7 +126,7 @@ def attribution_data(result: Comparison) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def setup_summary(result: Comparison) -> pd.DataFrame:
+def setup_summary(result: Comparison, lang: str = "en") -> pd.DataFrame:
     """One row per setup, ranked best first: objective, spread, gain, P(best), regret, cost."""
     rows = []
     for rank, (name, s) in enumerate(result.setups.items(), 1):
@@ -125,8 +135,8 @@ def setup_summary(result: Comparison) -> pd.DataFrame:
             {
                 "rank": rank,
                 "setup": name,
-                "setup_name": setup_name(name),
-                "teams": ", ".join(team_name(t) for t in teams) or "—",
+                "setup_name": setup_name(name, lang),
+                "teams": ", ".join(team_name(t, lang) for t in teams) or "—",
                 "objective_mean": s.mean,
                 "objective_p10": s.p10,
                 "objective_p90": s.p90,
@@ -141,16 +151,18 @@ def setup_summary(result: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _cell(row: pd.Series, kind: str, currency: str) -> str:
-    mean = fmt_kpi(row["mean"], kind, currency)
+def _cell(row: pd.Series, kind: str, currency: str, lang: str = "en") -> str:
+    mean = fmt_kpi(row["mean"], kind, currency, lang)
     if not (math.isfinite(row["low"]) and math.isfinite(row["high"])):
         return mean
-    return (
-        f"{mean}  ({fmt_kpi(row['low'], kind, currency)} – {fmt_kpi(row['high'], kind, currency)})"
+    low, high = (
+        fmt_kpi(row["low"], kind, currency, lang),
+        fmt_kpi(row["high"], kind, currency, lang),
     )
+    return f"{mean}  ({low} – {high})"
 
 
-def article_metrics(result: Comparison) -> pd.DataFrame:
+def article_metrics(result: Comparison, lang: str = "en") -> pd.DataFrame:
     """The article's metric table, numeric: group, kpi, label, setup, mean, p10, p90, low, high."""
     table = result.kpi_table()
     rows = []
@@ -166,7 +178,7 @@ def article_metrics(result: Comparison) -> pd.DataFrame:
                     {
                         "group": group,
                         "kpi": kpi,
-                        "metric": label,
+                        "metric": translator(lang)(label),
                         "setup": setup,
                         **{k: float(r[k]) for k in ("mean", "p10", "p90", "low", "high")},
                     }
@@ -174,22 +186,22 @@ def article_metrics(result: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def article_table(result: Comparison, group: str) -> pd.DataFrame:
+def article_table(result: Comparison, group: str, lang: str = "en") -> pd.DataFrame:
     """One group of the article's table for display: metric x setup, "mean (low – high)"."""
-    frame = article_metrics(result)
+    frame = article_metrics(result, lang)
     frame = frame[frame["group"] == group]
     cur = result.scenario.currency
     out = pd.DataFrame({"Metric": list(dict.fromkeys(frame["metric"]))})
     for setup in setup_order(result):
         sub = frame[frame["setup"] == setup].set_index("metric")
-        out[setup_name(setup)] = [
-            _cell(sub.loc[m], kpi_kind(sub.loc[m, "kpi"]), cur) if m in sub.index else "—"
+        out[setup_name(setup, lang)] = [
+            _cell(sub.loc[m], kpi_kind(sub.loc[m, "kpi"]), cur, lang) if m in sub.index else "—"
             for m in out["Metric"]
         ]
     return out
 
 
-def segment_arr(result: Comparison) -> pd.DataFrame:
+def segment_arr(result: Comparison, lang: str = "en") -> pd.DataFrame:
     """ARR at the horizon by segment (KPI columns ending_arr_<slug>): display table."""
     table = result.kpi_table()
     cur = result.scenario.currency
@@ -200,33 +212,33 @@ def segment_arr(result: Comparison) -> pd.DataFrame:
             hit = table[
                 (table["setup"] == setup) & (table["kpi"] == f"ending_arr_{slug(seg.name)}")
             ]
-            cells.append(_cell(hit.iloc[0], "money", cur) if len(hit) else "—")
-        out[setup_name(setup)] = cells
+            cells.append(_cell(hit.iloc[0], "money", cur, lang) if len(hit) else "—")
+        out[setup_name(setup, lang)] = cells
     return out
 
 
-def diagnostics_table(result: Comparison) -> pd.DataFrame:
+def diagnostics_table(result: Comparison, lang: str = "en") -> pd.DataFrame:
     """Diagnostics of the no-ops-team run: signal, figure, whether it flags a problem, why."""
     rows = []
     cur = result.scenario.currency
     for d in result.diagnostics:
-        label = DIAGNOSTIC_LABELS.get(d.signal, (d.signal, ""))[0]
+        label = diagnostic_label(d.signal, lang) if d.signal in DIAGNOSTIC_LABELS else d.signal
         rows.append(
             {
                 "signal": d.signal,
                 "Signal": label,
-                "Figure": fmt_diagnostic(d.signal, d.value),
+                "Figure": fmt_diagnostic(d.signal, d.value, lang),
                 "value": d.value,
                 "Pressure": bool(d.pressure),
                 "criterion_id": d.criterion,
-                "Article criterion": criterion_text(d.criterion),
-                "What it means": diagnostic_text(d, cur),
+                "Article criterion": criterion_text(d.criterion, lang),
+                "What it means": diagnostic_text(d, cur, lang),
             }
         )
     return pd.DataFrame(rows)
 
 
-def team_costs(scenario: Scenario) -> pd.DataFrame:
+def team_costs(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     """Each setup's ops teams and what they cost per month and over the horizon."""
     rows = []
     for setup in scenario.org.setups:
@@ -234,9 +246,9 @@ def team_costs(scenario: Scenario) -> pd.DataFrame:
         rows.append(
             {
                 "setup": setup,
-                "Setup": setup_name(setup),
+                "Setup": setup_name(setup, lang),
                 "Teams": ", ".join(
-                    f"{team_name(t)} ({fte:g} FTE)" for t, fte in scenario.org.members(setup)
+                    team_name(f"{t}@{fte:g}", lang) for t, fte in scenario.org.members(setup)
                 )
                 or "—",
                 "per_month": monthly,

@@ -23,6 +23,7 @@ from sim.io import ScenarioError, parse_scenario, scenario_from_yaml, scenario_t
 from sim.params import Scenario
 from sim.workshop import MAX_VARIANTS, Variant
 from ui import urlstate
+from ui.i18n import _
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_DIR = ROOT / "scenarios"
@@ -48,18 +49,20 @@ class RunSettings:
     def label(self) -> str:
         """The settings in plain words, for captions (the seed is in `help_text`)."""
         if self.replications == "auto":
-            return f"simulated futures: until the answer is clear, at most {self.max_replications}"
-        return f"{self.replications} simulated futures"
+            return _("simulated futures: until the answer is clear, at most {n}").format(
+                n=self.max_replications
+            )
+        return _("{n} simulated futures").format(n=self.replications)
 
     @property
     def help_text(self) -> str:
         """The settings with the analysts' terms, for help text."""
         reps = (
-            f"auto (batches until separated, at most {self.max_replications})"
+            _("auto (batches until separated, at most {n})").format(n=self.max_replications)
             if self.replications == "auto"
             else str(self.replications)
         )
-        return f"Replications: {reps}. Seed: {self.seed}."
+        return _("Replications: {reps}. Seed: {seed}.").format(reps=reps, seed=self.seed)
 
 
 def default_settings() -> RunSettings:
@@ -106,9 +109,9 @@ def read_preset(name: str) -> tuple[str, Scenario | None, list]:
 
 def preset_label(name: str) -> str:
     """A preset as people see it in the picker: its scenario name."""
-    _, scenario, _ = read_preset(name)
+    _text, scenario, _problems = read_preset(name)
     title = scenario.name if scenario is not None else name
-    return f"{title} (default)" if name == DEFAULT_PRESET else title
+    return _("{name} (default)").format(name=title) if name == DEFAULT_PRESET else title
 
 
 # ----------------------------------------------------------------------------- state
@@ -136,7 +139,7 @@ def init() -> None:
             _set(scenario, text, f"preset:{name}", name)
             return
         ss.boot_problems.append((name, problems))
-    raise RuntimeError("no preset in scenarios/ could be loaded")
+    raise RuntimeError("no preset in scenarios/ could be loaded")  # i18n: ok (a broken install)
 
 
 def clear_form_state() -> None:
@@ -195,22 +198,25 @@ def set_scenario(sc: Scenario, origin: str, text: str | None = None) -> None:
 def origin_label() -> str:
     """Where the current scenario came from, in words."""
     origin = st.session_state.get("origin", "")
-    kind, _, what = origin.partition(":")
+    kind, _sep, what = origin.partition(":")
     if kind == "preset":
-        return f"preset `{what}.yaml`"
+        return _("preset `{name}.yaml`").format(name=what)
     if kind == "upload":
-        return f"uploaded file `{what}`"
+        return _("uploaded file `{name}`").format(name=what)
     if kind == "edited":
-        return f"edited from {what}" if what else "edited"
+        return _("edited from {origin}").format(origin=what) if what else _("edited")
     if kind == "link":
-        return f"a shared link to preset `{what}.yaml`"
+        return _("a shared link to preset `{name}.yaml`").format(name=what)
     return origin
 
 
 def origin_caption() -> str:
     """Where the current scenario came from, as a caption ("From preset `default.yaml`")."""
+    kind = st.session_state.get("origin", "").partition(":")[0]
     label = origin_label()
-    return label[:1].upper() + label[1:] if label.startswith("edited") else f"From {label}"
+    if kind == "edited":
+        return label[:1].upper() + label[1:]
+    return _("From {origin}").format(origin=label)
 
 
 def form_version() -> int:
@@ -368,7 +374,7 @@ def save_variant(name: str) -> bool:
     items = variants()
     if len(items) >= MAX_VARIANTS:
         return False
-    name = name.strip()[:60] or f"Variant {len(items) + 1}"
+    name = name.strip()[:60] or _("Variant {n}").format(n=len(items) + 1)
     items.append(Variant(name, scenario(), ss.get("preset", DEFAULT_PRESET)))
     ss.variants = items
     return True

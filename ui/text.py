@@ -115,9 +115,9 @@ FUNNEL_STAGES = (
 """Funnel stages as (KPI count column, label), top to bottom."""
 
 
-def fmt_kpi(x: float, kind: str, currency: str = "USD") -> str:
+def fmt_kpi(x: float, kind: str, currency: str = "USD", lang: str = "en") -> str:
     """A KPI value written for people, by its format kind (`sim.text.fmt_number`)."""
-    return fmt_number(x, kind, currency)
+    return fmt_number(x, kind, currency, lang)
 
 
 def kpi_kind(kpi: str) -> str:

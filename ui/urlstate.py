@@ -26,6 +26,7 @@ from typing import Any
 from sim.io import ScenarioError
 from sim.params import OBJECTIVES, Scenario
 from sim.workshop import MAX_CHANGES, PATH_PATTERN, apply_changes, changes
+from ui.i18n import _
 
 LANGUAGES = ("en", "ja")
 DEFAULT_LANG = "en"
@@ -52,22 +53,26 @@ def _pack(items: list[list[Any]]) -> str:
 def _unpack(text: str) -> Any:
     """Compact changes back to data; ValueError with a reason on anything off."""
     if len(text) > MAX_PARAM_CHARS:
-        raise ValueError(f"too long ({len(text):,} characters; at most {MAX_PARAM_CHARS:,})")
+        raise ValueError(
+            _("too long ({n} characters; at most {most})").format(
+                n=f"{len(text):,}", most=f"{MAX_PARAM_CHARS:,}"
+            )
+        )
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
-        raise ValueError("not valid base64url text") from None
+        raise ValueError(_("not valid base64url text")) from None
     inflate = zlib.decompressobj()
     try:
         blob = inflate.decompress(raw, MAX_INFLATED_BYTES)
     except zlib.error:
-        raise ValueError("not a compressed list of changes") from None
+        raise ValueError(_("not a compressed list of changes")) from None
     if inflate.unconsumed_tail:
-        raise ValueError(f"inflates past {MAX_INFLATED_BYTES:,} bytes")
+        raise ValueError(_("inflates past {n} bytes").format(n=f"{MAX_INFLATED_BYTES:,}"))
     try:
         return json.loads(blob.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError("not a JSON list of changes") from None
+        raise ValueError(_("not a JSON list of changes")) from None
 
 
 def encode(preset: str, base: Scenario, scenario: Scenario, lang: str = DEFAULT_LANG) -> dict:
@@ -89,18 +94,25 @@ def decode(params: Mapping[str, Any], presets: Mapping[str, Scenario], default: 
     get = {k: params.get(k) for k in KNOWN}
     for key, value in get.items():
         if value is not None and not isinstance(value, str):
-            problems.append((key, "given more than once"))
+            problems.append((key, _("given more than once")))
     if problems:
         return UrlState(default, problems=problems)
     preset = get["p"] or default
     lang = get["lang"] or DEFAULT_LANG
     if preset not in presets:
-        problems.append(("p", f"no preset called '{preset[:40]}'"))
+        problems.append(("p", _("no preset called '{name}'").format(name=preset[:40])))
     if lang not in LANGUAGES:
-        problems.append(("lang", f"unknown language '{lang[:20]}' (one of {', '.join(LANGUAGES)})"))
+        problems.append(
+            (
+                "lang",
+                _("unknown language '{lang}' (one of {languages})").format(
+                    lang=lang[:20], languages=", ".join(LANGUAGES)
+                ),
+            )
+        )
     objective = get["o"]
     if objective is not None and objective not in OBJECTIVES:
-        problems.append(("o", f"unknown objective '{objective[:40]}'"))
+        problems.append(("o", _("unknown objective '{name}'").format(name=objective[:40])))
     items: list[tuple[str, Any]] = []
     if get["c"]:
         try:
@@ -109,12 +121,12 @@ def decode(params: Mapping[str, Any], presets: Mapping[str, Scenario], default: 
             problems.append(("c", str(err)))
             data = []
         if not isinstance(data, list) or len(data) > MAX_CHANGES:
-            problems.append(("c", f"not a list of at most {MAX_CHANGES} changes"))
+            problems.append(("c", _("not a list of at most {n} changes").format(n=MAX_CHANGES)))
             data = []
         for item in data:
             ok = isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
             if not ok or not PATH_PATTERN.fullmatch(item[0]):
-                problems.append(("c", "a change is not [field path, value]"))
+                problems.append(("c", _("a change is not [field path, value]")))
                 break
             items.append((item[0], item[1]))
     if problems:
