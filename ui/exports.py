@@ -90,9 +90,9 @@ def attribution_csv(result: Comparison) -> str:
     return safe_csv(_stamped(frame, result))
 
 
-def verdict_json(result: Comparison) -> str:
-    """The verdict and every setup's figures as JSON (the CLI's JSON answer)."""
-    out = result.to_json()
+def verdict_json(result: Comparison, lang: str = "en") -> str:
+    """The verdict and every setup's figures as JSON (the CLI's answer), words in `lang`."""
+    out = result.to_json(lang)
     out["scenario_hash"] = scenario_hash(result.scenario)
     return json.dumps(out, indent=2, ensure_ascii=False)
 

@@ -19,35 +19,39 @@ from sim.text.workshop import say
 from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
 from ui.explore_landing import landing_breakevens
-from ui.text import (
-    GLOSSARY,
-    KPI_GROUPS,
-    OBJECTIVE_HELP,
-    OBJECTIVES_TEXT,
-    money,
-    setup_name,
-)
+from ui.i18n import N_, _, lang
+from ui.text import KPI_GROUPS, glossary, money, objective_help, objective_label, setup_name
 from ui.widgets import chart_with_downloads, download, preset_picker
 
 SERIES_LABELS = {
-    "cumulative_contribution": "Cumulative contribution",
+    "cumulative_contribution": N_("Cumulative contribution"),
     "arr": "ARR",
     "mrr": "MRR",
-    "customers": "Customers",
-    "revenue": "Revenue per month",
-    "costs": "Costs per month",
-    "contribution": "Contribution per month",
-    "pipeline": "Open pipeline (deals and waiting SQLs)",
-    "new_mrr": "New MRR per month",
-    "churned_mrr": "Churned MRR per month",
-    "expansion_mrr": "Expansion MRR per month",
-    "wins": "Wins per month",
-    "leads": "Leads per month",
+    "customers": N_("Customers"),
+    "revenue": N_("Revenue per month"),
+    "costs": N_("Costs per month"),
+    "contribution": N_("Contribution per month"),
+    "pipeline": N_("Open pipeline (deals and waiting SQLs)"),
+    "new_mrr": N_("New MRR per month"),
+    "churned_mrr": N_("Churned MRR per month"),
+    "expansion_mrr": N_("Expansion MRR per month"),
+    "repriced_mrr": N_("Repriced MRR per month"),
+    "wins": N_("Wins per month"),
+    "leads": N_("Leads per month"),
 }
 COUNT_SERIES = {"customers", "pipeline", "wins", "leads"}
 TABS_KEY = "result_tabs"
-WHY_TAB = ":material/lightbulb: Why"  # its gain attribution is computed only when it is opened
-CHANGE_TAB = ":material/alt_route: What would change it"  # computed only when opened
+WHY_TAB = N_(":material/lightbulb: Why")  # its gain attribution is computed only when opened
+CHANGE_TAB = N_(":material/alt_route: What would change it")  # computed only when opened
+
+
+def _series(series: str) -> str:
+    """A monthly series' name in the session's language."""
+    return _(SERIES_LABELS[series]) if series in SERIES_LABELS else series
+
+
+def _gloss(term: str) -> str:
+    return glossary(term, lang())
 
 
 def _sidebar() -> None:
@@ -56,14 +60,15 @@ def _sidebar() -> None:
         preset_picker("preset_picker_landing")
         st.page_link(
             "ui/pages/assumptions.py",
-            label="Change the assumptions",
+            label=_("Change the assumptions"),
             icon=":material/tune:",
         )
 
 
 def _headline(result: Comparison) -> None:
     """The answer in words, then the four figures that matter."""
-    h = verdict.headline(result)
+    la = lang()
+    h = verdict.headline(result, la)
     box = {"success": st.success, "warning": st.warning, "info": st.info}[h.tone]
     icon = {
         "success": ":material/verified:",
@@ -75,27 +80,36 @@ def _headline(result: Comparison) -> None:
     sc, v = result.scenario, result.verdict
     best = result.setups[v.best]
     obj, cur = result.objective, sc.currency
+    label = objective_label(obj, la)
     c1, c2, c3, c4 = st.columns(4)
-    teams = ", ".join(setup_name(t) for t in sc.org.setups[v.best]) or "no ops team"
+    teams = _("; ").join(setup_name(t, la) for t in sc.org.setups[v.best])
     c1.metric(
-        "Best setup",
-        setup_name(v.best),
-        delta=f"teams: {teams}" if sc.org.setups[v.best] else "keep the status quo",
+        _("Best setup"),
+        setup_name(v.best, la),
+        delta=_("teams: {teams}").format(teams=teams)
+        if sc.org.setups[v.best]
+        else _("keep the status quo"),
         delta_color="off",
         delta_arrow="off",
         border=True,
-        help=f"Highest mean {OBJECTIVES_TEXT[obj]} over {sc.horizon_months} months.",
+        help=_("Highest mean {label} over {months} months.").format(
+            label=label, months=sc.horizon_months
+        ),
     )
     pct = round(result.confidence * 100)
     if v.best != BASELINE:
-        gain_value = verdict.value_text(best.vs_none.mean, obj, cur)
-        gain_delta = verdict.range_text(best.vs_none.low, best.vs_none.high, obj, cur)
-        gain_label = "Gain vs no ops team" if obj in MONEY_OBJECTIVES else "Return on ops spend"
+        gain_value = verdict.value_text(best.vs_none.mean, obj, cur, lang=la)
+        gain_delta = verdict.range_text(best.vs_none.low, best.vs_none.high, obj, cur, la)
+        gain_label = (
+            _("Gain vs no ops team") if obj in MONEY_OBJECTIVES else _("Return on ops spend")
+        )
     else:
         runner = result.setups[v.runner_up] if v.runner_up else None
-        gain_value = verdict.value_text(-runner.vs_none.mean, obj, cur) if runner else "—"
-        gain_delta = f"what {setup_name(v.runner_up)} would lose" if runner else ""
-        gain_label = "Saved by not hiring"
+        gain_value = verdict.value_text(-runner.vs_none.mean, obj, cur, lang=la) if runner else "—"
+        gain_delta = (
+            _("what {setup} would lose").format(setup=setup_name(v.runner_up, la)) if runner else ""
+        )
+        gain_label = _("Saved by not hiring")
     c2.metric(
         gain_label,
         gain_value,
@@ -103,72 +117,78 @@ def _headline(result: Comparison) -> None:
         delta_color="off",
         delta_arrow="off",
         border=True,
-        help=(
-            f"Average gain in {OBJECTIVES_TEXT[obj]} against no ops team over "
-            f"{result.replications} simulated futures, after the teams' cost; the range is "
-            f"the {pct}% confidence interval of that average. "
-            + OBJECTIVE_HELP[obj]
-            + " "
-            + GLOSSARY["confidence"]
-        ),
+        help=_(
+            "Average gain in {label} against no ops team over {n} simulated futures, after "
+            "the teams' cost; the range is the {pct}% confidence interval of that average."
+        ).format(label=label, n=result.replications, pct=pct)
+        + " "
+        + objective_help(obj, la)
+        + " "
+        + _gloss("confidence"),
     )
     c3.metric(
-        "Futures where it is best",
+        _("Futures where it is best"),
         f"{best.p_best:.0%}",
-        delta=say("metric_clear" if v.separated else "metric_close", state.lang()),
+        delta=say("metric_clear" if v.separated else "metric_close", la),
         delta_color="green" if v.separated else "orange",
         delta_arrow="off",
         border=True,
-        help=(
-            f"Share of simulated futures in which this setup had the highest "
-            f"{OBJECTIVES_TEXT[obj]}, taken one future at a time. The words below are about "
-            "the average: 'Too close to call' means the average lead over the runner-up could "
-            "still be either sign. " + GLOSSARY["best_in_futures"]
-        ),
+        help=_(
+            "Share of simulated futures in which this setup had the highest {label}, taken "
+            "one future at a time. The words below are about the average: 'Too close to call' "
+            "means the average lead over the runner-up could still be either sign."
+        ).format(label=label)
+        + " "
+        + _gloss("best_in_futures"),
     )
     c4.metric(
-        "Ops team cost",
-        f"{money(best.ops_cost_per_month, cur)}/month",
-        delta=f"{money(best.ops_cost_per_month * sc.horizon_months, cur)} over "
-        f"{sc.horizon_months} months",
+        _("Ops team cost"),
+        _("{money}/month").format(money=money(best.ops_cost_per_month, cur, lang=la)),
+        delta=_("{money} over {months} months").format(
+            money=money(best.ops_cost_per_month * sc.horizon_months, cur, lang=la),
+            months=sc.horizon_months,
+        ),
         delta_color="off",
         delta_arrow="off",
         border=True,
-        help="Loaded cost of the ops teams in this setup (already subtracted from the gain).",
+        help=_("Loaded cost of the ops teams in this setup (already subtracted from the gain)."),
     )
 
 
 def _ranking(result: Comparison) -> None:
     """Every setup, ranked: mean, spread, gain over no ops team, P(best), regret, cost."""
-    frame = data.setup_summary(result)
+    la = lang()
+    frame = data.setup_summary(result, la)
     obj, cur = result.objective, result.scenario.currency
-    label = OBJECTIVES_TEXT[obj]
+    label = objective_label(obj, la)
 
     def val(x: float, signed: bool = False) -> str:
-        return verdict.value_text(x, obj, cur, signed)
+        return verdict.value_text(x, obj, cur, signed, lang=la)
 
     pct = round(result.confidence * 100)
-    spread, gain_col = "Typical range of futures", f"Gain vs no ops team ({pct}% sure)"
-    shortfall = "Average shortfall from each future's best"
+    setup_col, spread = _("Setup"), _("Typical range of futures")
+    gain_col = _("Gain vs no ops team ({pct}% sure)").format(pct=pct)
+    shortfall, best_col = _("Average shortfall from each future's best"), _("Futures where best")
+    cost_col = _("Team cost/month")
     shown = pd.DataFrame(
         {
-            "Setup": frame["setup_name"],
-            f"Average {label}": [
-                verdict.value_text(x, obj, cur, False) for x in frame.objective_mean
-            ],
+            setup_col: frame["setup_name"],
+            _("Average {label}").format(label=label): [val(x) for x in frame.objective_mean],
             spread: [
                 f"{val(a)} – {val(b)}"
                 for a, b in zip(frame.objective_p10, frame.objective_p90, strict=True)
             ],
             gain_col: [
-                "—" if s == BASELINE else f"{val(m, True)} ({verdict.range_text(lo, hi, obj, cur)})"
+                "—"
+                if s == BASELINE
+                else f"{val(m, True)} ({verdict.range_text(lo, hi, obj, cur, la)})"
                 for s, m, lo, hi in zip(
                     frame.setup, frame.gain_vs_none, frame.gain_low, frame.gain_high, strict=True
                 )
             ],
-            "Futures where best": frame["p_best"],
-            shortfall: [verdict.value_text(x, obj, cur, False) for x in frame.expected_regret],
-            "Team cost/month": [money(x, cur) for x in frame.ops_cost_per_month],
+            best_col: frame["p_best"],
+            shortfall: [val(x) for x in frame.expected_regret],
+            cost_col: [money(x, cur, lang=la) for x in frame.ops_cost_per_month],
         }
     )
     st.dataframe(
@@ -176,49 +196,50 @@ def _ranking(result: Comparison) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            spread: st.column_config.TextColumn(help=GLOSSARY["spread"]),
-            gain_col: st.column_config.TextColumn(help=GLOSSARY["confidence"]),
-            "Futures where best": st.column_config.ProgressColumn(
+            spread: st.column_config.TextColumn(help=_gloss("spread")),
+            gain_col: st.column_config.TextColumn(help=_gloss("confidence")),
+            best_col: st.column_config.ProgressColumn(
                 format="percent",
                 min_value=0.0,
                 max_value=1.0,
-                help=GLOSSARY["best_in_futures"],
+                help=_gloss("best_in_futures"),
             ),
-            shortfall: st.column_config.TextColumn(help=GLOSSARY["regret"], width="medium"),
-            "Team cost/month": st.column_config.TextColumn(width="medium"),
+            shortfall: st.column_config.TextColumn(help=_gloss("regret"), width="medium"),
+            cost_col: st.column_config.TextColumn(width="medium"),
         },
     )
 
 
 def _money_tab(result: Comparison, stem: str) -> None:
+    la = lang()
     setups = data.setup_order(result)
     cur = result.scenario.currency
     c1, c2 = st.columns(2)
     with c1:
-        fan = data.fan_data(result.results.monthly, "cumulative_contribution", setups)
+        fan = data.fan_data(result.results.monthly, "cumulative_contribution", setups, la)
+        profit = _("Profit after go-to-market costs, to date")
         chart_with_downloads(
-            charts.fan_chart(
-                fan,
-                setups,
-                f"Profit after go-to-market costs, to date ({cur})",
-                "Profit after go-to-market costs, to date",
-            ),
+            charts.fan_chart(fan, setups, f"{profit} ({cur})", profit, currency=cur, lang=la),
             "cumulative_contribution",
             stem,
-            "Fan chart of cumulative contribution by month for each setup",
+            _("Fan chart of cumulative contribution by month for each setup"),
         )
     with c2:
-        fan = data.fan_data(result.results.monthly, "arr", setups)
+        fan = data.fan_data(result.results.monthly, "arr", setups, la)
         chart_with_downloads(
-            charts.fan_chart(fan, setups, f"ARR ({cur})", "Annual recurring revenue"),
+            charts.fan_chart(
+                fan, setups, f"ARR ({cur})", _("Annual recurring revenue"), currency=cur, lang=la
+            ),
             "arr",
             stem,
-            "Fan chart of ARR by month for each setup",
+            _("Fan chart of ARR by month for each setup"),
         )
     st.caption(
-        "Lines are the middle simulated future; bands hold the middle 80% of futures. Every "
-        "setup faces the same futures.",
-        help=GLOSSARY["spread"] + " " + GLOSSARY["contribution"],
+        _(
+            "Lines are the middle simulated future; bands hold the middle 80% of futures. "
+            "Every setup faces the same futures."
+        ),
+        help=_gloss("spread") + " " + _gloss("contribution"),
     )
     _explore(result, stem)
 
@@ -229,40 +250,47 @@ def _explore(result: Comparison, stem: str) -> None:
     setups = data.setup_order(result)
     options = [s for s in MONTHLY_SERIES if s not in ("cumulative_contribution", "arr")]
     series = st.selectbox(
-        "Explore another monthly series",
+        _("Explore another monthly series"),
         options=options,
-        format_func=lambda s: SERIES_LABELS.get(s, s),
+        format_func=_series,
         key="explore_series",
     )
     kind = "count" if series in COUNT_SERIES else "money"
-    unit = "" if kind == "count" else f" ({result.scenario.currency})"
-    fan = data.fan_data(result.results.monthly, series, setups)
+    cur = result.scenario.currency
+    unit = "" if kind == "count" else f" ({cur})"
+    fan = data.fan_data(result.results.monthly, series, setups, lang())
     chart_with_downloads(
-        charts.fan_chart(fan, setups, f"{SERIES_LABELS.get(series, series)}{unit}", kind=kind),
+        charts.fan_chart(
+            fan, setups, f"{_series(series)}{unit}", kind=kind, currency=cur, lang=lang()
+        ),
         f"series_{series}",
         stem,
-        f"Fan chart of {SERIES_LABELS.get(series, series)} by month",
+        _("Fan chart of {series} by month").format(series=_series(series)),
     )
 
 
 def _sure_tab(result: Comparison, stem: str) -> None:
+    la = lang()
     setups = data.setup_order(result)
     obj, cur = result.objective, result.scenario.currency
-    gains = data.gain_data(result)
+    gains = data.gain_data(result, la)
     kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
-    unit = f" ({cur})" if kind == "money" else " (x ops spend)"
+    unit = f" ({cur})" if kind == "money" else _(" (x ops spend)")
     chart_with_downloads(
         charts.gain_chart(
             gains,
             setups,
-            f"Gain in {OBJECTIVES_TEXT[obj]} over no ops team{unit}",
-            "Gain over no ops team, one value per simulated future",
+            _("Gain in {label} over no ops team").format(label=objective_label(obj, la)) + unit,
+            _("Gain over no ops team, one value per simulated future"),
             kind=kind,
+            currency=cur,
+            lang=la,
         ),
         "gain_distribution",
         stem,
-        "Distribution of each setup's gain over no ops team across simulated futures",
+        _("Distribution of each setup's gain over no ops team across simulated futures"),
     )
+    beats = _("Futures where it beats no ops team")
     rows = []
     for setup in setups:
         if setup == BASELINE:
@@ -270,11 +298,15 @@ def _sure_tab(result: Comparison, stem: str) -> None:
         g = gains[gains["setup"] == setup]["gain"]
         rows.append(
             {
-                "Setup": setup_name(setup),
-                "Futures where it beats no ops team": float((g > 0).mean()) if len(g) else math.nan,
-                "1 future in 10 is worse than": verdict.value_text(g.quantile(0.1), obj, cur),
-                "Middle future": verdict.value_text(g.median(), obj, cur),
-                "1 future in 10 is better than": verdict.value_text(g.quantile(0.9), obj, cur),
+                _("Setup"): setup_name(setup, la),
+                beats: float((g > 0).mean()) if len(g) else math.nan,
+                _("1 future in 10 is worse than"): verdict.value_text(
+                    g.quantile(0.1), obj, cur, lang=la
+                ),
+                _("Middle future"): verdict.value_text(g.median(), obj, cur, lang=la),
+                _("1 future in 10 is better than"): verdict.value_text(
+                    g.quantile(0.9), obj, cur, lang=la
+                ),
             }
         )
     if rows:
@@ -283,58 +315,77 @@ def _sure_tab(result: Comparison, stem: str) -> None:
             hide_index=True,
             width="stretch",
             column_config={
-                "Futures where it beats no ops team": st.column_config.ProgressColumn(
+                beats: st.column_config.ProgressColumn(
                     format="percent", min_value=0.0, max_value=1.0
                 )
             },
         )
     hist = result.history
     if len(hist) > 1:
-        st.caption(
-            "Adaptive run: "
-            + " → ".join(f"{h['replications']} futures: {setup_name(h['best'])}" for h in hist)
+        steps = " → ".join(
+            _("{n} futures: {setup}").format(n=h["replications"], setup=setup_name(h["best"], la))
+            for h in hist
         )
+        st.caption(_("Adaptive run: {steps}").format(steps=steps))
 
 
 def _funnel_tab(result: Comparison, stem: str) -> None:
     setups = data.setup_order(result)
     chart_with_downloads(
-        charts.funnel_chart(data.funnel_data(result), setups, "The funnel, mean over futures"),
+        charts.funnel_chart(
+            data.funnel_data(result, lang()),
+            setups,
+            _("The funnel, mean over futures"),
+            lang=lang(),
+        ),
         "funnel",
         stem,
-        "Funnel from leads to wins for each setup",
+        _("Funnel from leads to wins for each setup"),
     )
     st.caption(
-        "Leads are inbound MQLs plus the reps' outbound prospects. Hover a bar for the "
-        "conversion from the stage above."
+        _(
+            "Leads are inbound MQLs plus the reps' outbound prospects. Hover a bar for the "
+            "conversion from the stage above."
+        )
     )
 
 
 def _metrics_tab(result: Comparison) -> None:
+    la = lang()
     st.caption(
-        "The seed article's metric table, grouped as the article groups it. Each cell is the "
-        "average over simulated futures, with the range we are 90% sure holds that average.",
-        help=GLOSSARY["confidence"],
+        _(
+            "The seed article's metric table, grouped as the article groups it. Each cell is "
+            "the average over simulated futures, with the range we are 90% sure holds that "
+            "average."
+        ),
+        help=_gloss("confidence"),
     )
     for group in KPI_GROUPS:
-        st.markdown(f"**{group}**")
-        st.dataframe(data.article_table(result, group), hide_index=True, width="stretch")
-    st.markdown("**ARR at the horizon by segment**")
-    st.dataframe(data.segment_arr(result), hide_index=True, width="stretch")
+        st.markdown(f"**{_(group)}**")
+        table = data.article_table(result, group, la).rename(columns={"Metric": _("Metric")})
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.markdown(_("**ARR at the horizon by segment**"))
+    segments = data.segment_arr(result, la).rename(columns={"Segment": _("Segment")})
+    st.dataframe(segments, hide_index=True, width="stretch")
 
 
 def _why_tab(result: Comparison) -> DeltaGenerator:
     """Diagnostics and team costs; returns the slot where the gain attribution goes."""
+    la = lang()
     sc = result.scenario
     st.markdown(
-        "**What the company looks like without an ops team**, figure by figure, against the "
-        "article's criteria for each team"
+        _(
+            "**What the company looks like without an ops team**, figure by figure, against "
+            "the article's criteria for each team"
+        )
     )
-    diag = data.diagnostics_table(result)
+    diag = data.diagnostics_table(result, la)
     flagged = int(diag["Pressure"].sum()) if len(diag) else 0
     st.caption(
-        f"{flagged} of {len(diag)} signals show pressure (⚠). They say where the engine "
-        "hurts; the simulation, not these flags, decides which team pays off."
+        _(
+            "{flagged} of {n} signals show pressure (⚠). They say where the engine hurts; the "
+            "simulation, not these flags, decides which team pays off."
+        ).format(flagged=flagged, n=len(diag))
     )
     cols = st.columns(2, gap="large")
     for i, row in enumerate(diag.to_dict(orient="records")):
@@ -349,25 +400,26 @@ def _why_tab(result: Comparison) -> DeltaGenerator:
     with left:
         slot = st.empty()
     with right:
-        st.markdown("**What each setup's ops teams cost**")
-        costs = data.team_costs(sc)
+        st.markdown(_("**What each setup's ops teams cost**"))
+        costs = data.team_costs(sc, la)
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Setup": costs["Setup"],
-                    "Per month": [money(x, sc.currency) for x in costs["per_month"]],
-                    f"Over {sc.horizon_months} months": [
-                        money(x, sc.currency) for x in costs["over_horizon"]
+                    _("Setup"): costs["Setup"],
+                    _("Per month"): [money(x, sc.currency, lang=la) for x in costs["per_month"]],
+                    _("Over {months} months").format(months=sc.horizon_months): [
+                        money(x, sc.currency, lang=la) for x in costs["over_horizon"]
                     ],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
+        teams = _("; ").join(f"{r.Setup}: {r.Teams}" for r in costs.itertuples() if r.Teams != "—")
         st.caption(
-            "Teams: "
-            + "; ".join(f"{r.Setup}: {r.Teams}" for r in costs.itertuples() if r.Teams != "—")
-            + ". Team costs are already subtracted from every gain shown."
+            _("Teams: {teams}. Team costs are already subtracted from every gain shown.").format(
+                teams=teams
+            )
         )
     return slot
 
@@ -377,97 +429,105 @@ def _attribution(result: Comparison, slot: DeltaGenerator, stem: str) -> None:
 
     Called only when the Why tab is open: the split re-runs the winner once per lever group.
     """
+    la = lang()
     subject = runs.attribution_subject(result)
     if subject is None:
-        slot.info("No team's gain to explain: no setup with a team ranks first or second.")
+        slot.info(_("No team's gain to explain: no setup with a team ranks first or second."))
         return
+    heading = _("**Where the gain of {setup} comes from**").format(setup=setup_name(subject, la))
     if result.attribution is None:
         with slot.container():
-            st.markdown(f"**Where the gain of {setup_name(subject)} comes from**")
+            st.markdown(heading)
             runs.ensure_attribution(st.container())
         result = st.session_state.result
-    attribution = data.attribution_data(result)
+    attribution = data.attribution_data(result, la)
     if attribution.empty:
-        slot.info("No team's gain to explain.")
+        slot.info(_("No team's gain to explain."))
         return
     sc = result.scenario
     with slot.container():
-        st.markdown(f"**Where the gain of {setup_name(subject)} comes from**")
+        st.markdown(heading)
         obj = attribution["objective"].iloc[0]
         kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
-        unit = f" ({sc.currency})" if kind == "money" else " (x ops spend)"
+        unit = f" ({sc.currency})" if kind == "money" else _(" (x ops spend)")
+        label = objective_label(obj, la)
         chart_with_downloads(
             charts.attribution_chart(
-                attribution, f"{OBJECTIVES_TEXT[obj].capitalize()}{unit}", kind=kind
+                attribution,
+                f"{label[:1].upper()}{label[1:]}{unit}",
+                kind=kind,
+                currency=sc.currency,
+                lang=la,
             ),
             "gain_attribution",
             stem,
-            f"Gain of {setup_name(subject)} split by lever group",
+            _("Gain of {setup} split by lever group").format(setup=setup_name(subject, la)),
         )
         st.caption(
-            f"Each lever group re-run alone on the same {result.replications} futures as the "
-            "verdict, so the total is the gain above; 'overlap & synergy' is what the groups "
-            "do together beyond their sum. Bars: average; lines: the range we are 90% sure "
-            "holds it.",
-            help=GLOSSARY["confidence"],
+            _(
+                "Each lever group re-run alone on the same {n} futures as the verdict, so the "
+                "total is the gain above; 'overlap & synergy' is what the groups do together "
+                "beyond their sum. Bars: average; lines: the range we are 90% sure holds it."
+            ).format(n=result.replications),
+            help=_gloss("confidence"),
         )
 
 
 def _downloads(result: Comparison, stem: str) -> None:
-    st.markdown("##### Download")
+    st.markdown(_("##### Download"))
     items = [
-        ("KPI table (CSV)", exports.kpi_csv(result), f"{stem}_kpis.csv", "text/csv", "dl_kpis"),
+        (_("KPI table (CSV)"), exports.kpi_csv(result), f"{stem}_kpis.csv", "text/csv", "dl_kpis"),
         (
-            "Per replication (CSV)",
+            _("Per replication (CSV)"),
             exports.replications_csv(result),
             f"{stem}_replications.csv",
             "text/csv",
             "dl_reps",
         ),
         (
-            "Monthly series (CSV)",
+            _("Monthly series (CSV)"),
             lambda: exports.monthly_csv(result),
             f"{stem}_monthly.csv",
             "text/csv",
             "dl_monthly",
         ),
         (
-            "Ranking (CSV)",
+            _("Ranking (CSV)"),
             exports.summary_csv(result),
             f"{stem}_ranking.csv",
             "text/csv",
             "dl_rank",
         ),
         (
-            "Article metrics (CSV)",
+            _("Article metrics (CSV)"),
             exports.article_csv(result),
             f"{stem}_article_metrics.csv",
             "text/csv",
             "dl_article",
         ),
         (
-            "Diagnostics (CSV)",
+            _("Diagnostics (CSV)"),
             exports.diagnostics_csv(result),
             f"{stem}_diagnostics.csv",
             "text/csv",
             "dl_diag",
         ),
         (
-            "Gain attribution (CSV)",
+            _("Gain attribution (CSV)"),
             exports.attribution_csv(result),
             f"{stem}_attribution.csv",
             "text/csv",
             "dl_attr",
         ),
         (
-            "Verdict (JSON)",
-            exports.verdict_json(result),
+            _("Verdict (JSON)"),
+            exports.verdict_json(result, lang()),
             f"{stem}_verdict.json",
             "application/json",
             "dl_json",
         ),
         (
-            "Scenario (YAML)",
+            _("Scenario (YAML)"),
             exports.scenario_yaml(result.scenario),
             f"{stem}.yaml",
             "application/x-yaml",
@@ -495,21 +555,25 @@ def render() -> None:
     """Draw the page."""
     _sidebar()
     sc, settings = state.scenario(), state.settings()
-    st.title("Which ops team pays off?")
+    st.title(_("Which ops team pays off?"))
     st.caption(
-        f"**{sc.name}** · {sc.horizon_months}-month horizon · {settings.label}",
-        help=OBJECTIVE_HELP[sc.objective] + " " + settings.help_text,
+        _("**{name}** · {months}-month horizon · {settings}").format(
+            name=sc.name, months=sc.horizon_months, settings=settings.label
+        ),
+        help=objective_help(sc.objective, lang()) + " " + settings.help_text,
     )
     _toolbar()
     workshop.cancelled_notice()
     stale = workshop.stale_answer()
     progress_area = st.container()
     try:
-        runs.ensure_result(progress_area, verdict.provisional)
+        runs.ensure_result(progress_area, lambda r: verdict.provisional(r, lang()))
     except Exception as err:
         st.error(
-            f"The simulation could not run: {type(err).__name__}: {err}. Try again, or change "
-            "the assumptions.",
+            _(
+                "The simulation could not run: {kind}: {error}. Try again, or change the "
+                "assumptions."
+            ).format(kind=type(err).__name__, error=err),
             icon=":material/error:",
         )
         st.stop()
@@ -522,22 +586,33 @@ def render() -> None:
     workshop.gap_section(result)
     workshop.what_changed()
     seconds = st.session_state.get("result_seconds", math.nan)
-    how = "from the cache" if st.session_state.get("result_cached") else f"in {seconds:.1f} s"
+    if st.session_state.get("result_cached"):
+        computed = _(
+            "{n} simulated futures per setup, every setup on the same futures; computed from "
+            "the cache."
+        ).format(n=result.replications)
+    else:
+        computed = _(
+            "{n} simulated futures per setup, every setup on the same futures; computed in "
+            "{seconds} s."
+        ).format(n=result.replications, seconds=f"{seconds:.1f}")
     st.caption(
-        f"{result.replications} simulated futures per setup, every setup on the same futures; "
-        f"computed {how}.",
-        help=GLOSSARY["simulated_futures"] + " " + GLOSSARY["seed"] + f" (seed {result.seed})",
+        computed,
+        help=_gloss("simulated_futures")
+        + " "
+        + _gloss("seed")
+        + _(" (seed {seed})").format(seed=result.seed),
     )
     _ranking(result)
     stem = exports.file_stem(sc)
     tabs = st.tabs(
         [
-            ":material/show_chart: Money over time",
-            ":material/insights: How sure",
-            ":material/filter_alt: Funnel",
-            ":material/table_chart: Article metrics",
-            WHY_TAB,
-            CHANGE_TAB,
+            _(":material/show_chart: Money over time"),
+            _(":material/insights: How sure"),
+            _(":material/filter_alt: Funnel"),
+            _(":material/table_chart: Article metrics"),
+            _(WHY_TAB),
+            _(CHANGE_TAB),
         ],
         key=TABS_KEY,
         on_change="rerun",
