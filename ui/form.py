@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -29,7 +30,7 @@ from sim.io import ScenarioError, parse_scenario, scenario_to_dict
 from sim.params import LEVERS, OBJECTIVES, Scenario, field_meta, source_of
 from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
 from sim.text import lever_label, objective_help, objective_label, translator
-from ui.i18n import _, lang
+from ui.i18n import N_, _, lang
 from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
 from ui.text import (
     LEVER_LABELS,
@@ -667,7 +668,7 @@ def _run_settings(
             _(meta["objective"].label),
             options=list(OBJECTIVES),
             index=list(OBJECTIVES).index(d.get("objective", sc.analysis.objective)),
-            format_func=lambda o: _capital(objective_label(o, lang())),
+            format_func=partial(_objective_words, lang=lang()),
             key=PREFIX + "objective",
             help=_(RUN_HELP["objective"])
             + "\n\n"
@@ -698,9 +699,7 @@ def _run_settings(
             _("Replications (simulated futures)"),
             options=["auto", "fixed"],
             index=0 if d.get("mode", default_mode) == "auto" else 1,
-            format_func=lambda m: (
-                _("Auto: until the answer is clear") if m == "auto" else _("Fixed")
-            ),
+            format_func=partial(_mode_words, tr=translator(lang())),
             key=PREFIX + "reps_mode",
             help=_(RUN_HELP["replications"]),
         )
@@ -859,6 +858,16 @@ def field_label(path: str, sc: Scenario) -> str:
 def _in(where: str, what: str) -> str:
     """A field inside a section: "Sales team › Account executives (reps)"."""
     return f"{where} › {what}"  # i18n: ok (a separator only)
+
+
+def _objective_words(objective: str, lang: str) -> str:
+    """An objective in words, capitalised (a select box's option)."""
+    return _capital(objective_label(objective, lang))
+
+
+def _mode_words(mode: str, tr) -> str:
+    """How the replications are chosen, in words (`tr`: the session's translator)."""
+    return tr(N_("Auto: until the answer is clear") if mode == "auto" else N_("Fixed"))
 
 
 def _capital(text: str) -> str:

@@ -21,9 +21,10 @@ import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_from_yaml, scenario_to_dict
 from sim.params import Scenario
+from sim.text import translator
 from sim.workshop import MAX_VARIANTS, Variant
 from ui import urlstate
-from ui.i18n import _
+from ui.i18n import N_, _
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_DIR = ROOT / "scenarios"
@@ -107,11 +108,14 @@ def read_preset(name: str) -> tuple[str, Scenario | None, list]:
     return _read_preset(str(path), path.stat().st_mtime)
 
 
-def preset_label(name: str) -> str:
-    """A preset as people see it in the picker: its scenario name."""
+def preset_label(name: str, lang: str | None = None) -> str:
+    """A preset as people see it in the picker: its name (`lang`: else the session's)."""
     _text, scenario, _problems = read_preset(name)
     title = scenario.name if scenario is not None else name
-    return _("{name} (default)").format(name=title) if name == DEFAULT_PRESET else title
+    if name != DEFAULT_PRESET:
+        return title
+    words = N_("{name} (default)")
+    return (translator(lang)(words) if lang else _(words)).format(name=title)
 
 
 # ----------------------------------------------------------------------------- state

@@ -7,6 +7,7 @@ a download is clicked (deferred `st.download_button` data).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import altair as alt
 import streamlit as st
@@ -15,7 +16,7 @@ from sim.params import Scenario
 from ui import exports, state
 from ui.charts import chart_png, chart_svg
 from ui.form import field_label, humanise
-from ui.i18n import _, csv_bom
+from ui.i18n import _, csv_bom, lang
 from ui.upload import problem_lines
 
 
@@ -131,7 +132,7 @@ def preset_picker(key: str) -> None:
         _("Company preset"),
         options=names,
         index=names.index(current) if current in names else 0,
-        format_func=state.preset_label,
+        format_func=partial(state.preset_label, lang=lang()),
         key=key,
         on_change=_load,
         help=_(

@@ -262,7 +262,8 @@ def gain_cell(result: Comparison, setup: str, lang: str = "en") -> str:
         return "—"
     s = result.setups[setup].vs_none
     obj, cur = result.objective, result.scenario.currency
-    return (
-        f"{value_text(s.mean, obj, cur)} ({value_text(s.low, obj, cur)} "
-        f"{translator(lang)('to')} {value_text(s.high, obj, cur)})"
+    _ = translator(lang)
+    interval = _("{low} to {high}").format(
+        low=value_text(s.low, obj, cur, lang=lang), high=value_text(s.high, obj, cur, lang=lang)
     )
+    return f"{value_text(s.mean, obj, cur, lang=lang)} ({interval})"

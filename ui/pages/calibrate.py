@@ -8,6 +8,7 @@ estimated from it.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -18,6 +19,7 @@ from sim.calibrate.mapping import with_overrides
 from sim.calibrate.plots import backtest_long, cycle_curves, deal_sizes, flow
 from sim.executors import SerialExecutor
 from sim.io import scenario_to_yaml
+from sim.text import translator
 from ui import state
 from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_chart
 from ui.i18n import N_, _, lang
@@ -31,6 +33,11 @@ LABELS = {
     "customers": N_("Customers / subscriptions (optional)"),
 }
 KEY = "cal."
+
+
+def _amounts(kind: str, tr) -> str:
+    """How deal amounts are given, in words (`tr`: the session's translator)."""
+    return tr(N_("annual") if kind == "annual" else N_("monthly"))
 
 
 def _problems_box(err: DataError, title: str) -> None:
@@ -126,14 +133,14 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
     base_name = c1.selectbox(
         _("Base preset (for what the data cannot give)"),
         names,
-        format_func=state.preset_label,
+        format_func=partial(state.preset_label, lang=lang()),
         key=KEY + "base",
     )
     amounts = c2.radio(
         _("Deal amounts are"),
         ["annual", "monthly"],
         horizontal=True,
-        format_func=lambda a: _("annual") if a == "annual" else _("monthly"),
+        format_func=partial(_amounts, tr=translator(lang())),
         key=KEY + "amounts",
         help=_("Annual contract values (ACV) or MRR."),
     )

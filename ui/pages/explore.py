@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 
 import streamlit as st
 
@@ -112,7 +113,7 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
         _("Inputs"),
         _paths(sc),
         default=default_input_paths(sc),
-        format_func=_label,
+        format_func=partial(words.input_label, lang=lang()),
         key="tornado_inputs",
     )
     settings = {"inputs": chosen, "reps": reps, "seed": seed}
@@ -150,12 +151,23 @@ def _breakeven(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(_("Where do two setups swap places along one input?"))
     setups = list(sc.org.setups)
     c1, c2, c3 = st.columns([3, 1, 1])
-    path = c1.selectbox(_("Input"), _paths(sc), format_func=_label, key="be_path")
+    path = c1.selectbox(
+        _("Input"), _paths(sc), format_func=partial(words.input_label, lang=lang()), key="be_path"
+    )
     item = explore.make_input(sc, path)
     a = c2.selectbox(
-        _("Setup A"), setups, index=min(1, len(setups) - 1), format_func=_setup, key="be_a"
+        _("Setup A"),
+        setups,
+        index=min(1, len(setups) - 1),
+        format_func=partial(setup_name, lang=lang()),
+        key="be_a",
     )
-    b = c3.selectbox(_("Setup B"), [s for s in setups if s != a], format_func=_setup, key="be_b")
+    b = c3.selectbox(
+        _("Setup B"),
+        [s for s in setups if s != a],
+        format_func=partial(setup_name, lang=lang()),
+        key="be_b",
+    )
     lo, hi = st.slider(
         _("Range searched"),
         float(min(item.low, 0) if item.kind == "effects" else item.low - abs(item.high - item.low)),
@@ -214,14 +226,14 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
         _("Across"),
         numbers,
         index=numbers.index(dx) if dx in numbers else 0,
-        format_func=_label,
+        format_func=partial(words.input_label, lang=lang()),
         key="map_x",
     )
     y = c2.selectbox(
         _("Up"),
         numbers,
         index=numbers.index(dy) if dy in numbers else 1,
-        format_func=_label,
+        format_func=partial(words.input_label, lang=lang()),
         key="map_y",
     )
     n = c3.number_input(_("Points"), 2, 10, 6, key="map_n")
@@ -317,7 +329,7 @@ def _discover(sc, stem: str, reps: int, seed: int) -> None:
         _("Setup"),
         list(sc.org.setups),
         index=min(2, len(sc.org.setups) - 1),
-        format_func=_setup,
+        format_func=partial(setup_name, lang=lang()),
         key="disc_setup",
     )
     samples = c2.number_input(_("Sampled points"), 16, 256, 48, step=16, key="disc_samples")

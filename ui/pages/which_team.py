@@ -8,6 +8,7 @@ provisional verdict, then the answer, the charts, the article's metrics and the 
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
+from sim.text import translator
 from sim.text.workshop import say
 from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
@@ -45,9 +47,11 @@ WHY_TAB = N_(":material/lightbulb: Why")  # its gain attribution is computed onl
 CHANGE_TAB = N_(":material/alt_route: What would change it")  # computed only when opened
 
 
-def _series(series: str) -> str:
-    """A monthly series' name in the session's language."""
-    return _(SERIES_LABELS[series]) if series in SERIES_LABELS else series
+def _series(series: str, lang: str | None = None) -> str:
+    """A monthly series' name in `lang` (else the session's language)."""
+    if series not in SERIES_LABELS:
+        return series
+    return translator(lang)(SERIES_LABELS[series]) if lang else _(SERIES_LABELS[series])
 
 
 def _gloss(term: str) -> str:
@@ -252,7 +256,7 @@ def _explore(result: Comparison, stem: str) -> None:
     series = st.selectbox(
         _("Explore another monthly series"),
         options=options,
-        format_func=_series,
+        format_func=partial(_series, lang=lang()),
         key="explore_series",
     )
     kind = "count" if series in COUNT_SERIES else "money"
