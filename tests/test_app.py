@@ -268,3 +268,16 @@ def test_pages_have_no_stray_string_statements():
             and isinstance(node.value.value, str)
         ]
         assert not stray, (page.name, stray)
+
+
+def test_the_landing_page_shows_every_objective_side_by_side():
+    """Value created decides, and cash, NPV and ending ARR stand beside it."""
+    at = _app()
+    at.run()
+    assert not at.exception
+    texts = " ".join(m.value for m in at.markdown)
+    assert "Every measure, side by side" in texts
+    frames = [d.value for d in at.dataframe]
+    side = [f for f in frames if "value created, counting the customers kept" in f.columns]
+    others = {"profit after go-to-market costs", "annual recurring revenue at the end"}
+    assert side and others <= set(side[0].columns)

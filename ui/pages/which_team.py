@@ -16,7 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
-from sim.text import translator
+from sim.text import objectives_sentence, translator
 from sim.text.workshop import say
 from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
@@ -555,6 +555,29 @@ def _toolbar() -> None:
         workshop.save_variant_control()
 
 
+def _objectives(result: Comparison) -> None:
+    """Every money objective side by side: each setup's gain over no ops team on each.
+
+    The verdict is judged on one objective; a CFO reads them together, so a horizon that
+    cuts off what retention is worth cannot mislead. The best on each is starred.
+    """
+    la = lang()
+    boards = result.objectives()
+    cur = result.scenario.currency
+    rows = []
+    for setup in result.setups:
+        row = {_("Setup"): setup_name(setup, la)}
+        for name, board in boards.items():
+            star = " ★" if board.best == setup else ""
+            row[objective_label(name, la)] = (
+                verdict.value_text(board.vs_none[setup].mean, name, cur, True, lang=la) + star
+            )
+        rows.append(row)
+    st.markdown(_("**Every measure, side by side** — gain over no ops team; ★ = best on it"))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(objectives_sentence(result, la))
+
+
 def render() -> None:
     """Draw the page."""
     _sidebar()
@@ -608,6 +631,7 @@ def render() -> None:
         + _(" (seed {seed})").format(seed=result.seed),
     )
     _ranking(result)
+    _objectives(result)
     stem = exports.file_stem(sc)
     tabs = st.tabs(
         [
