@@ -1,7 +1,7 @@
 """Each preset's verdict, pinned: a change of verdict shows up as a diff of the snapshot.
 
 The snapshot (`tests/snapshots/preset_verdicts.json`) records, per preset, the winner, the
-runner-up and whether they are separated on 30 replications, seed 0, and the winner on
+runner-up and whether they are separated on 20 replications, seed 0, and the winner on
 every objective shown side by side (value created, NPV, cash, ending ARR). When a model change
 moves a verdict, this test fails and names the preset; if the change is intended, rewrite
 the snapshot with ``ORGSIM_UPDATE_SNAPSHOTS=1 pytest tests/test_preset_verdicts.py`` and let
@@ -22,7 +22,7 @@ import sim
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "preset_verdicts.json"
 PRESETS = sorted((ROOT / "scenarios").glob("*.yaml"))
-REPLICATIONS, SEED = 30, 0
+REPLICATIONS, SEED = 20, 0
 
 
 def _verdict(path: Path) -> dict:
