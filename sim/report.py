@@ -221,20 +221,22 @@ def _money(result: Comparison, lang: str) -> str:
     obj, cur, months = result.objective, sc.currency, sc.horizon_months
     if v.best == BASELINE:
         runner = result.setups[v.runner_up] if v.runner_up else None
-        loss = value_text(-runner.vs_none.mean, obj, cur, signed=False) if runner else "—"
+        loss = (
+            value_text(-runner.vs_none.mean, obj, cur, signed=False, lang=lang) if runner else "—"
+        )
         return say("report_money_none", lang, loss=loss, months=months)
     best = result.setups[v.best]
     return say(
         "report_money_text",
         lang,
         setup=setup_name(v.best, lang),
-        cost=money(best.ops_cost_per_month, cur),
-        total=money(best.ops_cost_per_month * months, cur),
+        cost=money(best.ops_cost_per_month, cur, lang=lang),
+        total=money(best.ops_cost_per_month * months, cur, lang=lang),
         months=months,
-        gain=value_text(best.vs_none.mean, obj, cur),
+        gain=value_text(best.vs_none.mean, obj, cur, lang=lang),
         pct=round(result.confidence * 100),
-        low=value_text(best.vs_none.low, obj, cur),
-        high=value_text(best.vs_none.high, obj, cur),
+        low=value_text(best.vs_none.low, obj, cur, lang=lang),
+        high=value_text(best.vs_none.high, obj, cur, lang=lang),
     )
 
 

@@ -4,7 +4,7 @@ A session fixture starts the server on a free port with few replications and wai
 health check; each test opens its own page. Time to verdict is measured cold (first visit,
 nothing cached) and after a reload (cached), printed and written to
 tests/artifacts/timings.json; a screenshot of the landing page goes to
-tests/artifacts/landing.png.
+tests/artifacts/landing.png (and, in Japanese, tests/artifacts/landing_ja.png).
 
 Needs Debian's Chromium at /usr/bin/chromium: without it the tests are skipped, unless
 ORGSIM_REQUIRE_BROWSER=1, when they fail.
@@ -17,6 +17,7 @@ import html
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -343,3 +344,48 @@ def test_workshop_before_after_link_report_and_phone(server, browser):
     small.screenshot(path=str(ARTIFACTS / "workshop_390x844.png"))
     phone.close()
     context.close()
+
+
+# ----------------------------------------------------------------------------- Japanese
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _downloaded(tab, name: str) -> Path:
+    with tab.expect_download(timeout=120_000) as info:
+        tab.get_by_role("button", name=name, exact=True).first.click()
+    return Path(info.value.path())
+
+
+def test_japanese_landing_page_and_its_png_chart(server, page):
+    """`?lang=ja`: a Japanese landing page (screenshot in tests/artifacts/landing_ja.png), and a
+    chart exported as PNG from it draws Japanese glyphs: its SVG rendered with every Japanese
+    character replaced by one no font has looks different (empty boxes would look alike)."""
+    import vl_convert as vlc
+    from PIL import Image, ImageChops
+    from test_i18n import without_glyphs
+
+    page.goto(f"{server}/?lang=ja")
+    text = _verdict(page).inner_text()
+    assert JAPANESE.search(text) and "将来シナリオ" in text, text
+    assert "simulated futures" not in text
+    page.get_by_role("button", name="KPI表（CSV）").wait_for(timeout=180_000)
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
+    page.set_viewport_size({"width": 1440, "height": int(height) + 40})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "landing_ja.png"), full_page=True)
+    assert (ARTIFACTS / "landing_ja.png").stat().st_size > 10_000
+
+    # the first chart's exports: its SVG holds Japanese words; drawn without the glyphs it
+    # would look different, so the PNG shows them
+    svg = _downloaded(page, "SVG").read_text(encoding="utf-8")
+    png = _downloaded(page, "PNG").read_bytes()
+    assert JAPANESE.search(svg) and "Noto Sans CJK JP" in svg
+    exported = Image.open(io.BytesIO(png)).convert("RGB")
+    real = Image.open(io.BytesIO(vlc.svg_to_png(svg, scale=2.0))).convert("RGB")
+    tofu = Image.open(io.BytesIO(vlc.svg_to_png(without_glyphs(svg), scale=2.0))).convert("RGB")
+    assert exported.size == real.size
+    assert ImageChops.difference(real, tofu).getbbox() is not None
+    exported.save(ARTIFACTS / "chart_ja.png")

@@ -217,10 +217,10 @@ def confidence_sentence(result: Comparison, lang: str = "en") -> str:
     words = {
         "best": best,
         "runner": setup_name(v.runner_up, lang),
-        "gap": value_text(abs(gap.mean), obj, cur, signed=False),
+        "gap": value_text(abs(gap.mean), obj, cur, signed=False, lang=lang),
         "pct": round(result.confidence * 100),
-        "low": value_text(gap.low, obj, cur),
-        "high": value_text(gap.high, obj, cur),
+        "low": value_text(gap.low, obj, cur, lang=lang),
+        "high": value_text(gap.high, obj, cur, lang=lang),
         "p": f"{p:.0%}",
         "q": f"{result.setups[v.runner_up].p_best:.0%}",
     }
