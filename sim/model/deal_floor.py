@@ -204,6 +204,15 @@ class SalesFloor:
         self.elasticity = sales.cycle_time_elasticity
         self.slots = slots
         self._ratio = None if reps is None or reps.constant() else reps.ratio_fn()
+        # once the selling time settles (after every ramp), slots and the cycle factor are
+        # constants: the hot path then skips the lever arithmetic
+        self._settle_day, self._settled_slots, self._settled_cycle = math.inf, slots, 1.0
+        if self._ratio is not None:
+            day, ratio = reps.settles()  # type: ignore[union-attr]
+            if math.isfinite(day):
+                self._settle_day = day
+                self._settled_slots = slots_at(slots, ratio, self.elasticity)
+                self._settled_cycle = ratio**-self.elasticity
         self.price_elasticity = sales.price_elasticity
         self.patience = sales.sql_patience_days
         self.sqls = sqls
@@ -232,6 +241,8 @@ class SalesFloor:
         """Deal slots at `now`: they follow the reps' selling time."""
         if self._ratio is None:
             return self.slots
+        if now >= self._settle_day:
+            return self._settled_slots
         return slots_at(self.slots, self._ratio(now), self.elasticity)
 
     def run(self) -> int:
@@ -283,7 +294,10 @@ class SalesFloor:
             if self._cycle is not None:
                 cycle = self._cycle(cycle, now)
             if self._ratio is not None:
-                cycle *= self._ratio(now) ** -self.elasticity
+                if now >= self._settle_day:
+                    cycle *= self._settled_cycle
+                else:
+                    cycle *= self._ratio(now) ** -self.elasticity
         self.planned_close[i] = now + cycle
         if now + cycle >= self.horizon:
             self.busy_days += self.horizon - max(now, 0.0)  # closes after the horizon: open

@@ -74,6 +74,22 @@ class RepTime:
             self.fx is None or not self.fx.moves("selling_time_share")
         )
 
+    def settles(self) -> tuple[float, float]:
+        """(day from which selling(t) / today's no longer changes, that ratio).
+
+        (inf, nan) when it never settles: a first-touch load follows inbound over time, and a
+        fading effect never stops moving.
+        """
+        if self.constant():
+            return 0.0, 1.0
+        if self.touch_hours_per_mql > 0:
+            return math.inf, math.nan
+        day, _ = self.fx.fx.settled("selling_time_share")  # type: ignore[union-attr]
+        if not math.isfinite(day):
+            return math.inf, math.nan
+        s0 = self.today
+        return day, self.fx.apply_scalar("selling_time_share", s0, day) / s0  # type: ignore[union-attr]
+
     def ratio_fn(self) -> Callable[[float], float]:
         """selling(t) / today's selling as a plain function of t (the event loop's path).
 
