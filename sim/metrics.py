@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.records import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
-from sim.params import MONTH_DAYS, Scenario
+from sim.params import MONTH_DAYS, Costs, Scenario
 
 ARTICLE_METRICS: dict[str, tuple[tuple[str, str], ...]] = {
     "SalesOps metrics": (
@@ -122,6 +122,11 @@ class _MrrPath:
         return np.where(j >= 0, self.area[jj] + self.level[jj] * (t - self.t[jj]), 0.0)
 
 
+def monthly_discount_rate(costs: Costs) -> float:
+    """The monthly rate equivalent to the annual discount rate: (1 + r)^(1/12) - 1."""
+    return (1 + costs.discount_rate_annual) ** (1 / 12) - 1
+
+
 def equity_factor(kappa: np.ndarray, months: int, rate_m: float) -> np.ndarray:
     """Discounted revenue-months per unit of MRR: sum_{m=1..M} d^m * int_{m-1}^{m} e^(kappa s) ds.
 
@@ -161,7 +166,7 @@ def customer_equity(
     size = np.array([s.expansion.size for s in segs])[segment]
     kappa = l0 * expansion_multiplier * size - h0 * churn_multiplier
     costs = scenario.costs
-    rate_m = (1 + costs.discount_rate_annual) ** (1 / 12) - 1
+    rate_m = monthly_discount_rate(costs)
     months = round(costs.customer_value_months)
     factor = equity_factor(kappa, months, rate_m)
     return float(np.sum(np.asarray(mrr) * costs.gross_margin * factor))
@@ -170,7 +175,7 @@ def customer_equity(
 def kept_team_cost(monthly_cost: float, scenario: Scenario) -> float:
     """The teams kept for as long as the base's value is counted, discounted to the horizon."""
     costs = scenario.costs
-    rate_m = (1 + costs.discount_rate_annual) ** (1 / 12) - 1
+    rate_m = monthly_discount_rate(costs)
     months = round(costs.customer_value_months)
     d = 1.0 / (1.0 + rate_m)
     annuity = months if rate_m == 0 else d * (1.0 - d**months) / (1.0 - d)
@@ -280,7 +285,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     p_exp = np.array([s.expansion.monthly_probability for s in segs])[c.segment[new]]
     size = np.array([s.expansion.size for s in segs])[c.segment[new]]
     growth = p_exp * c.expansion_multiplier_end * size
-    rate_m = (1 + scenario.costs.discount_rate_annual) ** (1 / 12) - 1
+    rate_m = monthly_discount_rate(scenario.costs)
     q = (1.0 + growth) * (1.0 - churn_now) / (1.0 + rate_m)
     life = np.where(np.isclose(q, 1.0), 120.0, (1.0 - q**120) / np.where(q == 1.0, 2.0, 1.0 - q))
     # exposure in customer-months and churn events within the horizon
@@ -324,6 +329,8 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         c.expansion_multiplier_end,
     )
     kept_today = to_today * kept_team_cost(run.effects.monthly_cost, scenario)
+    contribution = series["contribution"]
+    npv = float(np.sum(contribution * (1 + rate_m) ** -np.arange(1, months + 1)))
     series_arr = series["arr"]
     starting_arr = 12.0 * float(c.mrr_start[~c.is_new].sum())
     arr_12_before = series_arr[months - 13] if months > 12 else starting_arr
@@ -340,8 +347,6 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     resp = leads.response_hours[contacted & inbound]
     decay = scenario.lead_handling.speed_to_lead_decay
     decay_kept = decay.floor + (1 - decay.floor) * np.exp(-resp / decay.tau_hours)
-    contribution = series["contribution"]
-    discount = (1 + rate_m) ** -np.arange(1, months + 1)
     new_mrr_total = float(c.mrr_start[new].sum())
     expansion_total = float(c.expansion_mrr.sum())
     out: dict[str, float] = {
@@ -403,9 +408,9 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "total_cost": total_cost,
         "ops_cost": ops_cost,
         "cumulative_contribution": float(contribution.sum()),
-        "npv_contribution": float(np.sum(contribution * discount)),
+        "npv_contribution": npv,
         "customer_equity": equity_today,
-        "value_created": float(np.sum(contribution * discount)) + equity_today - kept_today,
+        "value_created": npv + equity_today - kept_today,
         "ops_roi": math.nan,  # paired with the baseline: `paired_kpis`
         "events_per_lead": _ratio(run.events, n_leads),
     }

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from streamlit_server import health_latency, streamlit_server
 from test_app_concurrency import open_together
 from test_conservation_fuzz import fuzz
 from test_faults import DEFAULT, _start, _workers
@@ -55,54 +54,14 @@ def _record(name: str, figures: dict) -> None:
     print(f"\n{name}: {figures}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _health_latency(url: str) -> float | None:
-    start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as resp:
-            ok = resp.status == 200 and resp.read().strip() == b"ok"
-    except OSError:
-        return None
-    return time.perf_counter() - start if ok else None
-
-
 @pytest.fixture
 def server():
     """A fresh `streamlit run app.py` on a free port, at the app's real settings."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the load test needs a real browser")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "ORGSIM_APP_REPS"}
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "load_server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
-        cwd=ROOT,
-        env={**env, "PYTHONUNBUFFERED": "1"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while _health_latency(url) is None:
-            assert proc.poll() is None, f"streamlit exited; see {log.name}"
-            assert time.monotonic() < deadline, "streamlit did not become healthy in 60 s"
-            time.sleep(0.3)
+    with streamlit_server(env, ARTIFACTS / "load_server.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
 
 
 @pytest.mark.timeout(600)
@@ -115,7 +74,7 @@ def test_eight_browser_sessions_get_their_verdicts_while_health_stays_fast(serve
 
     def poll() -> None:
         while not stop.is_set():
-            took = _health_latency(server)
+            took = health_latency(server)
             if took is None:
                 failures[0] += 1
             else:

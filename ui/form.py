@@ -29,6 +29,7 @@ import streamlit as st
 from sim.io import ScenarioError, parse_scenario, scenario_to_dict
 from sim.params import LEVERS, OBJECTIVES, Scenario, field_meta, source_of
 from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
+from sim.params.scenario import has_path
 from sim.text import lever_label, objective_help, objective_label, translator
 from ui.i18n import N_, _, lang
 from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
@@ -79,19 +80,6 @@ def get_path(data: Any, path: str) -> Any:
         else:
             return None
     return node
-
-
-def has_path(data: Any, path: str) -> bool:
-    """Whether a dotted path exists (its value may be None)."""
-    node = data
-    for part in path.split("."):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return False
-    return True
 
 
 def set_path(data: dict, path: str, value: Any) -> None:

@@ -27,6 +27,7 @@ from sim.explore.runs import (
     RunOptions,
     check_pair,
     default_pair,
+    facts_header,
     objective_table,
     paired_gap,
     run_variants,
@@ -68,11 +69,7 @@ class Breakeven:
     def facts(self) -> dict[str, Any]:
         """JSON-ready: param, pair, breakeven, interval, below, above, and the curve."""
         return {
-            "scenario": self.scenario.name,
-            "objective": self.objective,
-            "confidence": self.confidence,
-            "replications": self.replications,
-            "seed": self.seed,
+            **facts_header(self),
             "param": self.input.path,
             "kind": self.input.kind,
             "today": self.today,

@@ -17,7 +17,7 @@ from typing import Any
 
 from sim.experiments import Replications
 from sim.explore.inputs import Input, make_input, value_at
-from sim.explore.runs import RunOptions, run_variants
+from sim.explore.runs import RunOptions, facts_header, run_variants
 from sim.params import Scenario
 from sim.verdict.ranking import make_verdict, summarise
 
@@ -74,11 +74,7 @@ class DecisionMap:
     def facts(self) -> dict[str, Any]:
         """JSON-ready: x and y (param, values), cells (x, y, best, p_best, separated), own."""
         return {
-            "scenario": self.scenario.name,
-            "objective": self.objective,
-            "confidence": self.confidence,
-            "replications": self.replications,
-            "seed": self.seed,
+            **facts_header(self),
             "x": {"param": self.x.path, "values": self.x_values},
             "y": {"param": self.y.path, "values": self.y_values},
             "own": self.own,

@@ -116,3 +116,14 @@ def check_pair(scenario: Scenario, pair: Sequence[str]) -> tuple[str, str]:
     if unknown:
         raise ValueError(f"unknown setup(s) {unknown}; known: {list(scenario.org.setups)}")
     return pair[0], pair[1]
+
+
+def facts_header(result: Any) -> dict[str, Any]:
+    """The keys every explore answer's JSON starts with: what was run, and how it is judged."""
+    return {
+        "scenario": result.scenario.name,
+        "objective": result.objective,
+        "confidence": result.confidence,
+        "replications": result.replications,
+        "seed": result.seed,
+    }

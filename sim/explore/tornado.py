@@ -18,6 +18,7 @@ from sim.explore.runs import (
     RunOptions,
     check_pair,
     default_pair,
+    facts_header,
     objective_table,
     paired_gap,
     run_variants,
@@ -70,11 +71,7 @@ class Tornado:
             return {s: i.as_dict() for s, i in d.items()}
 
         return {
-            "scenario": self.scenario.name,
-            "objective": self.objective,
-            "confidence": self.confidence,
-            "replications": self.replications,
-            "seed": self.seed,
+            **facts_header(self),
             "pair": list(self.pair),
             "base_gap": self.base_gap.as_dict(),
             "base_gains": gains(self.base_gains),

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.explore.runs import RunOptions, objective_table, run_variants
+from sim.explore.runs import RunOptions, facts_header, objective_table, run_variants
 from sim.org import draw_team_effects
 from sim.params import Scenario
 from sim.verdict.stats import Interval, mean_interval
@@ -63,11 +63,7 @@ class ValueOfInformation:
     def facts(self) -> dict[str, Any]:
         """JSON-ready: chosen, evpi (a number), its interval, evppi rows by value."""
         return {
-            "scenario": self.scenario.name,
-            "objective": self.objective,
-            "confidence": self.confidence,
-            "replications": self.replications,
-            "seed": self.seed,
+            **facts_header(self),
             "chosen": self.chosen,
             "evpi": self.evpi.mean,
             "evpi_interval": [self.evpi.low, self.evpi.high],

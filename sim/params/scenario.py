@@ -23,7 +23,7 @@ from sim.params.base import MONTH_DAYS, Frozen, info
 from sim.params.org import Org
 from sim.params.world import Costs, LeadHandling, Market, Sales, Segment, StartingCustomers
 
-__all__ = ["Scenario", "canonical_path"]
+__all__ = ["Scenario", "canonical_path", "has_path"]
 
 
 def canonical_path(path: str) -> str:
@@ -62,7 +62,7 @@ def _move_legacy_settings(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _resolves(data: Any, path: str) -> bool:
+def has_path(data: Any, path: str) -> bool:
     """Whether a dotted path names something in plain scenario data."""
     node = data
     for part in path.split("."):
@@ -162,7 +162,7 @@ class Scenario(Frozen):
         if not self.sources:
             return self
         data = self.model_dump(mode="json", exclude={"sources"})
-        unknown = [p for p in self.sources if not _resolves(data, p)]
+        unknown = [p for p in self.sources if not has_path(data, p)]
         if unknown:
             raise ValueError(
                 "; ".join(

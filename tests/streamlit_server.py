@@ -1,0 +1,71 @@
+"""A real `streamlit run app.py` on a free local port, stopped by its own process id.
+
+Shared by the browser and load tests, so both start and stop the server the same way.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def health_latency(url: str, timeout: float = 5.0) -> float | None:
+    """Seconds the health check took, or None when it did not answer 'ok'."""
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as resp:
+            ok = resp.status == 200 and resp.read().strip() == b"ok"
+    except OSError:
+        return None
+    return time.perf_counter() - start if ok else None
+
+
+@contextmanager
+def streamlit_server(
+    env: Mapping[str, str], log_path: Path, extra_args: Sequence[str] = ()
+) -> Iterator[str]:
+    """Start the app, wait until it is healthy (60 s at most), yield its URL, stop it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("w")
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    proc = subprocess.Popen(
+        [*command, *extra_args],
+        cwd=ROOT,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while health_latency(url, timeout=2) is None:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within 60 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
