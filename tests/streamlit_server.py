@@ -5,6 +5,7 @@ Shared by the browser and load tests, so both start and stop the server the same
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -69,3 +70,46 @@ def streamlit_server(
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+
+
+@contextmanager
+def health_poller(url: str, every: float = 0.05) -> Iterator[dict[str, list]]:
+    """Poll the health check from a separate process while the block runs.
+
+    A separate process, so the latencies are the server's and not the test process's own
+    threads (Playwright's driver) competing for its interpreter. Yields a dict filled with
+    "latencies" (seconds) and "failures" (count, as a one-item list) when the block ends.
+    """
+    stop = ROOT / "tests" / "artifacts" / f"poll-stop-{free_port()}"
+    stop.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "poll", url, str(stop), str(every)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    out: dict[str, list] = {"latencies": [], "failures": [0]}
+    try:
+        yield out
+    finally:
+        stop.touch()
+        text, _ = proc.communicate(timeout=30)
+        stop.unlink(missing_ok=True)
+        data = json.loads(text)
+        out["latencies"].extend(data["latencies"])
+        out["failures"][0] = data["failures"]
+
+
+def _poll(url: str, stop: str, every: float) -> None:
+    latencies, failures = [], 0
+    while not Path(stop).exists():
+        took = health_latency(url)
+        if took is None:
+            failures += 1
+        else:
+            latencies.append(took)
+        time.sleep(every)
+    print(json.dumps({"latencies": latencies, "failures": failures}))
+
+
+if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "poll":
+    _poll(sys.argv[2], sys.argv[3], float(sys.argv[4]))

@@ -19,12 +19,11 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from streamlit_server import health_latency, streamlit_server
+from streamlit_server import health_poller, streamlit_server
 from test_app_concurrency import open_together
 from test_conservation_fuzz import fuzz
 from test_faults import DEFAULT, _start, _workers
@@ -68,39 +67,23 @@ def server():
 def test_eight_browser_sessions_get_their_verdicts_while_health_stays_fast(server):
     from playwright.sync_api import sync_playwright
 
-    latencies: list[float] = []
-    failures = [0]
-    stop = threading.Event()
-
-    def poll() -> None:
-        while not stop.is_set():
-            took = health_latency(server)
-            if took is None:
-                failures[0] += 1
-            else:
-                latencies.append(took)
-            time.sleep(0.05)
-
-    poller = threading.Thread(target=poll, daemon=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
         try:
             pages = [browser.new_context().new_page() for _ in range(SESSIONS)]
-            poller.start()
-            start = time.perf_counter()
-            for page in pages:
-                page.goto(server)
-            landed = []
-            for page in pages:
-                page.locator(".st-key-verdict").wait_for(
-                    state="visible", timeout=VERDICT_TIMEOUT_MS
-                )
-                landed.append(time.perf_counter() - start)
-            texts = {p.locator(".st-key-verdict").inner_text() for p in pages}
-            stop.set()
-            poller.join()
+            with health_poller(server) as polled:
+                start = time.perf_counter()
+                for page in pages:
+                    page.goto(server)
+                landed = []
+                for page in pages:
+                    page.locator(".st-key-verdict").wait_for(
+                        state="visible", timeout=VERDICT_TIMEOUT_MS
+                    )
+                    landed.append(time.perf_counter() - start)
+                texts = {p.locator(".st-key-verdict").inner_text() for p in pages}
             status = pages[0]
             status.goto(f"{server}/status")
             status.locator(".st-key-service_state").wait_for(timeout=60_000)
@@ -111,8 +94,8 @@ def test_eight_browser_sessions_get_their_verdicts_while_health_stays_fast(serve
                 value = box.locator('[data-testid="stMetricValue"]').inner_text().strip()
                 metrics[label] = value
         finally:
-            stop.set()
             browser.close()
+    latencies, failures = polled["latencies"], polled["failures"]
     ordered = sorted(latencies)
     p99 = ordered[int(0.99 * (len(ordered) - 1))]
     figures = {
