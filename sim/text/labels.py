@@ -268,7 +268,7 @@ def glossary(term: str, lang: str = "en") -> str:
 # ----------------------------------------------------------------------------- KPIs
 def kpi_label(kpi: str, lang: str = "en") -> str:
     """A KPI's label as the article's metric table names it (other KPIs: their id)."""
-    from sim.metrics import ARTICLE_METRICS  # messages extracted by sim.text.catalogs
+    from sim.metrics import ARTICLE_METRICS  # messages extracted by sim.cli.catalogs
 
     for rows in ARTICLE_METRICS.values():
         for key, label in rows:

@@ -1,10 +1,10 @@
 """The message catalogs: extraction (Babel), update and checks. A maintainer's tool.
 
-    python -m sim.text.catalogs update   # re-extract; add new messages, drop vanished ones
-    python -m sim.text.catalogs check    # exit 1 when a message lacks a translation
+    python -m sim.cli.catalogs update   # re-extract; add new messages, drop vanished ones
+    python -m sim.cli.catalogs check    # exit 1 when a message lacks a translation
 
 Messages are extracted with Babel from the text layer (`sim/text`), the screens (`ui/`,
-`app.py`) and the CLI (`sim/cli.py`, `sim/explore/cli.py`) — calls of `_`, `N_`, `gettext`,
+`app.py`) and the CLI (`sim/cli`) — calls of `_`, `N_`, `gettext`,
 `ngettext`, `pgettext` — and from the schema: every field's label and help
 (`sim.params.base.info`), the lever-effect words of `sim.params.meta`, the article's metric
 table (`sim.metrics.ARTICLE_METRICS`) and the CLI's help texts (its argparse parser). The
@@ -26,7 +26,7 @@ from babel.messages.pofile import read_po, write_po
 from sim.text.i18n import DOMAIN, LANGUAGES, catalog_path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("sim/text", "ui", "app.py", "sim/cli.py", "sim/explore/cli.py")
+SOURCES = ("sim/text", "ui", "app.py", "sim/cli")
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 HEADER = "Messages of orgsim: the app, the CLI, verdict sentences, diagnostics and reports."
 
@@ -85,7 +85,7 @@ def _table_messages() -> Iterator[tuple[str, str]]:
         for _kpi, label in rows:
             yield label, "sim/metrics.py:ARTICLE_METRICS"
     for text in parser_messages(_build_parser()):
-        yield text, "sim/cli.py:argparse"
+        yield text, "sim/cli:argparse"
 
 
 def extract() -> Catalog:

@@ -284,13 +284,13 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-explain", action="store_true", help="skip the gain attribution runs")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     add_run_options(c)
-    from sim.explore.cli import add_explore_parser
+    from sim.cli.explore import add_explore_parser
 
     add_explore_parser(sub, _whole, add_run_options)
-    from sim.report_cli import add_report_parser
+    from sim.cli.report import add_report_parser
 
     add_report_parser(sub, _whole, add_run_options)
-    from sim.calibrate.cli import add_parser as add_calibrate  # its statistics load on use
+    from sim.cli.calibrate import add_parser as add_calibrate  # its statistics load on use
 
     add_calibrate(sub)
     return parser
@@ -437,7 +437,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _explore(args: argparse.Namespace) -> int:
-    from sim.explore import cli as explore_cli
+    from sim.cli import explore as explore_cli
 
     scenario = load_scenario(args.scenario, args.set)
     _check_workers(args)
@@ -458,7 +458,7 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from sim.report_cli import run
+    from sim.cli.report import run
 
     cache = _cache(args)
     executor = _executor(args)
@@ -569,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         if args.command == "calibrate":
-            from sim.calibrate.cli import run as run_calibrate
+            from sim.cli.calibrate import run as run_calibrate
 
             return run_calibrate(args)
         if args.command == "validate":

@@ -15,7 +15,7 @@ from typing import Any
 from sim.io import ScenarioError, load_scenario
 from sim.params import OBJECTIVES, Scenario
 
-PRESET_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+PRESET_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def add_report_parser(
