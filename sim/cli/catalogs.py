@@ -77,14 +77,14 @@ def _schema_messages() -> Iterator[tuple[str, str]]:
 
 def _table_messages() -> Iterator[tuple[str, str]]:
     """(message, where) for the article's metric table and the CLI's help texts."""
-    from sim.cli import _build_parser, parser_messages
+    from sim.cli.parser import english_parser, parser_messages
     from sim.metrics import ARTICLE_METRICS
 
     for group, rows in ARTICLE_METRICS.items():
         yield group, "sim/metrics.py:ARTICLE_METRICS"
         for _kpi, label in rows:
             yield label, "sim/metrics.py:ARTICLE_METRICS"
-    for text in parser_messages(_build_parser()):
+    for text in parser_messages(english_parser()):
         yield text, "sim/cli:argparse"
 
 
