@@ -26,7 +26,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
-from sim.io import ScenarioError
+from sim.errors import ScenarioError
 from sim.params import Scenario
 
 __all__ = [

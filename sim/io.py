@@ -25,22 +25,13 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from sim.budget import check_numbers
+from sim.errors import ScenarioError
 from sim.params import LEGACY_TOP_LEVEL, Scenario
 
 MAX_SCENARIO_BYTES = 1_000_000
 MAX_NESTING = 32
 """Deepest nesting of mappings and lists in a scenario file (the schema needs 6)."""
-
-
-class ScenarioError(ValueError):
-    """A scenario could not be read or is invalid; `problems` lists (field, message) pairs."""
-
-    def __init__(self, problems: list[tuple[str, str]], source: str = "") -> None:
-        self.problems = problems
-        self.source = source
-        where = f"{source}: " if source else ""
-        lines = [f"{field}: {msg}" if field else msg for field, msg in problems]
-        super().__init__(where + "; ".join(lines))
 
 
 def _field(loc: Iterable[Any]) -> str:
@@ -80,8 +71,6 @@ def _problems(err: ValidationError) -> list[tuple[str, str]]:
 
 def parse_scenario(data: Any, source: str = "") -> Scenario:
     """Validate plain data (a mapping) into a `Scenario`, or raise `ScenarioError`."""
-    from sim.budget import check_numbers  # imports this module
-
     if not isinstance(data, Mapping):
         raise ScenarioError([("", "a scenario must be a mapping of keys to values")], source)
     try:

@@ -44,6 +44,7 @@ def _schema_messages() -> Iterator[tuple[str, str]]:
     """(message, where) for every label and help text of the scenario schema."""
     from pydantic import BaseModel
 
+    from sim.levers import LEVER_LABELS
     from sim.params import Scenario
     from sim.params.base import META_KEY
     from sim.params.meta import _LEVER_HELP, _RANGE_WORDS, _members
@@ -73,6 +74,8 @@ def _schema_messages() -> Iterator[tuple[str, str]]:
                         todo.extend(getattr(member, "__args__", ()))
     for text in (*_LEVER_HELP.values(), *_RANGE_WORDS.values()):
         yield text, "sim/params/meta.py"
+    for text in LEVER_LABELS.values():
+        yield text, "sim/levers.py:LEVER_LABELS"
 
 
 def _table_messages() -> Iterator[tuple[str, str]]:

@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from sim.answers import comparison_json
 from sim.cli import options
 from sim.executors import default_workers
 from sim.io import load_scenario, safe_csv
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
         executor.close()
     if args.format == "json":
-        text = json.dumps(result.to_json(args.lang), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(comparison_json(result, args.lang), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "csv":
         frame = result.results.kpis.copy()
         frame.insert(0, "seed", result.seed)

@@ -30,6 +30,7 @@ from sim.explore.discovery import REPLICATIONS as DISCOVER_REPLICATIONS
 from sim.explore.discovery import SAMPLES
 from sim.explore.inputs import parse_range
 from sim.explore.runs import REPLICATIONS
+from sim.facts import json_ready
 from sim.io import load_scenario, safe_csv
 from sim.params import Scenario
 from sim.text import explore as words
@@ -278,10 +279,8 @@ def answer(
 
 def render(args: argparse.Namespace, facts: dict, table: pd.DataFrame, text: str) -> str:
     """The output in the asked format."""
-    from sim.verdict.compare import _clean
-
     if args.format == "json":
-        return json.dumps(_clean(facts), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(json_ready(facts), indent=2, ensure_ascii=False) + "\n"
     if args.format == "csv":
         return safe_csv(table)
     return text + "\n"

@@ -8,6 +8,7 @@ screens show as help text.
 
 from __future__ import annotations
 
+from sim.levers import LEVER_LABELS
 from sim.text.i18n import N_, translator
 
 # ----------------------------------------------------------------------------- setups, teams
@@ -118,22 +119,6 @@ def objective_help(objective: str, lang: str = "en") -> str:
 
 
 # ----------------------------------------------------------------------------- levers
-LEVER_LABELS = {
-    "selling_time_share": N_("Selling-time share"),
-    "win_rate": N_("Win rate"),
-    "sales_cycle": N_("Sales-cycle length"),
-    "response_time": N_("Response time to leads"),
-    "lead_scoring_accuracy": N_("Lead-scoring accuracy"),
-    "qualification_rate": N_("MQL -> SQL qualification"),
-    "handoff_leakage": N_("Handoff leakage"),
-    "inbound_rate": N_("Inbound MQL rate"),
-    "audience_size": N_("Audience size"),
-    "price": N_("Price"),
-    "monthly_churn": N_("Monthly churn"),
-    "expansion": N_("Expansion (upsell) rate"),
-}
-"""Lever key -> label (a table heading)."""
-
 LEVER_PHRASES = {
     "strength": N_("overall strength"),
     "selling_time_share": N_("reps' selling time"),
