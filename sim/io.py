@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from sim.budget import check_numbers
 from sim.errors import ScenarioError
 from sim.params import LEGACY_TOP_LEVEL, Scenario
+from sim.params.paths import PathError, set_path
 
 MAX_SCENARIO_BYTES = 1_000_000
 MAX_NESTING = 32
@@ -200,29 +201,10 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> di
             raise ScenarioError(
                 [(key, f"value {raw_value!r} is not valid YAML")], "--set"
             ) from None
-        parts = key.split(".")
-        node: Any = result
-        for depth, part in enumerate(parts):
-            last = depth == len(parts) - 1
-            here = ".".join(parts[: depth + 1])
-            if isinstance(node, list):
-                if not part.isdigit() or int(part) >= len(node):
-                    raise ScenarioError(
-                        [(here, f"no list item {part} (list has {len(node)})")], "--set"
-                    )
-                if last:
-                    node[int(part)] = value
-                else:
-                    node = node[int(part)]
-            elif isinstance(node, dict):
-                if last:
-                    node[part] = value
-                else:
-                    if part not in node or node[part] is None:
-                        node[part] = {}
-                    node = node[part]
-            else:
-                raise ScenarioError([(here, "cannot set a key inside a plain value")], "--set")
+        try:
+            set_path(result, key, value, create=True)
+        except PathError as err:
+            raise ScenarioError([(err.path, err.reason)], "--set") from None
     return result
 
 

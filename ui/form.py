@@ -29,7 +29,7 @@ import streamlit as st
 from sim.io import ScenarioError, parse_scenario, scenario_to_dict
 from sim.params import LEVERS, OBJECTIVES, Scenario, field_meta, source_of
 from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
-from sim.params.scenario import has_path
+from sim.params.paths import get_path, has_path, set_path
 from sim.text import lever_label, objective_help, objective_label, translator
 from ui.i18n import N_, _, lang
 from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
@@ -69,30 +69,6 @@ class Submission:
 
 
 # ----------------------------------------------------------------------------- helpers
-def get_path(data: Any, path: str) -> Any:
-    """The value at a dotted path of nested dicts/lists (None when absent)."""
-    node = data
-    for part in path.split("."):
-        if isinstance(node, list):
-            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
-        elif isinstance(node, dict):
-            node = node.get(part)
-        else:
-            return None
-    return node
-
-
-def set_path(data: dict, path: str, value: Any) -> None:
-    """Set the value at a dotted path, creating dicts on the way."""
-    parts = path.split(".")
-    node = data
-    for part in parts[:-1]:
-        if node.get(part) is None:
-            node[part] = {}
-        node = node[part]
-    node[parts[-1]] = value
-
-
 def _pct_in(x: float | None) -> float | None:
     """A fraction shown as percent (rounded so 0.28 shows 28, not 28.000000000000004)."""
     return None if x is None else round(float(x) * 100.0, 8)
@@ -748,7 +724,7 @@ def collect(
     data = copy.deepcopy(base)
     problems: list[tuple[str, str]] = []
     for path, value in values.items():
-        set_path(data, path, value)
+        set_path(data, path, value, create=True)
     data["segments"], seg_problems = frame_segments(segments)
     problems += seg_problems
     for team, frame in team_frames.items():

@@ -7,7 +7,7 @@ Messages are extracted with Babel from the text layer (`sim/text`), the screens 
 `app.py`) and the CLI (`sim/cli`) — calls of `_`, `N_`, `gettext`,
 `ngettext`, `pgettext` — and from the schema: every field's label and help
 (`sim.params.base.info`), the lever-effect words of `sim.params.meta`, the article's metric
-table (`sim.metrics.ARTICLE_METRICS`) and the CLI's help texts (its argparse parser). The
+table and the outcomes' labels (`sim.outcomes`) and the CLI's help texts (its argparse parser). The
 English catalog is the source language written out (each translation is its message, unless
 a maintainer rewords it there); the Japanese catalog is written by hand.
 """
@@ -81,12 +81,15 @@ def _schema_messages() -> Iterator[tuple[str, str]]:
 def _table_messages() -> Iterator[tuple[str, str]]:
     """(message, where) for the article's metric table and the CLI's help texts."""
     from sim.cli.parser import english_parser, parser_messages
-    from sim.metrics import ARTICLE_METRICS
+    from sim.outcomes import ARTICLE_METRICS, OUTCOMES
 
     for group, rows in ARTICLE_METRICS.items():
-        yield group, "sim/metrics.py:ARTICLE_METRICS"
+        yield group, "sim/outcomes.py:ARTICLE_METRICS"
         for _kpi, label in rows:
-            yield label, "sim/metrics.py:ARTICLE_METRICS"
+            yield label, "sim/outcomes.py:ARTICLE_METRICS"
+    for outcome in OUTCOMES.values():
+        if outcome.label:
+            yield outcome.label, "sim/outcomes.py:OUTCOMES"
     for text in parser_messages(english_parser()):
         yield text, "sim/cli:argparse"
 

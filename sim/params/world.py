@@ -10,8 +10,9 @@ seen in real B2B SaaS companies, narrower than what validation accepts.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import Field
 
 from sim.params.base import (
@@ -331,6 +332,18 @@ class SpeedToLeadDecay(Frozen):
         high=48.0,
         step=0.5,
     )
+
+    def kept(self, response_hours: Any) -> Any:
+        """Share of a lead's qualification chance kept after waiting `response_hours`."""
+        return self.floor + (1.0 - self.floor) * np.exp(-response_hours / self.tau_hours)
+
+    def expected_kept(self, median_hours: float, sigma: float) -> float:
+        """E[kept(R)] for a lognormal response R (Gauss–Hermite, 40 nodes)."""
+        x, w = np.polynomial.hermite_e.hermegauss(40)
+        r = median_hours * np.exp(sigma * x)
+        return float(
+            self.floor + (1 - self.floor) * np.sum(w * np.exp(-r / self.tau_hours)) / np.sum(w)
+        )
 
 
 class FirstTouch(Frozen):

@@ -9,6 +9,7 @@ screens show as help text.
 from __future__ import annotations
 
 from sim.levers import LEVER_LABELS
+from sim.outcomes import ARTICLE_METRICS, OUTCOMES
 from sim.text.i18n import N_, translator
 
 # ----------------------------------------------------------------------------- setups, teams
@@ -252,31 +253,10 @@ def glossary(term: str, lang: str = "en") -> str:
 
 # ----------------------------------------------------------------------------- KPIs
 def kpi_label(kpi: str, lang: str = "en") -> str:
-    """A KPI's label as the article's metric table names it (other KPIs: their id)."""
-    from sim.metrics import ARTICLE_METRICS  # messages extracted by sim.cli.catalogs
-
+    """A KPI's label: the article's wording, else the outcome registry's, else its id."""
     for rows in ARTICLE_METRICS.values():
         for key, label in rows:
             if key == kpi:
                 return translator(lang)(label)
-    return translator(lang)(EXTRA_KPI_LABELS[kpi]) if kpi in EXTRA_KPI_LABELS else kpi
-
-
-EXTRA_KPI_LABELS = {
-    "wins": N_("Wins"),
-    "sqls_gone_cold": N_("SQLs gone cold"),
-    "deal_slot_utilization": N_("Deal slots in use"),
-    "leads": N_("Leads"),
-    "opportunities": N_("Opportunities"),
-    "contacted": N_("Contacted"),
-    "cumulative_contribution": N_("Cumulative contribution"),
-    "npv_contribution": N_("NPV of contribution"),
-    "value_created": N_("Value created"),
-    "customer_equity": N_("Customer equity at the horizon"),
-    "response_time_hours": N_("Mean first response (hours)"),
-    "rep_utilization": N_("Reps' time in use"),
-    "audience_used": N_("Audience used up"),
-    "cac_excl_ops": N_("CAC without the ops teams"),
-    "cost_per_mql": N_("Cost per MQL"),
-}
-"""Labels of KPIs outside the article's table."""
+    label = OUTCOMES[kpi].label if kpi in OUTCOMES else None
+    return translator(lang)(label) if label else kpi

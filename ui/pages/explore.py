@@ -20,9 +20,9 @@ from sim.experiments import variants_from
 from sim.explore.inputs import default_input_paths
 from sim.facts import json_ready
 from sim.io import safe_csv
+from sim.outcomes import objective_unit
 from sim.params import iter_scalar_paths
 from sim.text import explore as words
-from sim.verdict import MONEY_OBJECTIVES
 from ui import explore_charts as charts
 from ui import explore_data as data
 from ui import exports, state
@@ -67,7 +67,7 @@ def _setup(setup: str) -> str:
 
 
 def _kind(objective: str) -> str:
-    return "money" if objective in MONEY_OBJECTIVES else "multiple"
+    return objective_unit(objective)
 
 
 def _get(method: str, sc, settings: dict, label: str, fn, button: str):
