@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def short():
-    """The §9 example over 12 months."""
+    """The reference company over 12 months."""
     return make(horizon_months=12)
 
 

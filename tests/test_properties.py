@@ -1,6 +1,6 @@
 """Properties over random valid scenarios: no crash, conservation, finite outputs.
 
-Scenarios are drawn around the §9 example with every knob free within its valid range,
+Scenarios are drawn around the reference company with every knob free within its valid range,
 the edges included: no reps, no first-touch capacity (reps touch), unlimited capacity,
 tiny audiences, one-month horizons, all four cycle distributions, one or two segments.
 """

@@ -26,7 +26,7 @@ SHORT = 6  # months: these tests check bookkeeping, not long-run economics
 
 @pytest.fixture(scope="module")
 def small():
-    """The §9 example over 6 months, 6 replications, with the gain attribution."""
+    """The reference company over 6 months, 6 replications, with the gain attribution."""
     return compare(make(horizon_months=SHORT), 6, seed=11, workers=1)
 
 
