@@ -27,7 +27,15 @@ import pandas as pd
 import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_to_dict
-from sim.params import LEVERS, OBJECTIVES, Scenario, field_meta, source_of
+from sim.params import (
+    CYCLE_DISTRIBUTIONS,
+    LEVERS,
+    OBJECTIVES,
+    CycleLognormal,
+    Scenario,
+    field_meta,
+    source_of,
+)
 from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
 from sim.params.paths import get_path, has_path, set_path
 from sim.text import lever_label, objective_help, objective_label, translator
@@ -56,7 +64,6 @@ SEGMENT_PERCENT = (
     "expansion_probability",
     "expansion_size",
 )
-DISTRIBUTIONS = ("lognormal", "gamma", "exponential", "fixed")
 
 
 @dataclass
@@ -200,10 +207,9 @@ def segments_frame(segments: list[dict]) -> pd.DataFrame:
     for seg in segments:
         cycle = seg.get("sales_cycle_days") or {}
         dist = cycle.get("distribution", "lognormal")
-        days = cycle.get("median") if dist == "lognormal" else cycle.get("mean")
-        if dist == "fixed":
-            days = cycle.get("value")
-        spread = cycle.get("sigma") if dist == "lognormal" else cycle.get("shape")
+        shape = CYCLE_DISTRIBUTIONS.get(dist, CycleLognormal)
+        days = cycle.get(shape.days_field)
+        spread = cycle.get(shape.spread_field) if shape.spread_field else None
         expansion = seg.get("expansion") or {}
         rows.append(
             {
@@ -233,22 +239,13 @@ def frame_segments(frame: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str
         if not row.get("name") and all(_num(v) is None for v in numbers):
             continue  # an empty row added and left blank
         dist = row.get("cycle_distribution") or "lognormal"
-        if dist not in DISTRIBUTIONS:
+        if dist not in CYCLE_DISTRIBUTIONS:
             problems.append(
                 (f"segments.{i}.sales_cycle_days.distribution", f"unknown shape '{dist}'")
             )
             dist = "lognormal"
         days, spread = _num(row.get("cycle_days")), _num(row.get("cycle_spread"))
-        if dist == "lognormal":
-            cycle = {"distribution": dist, "median": days}
-            if spread is not None:
-                cycle["sigma"] = spread
-        elif dist == "gamma":
-            cycle = {"distribution": dist, "mean": days, "shape": spread}
-        elif dist == "exponential":
-            cycle = {"distribution": dist, "mean": days}
-        else:
-            cycle = {"distribution": dist, "value": days}
+        cycle = CYCLE_DISTRIBUTIONS[dist].form_data(days, spread)
         seg = {
             "name": (str(row.get("name")).strip() if row.get("name") is not None else ""),
             "lead_share": _pct_out(_num(row.get("lead_share"))),
@@ -279,7 +276,7 @@ def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
             cfg[key] = st.column_config.TextColumn(label, help=help_text, required=True)
         elif key == "cycle_distribution":
             cfg[key] = st.column_config.SelectboxColumn(
-                label, help=help_text, options=list(DISTRIBUTIONS), required=True
+                label, help=help_text, options=list(CYCLE_DISTRIBUTIONS), required=True
             )
         elif key == "acv_median":
             cfg[key] = st.column_config.NumberColumn(label, help=help_text, format="%.0f")
