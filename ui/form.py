@@ -56,14 +56,26 @@ from ui.text import (
 )
 
 PREFIX = FORM_PREFIX
-SEGMENT_PERCENT = (
-    "lead_share",
-    "qualification_rate",
-    "win_rate",
-    "monthly_churn",
-    "expansion_probability",
-    "expansion_size",
+SEGMENT_PERCENT = frozenset(
+    key
+    for key, rel in SEGMENT_FIELDS.items()
+    if field_meta(f"segments.0.{rel}").unit.startswith("share")
 )
+"""Segment columns shown in percent: the fields whose unit is a share (from the schema)."""
+SEGMENT_NUMBERS = {
+    key: rel
+    for key, rel in SEGMENT_FIELDS.items()
+    if key != "name" and not key.startswith("cycle_")
+}
+"""Segment columns that edit one number each (the cycle's columns depend on its shape)."""
+EMPTY_IS_DEFAULT = {
+    "acv_sigma": None,
+    "expansion_probability": 0.0,
+    "expansion_size": 0.0,
+    "win_propensity_spread": 0.0,
+}
+"""Segment columns that may be left empty: the value they then stand for (None: the field
+is left out, so the schema's default applies). Any other empty column is an error."""
 
 
 @dataclass
@@ -210,24 +222,12 @@ def segments_frame(segments: list[dict]) -> pd.DataFrame:
         shape = CYCLE_DISTRIBUTIONS.get(dist, CycleLognormal)
         days = cycle.get(shape.days_field)
         spread = cycle.get(shape.spread_field) if shape.spread_field else None
-        expansion = seg.get("expansion") or {}
-        rows.append(
-            {
-                "name": seg.get("name"),
-                "lead_share": _pct_in(seg.get("lead_share")),
-                "acv_median": (seg.get("acv") or {}).get("median"),
-                "acv_sigma": (seg.get("acv") or {}).get("sigma"),
-                "qualification_rate": _pct_in(seg.get("qualification_rate")),
-                "win_rate": _pct_in(seg.get("win_rate")),
-                "cycle_distribution": dist,
-                "cycle_days": days,
-                "cycle_spread": spread,
-                "monthly_churn": _pct_in(seg.get("monthly_churn")),
-                "expansion_probability": _pct_in(expansion.get("monthly_probability")),
-                "expansion_size": _pct_in(expansion.get("size")),
-                "win_propensity_spread": seg.get("win_propensity_spread"),
-            }
-        )
+        row = {"name": seg.get("name")}
+        for key, rel in SEGMENT_NUMBERS.items():
+            value = get_path(seg, rel)
+            row[key] = _pct_in(value) if key in SEGMENT_PERCENT else value
+        row |= {"cycle_distribution": dist, "cycle_days": days, "cycle_spread": spread}
+        rows.append(row)
     return pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
 
 
@@ -246,22 +246,20 @@ def frame_segments(frame: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str
             dist = "lognormal"
         days, spread = _num(row.get("cycle_days")), _num(row.get("cycle_spread"))
         cycle = CYCLE_DISTRIBUTIONS[dist].form_data(days, spread)
-        seg = {
-            "name": (str(row.get("name")).strip() if row.get("name") is not None else ""),
-            "lead_share": _pct_out(_num(row.get("lead_share"))),
-            "acv": {"median": _num(row.get("acv_median"))},
-            "qualification_rate": _pct_out(_num(row.get("qualification_rate"))),
-            "win_rate": _pct_out(_num(row.get("win_rate"))),
-            "sales_cycle_days": cycle,
-            "monthly_churn": _pct_out(_num(row.get("monthly_churn"))),
-            "expansion": {
-                "monthly_probability": _pct_out(_num(row.get("expansion_probability"))) or 0.0,
-                "size": _pct_out(_num(row.get("expansion_size"))) or 0.0,
-            },
-            "win_propensity_spread": _num(row.get("win_propensity_spread")) or 0.0,
-        }
-        if _num(row.get("acv_sigma")) is not None:
-            seg["acv"]["sigma"] = _num(row.get("acv_sigma"))
+        name = row.get("name")
+        seg: dict[str, Any] = {"name": str(name).strip() if name is not None else ""}
+        for key, rel in SEGMENT_FIELDS.items():
+            if key == "cycle_distribution":
+                seg["sales_cycle_days"] = cycle
+            if key not in SEGMENT_NUMBERS:
+                continue
+            value = _num(row.get(key))
+            value = _pct_out(value) if key in SEGMENT_PERCENT else value
+            if value is None and key in EMPTY_IS_DEFAULT:
+                value = EMPTY_IS_DEFAULT[key]
+                if value is None:
+                    continue
+            set_path(seg, rel, value, create=True)
         out.append(seg)
     if not out:
         problems.append(("segments", _("at least one segment is needed")))
