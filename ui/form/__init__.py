@@ -11,15 +11,15 @@ and validated by the schema (`sim.io.parse_scenario`): the new scenario, or the 
 with their field names. Shares and probabilities are shown in percent and stored as
 fractions. Widget keys start with `a.` and are cleared whenever the scenario is replaced,
 so the widgets then show the new scenario.
+
+This module lays the form out and collects it; the scalar widgets are in `fields`, the
+segment table in `segments`, the teams' tables in `teams`, problems in words in `problems`.
 """
 
 from __future__ import annotations
 
 import copy
-import math
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -28,54 +28,59 @@ import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_to_dict
 from sim.params import (
-    CYCLE_DISTRIBUTIONS,
     LEVERS,
     OBJECTIVES,
-    CycleLognormal,
     Scenario,
     field_meta,
-    source_of,
 )
-from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
-from sim.params.paths import get_path, has_path, set_path
+from sim.params.meta import RANGE_PARTS
+from sim.params.paths import get_path, set_path
 from sim.text import lever_label, objective_help, objective_label, translator
-from ui.i18n import N_, _, lang
+from ui.form.fields import PREFIX, _pct_in, _pct_out, _scalar_group, param_label
+from ui.form.problems import _capital, _mode_words, _objective_words, field_label, humanise
+from ui.form.segments import _segment_editor, frame_segments, segments_frame
+from ui.form.teams import (
+    _team_section,
+    effects_frame,
+    frame_effects,
+    frame_setups,
+    frame_synergy,
+    setups_frame,
+    synergy_frame,
+)
+from ui.i18n import _, lang
 from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
 from ui.text import (
     LEVER_LABELS,
-    LEVER_UNITS,
     ORG_PARAMS,
     PARAM_GROUPS,
     RUN_FIELDS,
     RUN_HELP,
-    SEGMENT_COLUMNS,
     SEGMENT_FIELDS,
     TEAM_PARAMS,
-    Param,
     team_name,
 )
 
-PREFIX = FORM_PREFIX
-SEGMENT_PERCENT = frozenset(
-    key
-    for key, rel in SEGMENT_FIELDS.items()
-    if field_meta(f"segments.0.{rel}").unit.startswith("share")
-)
-"""Segment columns shown in percent: the fields whose unit is a share (from the schema)."""
-SEGMENT_NUMBERS = {
-    key: rel
-    for key, rel in SEGMENT_FIELDS.items()
-    if key != "name" and not key.startswith("cycle_")
-}
-"""Segment columns that edit one number each (the cycle's columns depend on its shape)."""
-EMPTY_IS_DEFAULT = {
-    "acv_sigma": None,
-    "expansion_probability": 0.0,
-    "expansion_size": 0.0,
-    "win_propensity_spread": 0.0,
-}
-"""Segment columns that may be left empty: the value they then stand for (None: the field
-is left out, so the schema's default applies). Any other empty column is an error."""
+__all__ = [
+    "FORM_PREFIX",
+    "FormState",
+    "Submission",
+    "assumptions_form",
+    "build",
+    "collect",
+    "effects_frame",
+    "field_label",
+    "form_fields",
+    "frame_effects",
+    "frame_segments",
+    "frame_setups",
+    "frame_synergy",
+    "humanise",
+    "param_label",
+    "segments_frame",
+    "setups_frame",
+    "synergy_frame",
+]
 
 
 @dataclass
@@ -85,375 +90,6 @@ class Submission:
     scenario: Scenario | None = None
     settings: RunSettings | None = None
     problems: list[tuple[str, str]] = field(default_factory=list)
-
-
-# ----------------------------------------------------------------------------- helpers
-def _pct_in(x: float | None) -> float | None:
-    """A fraction shown as percent (rounded so 0.28 shows 28, not 28.000000000000004)."""
-    return None if x is None else round(float(x) * 100.0, 8)
-
-
-def _pct_out(x: float | None) -> float | None:
-    """Percent entered -> fraction stored."""
-    return None if x is None else round(float(x) / 100.0, 12)
-
-
-def _num(x: Any) -> Any:
-    """A table cell as a plain number, None for empty/NaN cells."""
-    if x is None:
-        return None
-    try:
-        if isinstance(x, float) and math.isnan(x):
-            return None
-    except TypeError:
-        return x
-    if pd.isna(x):
-        return None
-    return float(x)
-
-
-def _help(param_help: str, source: str) -> str:
-    text = _(param_help) if param_help else ""
-    return _("{help}\n\n**Source:** {source}").format(help=text, source=source) if source else text
-
-
-def param_label(param: Param) -> str:
-    """A parameter's label in the session's language (a strength number's label composed)."""
-    head, _dot, part = param.path.rpartition(".")
-    if head.endswith("strength") and part in _RANGE_WORDS:
-        return _("Overall strength, {part}").format(part=_(_RANGE_WORDS[part]))
-    return _(param.label)
-
-
-def _widget(param: Param, value: Any, key: str, source: str) -> Any:
-    """One scalar parameter's input widget; returns the value in the scenario's units."""
-    help_text = _help(param.help, source)
-    param = replace(param, label=param_label(param))
-    kind = param.kind
-    if kind == "text":
-        return st.text_input(param.label, value=str(value or ""), key=key, help=help_text)
-    if kind == "longtext":
-        return st.text_area(param.label, value=str(value or ""), key=key, help=help_text, height=96)
-    if kind == "int":
-        out = st.number_input(
-            param.label, value=int(value or 0), step=int(param.step or 1), key=key, help=help_text
-        )
-        return int(out) if out is not None else None
-    if kind == "opt_int":
-        out = st.number_input(
-            param.label,
-            value=None if value is None else int(value),
-            step=int(param.step or 1),
-            key=key,
-            help=help_text,
-            placeholder=_("unlimited"),
-        )
-        return None if out is None else int(out)
-    if kind == "pct":
-        out = st.number_input(
-            param.label,
-            value=_pct_in(value),
-            step=float(param.step or 0.01) * 100.0,
-            format="%.2f",
-            key=key,
-            help=help_text,
-        )
-        return _pct_out(out)
-    if kind == "money":
-        return st.number_input(
-            param.label,
-            value=float(value or 0.0),
-            step=float(param.step or 100.0),
-            format="%.0f",
-            key=key,
-            help=help_text,
-        )
-    if kind == "opt_float":
-        return st.number_input(
-            param.label,
-            value=None if value is None else float(value),
-            step=float(param.step or 1.0),
-            format="%g",
-            key=key,
-            help=help_text,
-            placeholder=_("unlimited")
-            if param.path.endswith(("audience_size", "_cap"))
-            else _("never"),
-        )
-    return st.number_input(
-        param.label,
-        value=float(value if value is not None else 0.0),
-        step=float(param.step or 0.1),
-        format="%g",
-        key=key,
-        help=help_text,
-    )
-
-
-def _scalar_group(
-    params: tuple[Param, ...],
-    data: dict,
-    sc: Scenario,
-    values: dict[str, Any],
-    prefix: str = "",
-    columns: int = 3,
-) -> None:
-    """Widgets for a group of scalar parameters in `columns` columns; values collected."""
-    params = tuple(p for p in params if has_path(data, f"{prefix}{p.path}"))
-    wide = [p for p in params if p.kind == "longtext"]
-    narrow = [p for p in params if p.kind != "longtext"]
-    cols = st.columns(columns)
-    for i, p in enumerate(narrow):
-        path = f"{prefix}{p.path}"
-        with cols[i % columns]:
-            values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sc, path))
-    for p in wide:
-        path = f"{prefix}{p.path}"
-        values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sc, path))
-
-
-# ----------------------------------------------------------------------------- segments
-def segments_frame(segments: list[dict]) -> pd.DataFrame:
-    """Segments (file layout) -> one editable row each, shares in percent."""
-    rows = []
-    for seg in segments:
-        cycle = seg.get("sales_cycle_days") or {}
-        dist = cycle.get("distribution", "lognormal")
-        shape = CYCLE_DISTRIBUTIONS.get(dist, CycleLognormal)
-        days = cycle.get(shape.days_field)
-        spread = cycle.get(shape.spread_field) if shape.spread_field else None
-        row = {"name": seg.get("name")}
-        for key, rel in SEGMENT_NUMBERS.items():
-            value = get_path(seg, rel)
-            row[key] = _pct_in(value) if key in SEGMENT_PERCENT else value
-        row |= {"cycle_distribution": dist, "cycle_days": days, "cycle_spread": spread}
-        rows.append(row)
-    return pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
-
-
-def frame_segments(frame: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str]]]:
-    """Edited segment rows -> segments in the file layout, and row-level problems."""
-    out, problems = [], []
-    for i, row in enumerate(frame.to_dict(orient="records")):
-        numbers = [v for k, v in row.items() if k not in ("name", "cycle_distribution")]
-        if not row.get("name") and all(_num(v) is None for v in numbers):
-            continue  # an empty row added and left blank
-        dist = row.get("cycle_distribution") or "lognormal"
-        if dist not in CYCLE_DISTRIBUTIONS:
-            problems.append(
-                (f"segments.{i}.sales_cycle_days.distribution", f"unknown shape '{dist}'")
-            )
-            dist = "lognormal"
-        days, spread = _num(row.get("cycle_days")), _num(row.get("cycle_spread"))
-        cycle = CYCLE_DISTRIBUTIONS[dist].form_data(days, spread)
-        name = row.get("name")
-        seg: dict[str, Any] = {"name": str(name).strip() if name is not None else ""}
-        for key, rel in SEGMENT_FIELDS.items():
-            if key == "cycle_distribution":
-                seg["sales_cycle_days"] = cycle
-            if key not in SEGMENT_NUMBERS:
-                continue
-            value = _num(row.get(key))
-            value = _pct_out(value) if key in SEGMENT_PERCENT else value
-            if value is None and key in EMPTY_IS_DEFAULT:
-                value = EMPTY_IS_DEFAULT[key]
-                if value is None:
-                    continue
-            set_path(seg, rel, value, create=True)
-        out.append(seg)
-    if not out:
-        problems.append(("segments", _("at least one segment is needed")))
-    return out, problems
-
-
-def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
-    cfg = {}
-    for key, (english, english_help) in SEGMENT_COLUMNS.items():
-        label, help_text = _(english), _(english_help)
-        if key == "name":
-            cfg[key] = st.column_config.TextColumn(label, help=help_text, required=True)
-        elif key == "cycle_distribution":
-            cfg[key] = st.column_config.SelectboxColumn(
-                label, help=help_text, options=list(CYCLE_DISTRIBUTIONS), required=True
-            )
-        elif key == "acv_median":
-            cfg[key] = st.column_config.NumberColumn(label, help=help_text, format="%.0f")
-        else:
-            cfg[key] = st.column_config.NumberColumn(label, help=help_text, format="%.2f")
-    edited = st.data_editor(
-        segments_frame(data.get("segments") or []),
-        column_config=cfg,
-        num_rows="dynamic",
-        hide_index=True,
-        key=PREFIX + "segments",
-        width="stretch",
-    )
-    seg_sources = {path: text for path, text in sc.sources.items() if path.startswith("segments.")}
-    if seg_sources:
-        with st.expander(_("Where these numbers come from")):
-            names = [s.get("name") for s in data.get("segments") or []]
-            lines = []
-            for path, text in seg_sources.items():
-                parts = path.split(".")
-                idx = int(parts[1]) if parts[1].isdigit() else -1
-                seg = names[idx] if 0 <= idx < len(names) else parts[1]
-                lines.append(f"- **{seg}** · `{'.'.join(parts[2:])}`: {text}")
-            st.markdown("\n".join(lines))
-    return edited
-
-
-# ----------------------------------------------------------------------------- teams
-def effects_frame(
-    effects: dict[str, list[float]], sources: Mapping[str, str], prefix: str, lang: str = "en"
-):
-    """A team's effect ranges -> one row per lever (values x100 in the lever's unit).
-
-    `sources` is the scenario's `sources:`; `prefix` the team's path (`org.teams.<team>.`).
-    """
-    rows = []
-    for lever in LEVERS:
-        rng = effects.get(lever)
-        rows.append(
-            {
-                "lever": lever,
-                "Lever": lever_label(lever, lang),
-                "Moves it": rng is not None,
-                "Low": _pct_in(rng[0]) if rng else 0.0,
-                "Most likely": _pct_in(rng[1]) if rng else 0.0,
-                "High": _pct_in(rng[2]) if rng else 0.0,
-                "Unit": translator(lang)(LEVER_UNITS[LEVERS[lever].kind]),
-                "Source": sources.get(f"{prefix}effects.{lever}", ""),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def frame_effects(frame: pd.DataFrame) -> dict[str, list[float | None]]:
-    """Edited effect rows -> {lever: [low, mode, high]} for the levers the team moves."""
-    out = {}
-    for row in frame.to_dict(orient="records"):
-        if not row.get("Moves it"):
-            continue
-        out[row["lever"]] = [
-            _pct_out(_num(row.get("Low"))),
-            _pct_out(_num(row.get("Most likely"))),
-            _pct_out(_num(row.get("High"))),
-        ]
-    return out
-
-
-def _team_section(team: str, data: dict, sc: Scenario, values: dict) -> pd.DataFrame:
-    prefix = f"org.teams.{team}."
-    _scalar_group(TEAM_PARAMS, data, sc, values, prefix=prefix)
-    st.caption(
-        _(
-            "Effect at full strength, as a triangular range: low / most likely / high. Points "
-            "are added to a share (4 = +4 points); % change multiplies (-50 = halved); "
-            "lowering levers (cycle, response time, leakage, churn) take values ≤ 0."
-        )
-    )
-    team_data = get_path(data, f"org.teams.{team}") or {}
-    frame = effects_frame(team_data.get("effects") or {}, sc.sources, prefix, lang())
-    return st.data_editor(
-        frame,
-        height=35 * (len(frame) + 1) + 3,
-        column_config={
-            "lever": None,
-            "Lever": st.column_config.TextColumn(_("Lever"), disabled=True),
-            "Moves it": st.column_config.CheckboxColumn(
-                _("Moves it"), help=_("Does this team move this lever?")
-            ),
-            "Low": st.column_config.NumberColumn(_("Low"), format="%.2f"),
-            "Most likely": st.column_config.NumberColumn(_("Most likely"), format="%.2f"),
-            "High": st.column_config.NumberColumn(_("High"), format="%.2f"),
-            "Unit": st.column_config.TextColumn(_("Unit"), disabled=True),
-            "Source": st.column_config.TextColumn(_("Source"), disabled=True, width="large"),
-        },
-        hide_index=True,
-        num_rows="fixed",
-        key=f"{PREFIX}{prefix}effects",
-        width="stretch",
-    )
-
-
-def synergy_frame(synergy: dict[str, float], lang: str = "en") -> pd.DataFrame:
-    """Synergy effects -> rows (lever label, effect x100)."""
-    return pd.DataFrame(
-        [{"Lever": lever_label(k, lang), "Effect": _pct_in(v)} for k, v in synergy.items()],
-        columns=["Lever", "Effect"],
-    )
-
-
-def frame_synergy(
-    frame: pd.DataFrame, lang: str = "en"
-) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
-    """Edited synergy rows -> {lever: effect}, and problems."""
-    by_label = {lever_label(k, lang): k for k in LEVER_LABELS}
-    out, problems = {}, []
-    for row in frame.to_dict(orient="records"):
-        label = row.get("Lever")
-        if not label:
-            continue
-        lever = by_label.get(label)
-        if lever is None:
-            problems.append(("org.synergy", _("unknown lever '{label}'").format(label=label)))
-            continue
-        out[lever] = _pct_out(_num(row.get("Effect")))
-    return out, problems
-
-
-def _fte_column(team: str) -> str:
-    return f"{team_name(team)} (FTE)"
-
-
-def setups_frame(
-    setups: dict[str, list[str]], teams: list[str], headcounts: dict[str, float] | None = None
-) -> pd.DataFrame:
-    """Setups -> one row each with the FTE of each team in it (0 = not in the setup).
-
-    A member `team` shows the team's headcount; a sized option `team@0.5` shows 0.5.
-    """
-    heads = headcounts or {}
-    rows = []
-    for name, members in setups.items():
-        fte = dict.fromkeys(teams, 0.0)
-        for member in members:
-            team, at, size = str(member).partition("@")
-            if team in fte:
-                fte[team] = float(size) if at else float(heads.get(team, 1.0))
-        rows.append({"Setup": name, **{_fte_column(t): fte[t] for t in teams}})
-    return pd.DataFrame(rows, columns=["Setup", *[_fte_column(t) for t in teams]])
-
-
-def _member(team: str, value: object, headcount: float) -> str | None:
-    """One cell of the setups table -> a setup member (None: not in the setup)."""
-    if isinstance(value, bool):  # a tick, as older tables had
-        return team if value else None
-    number = _num(value)
-    if number is None or not math.isfinite(number) or number <= 0:
-        return None
-    return team if math.isclose(number, headcount) else f"{team}@{number:g}"
-
-
-def frame_setups(
-    frame: pd.DataFrame, teams: list[str], headcounts: dict[str, float] | None = None
-) -> tuple[dict, list[tuple[str, str]]]:
-    """Edited setup rows -> {setup: [members]}, and problems."""
-    heads = headcounts or {}
-    out, problems = {}, []
-    for row in frame.to_dict(orient="records"):
-        name = str(row.get("Setup") or "").strip()
-        if not name:
-            continue
-        if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
-            problems.append((f"org.setups.{name}", _("a setup name uses letters, digits, _ or -")))
-            continue
-        if name in out:
-            problems.append((f"org.setups.{name}", _("setup names must be unique")))
-            continue
-        members = [_member(t, row.get(_fte_column(t)), float(heads.get(t, 1.0))) for t in teams]
-        out[name] = [m for m in members if m is not None]
-    return out, problems
 
 
 # ----------------------------------------------------------------------------- the form
@@ -783,77 +419,3 @@ def _settings_from(run: dict[str, Any]) -> tuple[RunSettings | None, list[tuple[
         ),
         [],
     )
-
-
-# ----------------------------------------------------------------------------- problems
-def field_label(path: str, sc: Scenario) -> str:
-    """A problem's field path in words ("Sales team › Account executives (reps)")."""
-    for title, params in PARAM_GROUPS.values():
-        for p in params:
-            if p.path == path:
-                return _in(_(title), param_label(p))
-    parts = path.split(".")
-    if parts[0] == "segments" and len(parts) > 1 and parts[1].isdigit():
-        idx = int(parts[1])
-        name = sc.segments[idx].name if idx < len(sc.segments) else _("row {n}").format(n=idx + 1)
-        where = _("Customers › segment {n} ({name})").format(n=idx + 1, name=name)
-        return _in(where, ".".join(parts[2:])) if len(parts) > 2 else where
-    if parts[:2] == ["org", "teams"] and len(parts) > 2:
-        rest = ".".join(parts[3:])
-        team = _("{team} team").format(team=team_name(parts[2], lang()))
-        return _in(team, rest) if rest else team
-    for p in ORG_PARAMS:
-        if p.path == path:
-            return _in(_("Overlap & setups"), param_label(p))
-    if parts[0] == "org":
-        return _in(_("Overlap & setups"), ".".join(parts[1:]))
-    if parts[0] in ("run", "analysis"):
-        if path in RUN_FIELDS.values():
-            return _in(_("Run settings"), _(field_meta(path).label))
-        return _in(_("Run settings"), parts[-1])
-    return path
-
-
-def _in(where: str, what: str) -> str:
-    """A field inside a section: "Sales team › Account executives (reps)"."""
-    return f"{where} › {what}"  # i18n: ok (a separator only)
-
-
-def _objective_words(objective: str, lang: str) -> str:
-    """An objective in words, capitalised (a select box's option)."""
-    return _capital(objective_label(objective, lang))
-
-
-def _mode_words(mode: str, tr) -> str:
-    """How the replications are chosen, in words (`tr`: the session's translator)."""
-    return tr(N_("Auto: until the answer is clear") if mode == "auto" else N_("Fixed"))
-
-
-def _capital(text: str) -> str:
-    """The first letter in capitals (English labels start lower case; Japanese is unchanged)."""
-    return text[:1].upper() + text[1:]
-
-
-_BOUND = re.compile(r"(greater than|less than)( or equal to)? (-?[0-9.]+(?:e-?\d+)?)")
-
-
-def humanise(path: str, message: str) -> str:
-    """A schema message in the units the form shows (percent fields: bounds x100)."""
-    pct_paths = {
-        p.path
-        for params in [*(g[1] for g in PARAM_GROUPS.values()), ORG_PARAMS]
-        for p in params
-        if p.kind == "pct"
-    }
-    leaf = path.split(".")[-1]
-    seg_pct = path.startswith("segments.") and (
-        leaf in ("lead_share", "qualification_rate", "win_rate", "monthly_churn", "size")
-        or leaf == "monthly_probability"
-    )
-    if path in pct_paths or seg_pct:
-
-        def to_pct(m: re.Match) -> str:
-            return f"{m.group(1)}{m.group(2) or ''} {float(m.group(3)) * 100:g}%"
-
-        return _BOUND.sub(to_pct, message)
-    return message
