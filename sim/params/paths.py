@@ -22,6 +22,9 @@ class PathError(ValueError):
         super().__init__(f"{path}: {reason}")
 
 
+_ABSENT = object()
+
+
 def _step(node: Any, part: str) -> tuple[bool, Any]:
     """(found, child) one part down from `node`."""
     if isinstance(node, list | tuple):
@@ -44,13 +47,8 @@ def get_path(data: Any, path: str, default: Any = None) -> Any:
 
 
 def has_path(data: Any, path: str) -> bool:
-    """Whether `path` names something in `data`."""
-    node = data
-    for part in path.split("."):
-        found, node = _step(node, part)
-        if not found:
-            return False
-    return True
+    """Whether `path` names something in `data` (a null value there counts)."""
+    return get_path(data, path, _ABSENT) is not _ABSENT
 
 
 def set_path(data: dict, path: str, value: Any, create: bool = False) -> None:
