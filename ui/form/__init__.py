@@ -33,6 +33,7 @@ from sim.params import (
     Scenario,
     field_meta,
 )
+from sim.params.analysis import APP_MAX_REPLICATIONS, RunSettings
 from sim.params.meta import RANGE_PARTS
 from sim.params.paths import get_path, set_path
 from sim.text import lever_label, objective_help, objective_label, translator
@@ -49,7 +50,7 @@ from ui.form.teams import (
     synergy_frame,
 )
 from ui.i18n import _, lang
-from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
+from ui.state import FORM_PREFIX
 from ui.text import (
     LEVER_LABELS,
     ORG_PARAMS,
@@ -393,17 +394,17 @@ def _settings_from(run: dict[str, Any]) -> tuple[RunSettings | None, list[tuple[
     cap = run.get("max_replications")
     if cap is None or int(cap) < 2:
         problems.append(("run.max_replications", _("at least 2 replications")))
-    elif int(cap) > 5 * MAX_AUTO_REPLICATIONS:
+    elif int(cap) > 5 * APP_MAX_REPLICATIONS:
         problems.append(
-            ("run.max_replications", _("at most {n}").format(n=5 * MAX_AUTO_REPLICATIONS))
+            ("run.max_replications", _("at most {n}").format(n=5 * APP_MAX_REPLICATIONS))
         )
     if run.get("mode") == "fixed":
         n = run.get("replications")
         if n is None or int(n) < 2:
             problems.append(("run.replications", _("at least 2 replications")))
-        elif int(n) > 5 * MAX_AUTO_REPLICATIONS:
+        elif int(n) > 5 * APP_MAX_REPLICATIONS:
             problems.append(
-                ("run.replications", _("at most {n}").format(n=5 * MAX_AUTO_REPLICATIONS))
+                ("run.replications", _("at most {n}").format(n=5 * APP_MAX_REPLICATIONS))
             )
         reps: int | str = int(n) if n is not None else 0
     else:

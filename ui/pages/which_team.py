@@ -586,9 +586,9 @@ def render() -> None:
     st.title(_("Which ops team pays off?"))
     st.caption(
         _("**{name}** · {months}-month horizon · {settings}").format(
-            name=sc.name, months=sc.horizon_months, settings=settings.label
+            name=sc.name, months=sc.horizon_months, settings=state.settings_label(settings)
         ),
-        help=objective_help(sc.objective, lang()) + " " + settings.help_text,
+        help=objective_help(sc.objective, lang()) + " " + state.settings_help(settings),
     )
     _toolbar()
     workshop.cancelled_notice()
