@@ -70,6 +70,7 @@ def test_results_are_identical_in_separate_processes(short, tmp_path):
     assert hashes == [here, here]
 
 
+@pytest.mark.slow
 def test_common_random_numbers_shrink_the_variance_of_paired_differences():
     """Paired (salesops - none) on the same futures varies at least 3x less than unpaired.
 

@@ -124,6 +124,7 @@ def test_a_teams_strength_changes_nothing_in_the_setups_without_it():
     ).team_effects
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.stem)
 def test_each_team_alone_lifts_its_outcomes_inside_the_published_bands(preset):
     """Each team alone vs no team (8 replications): the uplift of every outcome the team
