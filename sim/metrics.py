@@ -190,7 +190,11 @@ def monthly_series(run: RunRecord, scenario: Scenario) -> dict[str, np.ndarray]:
         _count_between(slot, closed, ends) + _count_between(sql, waiting_until, ends)
     ).astype(float)
     mrr = path.at(ends)
+    seats = run.seats
+    reps = float(scenario.sales.reps)
     return {
+        "seats_filled": np.full(months, reps) if seats is None else seats.filled.copy(),
+        "ramped_reps": np.full(months, reps) if seats is None else seats.ramped.copy(),
         "mrr": mrr,
         "arr": 12.0 * mrr,
         "customers": customers,
@@ -380,6 +384,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "value_created": npv + equity_today - kept_today,
         "ops_roi": math.nan,  # paired with the baseline: `paired_kpis`
         "events_per_lead": _ratio(run.events, n_leads),
+        "ramped_reps_mean": float(np.mean(series["ramped_reps"])),
     }
     for i, seg in enumerate(scenario.segments):
         alive_end = np.isinf(c.end) & (c.segment == i)

@@ -49,6 +49,7 @@ from sim.model.records import (
 )
 from sim.model.rep_time import rep_time
 from sim.model.warmup import warm_start
+from sim.model.workforce import sales_seats
 from sim.org import setup_effects
 from sim.params import Scenario
 from sim.streams import ReplicationDraws
@@ -76,7 +77,8 @@ def run_replication(
         raise ValueError("shared draws belong to another seed or replication")
     fx = setup_effects(scenario, setup, seed, replication, levers)
     warm = warm_start(scenario, shared)
-    reps = rep_time(scenario, fx.stage("rep_time"))
+    seats = sales_seats(scenario, shared)
+    reps = rep_time(scenario, fx.stage("rep_time"), seats)
     arrivals = generate_arrivals(scenario, fx.stage("arrivals"), shared, reps)
     draws = arrivals.draws
     n = len(arrivals.created)
@@ -159,13 +161,14 @@ def run_replication(
         leads=leads,
         customers=customers,
         effects=fx,
-        monthly_costs=monthly_costs(scenario, fx),
+        monthly_costs=monthly_costs(scenario, fx, seats),
         deal_slots=floor.slots,
         slot_busy_days=floor.busy_days,
         first_touch_capacity=touch.capacity,
         events=floor.events,  # the run's own events (the warm-up's are in `extra`)
         audience_size=arrivals.audience_final,
         extra=info,
+        seats=seats,
     )
 
 

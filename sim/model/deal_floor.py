@@ -36,8 +36,9 @@ import simpy
 from sim.model.arrivals import LeadDraws, segments_of
 from sim.model.records import COLD, LOST, WON
 from sim.model.rep_time import RepTime, slots_at
+from sim.model.workforce import seat_slots
 from sim.org import StageEffects
-from sim.params import Scenario, Segment
+from sim.params import MONTH_DAYS, Scenario, Segment
 from sim.params.distributions import cycle_shapes
 from sim.streams import CandidateDraws
 
@@ -203,6 +204,11 @@ class SalesFloor:
                 self._settle_day = day
                 self._settled_slots = slots_at(slots, ratio, self.elasticity)
                 self._settled_cycle = ratio**-self.elasticity
+        # ramped seats, month by month (None: every rep there and ramped)
+        self._seat_slots = None
+        if reps is not None and reps.seats is not None:
+            self._seat_slots = seat_slots(reps.seats, sales.max_open_deals_per_rep)
+            self._last_month = len(self._seat_slots) - 1
         self.price_elasticity = sales.price_elasticity
         self.patience = sales.sql_patience_days
         self.sqls = sqls
@@ -228,7 +234,12 @@ class SalesFloor:
         )
 
     def capacity(self, now: float) -> int:
-        """Deal slots at `now`: they follow the reps' selling time."""
+        """Deal slots at `now`: they follow the reps' selling time (and ramped seats)."""
+        if self._seat_slots is not None:
+            base = int(self._seat_slots[min(int(now // MONTH_DAYS), self._last_month)])
+            if base == 0 or self._ratio is None:
+                return base
+            return slots_at(base, self._ratio(now), self.elasticity)
         if self._ratio is None:
             return self.slots
         if now >= self._settle_day:
@@ -243,6 +254,10 @@ class SalesFloor:
             self.busy_days += min(close, self.horizon) - now
             if close < self.horizon:
                 self.env.timeout(close - now).callbacks.append(partial(self.close, i))
+        if self._seat_slots is not None:  # seats fill at month starts: waiting SQLs move up
+            for month in range(1, self._last_month + 1):
+                if month * MONTH_DAYS > now:
+                    self.env.timeout(month * MONTH_DAYS - now).callbacks.append(self.refill)
         if self.order:
             first = self.order[0]
             self.env.timeout(self.sql_time[first] - now).callbacks.append(partial(self.arrive, 0))
@@ -315,8 +330,12 @@ class SalesFloor:
 
         More than one when the slot count has grown since the last event.
         """
-        waiting, now, patience = self.waiting, self.env.now, self.patience
         self.busy -= 1
+        self.refill()
+
+    def refill(self, _event: simpy.Event | None = None) -> None:
+        """Free slots go to the best waiting SQLs with patience left."""
+        waiting, now, patience = self.waiting, self.env.now, self.patience
         capacity = self.capacity(now)
         while waiting and self.busy < capacity:
             _, j = heapq.heappop(waiting)
@@ -352,6 +371,9 @@ def work_the_floor(
     sales = scenario.sales
     H = scenario.horizon_days
     slots = sales.reps * sales.max_open_deals_per_rep
+    seated = reps is not None and reps.seats is not None
+    if seated:  # the floor runs while any seat is open; capacity follows the ramped seats
+        slots = int(seat_slots(reps.seats, sales.max_open_deals_per_rep).max())  # type: ignore[union-attr]
     floor = SalesFloor(scenario, fx, sqls, state, max(slots, 1), 0.0, H, open_deals, waiting, reps)
     events = 0
     if slots > 0 and (len(sqls) or open_deals):
@@ -372,7 +394,10 @@ def work_the_floor(
         price[~today] = fx.apply("price", acv[won][~today], floor.closed[won][~today])
     mrr[won] = price / 12.0
     mean_slots = float(slots)
-    if slots > 0 and floor._ratio is not None:
+    if seated:
+        days = np.arange(0.5, H, 1.0)
+        mean_slots = float(np.mean([floor.capacity(d) for d in days]))
+    elif slots > 0 and floor._ratio is not None:
         days = np.arange(0.5, H, 1.0)
         ratio = reps.share(days) / reps.today  # type: ignore[union-attr]
         e = sales.cycle_time_elasticity
