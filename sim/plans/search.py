@@ -98,7 +98,7 @@ class PlanSearch:
     teams: tuple[str, ...]
     starts: tuple[Start, ...]
     runs: int  # plan-replications run (with elimination)
-    runs_without_elimination: int  # every plan at the most replications
+    runs_without_elimination: int  # every plan at the replications asked for
     runs_executed: int  # of `runs`, simulated now (the rest came from the cache)
     values: pd.DataFrame = field(repr=False)  # replication x plan (nan: not run)
 
@@ -244,7 +244,7 @@ def search_plans(
         teams=tuple(teams),
         starts=tuple(starts),
         runs=runs,
-        runs_without_elimination=len(names) * done,
+        runs_without_elimination=len(names) * most,
         runs_executed=executed,
         values=values,
     )
