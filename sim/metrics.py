@@ -34,6 +34,8 @@ MONTHLY_SERIES = (
     "repriced_mrr",
     "wins",
     "leads",
+    "seats_filled",
+    "ramped_reps",
 )
 """Names of the monthly series (value at month end, or flow within the month)."""
 
