@@ -12,6 +12,7 @@ from test_cli import assert_bad_input, run_main
 
 from sim.executors import make_executor
 from sim.plans import plan_name, search_plans
+from sim.text.plans import plan_sentence
 
 SERIAL = make_executor("serial", None, 1)
 FAST = ["--workers", "1", "--backend", "serial", "--set", "analysis.horizon_months=12"]
@@ -33,6 +34,8 @@ def test_free_teams_are_best_started_now():
     )
     assert result.best == plan_name({"salesops": 0, "revops": 0})
     assert result.runs == result.runs_without_elimination == 9 * 6
+    assert plan_sentence(result).startswith("Hire SalesOps and RevOps now")
+    assert plan_sentence(result, lang="ja").startswith("今すぐSalesOpsとRevOpsを採用")
 
 
 def test_the_cost_of_delay_is_zero_at_the_best_start_and_never_clearly_negative():
@@ -181,3 +184,31 @@ def test_plan_checks_the_budget_before_any_work(capsys, scenario_file, monkeypat
         run_main(capsys, "plan", scenario_file, "--starts", "0,3,6,never", "--reps", "20", *FAST),
         "replications",
     )
+
+
+def test_a_dearer_team_never_starts_earlier_than_a_cheaper_one():
+    """Same runs, only the cost differs: the extra cost weighs most on the earliest starts."""
+    starts = (0, 3, 6, 9, None)
+
+    def search(cost):
+        sc = make(analysis__horizon_months=12, org__teams__revops__cost_per_fte_month=cost)
+        return search_plans(sc, ["revops"], starts, replications=4, executor=SERIAL)
+
+    cheap, dear = search(5_000.0), search(60_000.0)
+    order = [plan_name({"revops": s}) for s in starts]
+    extra = (cheap.values[order] - dear.values[order]).mean().to_numpy()
+    assert (extra[:-1] >= extra[1:] - 1e-6).all(), extra  # later starts lose less to the cost
+    month = {name: s for name, s in zip(order, starts, strict=True)}
+    rank = {s: i for i, s in enumerate(starts)}
+    assert rank[month[dear.best]] >= rank[month[cheap.best]]
+
+
+def test_a_second_search_reuses_every_run_from_the_cache():
+    from sim.cache import RunCache
+
+    cache = RunCache()
+    sc = make(analysis__horizon_months=12)
+    first = search_plans(sc, ["revops"], (0, None), replications=3, executor=SERIAL, cache=cache)
+    again = search_plans(sc, ["revops"], (0, None), replications=3, executor=SERIAL, cache=cache)
+    assert first.runs_executed == 6 and again.runs_executed == 0
+    assert first.values.equals(again.values)

@@ -23,10 +23,15 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def start_words(team: str, start: Any, currency: str, lang: str = "en") -> str:
-    """One team's start as advice: "hire RevOps in month 12", "do not hire SalesOps"."""
+def start_words(
+    team: str, start: Any, currency: str, lang: str = "en", name: str | None = None
+) -> str:
+    """One team's start as advice: "hire RevOps in month 12", "do not hire SalesOps".
+
+    `name` words several teams that start together ("SalesOps and RevOps").
+    """
     _ = translator(lang)
-    name = team_name(team, lang)
+    name = name or team_name(team, lang)
     if start is None:
         return _("do not hire {team}").format(team=name)
     if isinstance(start, dict):  # a trigger
@@ -57,12 +62,21 @@ def plan_sentence(result: PlanSearch, currency: str = "USD", lang: str = "en") -
     """The advice: who to hire when, the range of good starts, what waiting costs."""
     _ = translator(lang)
     best = result.plan(result.best)
-    parts = []
+    # teams that start together are named together: "hire SalesOps and RevOps now"
+    groups: dict[str, list[str]] = {}
     for team, start in best.starts.items():
-        words = start_words(team, start, currency, lang)
+        groups.setdefault(repr(start), []).append(team)
+    parts = []
+    for members in groups.values():
+        team, start = members[0], best.starts[members[0]]
+        name = team_name(members[0], lang)
+        for other in members[1:]:
+            name = _("{team} and {other}").format(team=name, other=team_name(other, lang))
+        words = start_words(team, start, currency, lang, name)
         points = result.delay_cost.get(team, ())
         close = [p.start for p in points if p.start is not None and p.loss.low <= 0]
-        if isinstance(start, int) and len(close) > 1 and (min(close), max(close)) != (start,) * 2:
+        wide = len(close) > 1 and (min(close), max(close)) != (start,) * 2
+        if len(members) == 1 and isinstance(start, int) and wide:
             words += " " + _("(best between month {low} and month {high})").format(
                 low=min(close), high=max(close)
             )
