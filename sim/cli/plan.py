@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from typing import Any
 
 import pandas as pd
 
 from sim.cli import options
+from sim.cli.compare import Bar
 from sim.executors import default_workers
 from sim.io import load_scenario, safe_csv
 from sim.plans import DEFAULT_STARTS, search_json, search_plans
@@ -103,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     )
     cache = options.cache(args)
     executor = options.executor(args)
+    bar = Bar(enabled=not args.quiet and sys.stderr.isatty())  # one bar per batch of plans
     try:
         result = search_plans(
             scenario,
@@ -114,8 +117,10 @@ def run(args: argparse.Namespace) -> int:
             objective=objective,
             executor=executor,
             cache=cache,
+            progress=bar,
         )
     finally:
+        bar.close()
         executor.close()
     currency = scenario.currency
     if args.format == "json":
