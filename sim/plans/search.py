@@ -152,6 +152,9 @@ def search_plans(
     objective = objective or scenario.objective
     confidence = scenario.analysis.confidence if confidence is None else confidence
     grid = grid_plans(teams, starts)
+    taken = [name for name in grid if name in scenario.org.plans]
+    if taken:
+        raise ValueError(f"org.plans.{taken[0]}: the search names one of its own plans so")
     sc = search_scenario(scenario, grid)
     names = [*scenario.org.plans, *grid]
     most = replications or max_replications or scenario.analysis.replications
