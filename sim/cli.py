@@ -25,7 +25,7 @@ from sim.budget import CLI_BUDGET, Budget, budget_from_env, check_budget
 from sim.cache import RunCache
 from sim.executors import BACKENDS, Executor, TaskFailed, default_workers, make_executor
 from sim.io import ScenarioError, load_scenario, safe_csv
-from sim.params import OBJECTIVES, Scenario
+from sim.params import AFTER_HORIZON, OBJECTIVES, Scenario
 from sim.text import comparison_table, translator
 from sim.text.i18n import LANGUAGES, normalize_lang
 from sim.verdict import Comparison, compare
@@ -273,6 +273,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="what 'best' means (default: the scenario's analysis.objective)",
     )
     c.add_argument(
+        "--after-horizon",
+        choices=AFTER_HORIZON,
+        help="how value created counts what comes after the horizon: going_concern (the "
+        "customers and the sales engine, teams kept), teams_leave (teams and their effects "
+        "stop; the customers keep their value) or cash_only (default: analysis.after_horizon)",
+    )
+    c.add_argument(
         "--set",
         action="append",
         default=[],
@@ -392,6 +399,8 @@ def _compare(args: argparse.Namespace) -> int:
     overrides = list(args.set)
     if args.horizon is not None:
         overrides.append(f"horizon_months={args.horizon}")
+    if args.after_horizon is not None:
+        overrides.append(f"analysis.after_horizon={args.after_horizon}")
     scenario = load_scenario(args.scenario, overrides)
     settings = scenario.analysis  # what the file asks for, unless an option says otherwise
     reps = settings.replications if args.reps is None else args.reps

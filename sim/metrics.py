@@ -277,10 +277,6 @@ def equity_factor_months(kappa: np.ndarray, months: np.ndarray, rate_m: float) -
     return within * d * geometric
 
 
-AFTER_HORIZON = ("going_concern", "teams_leave", "cash_only")
-"""How value after the horizon is counted (`analysis.after_horizon`; docs/MODEL.md)."""
-
-
 def value_after_horizon(run: RunRecord, scenario: Scenario) -> dict[str, float]:
     """The value after the horizon under each convention, discounted to the horizon.
 

@@ -102,3 +102,38 @@ def test_going_concern_gains_do_not_depend_on_where_the_simulation_stops():
             g96[setup],
             noise,
         )
+
+
+def test_the_verdict_splits_each_gain_into_within_and_after_the_horizon():
+    """vs_none_within + vs_none_after = vs_none, in the JSON and in words."""
+    sc = make(horizon_months=12, objective="value_created")
+    result = sim.compare(sc, 6, seed=1, explain=False)
+    facts = result.to_json()
+    assert facts["after_horizon"] == "going_concern"
+    for name, s in facts["setups"].items():
+        within, after = s["vs_none_within"]["mean"], s["vs_none_after"]["mean"]
+        assert within + after == pytest.approx(s["vs_none"]["mean"], abs=1e-6), name
+    if facts["verdict"]["best"] != "none":
+        assert "within the 12 months" in facts["verdict"]["summary"]
+    cash = result.with_objective("npv_contribution").facts()
+    assert all(s["vs_none_within"] is None for s in cash["setups"].values())
+
+
+def test_the_cli_chooses_how_value_after_the_horizon_is_counted(tmp_path):
+    import json
+
+    from sim.cli import main
+    from sim.io import scenario_to_yaml
+
+    path = tmp_path / "s.yaml"
+    path.write_text(scenario_to_yaml(make(horizon_months=12, objective="value_created")))
+    out = tmp_path / "v.json"
+    args = ["compare", str(path), "--reps", "3", "--no-explain", "--quiet", "--backend"]
+    rc = main(
+        [*args, "serial", "--after-horizon", "cash_only", "--format", "json", "--out", str(out)]
+    )
+    assert rc == 0
+    facts = json.loads(out.read_text())
+    assert facts["after_horizon"] == "cash_only"
+    for s in facts["setups"].values():
+        assert s["vs_none_after"]["mean"] == pytest.approx(0.0, abs=1e-6)

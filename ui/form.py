@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_to_dict
-from sim.params import LEVERS, OBJECTIVES, Scenario, field_meta, source_of
+from sim.params import AFTER_HORIZON, LEVERS, OBJECTIVES, Scenario, field_meta, source_of
 from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
 from sim.params.scenario import has_path
 from sim.text import lever_label, objective_help, objective_label, translator
@@ -667,6 +667,13 @@ def _run_settings(
                 for o in OBJECTIVES
             ),
         )
+        after_horizon = st.selectbox(
+            _(meta["after_horizon"].label),
+            options=list(AFTER_HORIZON),
+            index=list(AFTER_HORIZON).index(d.get("after_horizon", sc.analysis.after_horizon)),
+            key=PREFIX + "after_horizon",
+            help=_(RUN_HELP["after_horizon"]),
+        )
         confidence = st.number_input(
             _(meta["confidence"].label),
             value=_pct_in(d.get("confidence", sc.analysis.confidence)),
@@ -710,6 +717,7 @@ def _run_settings(
     return {
         "horizon_months": horizon,
         "objective": objective,
+        "after_horizon": after_horizon,
         "confidence": _pct_out(confidence),
         "seed": seed,
         "mode": auto,
@@ -763,6 +771,8 @@ def collect(
     analysis = data["analysis"]
     analysis["horizon_months"] = run["horizon_months"]
     analysis["objective"] = run["objective"]
+    if run.get("after_horizon") is not None:
+        analysis["after_horizon"] = run["after_horizon"]
     if run.get("confidence") is not None:
         analysis["confidence"] = run["confidence"]
     if settings is not None:

@@ -298,6 +298,7 @@ SEGMENT_COLUMNS = {
 RUN_FIELDS = {
     "horizon": "analysis.horizon_months",
     "objective": "analysis.objective",
+    "after_horizon": "analysis.after_horizon",
     "confidence": "analysis.confidence",
     "replications": "analysis.replications",
     "max_replications": "analysis.max_replications",
