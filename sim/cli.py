@@ -227,8 +227,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser(
         "uplift",
-        help="each team alone vs no team, on outcomes (net-new ARR, GRR, win rate, cycle), "
-        "beside the published bands its effect ranges are checked against",
+        help="each team alone and all together vs no team, on outcomes (net-new ARR, GRR, "
+        "win rate, cycle), beside the published bands the effect ranges are checked against",
     )
     u.add_argument("scenario", type=Path)
     u.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
@@ -491,8 +491,9 @@ def _uplift(args: argparse.Namespace) -> int:
         text = safe_csv(table)
     else:
         lines = [
-            f"{scenario.name}: each team alone vs no team, {args.reps} replications, seed "
-            f"{args.seed} (mean uplift [interval]; band; ok)",
+            f"{scenario.name}: each team alone and all together vs no team, {args.reps} "
+            f"replications, seed {args.seed} (mean uplift [interval]; P10..P90 of single "
+            "futures; band; ok)",
         ]
         for row in table.itertuples():
             fmt = (
@@ -503,8 +504,8 @@ def _uplift(args: argparse.Namespace) -> int:
             ok = {True: "inside", False: "OUTSIDE", None: "-"}[row.inside]
             lines.append(
                 f"  {row.team:<12}{row.outcome:<18}{fmt(row.mean):>11} [{fmt(row.low)}, "
-                f"{fmt(row.high)}]   band {fmt(row.band_low)} .. {fmt(row.band_high)} "
-                f"[{row.source}]  {ok}"
+                f"{fmt(row.high)}]  {fmt(row.p10)}..{fmt(row.p90)}   band {fmt(row.band_low)} "
+                f".. {fmt(row.band_high)} [{row.source}]  {ok}"
             )
         text = "\n".join(lines) + "\n"
     _write(text, args.out)
