@@ -243,8 +243,8 @@ class Org(Frozen):
         unit="share",
         help="Two teams moving the same lever the same way: the larger effect counts in full, "
         "the smaller one this much (0 = no extra, 100 = they add up). Two teams working the "
-        "same funnel stage: the team working more of its levers counts in full, the other "
-        "this much there (diminishing returns on one stage of the funnel).",
+        "same funnel stage: the team doing more of the stage's work counts in full, the "
+        "other this much there (diminishing returns on one stage of the funnel).",
         low=0.0,
         high=1.0,
         step=0.05,
