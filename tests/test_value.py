@@ -136,3 +136,22 @@ def test_each_team_alone_lifts_its_outcomes_inside_the_published_bands(preset):
     judged = table[table["inside"].notna()]
     outside = judged[~judged["inside"].astype(bool)]
     assert outside.empty, outside[["team", "outcome", "mean", "band_low", "band_high"]]
+
+
+@pytest.mark.slow
+def test_both_teams_sit_in_the_combined_band_on_the_default_company_each_alone_below():
+    """The calibration, on outcomes (default preset, 24 replications, seed 0): both teams
+    together lift net-new ARR inside the combined band (mean within 0-25%, single futures'
+    P90 at most about its ~25% ceiling), each team alone by less than both (on the same
+    futures), and RevOps' retention work lifts GRR within its anchor (0 / +1 / +3 points)."""
+    sc = sim.load_scenario(ROOT / "scenarios" / "default.yaml")
+    table = team_uplifts(sc, replications=24, seed=0, confidence=0.9).set_index(["team", "outcome"])
+    both = table.loc[("both", "net_new_arr")]
+    assert 0.0 < both["mean"] < 0.25
+    assert both["p90"] < 0.30
+    for team in ("salesops", "revops"):
+        assert table.loc[(team, "net_new_arr"), "mean"] < both["mean"]
+    grr = table.loc[("revops", "grr")]
+    assert 0.005 <= grr["mean"] <= 0.02
+    assert grr["low"] >= 0.0
+    assert grr["high"] <= 0.03
