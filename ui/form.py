@@ -125,6 +125,8 @@ def _help(param_help: str, source: str) -> str:
 def param_label(param: Param) -> str:
     """A parameter's label in the session's language (a strength number's label composed)."""
     head, _dot, part = param.path.rpartition(".")
+    if head.endswith("retention_strength") and part in _RANGE_WORDS:
+        return _("Retention strength, {part}").format(part=_(_RANGE_WORDS[part]))
     if head.endswith("strength") and part in _RANGE_WORDS:
         return _("Overall strength, {part}").format(part=_(_RANGE_WORDS[part]))
     return _(param.label)
@@ -487,15 +489,17 @@ def frame_setups(
 
 # ----------------------------------------------------------------------------- the form
 def _form_data(sc: Scenario) -> dict:
-    """The scenario as plain data, each team's strength range as a mapping.
+    """The scenario as plain data, each team's strength ranges as mappings.
 
-    So the form's `strength.low` / `.mode` / `.high` fields address its numbers.
+    So the form's `strength.low` / `.mode` / `.high` fields (and the retention strength's)
+    address its numbers.
     """
     data = copy.deepcopy(scenario_to_dict(sc))
     for team in data.get("org", {}).get("teams", {}).values():
-        s = team.get("strength")
-        if isinstance(s, list):
-            team["strength"] = dict(zip(("low", "mode", "high"), s, strict=True))
+        for key in ("strength", "retention_strength"):
+            s = team.get(key)
+            if isinstance(s, list):
+                team[key] = dict(zip(("low", "mode", "high"), s, strict=True))
     return data
 
 
@@ -518,10 +522,12 @@ def form_fields(sc: Scenario) -> list[str]:
     for team in sc.org.teams:
         prefix = f"org.teams.{team}."
         has_coverage = sc.org.teams[team].coverage is not None
+        has_retention = sc.org.teams[team].retention_strength is not None
         paths += [
             f"{prefix}{p.path}"
             for p in TEAM_PARAMS
-            if has_coverage or not p.path.startswith("coverage.")
+            if (has_coverage or not p.path.startswith("coverage."))
+            and (has_retention or not p.path.startswith("retention_strength."))
         ]
         paths += [f"{prefix}effects.{lever}.{part}" for lever in LEVERS for part in RANGE_PARTS]
     paths += [p.path for p in ORG_PARAMS]
