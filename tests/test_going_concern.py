@@ -12,6 +12,7 @@ import pytest
 from conftest import make
 
 import sim
+from sim.answers import comparison_json
 from sim.metrics import monthly_discount_rate
 
 
@@ -108,7 +109,7 @@ def test_the_verdict_splits_each_gain_into_within_and_after_the_horizon():
     """vs_none_within + vs_none_after = vs_none, in the JSON and in words."""
     sc = make(horizon_months=12, objective="value_created")
     result = sim.compare(sc, 6, seed=1, explain=False)
-    facts = result.to_json()
+    facts = comparison_json(result)
     assert facts["after_horizon"] == "going_concern"
     for name, s in facts["setups"].items():
         within, after = s["vs_none_within"]["mean"], s["vs_none_after"]["mean"]

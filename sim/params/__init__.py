@@ -29,6 +29,14 @@ from sim.params.base import (
     Whole,
     info,
 )
+from sim.params.distributions import (
+    CYCLE_DISTRIBUTIONS,
+    CycleDistribution,
+    CycleExponential,
+    CycleFixed,
+    CycleGamma,
+    CycleLognormal,
+)
 from sim.params.meta import (
     FieldMeta,
     MetaError,
@@ -50,11 +58,6 @@ from sim.params.org import (
 from sim.params.scenario import Scenario, canonical_path
 from sim.params.world import (
     Costs,
-    CycleDistribution,
-    CycleExponential,
-    CycleFixed,
-    CycleGamma,
-    CycleLognormal,
     Expansion,
     FirstTouch,
     HandlingDelay,
@@ -71,6 +74,7 @@ __all__ = [
     "AFTER_HORIZON",
     "ANALYSIS_FIELDS",
     "BASELINE",
+    "CYCLE_DISTRIBUTIONS",
     "DEFAULT_SETUPS",
     "LEGACY_TOP_LEVEL",
     "LEVERS",
