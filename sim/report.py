@@ -18,7 +18,6 @@ from sim.outcomes import objective_unit
 from sim.params import BASELINE, Scenario, source_of
 from sim.text import headline, objective_label, objectives_sentence, setup_name
 from sim.text.numbers import money, value_text
-from sim.text.verdict import split_text
 from sim.text.workshop import change_label, confidence_sentence, say, value_words
 from sim.verdict import Comparison
 from sim.workshop import changes
@@ -239,7 +238,7 @@ def _money(result: Comparison, lang: str) -> str:
         pct=round(result.confidence * 100),
         low=value_text(best.vs_none.low, obj, cur, lang=lang),
         high=value_text(best.vs_none.high, obj, cur, lang=lang),
-    ) + split_text(result, v.best, lang)
+    )
 
 
 def report_html(

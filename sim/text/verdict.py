@@ -160,13 +160,26 @@ def split_text(result: Comparison, setup: str, lang: str = "en") -> str:
     """' Of that gain, X is cash within the horizon and Y value after it.' ('' if no split)."""
     _ = translator(lang)
     s = result.setups[setup]
-    if setup == BASELINE or s.vs_none_within is None or s.vs_none_after is None:
+    after_horizon = result.scenario.analysis.after_horizon
+    if (
+        setup == BASELINE
+        or s.vs_none_within is None
+        or s.vs_none_after is None
+        or after_horizon == "cash_only"
+    ):
         return ""
     cur, obj = result.scenario.currency, result.objective
-    return _(
-        " Of that gain, {within} is cash earned within the {months} months and {after} is "
-        "value after them (the customers kept and the sales engine's continuing run-rate)."
-    ).format(
+    if after_horizon == "teams_leave":
+        sentence = _(
+            " Of that gain, {within} is cash earned within the {months} months and {after} is "
+            "value after them (the customers kept, once the teams have left)."
+        )
+    else:
+        sentence = _(
+            " Of that gain, {within} is cash earned within the {months} months and {after} is "
+            "value after them (the customers kept and the sales engine's continuing run-rate)."
+        )
+    return sentence.format(
         within=value_text(s.vs_none_within.mean, obj, cur, lang=lang),
         after=value_text(s.vs_none_after.mean, obj, cur, lang=lang),
         months=result.scenario.horizon_months,
