@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from sim.levers import LEVER_NAMES, LEVERS, LOWERING_LEVERS
 from sim.params.analysis import (
+    AFTER_HORIZON,
     ANALYSIS_FIELDS,
     LEGACY_TOP_LEVEL,
     OBJECTIVES,
+    AfterHorizon,
     Analysis,
     Objective,
 )
@@ -73,6 +75,7 @@ from sim.params.world import (
 )
 
 __all__ = [
+    "AFTER_HORIZON",
     "ANALYSIS_FIELDS",
     "BASELINE",
     "CYCLE_DISTRIBUTIONS",
@@ -84,6 +87,7 @@ __all__ = [
     "MONTH_DAYS",
     "OBJECTIVES",
     "TRIGGER_METRICS",
+    "AfterHorizon",
     "Analysis",
     "Costs",
     "Coverage",
