@@ -32,6 +32,7 @@ from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
 from sim.params.scenario import has_path
 from sim.text import lever_label, objective_help, objective_label, translator
 from ui.i18n import N_, _, lang
+from ui.safe import md_escape
 from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
 from ui.text import (
     LEVER_LABELS,
@@ -326,7 +327,8 @@ def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
                 parts = path.split(".")
                 idx = int(parts[1]) if parts[1].isdigit() else -1
                 seg = names[idx] if 0 <= idx < len(names) else parts[1]
-                lines.append(f"- **{seg}** · `{'.'.join(parts[2:])}`: {text}")
+                field = md_escape(".".join(parts[2:]), code=True)
+                lines.append(f"- **{md_escape(seg)}** · `{field}`: {md_escape(text)}")
             st.markdown("\n".join(lines))
     return edited
 

@@ -17,6 +17,7 @@ from ui import exports, state
 from ui.charts import chart_png, chart_svg
 from ui.form import field_label, humanise
 from ui.i18n import _, csv_bom, lang
+from ui.safe import md_escape
 from ui.upload import problem_lines
 
 
@@ -94,11 +95,12 @@ def show_problems(problems: list[tuple[str, str]], sc: Scenario, title: str) -> 
     lines = []
     for path, message in problems:
         where = field_label(path, sc) if path else ""
-        text = humanise(path, message)
+        text = md_escape(humanise(path, message))
+        code = md_escape(path, code=True)
         if path and where != path:
-            lines.append(f"- **{where}** (`{path}`): {text}")  # i18n: ok (markup only)
+            lines.append(f"- **{md_escape(where)}** (`{code}`): {text}")  # i18n: ok (markup only)
         elif path:
-            lines.append(f"- `{path}`: {text}")
+            lines.append(f"- `{code}`: {text}")
         else:
             lines.append(f"- {text}")
     st.error(f"**{title}**\n\n" + "\n".join(lines), icon=":material/error:")
@@ -111,7 +113,7 @@ def show_upload_problems(name: str, problems: list[tuple[str, str]]) -> None:
         _(
             "**`{name}` was not loaded** — the previous scenario is kept. Fix these and upload "
             "again:"
-        ).format(name=name)
+        ).format(name=md_escape(name, code=True))
         + f"\n\n{body}",
         icon=":material/error:",
     )

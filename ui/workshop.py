@@ -30,6 +30,7 @@ from sim.workshop import MAX_VARIANTS, changes
 from ui import charts, state
 from ui.explore_landing import stored_breakevens
 from ui.runs import run_key
+from ui.safe import md_escape
 from ui.widgets import download
 
 
@@ -37,7 +38,7 @@ def url_notice() -> None:
     """Say why a link could not be used (once), above whatever page opens."""
     problems = st.session_state.pop("url_problems", None)
     if problems:
-        lines = "\n".join(f"- `{p}`: {m}" for p, m in problems)
+        lines = "\n".join(f"- `{md_escape(p, code=True)}`: {md_escape(m)}" for p, m in problems)
         st.error(f"{say('bad_link', state.lang())}\n\n{lines}", icon=":material/link_off:")
 
 
@@ -130,7 +131,7 @@ def before_after(result: Comparison) -> None:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         moved = changes(prev["scenario"], result.scenario)
         if moved:
-            st.markdown("\n".join(f"- {change_text(c, lang)}" for c in moved[:12]))
+            st.markdown("\n".join(f"- {md_escape(change_text(c, lang))}" for c in moved[:12]))
         st.button(say("dismiss", lang), key="dismiss_previous", on_click=state.dismiss_previous)
 
 
@@ -184,7 +185,9 @@ def save_variant_control() -> None:
             st.rerun()
     saved = st.session_state.pop("variant_saved", None)
     if saved:
-        st.toast(say("variant_saved", lang, name=saved), icon=":material/bookmark_added:")
+        st.toast(
+            say("variant_saved", lang, name=md_escape(saved)), icon=":material/bookmark_added:"
+        )
 
 
 def report_button(result: Comparison, stem: str) -> None:
@@ -212,8 +215,10 @@ def what_changed() -> None:
             st.caption(say("what_changed_none", lang))
         else:
             preset = st.session_state.get("preset", state.DEFAULT_PRESET)
-            st.caption(say("changed_against", lang, preset=f"`{preset}.yaml`"))
-            st.markdown("\n".join(f"- {change_text(c, lang)}" for c in found))
+            st.caption(
+                say("changed_against", lang, preset=f"`{md_escape(preset, code=True)}.yaml`")
+            )
+            st.markdown("\n".join(f"- {md_escape(change_text(c, lang))}" for c in found))
         if st.session_state.get("draft_dirty"):
             st.warning(say("unsaved", lang), icon=":material/edit_note:")
 

@@ -18,6 +18,7 @@ from sim.text.workshop import change_text, gain_cell, say
 from sim.verdict import Comparison
 from sim.workshop import MAX_VARIANTS, Variant, changes, read_workshop, workshop_data
 from ui import runs, state, verdict
+from ui.safe import md_escape
 from ui.upload import problem_lines
 from ui.widgets import download
 
@@ -113,7 +114,7 @@ def _files(items: list[Variant], lang: str) -> None:
             st.rerun()
     if seen[fid]:
         body = "\n".join(f"- {line}" for line in problem_lines(seen[fid]))
-        st.error(f"{say('workshop_bad', lang, name=file.name)}\n\n{body}")
+        st.error(f"{say('workshop_bad', lang, name=md_escape(file.name, code=True))}\n\n{body}")
 
 
 def render() -> None:

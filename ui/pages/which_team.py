@@ -22,6 +22,7 @@ from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
 from ui.explore_landing import landing_breakevens
 from ui.i18n import N_, _, lang
+from ui.safe import md_escape
 from ui.text import KPI_GROUPS, glossary, money, objective_help, objective_label, setup_name
 from ui.widgets import chart_with_downloads, download, preset_picker
 
@@ -585,7 +586,7 @@ def render() -> None:
     st.title(_("Which ops team pays off?"))
     st.caption(
         _("**{name}** · {months}-month horizon · {settings}").format(
-            name=sc.name, months=sc.horizon_months, settings=settings.label
+            name=md_escape(sc.name), months=sc.horizon_months, settings=settings.label
         ),
         help=objective_help(sc.objective, lang()) + " " + settings.help_text,
     )
@@ -600,7 +601,7 @@ def render() -> None:
             _(
                 "The simulation could not run: {kind}: {error}. Try again, or change the "
                 "assumptions."
-            ).format(kind=type(err).__name__, error=err),
+            ).format(kind=type(err).__name__, error=md_escape(err)),
             icon=":material/error:",
         )
         st.stop()
