@@ -12,6 +12,7 @@ with a provisional verdict after each batch.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from ui import urlstate
 from ui.i18n import N_, _
 from ui.safe import md_escape
 
+log = logging.getLogger("orgsim.app")
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_DIR = ROOT / "scenarios"
 DEFAULT_PRESET = "default"
@@ -136,7 +138,14 @@ def init() -> None:
     ss.variants = []
     ss.previous = None
     ss.url_problems = []
-    if _from_url():
+    try:
+        opened = _from_url()
+    except Exception as err:  # a link must never cost the session: say why, open the default
+        log.exception("the page address could not be read")  # i18n: ok (log)
+        ss.url_problems = [("", f"{type(err).__name__}: {err}")]
+        st.query_params.clear()
+        opened = False
+    if opened:
         return
     for name in preset_paths():
         text, scenario, problems = read_preset(name)

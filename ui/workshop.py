@@ -31,6 +31,7 @@ from ui import charts, state
 from ui.explore_landing import stored_breakevens
 from ui.runs import run_key
 from ui.safe import md_escape
+from ui.upload import problem_lines
 from ui.widgets import download
 
 
@@ -38,7 +39,7 @@ def url_notice() -> None:
     """Say why a link could not be used (once), above whatever page opens."""
     problems = st.session_state.pop("url_problems", None)
     if problems:
-        lines = "\n".join(f"- `{md_escape(p, code=True)}`: {md_escape(m)}" for p, m in problems)
+        lines = "\n".join(f"- {line}" for line in problem_lines(problems))
         st.error(f"{say('bad_link', state.lang())}\n\n{lines}", icon=":material/link_off:")
 
 
