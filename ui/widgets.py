@@ -6,6 +6,7 @@ a download is clicked (deferred `st.download_button` data).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import partial
 
@@ -20,10 +21,50 @@ from ui.i18n import _, csv_bom, lang
 from ui.safe import md_escape
 from ui.upload import problem_lines
 
+ChartSource = alt.TopLevelMixin | Callable[[], alt.TopLevelMixin]
+"""A chart, or a function that builds it (so that it can be built once for every session)."""
+CHART_SPECS = 512
+"""Vega-Lite specs kept for all sessions: a page's charts for many answers and languages."""
 
-def chart_with_downloads(chart: alt.TopLevelMixin, name: str, stem: str, alt_text: str) -> None:
-    """Draw an Altair chart full width, with SVG and PNG downloads below it."""
-    st.altair_chart(chart, width="stretch", alt=alt_text)
+
+@st.cache_resource(max_entries=CHART_SPECS, show_spinner=False)
+def _shared_spec(key: tuple[str, str, str], _build: Callable[[], alt.TopLevelMixin]) -> dict:
+    """A chart's Vega-Lite spec, built once per answer, language and chart.
+
+    Sessions looking at one shared answer used to build one copy each (Altair's object
+    tree, schema validation, `to_dict`): seconds of GIL-holding work in the server process,
+    during which the web server could answer nobody.
+    """
+    with alt.data_transformers.enable("default", max_rows=None):
+        return _build().to_dict()
+
+
+def chart_spec(chart: ChartSource, name: str) -> dict:
+    """The Vega-Lite spec of `chart`; shared by every session showing the same answer.
+
+    A builder is called only when no session has built this chart (`name`) for the
+    session's current answer (`result_key`) in its language; a chart object is converted.
+    """
+    answer = st.session_state.get("result_key")
+    if callable(chart) and answer:
+        spec = _shared_spec((str(answer), lang(), name), chart)
+    else:
+        built = chart() if callable(chart) else chart
+        with alt.data_transformers.enable("default", max_rows=None):
+            spec = built.to_dict()
+    return copy.deepcopy(spec)  # the shared one stays as built
+
+
+def show_chart(chart: ChartSource, name: str, alt_text: str | None = None) -> dict:
+    """Draw a chart full width from its (shared) spec; returns the spec."""
+    spec = chart_spec(chart, name)
+    st.vega_lite_chart(spec=spec, width="stretch", alt=alt_text)
+    return spec
+
+
+def chart_with_downloads(chart: ChartSource, name: str, stem: str, alt_text: str) -> None:
+    """Draw a chart full width, with SVG and PNG downloads below it."""
+    spec = show_chart(chart, name, alt_text)
     formats = (
         (
             "SVG",
@@ -38,7 +79,7 @@ def chart_with_downloads(chart: alt.TopLevelMixin, name: str, stem: str, alt_tex
         for label, render, ext, mime, what in formats:
             st.download_button(
                 label,
-                data=lambda render=render: render(chart),
+                data=lambda render=render: render(spec),
                 file_name=f"{stem}_{name}.{ext}",
                 mime=mime,
                 icon=":material/download:",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -32,7 +33,7 @@ from ui.explore_landing import stored_breakevens
 from ui.runs import run_key
 from ui.safe import md_escape
 from ui.upload import problem_lines
-from ui.widgets import download
+from ui.widgets import download, show_chart
 
 
 def url_notice() -> None:
@@ -253,16 +254,19 @@ def gap_section(result: Comparison) -> None:
     unit = f" ({cur})" if kind == "money" else " (x)"
     pct = round(result.confidence * 100)
     st.markdown(f"**{say('gap_title', lang)}**")
-    chart = charts.gap_chart(
-        frame,
-        list(result.scenario.org.setups),
-        f"{say('gap_axis', lang)}: {objective_label(obj, lang)}{unit}",
-        kind,
-        (say("gap_band_futures", lang), say("gap_band_average", lang, pct=pct)),
-        currency=cur,
-        lang=lang,
-    )
-    st.altair_chart(chart, width="stretch")
+
+    def chart() -> alt.TopLevelMixin:  # built once for every session showing this answer
+        return charts.gap_chart(
+            frame,
+            list(result.scenario.org.setups),
+            f"{say('gap_axis', lang)}: {objective_label(obj, lang)}{unit}",
+            kind,
+            (say("gap_band_futures", lang), say("gap_band_average", lang, pct=pct)),
+            currency=cur,
+            lang=lang,
+        )
+
+    show_chart(chart, "gap")
     st.caption(say("gap_caption", lang, pct=pct))
 
 

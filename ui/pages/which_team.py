@@ -221,19 +221,29 @@ def _money_tab(result: Comparison, stem: str) -> None:
     cur = result.scenario.currency
     c1, c2 = st.columns(2)
     with c1:
-        fan = data.fan_data(result.results.monthly, "cumulative_contribution", setups, la)
         profit = _("Profit after go-to-market costs, to date")
         chart_with_downloads(
-            charts.fan_chart(fan, setups, f"{profit} ({cur})", profit, currency=cur, lang=la),
+            lambda: charts.fan_chart(
+                data.fan_data(result.results.monthly, "cumulative_contribution", setups, la),
+                setups,
+                f"{profit} ({cur})",
+                profit,
+                currency=cur,
+                lang=la,
+            ),
             "cumulative_contribution",
             stem,
             _("Fan chart of cumulative contribution by month for each setup"),
         )
     with c2:
-        fan = data.fan_data(result.results.monthly, "arr", setups, la)
         chart_with_downloads(
-            charts.fan_chart(
-                fan, setups, f"ARR ({cur})", _("Annual recurring revenue"), currency=cur, lang=la
+            lambda: charts.fan_chart(
+                data.fan_data(result.results.monthly, "arr", setups, la),
+                setups,
+                f"ARR ({cur})",
+                _("Annual recurring revenue"),
+                currency=cur,
+                lang=la,
             ),
             "arr",
             stem,
@@ -263,10 +273,14 @@ def _explore(result: Comparison, stem: str) -> None:
     kind = "count" if series in COUNT_SERIES else "money"
     cur = result.scenario.currency
     unit = "" if kind == "count" else f" ({cur})"
-    fan = data.fan_data(result.results.monthly, series, setups, lang())
     chart_with_downloads(
-        charts.fan_chart(
-            fan, setups, f"{_series(series)}{unit}", kind=kind, currency=cur, lang=lang()
+        lambda: charts.fan_chart(
+            data.fan_data(result.results.monthly, series, setups, lang()),
+            setups,
+            f"{_series(series)}{unit}",
+            kind=kind,
+            currency=cur,
+            lang=lang(),
         ),
         f"series_{series}",
         stem,
@@ -282,7 +296,7 @@ def _sure_tab(result: Comparison, stem: str) -> None:
     kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
     unit = f" ({cur})" if kind == "money" else _(" (x ops spend)")
     chart_with_downloads(
-        charts.gain_chart(
+        lambda: charts.gain_chart(
             gains,
             setups,
             _("Gain in {label} over no ops team").format(label=objective_label(obj, la)) + unit,
