@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from functools import partial
+from typing import TypeVar
 
 import altair as alt
 import streamlit as st
@@ -21,6 +22,7 @@ from ui.i18n import _, csv_bom, lang
 from ui.safe import md_escape
 from ui.upload import problem_lines
 
+T = TypeVar("T")
 ChartSource = alt.TopLevelMixin | Callable[[], alt.TopLevelMixin]
 """A chart, or a function that builds it (so that it can be built once for every session)."""
 CHART_SPECS = 512
@@ -28,15 +30,28 @@ CHART_SPECS = 512
 
 
 @st.cache_resource(max_entries=CHART_SPECS, show_spinner=False)
-def _shared_spec(key: tuple[str, str, str], _build: Callable[[], alt.TopLevelMixin]) -> dict:
-    """A chart's Vega-Lite spec, built once per answer, language and chart.
+def _shared(key: tuple[str, str, str], _build: Callable[[], T]) -> T:
+    """What `_build` makes for one answer, language and name, built once for every session.
 
-    Sessions looking at one shared answer used to build one copy each (Altair's object
-    tree, schema validation, `to_dict`): seconds of GIL-holding work in the server process,
-    during which the web server could answer nobody.
+    Sessions looking at one shared answer used to build one copy each of its charts
+    (Altair's object tree, schema validation, `to_dict`) and tables (pandas): seconds of
+    GIL-holding work in the server process, during which the web server answered nobody.
     """
+    return _build()
+
+
+def per_answer(name: str, build: Callable[[], T]) -> T:
+    """`build()` for the session's current answer, shared with every session showing it.
+
+    The value is shared: treat it as read-only. Without an answer it is simply built.
+    """
+    answer = st.session_state.get("result_key")
+    return _shared((str(answer), lang(), name), build) if answer else build()
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
     with alt.data_transformers.enable("default", max_rows=None):
-        return _build().to_dict()
+        return chart.to_dict()
 
 
 def chart_spec(chart: ChartSource, name: str) -> dict:
@@ -45,13 +60,11 @@ def chart_spec(chart: ChartSource, name: str) -> dict:
     A builder is called only when no session has built this chart (`name`) for the
     session's current answer (`result_key`) in its language; a chart object is converted.
     """
-    answer = st.session_state.get("result_key")
-    if callable(chart) and answer:
-        spec = _shared_spec((str(answer), lang(), name), chart)
+    if callable(chart):
+        build = chart
+        spec = per_answer(f"chart:{name}", lambda: _spec(build()))
     else:
-        built = chart() if callable(chart) else chart
-        with alt.data_transformers.enable("default", max_rows=None):
-            spec = built.to_dict()
+        spec = _spec(chart)
     return copy.deepcopy(spec)  # the shared one stays as built
 
 

@@ -24,7 +24,7 @@ from ui.explore_landing import landing_breakevens
 from ui.i18n import N_, _, lang
 from ui.safe import md_escape
 from ui.text import KPI_GROUPS, glossary, money, objective_help, objective_label, setup_name
-from ui.widgets import chart_with_downloads, download, preset_picker
+from ui.widgets import chart_with_downloads, download, per_answer, preset_picker
 
 SERIES_LABELS = {
     "cumulative_contribution": N_("Cumulative contribution"),
@@ -381,10 +381,12 @@ def _metrics_tab(result: Comparison) -> None:
     )
     for group in KPI_GROUPS:
         st.markdown(f"**{_(group)}**")
-        table = data.article_table(result, group, la).rename(columns={"Metric": _("Metric")})
+        table = per_answer(f"article:{group}", partial(data.article_table, result, group, la))
+        table = table.rename(columns={"Metric": _("Metric")})
         st.dataframe(table, hide_index=True, width="stretch")
     st.markdown(_("**ARR at the horizon by segment**"))
-    segments = data.segment_arr(result, la).rename(columns={"Segment": _("Segment")})
+    segments = per_answer("segment_arr", lambda: data.segment_arr(result, la))
+    segments = segments.rename(columns={"Segment": _("Segment")})
     st.dataframe(segments, hide_index=True, width="stretch")
 
 
@@ -398,7 +400,7 @@ def _why_tab(result: Comparison) -> DeltaGenerator:
             "the article's criteria for each team"
         )
     )
-    diag = data.diagnostics_table(result, la)
+    diag = per_answer("diagnostics", lambda: data.diagnostics_table(result, la))
     flagged = int(diag["Pressure"].sum()) if len(diag) else 0
     st.caption(
         _(
