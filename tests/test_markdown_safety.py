@@ -79,6 +79,7 @@ TRUSTED_ATTRIBUTES = {
     "Teams": "the costs table: team names",
     "horizon_months": "a number",
     "replications": "a number",
+    "max_replications": "a number",
     "seed": "a number",
     "share": "a number",
     "more": "a number",
