@@ -611,6 +611,7 @@ class DaskExecutor(_Closing):
                     )
                 except TimeoutError:
                     done = set()
+                before = len(results)
                 for fut in done:
                     i = index[fut.key]
                     if fut.status == "error":
@@ -618,11 +619,16 @@ class DaskExecutor(_Closing):
                         if isinstance(exc, KilledWorker):
                             raise TaskFailed(tasks[i], self._attempts, exc) from exc
                         fut.result()  # re-raises the task's own exception with its traceback
-                    results[i] = fut.result()
+                    try:
+                        results[i] = fut.result(timeout=POLL_SECONDS)
+                    except TimeoutError:  # its result died with a worker: computed again
+                        pending.add(fut)
+                        continue
                     if progress:
                         progress(len(results), total)
                 watch.check(
-                    progressed=bool(done), unfinished=[i for i in range(total) if i not in results]
+                    progressed=len(results) > before,
+                    unfinished=[i for i in range(total) if i not in results],
                 )
         finally:
             self._client.cancel([f for f in futures if not f.done()])
