@@ -44,7 +44,7 @@ from sim.params import Scenario
 
 log = logging.getLogger("orgsim.cache")
 
-MODEL_VERSION = "2.2"
+MODEL_VERSION = "3.0"
 """Changes whenever a model change may change a run's numbers: old cached runs then miss."""
 
 WORLD_FIELDS = (
@@ -91,6 +91,8 @@ def run_key(
         "replication": int(replication),
         "seed": int(seed),
         "levers": None if levers is None else sorted(levers),
+        # how value after the horizon is counted is computed with the run's KPIs
+        "after_horizon": scenario.analysis.after_horizon,
     }
     if teams:
         data["effect_scale"] = org.effect_scale
