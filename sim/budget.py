@@ -34,10 +34,12 @@ __all__ = [
     "CLI_BUDGET",
     "Budget",
     "BudgetError",
+    "DataBudget",
     "Estimate",
     "budget_from_env",
     "check_budget",
     "check_numbers",
+    "data_budget",
     "estimate",
     "number_problems",
 ]
@@ -394,3 +396,51 @@ def check_numbers(scenario: Scenario, source: str = "") -> Scenario:
     if problems:
         raise ScenarioError(problems, source)
     return scenario
+
+
+# ----------------------------------------------------------------------------- data files
+@dataclass(frozen=True)
+class DataBudget:
+    """What one uploaded or exported data file (CSV or XLSX) may hold, checked while reading.
+
+    Every figure is checked before the table is built: a file's bytes before it is read, an
+    XLSX workbook's unpacked bytes before it is unpacked, and rows, columns and cells (rows
+    times columns: what the table will hold) as the rows stream past, so a small file that
+    declares a huge sheet or hides a million rows behind unusual line ends costs nothing.
+    """
+
+    bytes: int = 100_000_000
+    """Largest file read (100 MB)."""
+    unpacked_bytes: int = 500_000_000
+    """Largest XLSX workbook once unzipped (its XML); a 3 KB zip can unpack to gigabytes."""
+    rows: int = 1_000_000
+    """Most data rows (a CRM export of a company this tool is for is far smaller)."""
+    columns: int = 1_000
+    """Most columns holding a value."""
+    cells: int = 10_000_000
+    """Most cells: data rows times columns, the table's size in memory."""
+
+    @staticmethod
+    def env_name(field_name: str) -> str:
+        """The environment variable that sets `field_name` (the CLI and the app share it)."""
+        return "ORGSIM_BUDGET_DATA_" + field_name.upper()
+
+
+def data_budget(environ: Mapping[str, str] | None = None) -> DataBudget:
+    """The data-file budget, with any `ORGSIM_BUDGET_DATA_*` environment variable applied."""
+    env = os.environ if environ is None else environ
+    base = DataBudget()
+    changes: dict[str, int] = {}
+    for f in fields(base):
+        var = base.env_name(f.name)
+        raw = env.get(var, "").strip().replace("_", "")
+        if not raw:
+            continue
+        try:
+            value = int(float(raw))
+        except ValueError:
+            raise ValueError(f"{var} must be a whole number, got {env[var]!r}") from None
+        if value < 1:
+            raise ValueError(f"{var} must be at least 1, got {env[var]!r}")
+        changes[f.name] = value
+    return replace(base, **changes)
