@@ -25,6 +25,7 @@ from sim.budget import CLI_BUDGET, Budget, budget_from_env, check_budget
 from sim.cache import RunCache
 from sim.executors import BACKENDS, Executor, TaskFailed, default_workers, make_executor
 from sim.io import ScenarioError, load_scenario, safe_csv
+from sim.metrics import NonFiniteResult
 from sim.params import OBJECTIVES, Scenario
 from sim.text import comparison_table, translator
 from sim.text.i18n import LANGUAGES, normalize_lang
@@ -335,7 +336,11 @@ def _executor(args: argparse.Namespace) -> Executor:
     try:
         return make_executor(args.backend, args.scheduler, args.workers)
     except ValueError as err:
-        raise BadInput(f"--{str(err).split()[0]}: {err}") from None
+        word = str(err).split()[0]
+        option = word if word in {"backend", "scheduler", "workers"} else None
+        if option is None:  # from the scheduler's client: its address is what is wrong
+            option = "scheduler" if args.scheduler is not None else "backend"
+        raise BadInput(f"--{option}: {err}") from None
     except OSError as err:
         raise BadInput(f"--scheduler: cannot reach {args.scheduler}: {err}") from None
 
@@ -586,6 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BadInput, KeyError, ValueError) as err:
         return _fail(str(err), EXIT_BAD_INPUT, lang)
     except TaskFailed as err:
+        return _fail(str(err), 1, lang)
+    except NonFiniteResult as err:  # never a verdict from broken arithmetic
         return _fail(str(err), 1, lang)
     except Terminated:
         print(_("terminated"), file=sys.stderr)

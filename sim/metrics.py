@@ -19,6 +19,56 @@ import pandas as pd
 from sim.model.records import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
 from sim.params import MONTH_DAYS, Costs, Scenario
 
+
+class NonFiniteResult(ArithmeticError):
+    """A run produced NaN or infinity where a number must be: its results are not used.
+
+    Undefined ratios (a win rate with no closed deal) are NaN by design; money, counts and
+    every monthly series never are. A NaN there means the arithmetic broke (an effect or a
+    value past what floats hold), and a verdict computed from it would be wrong while looking
+    right — so it is an error that names the run and the figure.
+    """
+
+
+MUST_BE_FINITE = (
+    "value_created",
+    "cumulative_contribution",
+    "npv_contribution",
+    "customer_equity",
+    "ending_arr",
+    "ending_mrr",
+    "revenue",
+    "total_cost",
+    "ops_cost",
+    "new_mrr",
+    "churned_mrr",
+    "expansion_mrr",
+    "leads",
+    "mqls",
+    "sqls",
+    "opportunities",
+    "wins",
+    "losses",
+    "customers_end",
+)
+"""KPIs that are money or counts, defined for every run (ratios and averages may be NaN)."""
+
+
+def check_finite(kpis_: dict[str, float], series: dict[str, np.ndarray], where: str) -> None:
+    """Raise `NonFiniteResult` naming `where` and the figure if a run's output broke."""
+    for name in MUST_BE_FINITE:
+        value = kpis_.get(name, 0.0)
+        if not math.isfinite(value):
+            raise NonFiniteResult(f"{where}: the result '{name}' is {value} (not a number)")
+    for name, values in series.items():
+        arr = np.asarray(values, dtype=float)
+        if not np.isfinite(arr).all():
+            month = int(np.flatnonzero(~np.isfinite(arr))[0]) + 1
+            raise NonFiniteResult(
+                f"{where}: the monthly '{name}' is {arr[month - 1]} in month {month} (not a number)"
+            )
+
+
 ARTICLE_METRICS: dict[str, tuple[tuple[str, str], ...]] = {
     "SalesOps metrics": (
         ("win_rate", "Win rate (close rate)"),

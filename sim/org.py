@@ -299,6 +299,14 @@ def setup_effects(
             lever: value * (min(1.0, size) if LEVERS[lever].kind == "correlation" else size)
             for lever, value in full.items()
         }
+        broken = [lever for lever, value in drawn[name].items() if not math.isfinite(value)]
+        if broken:  # a NaN effect would silently zero a stage (NaN compares False)
+            from sim.metrics import NonFiniteResult  # the model's error for broken arithmetic
+
+            raise NonFiniteResult(
+                f"setup '{setup}', replication {replication}: team '{name}' has effect "
+                f"{drawn[name][broken[0]]} on {broken[0]} (not a number)"
+            )
         for lever, value in drawn[name].items():
             if keep is None or lever in keep:
                 contributions.setdefault(lever, []).append(_Contribution(value, ramp, half_life))

@@ -458,6 +458,37 @@ def get_comparison(
         return result, time.perf_counter() - start, False
 
 
+@contextmanager
+def gated(container=None) -> Iterator[None]:
+    """Run the body as one of the server's concurrent runs (explore, calibrate, back-test).
+
+    The same limits as a comparison: counted against the session (one at a time) and
+    admitted through the fair gate of `ORGSIM_APP_CONCURRENT_RUNS` places, its place in the
+    queue shown meanwhile.
+    """
+    board = run_board()
+    target = container if container is not None else st.container()
+    with board.session_slot(_session_id()):
+        with target:
+            queued = st.empty()
+
+        def on_wait(ahead: int) -> None:
+            queued.info(
+                _(
+                    "Queued: {ahead} run(s) of other sessions ahead of this one; it starts as "
+                    "soon as one finishes."
+                ).format(ahead=ahead),
+                icon=":material/hourglass_empty:",
+            )
+
+        try:
+            with board.gate(on_wait):
+                queued.empty()
+                yield
+        finally:
+            queued.empty()
+
+
 def _lead(
     flight: Flight,
     scenario: Scenario,

@@ -23,6 +23,7 @@ from sim.text import translator
 from ui import state
 from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_chart
 from ui.i18n import N_, _, lang
+from ui.runs import SessionBusy, gated
 from ui.widgets import download
 
 EXAMPLE_DIR = state.ROOT / "examples" / "lumen_ledger"
@@ -160,7 +161,7 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
         )
         return
     try:
-        with st.spinner(_("Estimating…")):
+        with gated(), st.spinner(_("Estimating…")):
             ss[KEY + "result"] = calibrate(
                 raws,
                 base,
@@ -173,7 +174,7 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
     except DataError as err:
         ss.pop(KEY + "result", None)
         _problems_box(err, _("The data cannot be used as it is — nothing was estimated:"))
-    except ValueError as err:
+    except (ValueError, SessionBusy) as err:
         ss.pop(KEY + "result", None)
         st.error(_("Calibration stopped: {error}").format(error=err), icon=":material/error:")
 
@@ -210,11 +211,11 @@ def _results() -> None:
     )
     if st.button(_("Run the back-test"), key=KEY + "bt", icon=":material/history:"):
         try:
-            with st.spinner(_("Simulating the data's period…")):
+            with gated(), st.spinner(_("Simulating the data's period…")):
                 ss[KEY + "backtest"] = run_backtest(
                     cal, sc, BACKTEST_REPS, 0, executor=SerialExecutor()
                 )
-        except ValueError as err:
+        except (ValueError, SessionBusy) as err:
             st.error(_("No back-test: {error}").format(error=err))
     bt = ss.get(KEY + "backtest")
     if bt is not None:
