@@ -55,9 +55,6 @@ def find_base(scenario: Scenario, path: Path | None) -> Scenario | None:
 
 def run(args: argparse.Namespace, executor: Any, cache: Any) -> str:
     """Simulate, judge and write the report as HTML text."""
-    from sim.report import report_html
-    from sim.verdict import compare
-
     scenario = load_scenario(args.scenario, args.set)
     a = scenario.analysis
     replications = a.replications if args.reps is None else args.reps
@@ -70,6 +67,9 @@ def run(args: argparse.Namespace, executor: Any, cache: Any) -> str:
         explain=False,
         source=str(args.scenario),
     )
+    from sim.report import report_html  # imported once the run is known to fit
+    from sim.verdict import compare
+
     result = compare(
         scenario,
         replications,

@@ -40,7 +40,7 @@ from typing import Any
 
 import streamlit as st
 
-from sim.budget import APP_BUDGET, Budget, Estimate, budget_from_env, check_budget
+from sim.budget import APP_BUDGET, Budget, BudgetError, Estimate, budget_from_env, check_budget
 from sim.cache import RunCache
 from sim.executors import ProcessExecutor, default_workers, pool_status
 from sim.io import scenario_hash
@@ -558,6 +558,22 @@ def _wait_for(flight: Flight, container) -> Comparison | None:
     if flight.error is not None:
         raise flight.error
     return flight.result
+
+
+def failure_message(err: BaseException) -> str:
+    """Why a comparison could not run, in words that say what to change.
+
+    A run over the app's budget names the fields that make it large; anything else names
+    the error.
+    """
+    if isinstance(err, BudgetError):
+        return _(
+            "This scenario is too large for the app: {problems}. Lower those fields, or run it "
+            "from the command line, whose budget is larger."
+        ).format(problems="; ".join(f"{f}: {m}" if f else m for f, m in err.problems))
+    return _("The simulation could not run: {kind}: {error}").format(
+        kind=type(err).__name__, error=err
+    )
 
 
 def ensure_result(container=None, describe: Callable[[Comparison], str] | None = None) -> None:
