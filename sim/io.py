@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import stat
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -212,9 +213,16 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
 def read_limited(path: Path, limit: int = MAX_SCENARIO_BYTES) -> bytes:
     """The bytes of `path`, refused unread when larger than `limit` (a stream: at limit + 1).
 
-    A regular file's size is checked before reading; a device or pipe is read only up to
-    one byte past the limit.
+    A regular file's size is checked before reading; a device is read only up to one byte
+    past the limit. A named pipe or socket is refused unopened: opening a pipe with no
+    writer would wait forever.
     """
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        raise ScenarioError([("", f"cannot read file: {err.strerror}")], str(path)) from None
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise ScenarioError([("", "not a regular file (a named pipe or socket)")], str(path))
     try:
         with path.open("rb") as f:
             try:

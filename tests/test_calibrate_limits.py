@@ -293,3 +293,27 @@ def test_escapes_and_direction_overrides_in_cells_are_printed_harmless(tmp_path,
     assert "\x1b" not in err and "\u202e" not in err and "\x07" not in err
     assert "\\x1b[2J" in err and "\\u202e" in err
     assert printable("tab\there") == "tab here"
+
+
+def test_a_named_pipe_as_a_scenario_file_is_refused_not_waited_on(tmp_path, capsys):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes")
+    fifo = tmp_path / "s.yaml"
+    os.mkfifo(fifo)
+    t0 = time.perf_counter()
+    assert main(["validate", str(fifo)]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert time.perf_counter() - t0 < 5
+
+
+def test_the_calibrate_page_refuses_the_xlsx_bomb_naming_row_and_column():
+    """The page reads uploads with the same reader and budget as the command line."""
+    from streamlit.testing.v1 import AppTest
+
+    page = str(ROOT / "ui" / "pages" / "calibrate.py")
+    at = AppTest.from_file(page, default_timeout=120).run(timeout=120)
+    at.session_state["cal.raw_bytes"] = {"deals": ("bomb.xlsx", BOMB_XLSX)}
+    at.run(timeout=120)
+    assert not at.exception, [e.value for e in at.exception]
+    text = "\n".join(e.value for e in at.error)
+    assert "bomb.xlsx, row 1048576, column 'XFD'" in text and "1,000 columns" in text, text
