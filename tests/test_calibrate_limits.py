@@ -317,3 +317,15 @@ def test_the_calibrate_page_refuses_the_xlsx_bomb_naming_row_and_column():
     assert not at.exception, [e.value for e in at.exception]
     text = "\n".join(e.value for e in at.error)
     assert "bomb.xlsx, row 1048576, column 'XFD'" in text and "1,000 columns" in text, text
+
+
+def test_an_ambiguous_amount_column_says_how_it_was_read():
+    """'1,234' alone could be 1234 or 1.234: read one way, and the note says so aloud."""
+    import numpy as np
+    import pandas as pd
+
+    from sim.calibrate.parsing import parse_amounts
+
+    parsed, _ = parse_amounts(pd.Series(["1,234", "5,000"]), "f", "Amount", np.array([2, 3]))
+    assert parsed.values.tolist() == [1234.0, 5000.0]
+    assert "'1,234' read as 1234" in parsed.note and "would make it 1.234" in parsed.note

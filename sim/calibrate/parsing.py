@@ -211,8 +211,8 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, str, pd.Series]:
 
     A cell reads under the point-decimal convention (1,234.56), the comma-decimal one
     (1.234,56), or both (1234, 1.5e5, 1,234 — ambiguous). The column uses the convention
-    that reads every cell; when both do and disagree (only `1,234`-like cells), thousands
-    separators are assumed, as amounts are rarely written with three decimals.
+    that reads the most cells; when both read every cell and disagree (only `1,234`- or
+    `1.234`-like cells), the point-decimal one is used and the note says so aloud.
     """
     bare = text.str.replace(_CURRENCY, "", regex=True).str.strip()
     bare = bare.str.replace(_GROUP_SPACES, "", regex=True).str.replace(r"\s", "", regex=True)
@@ -220,7 +220,14 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, str, pd.Series]:
     comma = bare.map(lambda b: _number(b, _COMMA_DECIMAL, ".", ","))
     use_comma = comma.notna().sum() > point.notna().sum()
     values = (comma if use_comma else point).astype(float)
-    style = "amounts as 1.234,56" if use_comma else ""
+    style = "amounts written 1.234,56 (comma decimals)" if use_comma else ""
+    both = point.notna() & comma.notna() & (point != comma)
+    if not use_comma and both.any() and comma.notna().all():
+        style = (
+            f"'{text[both].iloc[0]}' read as {point[both].iloc[0]:g} ('.' the decimal point, "
+            f"',' between thousands); the other convention would make it "
+            f"{comma[both].iloc[0]:g}, and no cell of the column tells them apart"
+        )
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(values)
     return values.where(~bad), style, bad

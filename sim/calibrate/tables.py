@@ -84,6 +84,8 @@ def deals_table(raw: RawTable, mapping: ColumnMapping, date_format: str | None =
         cur_col,
     )
     problems += amount.problems
+    if amount.note:
+        notes.append(f"'{mapping.columns['amount']}': {amount.note}")
     outcome = _outcomes(raw, mapping, problems, notes)
     assert created is not None and closed is not None
     missing_created = created.isna() & (f[mapping.columns["created"]] == "")
@@ -249,6 +251,8 @@ def customers_table(raw: RawTable, mapping: ColumnMapping, date_format: str | No
         cur_col,
     )
     problems += mrr.problems
+    if mrr.note:
+        notes.append(f"'{mapping.columns['mrr']}': {mrr.note}")
     initial = None
     if "initial_mrr" in mapping.columns:
         parsed, _ = parse_amounts(
