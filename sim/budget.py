@@ -253,6 +253,8 @@ def _n(x: float) -> str:
         return "an unbounded number"
     if x >= 1e12:
         return f"{x:.2g}"
+    if x >= 1e9:
+        return f"{x / 1e9:,.1f} billion"
     if x >= 1e6:
         return f"{x / 1e6:,.1f} million"
     return f"{x:,.0f}"

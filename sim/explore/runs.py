@@ -56,7 +56,6 @@ class RunOptions:
             self.workers or default_workers(),
             self.budget or budget_from_env(CLI_BUDGET),
             setups,
-            scenario.name,
         )
 
     def objective_for(self, scenario: Scenario) -> str:
