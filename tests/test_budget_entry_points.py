@@ -213,3 +213,12 @@ def test_a_refused_run_clears_its_banner_and_says_what_to_change(monkeypatch):
     assert not [w.value for w in at.warning if "Out of date" in w.value]
     text = "\n".join(e.value for e in at.error)
     assert "too large for the app" in text and "ORGSIM_APP_BUDGET_TOTAL_LEADS" in text, text
+
+
+def test_a_back_test_over_budget_is_refused_before_it_simulates(tmp_path, capsys):
+    out = tmp_path / "c.yaml"
+    args = ["calibrate", "--deals", str(EXAMPLE / "deals.csv"), "--out", str(out)]
+    args += ["--backtest", str(tmp_path / "bt.json"), "--reps", "1000000"]
+    err, _, _ = _refused(args, capsys)
+    assert "back-test (--reps): analysis.replications: 1,000,000 replications" in err, err
+    assert not out.exists()

@@ -23,7 +23,7 @@ from sim.text import translator
 from ui import state
 from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_chart
 from ui.i18n import N_, _, lang
-from ui.runs import SessionBusy, gated
+from ui.runs import SessionBusy, app_budget, gated
 from ui.widgets import download
 
 EXAMPLE_DIR = state.ROOT / "examples" / "lumen_ledger"
@@ -213,7 +213,7 @@ def _results() -> None:
         try:
             with gated(), st.spinner(_("Simulating the data's period…")):
                 ss[KEY + "backtest"] = run_backtest(
-                    cal, sc, BACKTEST_REPS, 0, executor=SerialExecutor()
+                    cal, sc, BACKTEST_REPS, 0, executor=SerialExecutor(), budget=app_budget()
                 )
         except (ValueError, SessionBusy) as err:
             st.error(_("No back-test: {error}").format(error=err))
