@@ -8,6 +8,7 @@ estimated from it.
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from pathlib import Path
 
@@ -79,11 +80,26 @@ def _files() -> dict[str, RawTable]:
                     uploads[kind] = (f.name, f.getvalue())
     raws: dict[str, RawTable] = {}
     problems = []
+    read: dict[str, tuple[str, RawTable | DataError]] = ss.setdefault(KEY + "read", {})
     for kind, (name, data) in uploads.items():
-        try:
-            raws[kind] = read_bytes(data, name)
-        except DataError as err:
-            problems += err.problems
+        # read once per file, not on every rerun: a large export takes seconds of CPU
+        digest = name + ":" + hashlib.blake2b(data, digest_size=16).hexdigest()
+        if kind not in read or read[kind][0] != digest:
+            outcome: RawTable | DataError
+            try:
+                with gated():  # reading counts as a run: the same concurrent-run limit
+                    outcome = read_bytes(data, name)
+            except DataError as err:
+                outcome = err
+            except SessionBusy as err:
+                st.error(str(err), icon=":material/error:")
+                return {}
+            read[kind] = (digest, outcome)
+        outcome = read[kind][1]
+        if isinstance(outcome, DataError):
+            problems += outcome.problems
+        else:
+            raws[kind] = outcome
     if problems:
         _problems_box(
             DataError(problems), _("These files could not be read — nothing was estimated:")
