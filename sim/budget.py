@@ -12,7 +12,7 @@ Two budgets are defined: `CLI_BUDGET` for the command line (an analyst's own mac
 tighter `APP_BUDGET` for the web app (one server shared by many people). Each figure can be
 changed through an environment variable, `ORGSIM_BUDGET_<NAME>` for the command line and
 `ORGSIM_APP_BUDGET_<NAME>` for the app (names: `LEADS_PER_RUN`, `TOTAL_LEADS`, `MEMORY_MB`,
-`SETUPS`, `SEGMENTS`, `REPLICATIONS`, `VARIANTS`).
+`SETUPS`, `SEGMENTS`, `REPLICATIONS`, `VARIANTS`, `EXPLORE_LEADS`).
 
 Every entry point checks the same budget before work starts: a comparison (`check_budget`:
 `compare`, `report`, `validate`, the app's runs), an exploration (`check_explore`: grid
@@ -98,6 +98,9 @@ class Budget:
     replications: int
     variants: int = 20_000
     """Scenario variants one explore run may build (grid points, sampled points, ends)."""
+    explore_leads: int = 10_000_000_000
+    """Leads over every run of one exploration (variants x replications x setups, and the
+    candidates each variant's futures draw): its work, larger than one comparison's."""
 
     def env_name(self, field_name: str) -> str:
         """The environment variable that sets `field_name` of this budget."""
@@ -114,6 +117,7 @@ CLI_BUDGET = Budget(
     segments=200,
     replications=10_000,
     variants=20_000,
+    explore_leads=10_000_000_000,
 )
 APP_BUDGET = Budget(
     name="app",
@@ -124,6 +128,9 @@ APP_BUDGET = Budget(
     segments=50,
     replications=400,
     variants=1_000,
+    # the explore page's defaults for the largest preset (a 6x6 map or 48 sampled points at
+    # 20 futures: about 110 million) fit; a 10x10 map at 200 futures (2 billion) does not
+    explore_leads=150_000_000,
 )
 
 _LIMITS = (
@@ -134,6 +141,7 @@ _LIMITS = (
     "segments",
     "replications",
     "variants",
+    "explore_leads",
 )
 
 
@@ -384,14 +392,14 @@ def check_explore(
         )
     runs = points * replications * n_setups
     total = points * replications * (n_setups * est.leads_per_run + est.candidates)
-    if total > budget.total_leads:
+    if total > budget.explore_leads:
         raise BudgetError(
             [
                 (
                     f"{field}, replications",
                     f"about {_n(total)} leads over {runs:,} runs ({points:,} variants x "
                     f"{replications:,} replications x {n_setups} setups); {how} allows "
-                    f"{_n(budget.total_leads)} ({budget.env_name('total_leads')}): ask for "
+                    f"{_n(budget.explore_leads)} ({budget.env_name('explore_leads')}): ask for "
                     "fewer points or replications",
                 )
             ],

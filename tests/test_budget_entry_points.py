@@ -129,8 +129,8 @@ def test_explore_within_the_variant_cap_but_over_the_work_is_refused(tmp_path, c
     x = "market.audience_size=1000:50000:100"
     y = "sales.selling_time_share=0.2:0.6:100"
     err, _, _ = _refused(["explore", "map", path, "--quiet", "--x", x, "--y", y], capsys)
-    assert "map grid points (--x, --y), replications: about" in err
-    assert "ORGSIM_BUDGET_TOTAL_LEADS" in err, err
+    assert "map grid points (--x, --y), replications: about 14.6 billion leads" in err
+    assert "ORGSIM_BUDGET_EXPLORE_LEADS" in err, err
 
 
 def _companies() -> list[tuple[str, object]]:
@@ -222,3 +222,18 @@ def test_a_back_test_over_budget_is_refused_before_it_simulates(tmp_path, capsys
     err, _, _ = _refused(args, capsys)
     assert "back-test (--reps): analysis.replications: 1,000,000 replications" in err, err
     assert not out.exists()
+
+
+def test_the_explore_pages_defaults_fit_the_app_budget_for_every_company(calibrated):
+    """A 6x6 map, 48 sampled points, the tornado and 7 breakeven points at 20 futures, and
+    value of information at 100, for every preset and the calibrated example; the one-click
+    10x10 map at 200 futures (20,000 tasks) is refused for every one of them."""
+    from sim.budget import BudgetError, check_explore
+    from sim.explore.inputs import default_input_paths
+
+    for name, sc in [*_companies(), ("calibrated example", calibrated)]:
+        ends = 2 * len(default_input_paths(sc)) + 1
+        for points, reps in [(36, 20), (48, 20), (ends, 20), (7, 20), (1, 100)]:
+            check_explore(sc, points, reps, name, 2, APP_BUDGET)
+        with pytest.raises(BudgetError, match="ORGSIM_APP_BUDGET_EXPLORE_LEADS"):
+            check_explore(sc, 100, 200, name, 2, APP_BUDGET)
