@@ -46,6 +46,7 @@ __all__ = [
     "Estimate",
     "budget_from_env",
     "check_budget",
+    "check_comparison",
     "check_explore",
     "check_numbers",
     "data_budget",
@@ -357,6 +358,35 @@ def check_budget(
     if problems:
         raise BudgetError(problems, source)
     return est
+
+
+def check_comparison(
+    scenario: Scenario,
+    replications: int | str | None = None,
+    workers: int | None = None,
+    budget: Budget | None = None,
+    explain: bool = False,
+    source: str = "",
+) -> Estimate:
+    """`check_budget` for a comparison as a command asks for it.
+
+    `replications` None means the scenario's own, "auto" its `max_replications` (the most an
+    adaptive run may use); `workers` None means one per core; `budget` None the command
+    line's, from the environment.
+    """
+    from sim.executors import default_workers
+
+    a = scenario.analysis
+    asked = a.replications if replications is None else replications
+    most = a.max_replications if asked == "auto" else int(asked)
+    return check_budget(
+        scenario,
+        most,
+        workers or default_workers(),
+        budget or budget_from_env(CLI_BUDGET),
+        explain,
+        source,
+    )
 
 
 def check_explore(

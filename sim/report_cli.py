@@ -12,8 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.budget import CLI_BUDGET, budget_from_env, check_budget
-from sim.executors import default_workers
+from sim.budget import check_comparison
 from sim.io import ScenarioError, load_scenario
 from sim.params import OBJECTIVES, Scenario
 
@@ -58,15 +57,7 @@ def run(args: argparse.Namespace, executor: Any, cache: Any) -> str:
     scenario = load_scenario(args.scenario, args.set)
     a = scenario.analysis
     replications = a.replications if args.reps is None else args.reps
-    most = a.max_replications if replications == "auto" else int(replications)
-    check_budget(  # before anything runs: the same budget as `compare`
-        scenario,
-        most,
-        getattr(args, "workers", None) or default_workers(),
-        budget_from_env(CLI_BUDGET),
-        explain=False,
-        source=str(args.scenario),
-    )
+    check_comparison(scenario, replications, args.workers, source=str(args.scenario))
     from sim.report import report_html  # imported once the run is known to fit
     from sim.verdict import compare
 
