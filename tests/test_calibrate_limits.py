@@ -329,3 +329,32 @@ def test_an_ambiguous_amount_column_says_how_it_was_read():
     parsed, _ = parse_amounts(pd.Series(["1,234", "5,000"]), "f", "Amount", np.array([2, 3]))
     assert parsed.values.tolist() == [1234.0, 5000.0]
     assert "'1,234' read as 1234" in parsed.note and "would make it 1.234" in parsed.note
+
+
+def test_a_real_workbook_reads_the_same_as_its_csv(tmp_path):
+    """The example's deals saved by openpyxl (dates as dates, amounts as numbers, shared
+    strings) give the same table as the CSV: the streaming reader misses nothing."""
+    import csv
+    import datetime
+
+    from openpyxl import Workbook
+
+    rows = list(csv.reader((EXAMPLE / "deals.csv").open(encoding="utf-8")))
+    amount, created = rows[0].index("Amount"), rows[0].index("Create Date")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        cells: list[object] = list(row)
+        text = row[amount].replace("$", "").replace(",", "").strip()
+        cells[amount] = float(text) if text else None
+        cells[created] = datetime.datetime.strptime(row[created], "%Y-%m-%d %H:%M")
+        sheet.append(cells)
+    path = tmp_path / "deals.xlsx"
+    book.save(path)
+    xlsx, csv_table = readers.read_path(path), readers.read_path(EXAMPLE / "deals.csv")
+    assert xlsx.frame.shape == csv_table.frame.shape
+    assert list(xlsx.frame.columns) == list(csv_table.frame.columns)
+    assert (xlsx.frame["Deal Stage"] == csv_table.frame["Deal Stage"]).all()
+    assert xlsx.frame["Create Date"].str.startswith("2022-01-07 08:18").iloc[0]
+    assert xlsx.row_number(len(xlsx.frame) - 1) == len(rows)
