@@ -35,7 +35,7 @@ REFUSE_MB = 60  # traced memory a refusal may allocate
 @pytest.fixture(scope="module", autouse=True)
 def _imports_done():
     """Import what the commands import, so the timings below are of the refusals alone."""
-    from sim.cli import build_parser
+    from sim.cli.parser import build_parser
 
     build_parser("en")
 
