@@ -16,19 +16,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from sim.errors import NonFiniteResult
 from sim.model.records import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
 from sim.params import MONTH_DAYS, Costs, Scenario
-
-
-class NonFiniteResult(ArithmeticError):
-    """A run produced NaN or infinity where a number must be: its results are not used.
-
-    Undefined ratios (a win rate with no closed deal) are NaN by design; money, counts and
-    every monthly series never are. A NaN there means the arithmetic broke (an effect or a
-    value past what floats hold), and a verdict computed from it would be wrong while looking
-    right — so it is an error that names the run and the figure.
-    """
-
 
 MUST_BE_FINITE = (
     "value_created",

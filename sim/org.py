@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.errors import NonFiniteResult
 from sim.levers import ANCHORS, LEVERS, Stage, levers_read_by
 from sim.params import MONTH_DAYS, EffectRange, Org, Scenario, Team
 from sim.streams import stream
@@ -301,8 +302,6 @@ def setup_effects(
         }
         broken = [lever for lever, value in drawn[name].items() if not math.isfinite(value)]
         if broken:  # a NaN effect would silently zero a stage (NaN compares False)
-            from sim.metrics import NonFiniteResult  # the model's error for broken arithmetic
-
             raise NonFiniteResult(
                 f"setup '{setup}', replication {replication}: team '{name}' has effect "
                 f"{drawn[name][broken[0]]} on {broken[0]} (not a number)"

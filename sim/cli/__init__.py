@@ -27,9 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from sim.cli import parser, signals
     from sim.cli.options import BadInput, terminal_safe
+    from sim.errors import NonFiniteResult
     from sim.executors import TaskFailed
     from sim.io import ScenarioError
-    from sim.metrics import NonFiniteResult
     from sim.text import translator
 
     lang = parser.lang_of(sys.argv[1:] if argv is None else argv)
