@@ -34,7 +34,7 @@ import pandas as pd
 
 from sim.params import Scenario
 
-MODEL_VERSION = "2.2"
+MODEL_VERSION = "3.0"
 """Changes whenever a model change may change a run's numbers: old cached runs then miss."""
 
 WORLD_FIELDS = (
@@ -81,6 +81,8 @@ def run_key(
         "replication": int(replication),
         "seed": int(seed),
         "levers": None if levers is None else sorted(levers),
+        # how value after the horizon is counted is computed with the run's KPIs
+        "after_horizon": scenario.analysis.after_horizon,
     }
     if teams:
         data["effect_scale"] = org.effect_scale

@@ -32,6 +32,7 @@ def add_parser(sub: Any) -> None:
     )
     options.add_seed(r)
     options.add_objective(r)
+    options.add_after_horizon(r)
     r.add_argument("--lang", default="en", help="language of the words (default en)")
     r.add_argument("--breakevens", action="store_true", help="add the nearest breakevens")
     options.add_run_options(r)
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
     """Simulate, judge and write the report as HTML text."""
-    scenario = load_scenario(args.scenario, args.set)
+    scenario = load_scenario(args.scenario, [*args.set, *options.after_horizon_override(args)])
     a = scenario.analysis
     replications = a.replications if args.reps is None else args.reps
     check_comparison(scenario, replications, args.workers, source=str(args.scenario))
@@ -88,13 +89,13 @@ def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
         from sim.explore import RunOptions, nearest_breakevens
         from sim.text.explore import breakeven_text
 
-        options = RunOptions(
+        run_options = RunOptions(
             replications=min(20, result.replications),
             seed=result.seed,
             executor=executor,
             cache=cache,
         )
         pair = (result.verdict.best, result.verdict.runner_up)
-        found = nearest_breakevens(scenario, pair, options)
+        found = nearest_breakevens(scenario, pair, run_options)
         breakevens = [breakeven_text(b, args.lang) for b in found]
     return report_html(result, find_base(scenario, args.base), breakevens, args.lang)
