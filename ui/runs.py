@@ -50,6 +50,7 @@ from sim.text import provisional
 from sim.verdict import Comparison, LeverRuns, compare, explain_gain, run_lever_groups
 from ui import state
 from ui.i18n import _, lang
+from ui.safe import md_escape
 
 MAX_CACHED_RUNS = 16
 MAX_CACHED_SINGLE_RUNS = 50_000
@@ -570,9 +571,9 @@ def failure_message(err: BaseException) -> str:
         return _(
             "This scenario is too large for the app: {problems}. Lower those fields, or run it "
             "from the command line, whose budget is larger."
-        ).format(problems="; ".join(f"{f}: {m}" if f else m for f, m in err.problems))
+        ).format(problems=md_escape("; ".join(f"{f}: {m}" if f else m for f, m in err.problems)))
     return _("The simulation could not run: {kind}: {error}").format(
-        kind=type(err).__name__, error=err
+        kind=type(err).__name__, error=md_escape(err)
     )
 
 

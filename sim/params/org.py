@@ -7,12 +7,17 @@ RevOps' cost must leave every SalesOps-only run valid (`sim.cache.run_key`).
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from sim.levers import LEVER_NAMES, LEVERS, LOWERING_LEVERS
 from sim.params.base import Finite, Frozen, NonNegative, Number, Positive, Probability, info
+
+NAME_PATTERN = re.compile(r"[^\W_][\w\-]{0,39}")
+"""A team's or setup's name: letters (any script), digits, _ and -; it is shown as words, so
+it can carry no markup."""
 
 __all__ = [
     "BASELINE",
@@ -291,6 +296,13 @@ class Org(Frozen):
 
     @model_validator(mode="after")
     def _setups_known(self) -> Org:
+        for kind, names in (("teams", self.teams), ("setups", self.setups)):
+            for name in names:
+                if not NAME_PATTERN.fullmatch(name):
+                    raise ValueError(
+                        f"{kind}: the name {name[:40]!r} may hold only letters, digits, _ and - "
+                        "(at most 40)"
+                    )
         if "none" not in self.setups:
             raise ValueError("setups: a setup named 'none' (no ops team) is the baseline")
         if self.setups["none"]:
