@@ -27,7 +27,7 @@ import pandas as pd
 
 from sim.cache import RunCache, RunOutput, run_key, world_key
 from sim.executors import Executor, ProcessExecutor, SerialExecutor, default_workers
-from sim.metrics import MONTHLY_SERIES, kpis, monthly_series, paired_kpis
+from sim.metrics import MONTHLY_SERIES, check_finite, kpis, monthly_series, paired_kpis
 from sim.model import RunRecord, run_replication
 from sim.params import BASELINE, Scenario
 from sim.streams import ReplicationDraws
@@ -74,9 +74,14 @@ def simulate(
         scenario, setup, replication, seed, tuple(levers) if levers is not None else None
     )
     series = monthly_series(record, scenario)
+    check_finite(
+        figures := kpis(record, scenario, series),
+        series,
+        f"setup '{setup}', replication {replication}",
+    )
     frame = pd.DataFrame(series)
     frame.insert(0, "month", np.arange(1, scenario.horizon_months + 1))
-    return RunResult(record=record, kpis=kpis(record, scenario, series), monthly=frame)
+    return RunResult(record=record, kpis=figures, monthly=frame)
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,9 @@ def run_task(task: RunTask) -> list[RunOutput]:
             task.scenario, setup, task.replication, task.seed, restrict, shared
         )
         series = monthly_series(record, task.scenario)
-        out.append(RunOutput(kpis(record, task.scenario, series), series))
+        figures = kpis(record, task.scenario, series)
+        check_finite(figures, series, f"setup '{setup}', replication {task.replication}")
+        out.append(RunOutput(figures, series))
     return out
 
 

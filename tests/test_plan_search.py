@@ -179,10 +179,16 @@ def test_bad_plan_input_exits_2_naming_the_field(capsys, scenario_file, args, fi
 
 
 def test_plan_checks_the_budget_before_any_work(capsys, scenario_file, monkeypatch):
-    monkeypatch.setenv("ORGSIM_BUDGET_REPLICATIONS", "50")
+    monkeypatch.setenv("ORGSIM_BUDGET_REPLICATIONS", "10")
     assert_bad_input(
-        run_main(capsys, "plan", scenario_file, "--starts", "0,3,6,never", "--reps", "20", *FAST),
-        "replications",
+        run_main(capsys, "plan", scenario_file, "--starts", "0,never", "--reps", "20", *FAST),
+        "analysis.replications: 20 replications",
+    )
+    monkeypatch.delenv("ORGSIM_BUDGET_REPLICATIONS")
+    monkeypatch.setenv("ORGSIM_BUDGET_VARIANTS", "10")  # 4 x 4 plans are too many
+    assert_bad_input(
+        run_main(capsys, "plan", scenario_file, "--starts", "0,3,6,never", "--reps", "2", *FAST),
+        "--starts: 16 variants",
     )
 
 

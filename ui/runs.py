@@ -40,7 +40,7 @@ from typing import Any
 
 import streamlit as st
 
-from sim.budget import APP_BUDGET, Budget, Estimate, budget_from_env, check_budget
+from sim.budget import APP_BUDGET, Budget, BudgetError, Estimate, budget_from_env, check_budget
 from sim.cache import RunCache
 from sim.executors import ProcessExecutor, default_workers, pool_status
 from sim.io import scenario_hash
@@ -50,6 +50,7 @@ from sim.text import provisional
 from sim.verdict import Comparison, LeverRuns, compare, explain_gain, run_lever_groups
 from ui import state
 from ui.i18n import _, lang
+from ui.safe import md_escape
 
 MAX_CACHED_RUNS = 16
 MAX_CACHED_SINGLE_RUNS = 50_000
@@ -458,6 +459,37 @@ def get_comparison(
         return result, time.perf_counter() - start, False
 
 
+@contextmanager
+def gated(container=None) -> Iterator[None]:
+    """Run the body as one of the server's concurrent runs (explore, calibrate, back-test).
+
+    The same limits as a comparison: counted against the session (one at a time) and
+    admitted through the fair gate of `ORGSIM_APP_CONCURRENT_RUNS` places, its place in the
+    queue shown meanwhile.
+    """
+    board = run_board()
+    target = container if container is not None else st.container()
+    with board.session_slot(_session_id()):
+        with target:
+            queued = st.empty()
+
+        def on_wait(ahead: int) -> None:
+            queued.info(
+                _(
+                    "Queued: {ahead} run(s) of other sessions ahead of this one; it starts as "
+                    "soon as one finishes."
+                ).format(ahead=ahead),
+                icon=":material/hourglass_empty:",
+            )
+
+        try:
+            with board.gate(on_wait):
+                queued.empty()
+                yield
+        finally:
+            queued.empty()
+
+
 def _lead(
     flight: Flight,
     scenario: Scenario,
@@ -527,6 +559,22 @@ def _wait_for(flight: Flight, container) -> Comparison | None:
     if flight.error is not None:
         raise flight.error
     return flight.result
+
+
+def failure_message(err: BaseException) -> str:
+    """Why a comparison could not run, in words that say what to change.
+
+    A run over the app's budget names the fields that make it large; anything else names
+    the error.
+    """
+    if isinstance(err, BudgetError):
+        return _(
+            "This scenario is too large for the app: {problems}. Lower those fields, or run it "
+            "from the command line, whose budget is larger."
+        ).format(problems=md_escape("; ".join(f"{f}: {m}" if f else m for f, m in err.problems)))
+    return _("The simulation could not run: {kind}: {error}").format(
+        kind=type(err).__name__, error=md_escape(err)
+    )
 
 
 def ensure_result(container=None, describe: Callable[[Comparison], str] | None = None) -> None:

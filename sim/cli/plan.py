@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from typing import Any
 
 import pandas as pd
 
+from sim.budget import check_explore
 from sim.cli import options
 from sim.cli.compare import Bar
 from sim.executors import default_workers
@@ -96,11 +96,16 @@ def run(args: argparse.Namespace) -> int:
     most = args.reps or scenario.analysis.replications
     plans = len(starts) ** len(teams) + len(scenario.org.plans)
     options.check_workers(args)
-    options.check_run_budget(  # the search's runs, counted as replications of the setups
+    # each plan runs like one setup for up to `most` replications: the search is checked as
+    # that many runs (the replications, a run's size and memory, then the plans' total work)
+    check_explore(
         scenario,
-        math.ceil(most * plans / max(len(scenario.setup_names), 1)),
+        plans,
+        most,
+        "--starts",
         args.workers or (1 if args.backend == "serial" else default_workers()),
-        explain=False,
+        options.cli_budget(),
+        setups=1,
         source=str(args.scenario),
     )
     cache = options.cache(args)

@@ -618,13 +618,8 @@ def render() -> None:
     try:
         runs.ensure_result(progress_area, lambda r: verdict.provisional(r, lang()))
     except Exception as err:
-        st.error(
-            _(
-                "The simulation could not run: {kind}: {error}. Try again, or change the "
-                "assumptions."
-            ).format(kind=type(err).__name__, error=md_escape(err)),
-            icon=":material/error:",
-        )
+        stale.empty()  # the banner promised an answer that will not come
+        st.error(runs.failure_message(err), icon=":material/error:")
         st.stop()
     stale.empty()
     result: Comparison = st.session_state.result
