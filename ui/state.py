@@ -43,8 +43,8 @@ class RunSettings:
     max_replications: int = MAX_AUTO_REPLICATIONS
     seed: int = 0
     attribution_replications: int = ATTRIBUTION_REPLICATIONS
-    """0 turns the gain attribution off; otherwise it uses every replication of the run
-    (so its total is the headline's gain) and the number itself is not used."""
+    """0 turns the gain attribution off; otherwise it is made on the run's first
+    `sim.verdict.ATTRIBUTION_REPLICATIONS` replications and the number itself is not used."""
 
     @property
     def label(self) -> str:
