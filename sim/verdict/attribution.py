@@ -16,7 +16,7 @@ to `total` exactly. On a subset, `total` is the gain *on that subset* (the headl
 interval is wider or narrower only by chance and the number of futures); the text says on
 how many futures the split was made. Why a subset: the split costs one run of the setup per
 lever group and replication (six for a setup with both teams, against the comparison's
-four runs per replication, one per setup), so on every replication it would cost 1.5
+four runs per replication, one per setup), so on every replication it would cost about 1.6
 comparisons; the parts are paired differences on common random numbers, with far less
 spread than the gain itself, so a few dozen futures pin them down. All of a replication's
 re-runs go to one task (`sim.experiments.run_lever_sets`), sharing its draws and warm-up.
@@ -45,9 +45,12 @@ SOURCES = ("ops_cost", *LEVER_GROUPS, "interaction", "total")
 
 COLUMNS = ("setup", "objective", "source", "mean", "low", "high")
 
-ATTRIBUTION_REPLICATIONS = 16
-"""Replications the split is made on by default (the headline's first ones): its re-runs
-then cost at most about a quarter of a 100-replication comparison (bench/README.md)."""
+ATTRIBUTION_REPLICATIONS = 12
+"""Replications the split is made on by default (the headline's first ones). Its re-runs,
+up to six per replication of a setup with both teams, then cost at most about a fifth of a
+100-replication comparison (bench/README.md: 16 measured 28%); the parts are paired
+differences on common random numbers, so 12 futures pin them down (t with 11 degrees of
+freedom: intervals 1.15x as wide as on 16)."""
 
 
 @dataclass(frozen=True)
