@@ -247,6 +247,8 @@ class SalesFloor:
         self.order = sorted(arriving, key=self.sql_time.__getitem__)  # stable: ties keep order
         self._next = 0  # the next SQL of `order` to arrive
         self._at = start  # the loop's time at the last arrival (see `_let_in`)
+        first = self.sql_time[self.order[0]] if self.order else math.inf
+        self._next_at = start + (first - start)  # the loop's time at the next arrival
         # each lever the floor reads, as a plain function of (base, t); None if none moves it
         self._cycle, self._win, self._price = (
             fx.scalar_fn(lever) if fx.moves(lever) else None
@@ -323,6 +325,7 @@ class SalesFloor:
             else:
                 heapq.heappush(self.waiting, (self.priority[i], i))
         self._next, self._at = k, at
+        self._next_at = at + (sql_time[order[k]] - at) if k < count else math.inf
 
     def start(self, i: int, now: float, clock: float) -> None:
         """A slot is granted at `now` (the loop's clock reads `clock`): the cycle starts."""
@@ -374,7 +377,8 @@ class SalesFloor:
                     )
         self.state[k] = WON if self.win_u[i] < p else LOST
         self.release(end)
-        self._let_in(self.env.peek())
+        if self._next_at < self.env.peek():  # arrivals due before the next event
+            self._let_in(self.env.peek())
 
     def release(self, now: float) -> None:
         """A slot frees at `now`: the best waiting SQLs with patience left take the free slots.
@@ -383,7 +387,7 @@ class SalesFloor:
         """
         waiting, patience = self.waiting, self.patience
         self.busy -= 1
-        capacity = self.capacity(now)
+        capacity = self._settled_slots if now >= self._settle_day else self.capacity(now)
         while waiting and self.busy < capacity:
             _, j = heapq.heappop(waiting)
             if patience is not None and self.sql_time[j] + patience < now:
