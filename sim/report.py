@@ -14,9 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.outcomes import objective_unit
 from sim.params import BASELINE, Scenario, source_of
 from sim.text import headline, objective_label, objectives_sentence, setup_name
-from sim.text.numbers import MONEY_OBJECTIVES, money, value_text
+from sim.text.numbers import money, value_text
 from sim.text.workshop import change_label, confidence_sentence, say, value_words
 from sim.verdict import Comparison
 from sim.workshop import changes
@@ -254,7 +255,7 @@ def report_html(
     sc = result.scenario
     h = headline(result, lang)
     obj = result.objective
-    kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
+    kind = objective_unit(obj)
     gap = gap_frame(result, lang)
     parts = [
         f"<h1>{html.escape(say('report_title', lang, name=sc.name))}</h1>",

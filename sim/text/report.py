@@ -6,6 +6,7 @@ import math
 import unicodedata
 from typing import TYPE_CHECKING
 
+from sim.outcomes import MONEY_OBJECTIVES
 from sim.text.diagnostics import diagnostic_text
 from sim.text.i18n import translator
 from sim.text.labels import (
@@ -15,7 +16,6 @@ from sim.text.labels import (
     objective_label,
     setup_name,
 )
-from sim.text.numbers import MONEY_OBJECTIVES
 from sim.text.verdict import objectives_sentence, verdict_summary
 
 if TYPE_CHECKING:

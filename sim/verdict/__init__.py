@@ -25,7 +25,6 @@ from sim.verdict.attribution import (
 from sim.verdict.compare import Comparison, compare, explain_gain, reassess, separation_level
 from sim.verdict.diagnostics import CRITERIA, SIGNALS, Criterion, Diagnostic, Signal, diagnose
 from sim.verdict.ranking import (
-    MONEY_OBJECTIVES,
     Influence,
     SeparateBy,
     SetupSummary,
@@ -49,7 +48,6 @@ __all__ = [
     "ATTRIBUTION_REPLICATIONS",
     "CONFIDENCE",
     "CRITERIA",
-    "MONEY_OBJECTIVES",
     "SIGNALS",
     "Comparison",
     "Criterion",
