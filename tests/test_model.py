@@ -443,3 +443,29 @@ def test_reps_time_for_one_moment_is_shares_own_float():
                         assert ratio(t) == float(rt.share(t)) / rt.today, (path, setup, t)
                         checked += 1
     assert checked > 0
+
+
+def test_a_warm_up_is_kept_between_tasks_of_the_same_replication(monkeypatch):
+    """A second task of a replication starts from the warm-up the first one made (same
+    world, seed and replication), and its runs equal fresh ones; another world does not."""
+    import sim.model.warmup as warmup
+    from sim.streams import ReplicationDraws
+
+    made = []
+    real = warmup._warm_start
+
+    def counting(*args, **kwargs):
+        made.append(args[1].replication)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(warmup, "_warm_start", counting)
+    monkeypatch.setattr(warmup, "_kept", type(warmup._kept)())
+    sc = make(horizon_months=4)
+    first = run_replication(sc, "both", 7, 3, None, ReplicationDraws(3, 7))
+    again = run_replication(sc, "both", 7, 3, None, ReplicationDraws(3, 7))
+    assert made == [7]
+    assert np.array_equal(first.leads.closed, again.leads.closed, equal_nan=True)
+    assert np.array_equal(first.leads.state, again.leads.state)
+    other = sc.model_copy(update={"sales": sc.sales.model_copy(update={"reps": sc.sales.reps + 1})})
+    run_replication(other, "both", 7, 3, None, ReplicationDraws(3, 7))
+    assert made == [7, 7]
