@@ -28,6 +28,7 @@ from ui import explore_data as data
 from ui import exports, state
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
+from ui.safe import md_escape
 from ui.text import objective_label, setup_name
 from ui.widgets import chart_with_downloads, download
 
@@ -79,7 +80,7 @@ def _get(method: str, sc, settings: dict, label: str, fn, button: str):
             run_method(key, fn, settings["reps"], settings["seed"], label)
         except (KeyError, ValueError) as err:
             st.error(
-                _("{label} could not run: {error}").format(label=label, error=err),
+                _("{label} could not run: {error}").format(label=label, error=md_escape(err)),
                 icon=":material/error:",
             )
             return None
@@ -383,7 +384,7 @@ def render() -> None:
         _(
             "**{name}** · best means the highest {objective} · every variant faces the same "
             "simulated futures"
-        ).format(name=sc.name, objective=objective_label(sc.objective, lang()))
+        ).format(name=md_escape(sc.name), objective=objective_label(sc.objective, lang()))
     )
     reps = st.sidebar.number_input(
         _("Futures per variant"),
