@@ -44,9 +44,16 @@ def test_a_trigger_that_fires_at_once_is_the_plan_that_starts_now():
     _same_runs(sc, "at_once", "now")
 
 
-def test_a_team_changes_nothing_before_its_start_and_costs_from_there():
+@pytest.mark.parametrize("reps_touch", [False, True], ids=["desk", "reps_make_first_touches"])
+def test_a_team_changes_nothing_before_its_start_and_costs_from_there(reps_touch):
+    """Also when reps make first touches: their selling time then moves with every event."""
     m = 5
-    sc = _plans(later={"salesops": {"start": m}, "revops": {"start": m}})
+    more = {"lead_handling__first_touch__capacity": 0} if reps_touch else {}
+    sc = make(
+        analysis__horizon_months=H,
+        org__plans={"later": {"salesops": {"start": m}, "revops": {"start": m}}},
+        **more,
+    )
     cost = sc.org.monthly_cost("both")
     for rep in range(2):
         later = simulate(sc, "later", rep, 0)

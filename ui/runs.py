@@ -13,8 +13,8 @@ update progress widgets. The pattern here:
 
 A reload or a second browser session with the same scenario and settings gets the cached
 result without running the simulation again. The gain attribution is not part of a run:
-it is computed when the *Why* tab is opened, on the same replications as the headline, and
-its re-runs are cached apart (`cached_lever_runs`).
+it is computed when the *Why* tab is opened, on the headline's first replications, and its
+re-runs are cached apart (`cached_lever_runs`).
 
 Many sessions, one server. Every run goes to one process pool for the server
 (`shared_executor`, created once under `st.cache_resource`'s lock). Sessions that ask for
@@ -175,7 +175,7 @@ def cached_comparison(
 
 @st.cache_data(max_entries=MAX_CACHED_RUNS, show_spinner=False)
 def cached_lever_runs(key: str, replications: int, subject: str, _result: Comparison) -> LeverRuns:
-    """The lever-group re-runs of `subject` on every replication of `_result`, cached.
+    """The lever-group re-runs of `subject` on the first replications of `_result`, cached.
 
     `key` (`run_key`) and the realised number of replications identify `_result`, which is
     not hashed. The runs, not the split, are cached: the split is cheap to redo.
@@ -597,10 +597,11 @@ def ensure_result(container=None, describe: Callable[[Comparison], str] | None =
 def ensure_attribution(container=None) -> bool:
     """Add the gain attribution to `st.session_state.result` if it lacks it.
 
-    The split uses every replication of the headline, so its total is the headline's gain.
-    Returns whether the result has an attribution afterwards (False when no setup with a
-    team ranks first or second, so there is no gain to explain, or when the settings turn
-    the explanation off).
+    The split uses the headline's first `sim.verdict.ATTRIBUTION_REPLICATIONS`
+    replications (its total is the gain on them, with its own interval). Returns whether
+    the result has an attribution afterwards (False when no setup with a team ranks first
+    or second, so there is no gain to explain, or when the settings turn the explanation
+    off).
     """
     ss = st.session_state
     result: Comparison | None = ss.get("result")

@@ -107,7 +107,15 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
         lines.append(f" {mark} {text}  [{criterion_text(d.criterion, lang)}]")
     if result.attribution is not None and len(result.attribution):
         subject = result.attribution["setup"].iloc[0]
-        lines += ["", _("Where '{setup}' gains (vs none):").format(setup=subject)]
+        runs = result.lever_runs
+        k = len(runs.replications) if runs is not None else result.replications
+        if k < result.replications:  # the split is made on the first k futures (its own total)
+            head = _(
+                "Where '{setup}' gains (vs none), on the first {k} of {n} simulated futures:"
+            ).format(setup=subject, k=k, n=result.replications)
+        else:
+            head = _("Where '{setup}' gains (vs none):").format(setup=subject)
+        lines += ["", head]
         for row in result.attribution.itertuples():
             label = cell(attribution_label(row.source, lang), 50, right=False)
             lines.append(f"   {label}{row.mean:>14{f}}  [{row.low:{f}}, {row.high:{f}}]")
