@@ -32,7 +32,7 @@ from sim.params.meta import _RANGE_WORDS, RANGE_PARTS
 from sim.params.scenario import has_path
 from sim.text import lever_label, objective_help, objective_label, translator
 from ui.i18n import N_, _, lang
-from ui.state import FORM_PREFIX, MAX_AUTO_REPLICATIONS, RunSettings
+from ui.state import MAX_AUTO_REPLICATIONS, RunSettings, form_key_prefix
 from ui.text import (
     LEVER_LABELS,
     LEVER_UNITS,
@@ -47,7 +47,6 @@ from ui.text import (
     team_name,
 )
 
-PREFIX = FORM_PREFIX
 SEGMENT_PERCENT = (
     "lead_share",
     "qualification_rate",
@@ -211,10 +210,14 @@ def _scalar_group(
     for i, p in enumerate(narrow):
         path = f"{prefix}{p.path}"
         with cols[i % columns]:
-            values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sc, path))
+            values[path] = _widget(
+                p, get_path(data, path), form_key_prefix() + path, source_of(sc, path)
+            )
     for p in wide:
         path = f"{prefix}{p.path}"
-        values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sc, path))
+        values[path] = _widget(
+            p, get_path(data, path), form_key_prefix() + path, source_of(sc, path)
+        )
 
 
 # ----------------------------------------------------------------------------- segments
@@ -314,7 +317,7 @@ def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
         column_config=cfg,
         num_rows="dynamic",
         hide_index=True,
-        key=PREFIX + "segments",
+        key=form_key_prefix() + "segments",
         width="stretch",
     )
     seg_sources = {path: text for path, text in sc.sources.items() if path.startswith("segments.")}
@@ -400,7 +403,7 @@ def _team_section(team: str, data: dict, sc: Scenario, values: dict) -> pd.DataF
         },
         hide_index=True,
         num_rows="fixed",
-        key=f"{PREFIX}{prefix}effects",
+        key=f"{form_key_prefix()}{prefix}effects",
         width="stretch",
     )
 
@@ -604,7 +607,7 @@ def assumptions_form(sc: Scenario, settings: RunSettings, draft: dict | None = N
                 },
                 num_rows="dynamic",
                 hide_index=True,
-                key=PREFIX + "org.synergy",
+                key=form_key_prefix() + "org.synergy",
             )
             setups_meta = field_meta("org.setups")
             st.markdown(
@@ -621,7 +624,7 @@ def assumptions_form(sc: Scenario, settings: RunSettings, draft: dict | None = N
                 column_config={"Setup": st.column_config.TextColumn(_("Setup"))},
                 num_rows="dynamic",
                 hide_index=True,
-                key=PREFIX + "org.setups",
+                key=form_key_prefix() + "org.setups",
             )
             st.caption(_("To add a new team, upload a scenario file that defines it."))
         with tabs[6 + len(teams)]:
@@ -649,7 +652,7 @@ def _run_settings(
             _(meta["horizon"].label),
             value=int(d.get("horizon_months", sc.analysis.horizon_months)),
             step=int(meta["horizon"].step or 6),
-            key=PREFIX + "horizon_months",
+            key=form_key_prefix() + "horizon_months",
             help=_(RUN_HELP["horizon"]),
         )
         objective = st.selectbox(
@@ -657,7 +660,7 @@ def _run_settings(
             options=list(OBJECTIVES),
             index=list(OBJECTIVES).index(d.get("objective", sc.analysis.objective)),
             format_func=partial(_objective_words, lang=lang()),
-            key=PREFIX + "objective",
+            key=form_key_prefix() + "objective",
             help=_(RUN_HELP["objective"])
             + "\n\n"
             + "\n\n".join(
@@ -672,14 +675,14 @@ def _run_settings(
             value=_pct_in(d.get("confidence", sc.analysis.confidence)),
             step=float(meta["confidence"].step or 0.01) * 100.0,
             format="%.0f",
-            key=PREFIX + "confidence",
+            key=form_key_prefix() + "confidence",
             help=_(RUN_HELP["confidence"]),
         )
         seed = st.number_input(
             _(meta["seed"].label),
             value=int(d.get("seed", settings.seed)),
             step=1,
-            key=PREFIX + "seed",
+            key=form_key_prefix() + "seed",
             help=_(RUN_HELP["seed"]),
         )
     with c2:
@@ -688,7 +691,7 @@ def _run_settings(
             options=["auto", "fixed"],
             index=0 if d.get("mode", default_mode) == "auto" else 1,
             format_func=partial(_mode_words, tr=translator(lang())),
-            key=PREFIX + "reps_mode",
+            key=form_key_prefix() + "reps_mode",
             help=_(RUN_HELP["replications"]),
         )
         fixed = st.number_input(
@@ -698,13 +701,13 @@ def _run_settings(
                 or (settings.replications if settings.replications != "auto" else 100)
             ),
             step=int(meta["replications"].step or 10),
-            key=PREFIX + "replications",
+            key=form_key_prefix() + "replications",
         )
         cap = st.number_input(
             _(meta["max_replications"].label),
             value=int(d.get("max_replications", settings.max_replications)),
             step=int(meta["max_replications"].step or 20),
-            key=PREFIX + "max_replications",
+            key=form_key_prefix() + "max_replications",
             help=_(RUN_HELP["max_replications"]),
         )
     return {

@@ -223,6 +223,16 @@ def origin_caption() -> str:
     return _("From {origin}").format(origin=label)
 
 
+def form_key_prefix() -> str:
+    """The form widgets' key prefix: new after a cancelled change.
+
+    The browser keeps what was typed into a widget for as long as its key lives, so the
+    form of the assumptions a change went back to gets keys of its own.
+    """
+    generation = st.session_state.get("form_generation", 0)
+    return f"{FORM_PREFIX}{generation}." if generation else FORM_PREFIX
+
+
 def form_version() -> int:
     """A counter bumped whenever the scenario is replaced, to reset the form's widgets."""
     return st.session_state.get("form_version", 0)
@@ -364,6 +374,8 @@ def cancel_change() -> None:
     ss.result_cached = True
     ss.previous = None
     ss.cancelled = True
+    ss.form_generation = ss.get("form_generation", 0) + 1
+    ss.draft_dirty = False
 
 
 # ----------------------------------------------------------------------------- variants

@@ -13,8 +13,9 @@ from sim.params import Scenario
 from sim.verdict import Comparison
 from sim.workshop import changes
 from ui import exports, runs, state, verdict, workshop
-from ui.form import FORM_PREFIX, Submission, assumptions_form
+from ui.form import Submission, assumptions_form
 from ui.i18n import _, lang
+from ui.state import FORM_PREFIX
 from ui.upload import read_upload
 from ui.widgets import download, preset_picker, show_problems, show_upload_problems
 
