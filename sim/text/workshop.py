@@ -17,6 +17,7 @@ from sim.text.explore import input_label
 from sim.text.i18n import N_, translator
 from sim.text.labels import setup_name
 from sim.text.numbers import value_text
+from sim.text.verdict import gap_words
 
 if TYPE_CHECKING:
     from sim.verdict.compare import Comparison
@@ -212,15 +213,10 @@ def confidence_sentence(result: Comparison, lang: str = "en") -> str:
     p = result.setups[v.best].p_best
     if v.runner_up is None:
         return _("Only one setup is compared.")
-    obj, cur = result.objective, result.scenario.currency
-    gap = v.gap
     words = {
+        **gap_words(result, lang),
         "best": best,
         "runner": setup_name(v.runner_up, lang),
-        "gap": value_text(abs(gap.mean), obj, cur, signed=False, lang=lang),
-        "pct": round(result.confidence * 100),
-        "low": value_text(gap.low, obj, cur, lang=lang),
-        "high": value_text(gap.high, obj, cur, lang=lang),
         "p": f"{p:.0%}",
         "q": f"{result.setups[v.runner_up].p_best:.0%}",
     }
