@@ -17,7 +17,7 @@ import pandas as pd
 from sim.params import BASELINE, Scenario, source_of
 from sim.text import headline, objective_label, objectives_sentence, setup_name
 from sim.text.numbers import MONEY_OBJECTIVES, money, value_text
-from sim.text.workshop import change_label, confidence_sentence, say, value_words
+from sim.text.workshop import change_label, change_value, confidence_sentence, say
 from sim.verdict import Comparison
 from sim.workshop import changes
 
@@ -211,7 +211,13 @@ def _assumptions(result: Comparison, base: Scenario | None, lang: str) -> str:
     rows = []
     for c in found:
         source = source_of(base, c.path) if base is not None else ""
-        cells = (change_label(c.path, lang), value_words(c.before), value_words(c.after), source)
+        cur = result.scenario.currency
+        cells = (
+            change_label(c.path, lang),
+            change_value(c.path, c.before, cur, lang),
+            change_value(c.path, c.after, cur, lang),
+            source,
+        )
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

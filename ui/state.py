@@ -254,6 +254,30 @@ def base_scenario() -> Scenario | None:
     return read_preset(st.session_state.get("preset", DEFAULT_PRESET))[1]
 
 
+def changes_base(sc: Scenario, preset: str | None = None) -> Scenario | None:
+    """The preset to list `sc`'s changes against: only what the user changed shows.
+
+    The run settings the app chose by itself (its default number of simulated futures,
+    written into the scenario when the form is run) are not the user's changes: where `sc`
+    has the preset's own value or the app's default, the base takes `sc`'s value.
+    """
+    name = preset or st.session_state.get("preset", DEFAULT_PRESET)
+    if name not in preset_paths():
+        return None
+    base = read_preset(name)[1]
+    if base is None:
+        return None
+    d = default_settings()
+    app = {"replications": d.replications, "max_replications": d.max_replications, "seed": d.seed}
+    data = scenario_to_dict(base)
+    analysis = data.setdefault("analysis", {})
+    for key, default in app.items():
+        mine = getattr(sc.analysis, key)
+        if mine in (getattr(base.analysis, key), default):
+            analysis[key] = mine
+    return parse_scenario(data)
+
+
 def _from_url() -> bool:
     """Open the scenario the page address asks for.
 

@@ -130,7 +130,8 @@ def before_after(result: Comparison) -> None:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         moved = changes(prev["scenario"], result.scenario)
         if moved:
-            st.markdown("\n".join(f"- {change_text(c, lang)}" for c in moved[:12]))
+            cur = result.scenario.currency
+            st.markdown("\n".join(f"- {change_text(c, lang, cur)}" for c in moved[:12]))
         st.button(say("dismiss", lang), key="dismiss_previous", on_click=state.dismiss_previous)
 
 
@@ -190,7 +191,7 @@ def save_variant_control() -> None:
 def report_button(result: Comparison, stem: str) -> None:
     """Download the one-page HTML report (built when clicked)."""
     lang = state.lang()
-    base = state.base_scenario()
+    base = state.changes_base(result.scenario)
     breakevens = stored_breakevens(result, lang)
     download(
         say("report_download", lang),
@@ -205,7 +206,7 @@ def report_button(result: Comparison, stem: str) -> None:
 def what_changed() -> None:
     """The list of assumptions changed against the preset (and unsaved edits, if any)."""
     lang = state.lang()
-    base = state.base_scenario()
+    base = state.changes_base(state.scenario())
     found = changes(base, state.scenario()) if base is not None else []
     with st.expander(say("what_changed", lang, n=len(found)), icon=":material/edit_note:"):
         if not found:
@@ -213,7 +214,8 @@ def what_changed() -> None:
         else:
             preset = st.session_state.get("preset", state.DEFAULT_PRESET)
             st.caption(say("changed_against", lang, preset=f"`{preset}.yaml`"))
-            st.markdown("\n".join(f"- {change_text(c, lang)}" for c in found))
+            cur = state.scenario().currency
+            st.markdown("\n".join(f"- {change_text(c, lang, cur)}" for c in found))
         if st.session_state.get("draft_dirty"):
             st.warning(say("unsaved", lang), icon=":material/edit_note:")
 

@@ -16,8 +16,10 @@ SETUP_NAMES = {
     "salesops": N_("SalesOps"),
     "revops": N_("RevOps"),
     "both": N_("Both teams"),
+    "salesops_half": N_("SalesOps at half size"),
+    "revops_half": N_("RevOps at half size"),
 }
-"""Display names of the default setups; other setups are shown by a tidied name."""
+"""Display names of the presets' setups; other setups are shown by a tidied name."""
 
 TEAM_NAMES = {"salesops": N_("SalesOps"), "revops": N_("RevOps")}
 """Display names of the default teams."""

@@ -13,7 +13,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.params import BASELINE
-from sim.text.explore import input_label
+from sim.text.explore import input_label, input_value
 from sim.text.i18n import N_, translator
 from sim.text.labels import setup_name
 from sim.text.numbers import value_text
@@ -191,11 +191,26 @@ def change_label(path: str, lang: str = "en") -> str:
         return path
 
 
-def change_text(change: Change, lang: str = "en") -> str:
+def change_value(path: str, value: Any, currency: str = "USD", lang: str = "en") -> str:
+    """A changed value in its field's unit.
+
+    Money in the currency and the language's way ($1.20M, ¥120万), shares as percentages;
+    other values as `value_words`.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        try:
+            return input_value(path, float(value), currency, lang)
+        except Exception:
+            return value_words(value)
+    return value_words(value)
+
+
+def change_text(change: Change, lang: str = "en", currency: str = "USD") -> str:
     """One change in words: "Account executives (reps): 11 → 12"."""
     return (
-        f"{change_label(change.path, lang)}: {value_words(change.before)} → "
-        f"{value_words(change.after)}"
+        f"{change_label(change.path, lang)}: "
+        f"{change_value(change.path, change.before, currency, lang)} → "
+        f"{change_value(change.path, change.after, currency, lang)}"
     )
 
 
