@@ -122,7 +122,7 @@ def _number_format(kind: str) -> str:
     return {"money": ",.3~s", "multiple": ".2f", "count": ",.0f", "pct": ".0%"}.get(kind, ",.3~s")
 
 
-def _finish(chart, title: str | None, height: int, lang: str = "en") -> alt.Chart:
+def _finish(chart, title: str | None, height: int | alt.Step, lang: str = "en") -> alt.Chart:
     face = font(lang)
     props = {"height": height, "width": WIDTH}
     if title:

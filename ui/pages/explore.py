@@ -366,6 +366,7 @@ def _discover(sc, stem: str, reps: int, seed: int) -> None:
             data.box_rect(d, *dims),
             _("Where {setup} wins").format(setup=_setup(setup)),
             lang=lang(),
+            setup=setup,
         ),
         "discovery",
         stem,
