@@ -15,7 +15,13 @@ from typing import Any
 import pandas as pd
 
 from sim.params import BASELINE, Scenario, source_of
-from sim.text import headline, objective_label, objectives_sentence, setup_name
+from sim.text import (
+    headline,
+    objective_label,
+    objectives_sentence,
+    scenario_title,
+    setup_name,
+)
 from sim.text.numbers import MONEY_OBJECTIVES, money, value_text
 from sim.text.workshop import change_label, change_value, confidence_sentence, say
 from sim.verdict import Comparison
@@ -263,7 +269,7 @@ def report_html(
     kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
     gap = gap_frame(result, lang)
     parts = [
-        f"<h1>{html.escape(say('report_title', lang, name=sc.name))}</h1>",
+        f"<h1>{html.escape(say('report_title', lang, name=scenario_title(sc.name, lang)))}</h1>",
         f'<div class="verdict {h.tone}"><h2>{html.escape(h.title)}</h2><p>{_md(h.body)}</p></div>',
         f"<h2>{html.escape(say('report_money', lang))}</h2><p>{_md(_money(result, lang))}</p>",
         f"<h2>{html.escape(say('report_confidence', lang))}</h2>",
@@ -304,7 +310,7 @@ def report_html(
         )
         + "</p>",
     ]
-    title = html.escape(say("report_title", lang, name=sc.name))
+    title = html.escape(say("report_title", lang, name=scenario_title(sc.name, lang)))
     return (
         f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -71,3 +71,38 @@ def test_cancel_restores_the_form(server, page):
     assert page.locator(reps).input_value() == before
     assert page.get_by_text("Unsaved changes").count() == 0
     page.screenshot(path=str(ARTIFACTS / "cancel_restored.png"))
+
+
+# ----------------------------------------------------------------------------- Japanese
+ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’]+(?:[ ,\-/]+[A-Za-z][A-Za-z'’]+){2,}")
+"""Three or more English words in a row: an English phrase left on a Japanese screen."""
+
+UNTRANSLATABLE = {
+    "Skip to main content",  # Streamlit's own accessibility link
+    "MB per file",  # Streamlit's file uploader ("200MB per file"): not configurable
+    "YAML, YML, JSON",  # the file types the uploader takes
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("", ".st-key-verdict"),
+        ("assumptions", ".st-key-assumptions_verdict"),
+        ("status", None),
+    ],
+    ids=["landing", "assumptions", "status"],
+)
+def test_a_japanese_session_shows_no_english_sentence(server, page, path, ready):
+    page.goto(f"{server}/{path}?lang=ja")
+    if ready:
+        page.locator(ready).wait_for(timeout=VERDICT_TIMEOUT_MS)
+    if path == "":
+        page.get_by_role("button", name="KPI表（CSV）").wait_for(timeout=VERDICT_TIMEOUT_MS)
+    page.wait_for_timeout(2000)
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    english = {m.group(0) for m in ENGLISH_RUN.finditer(text)} - UNTRANSLATABLE
+    assert not english, english
+    if path == "status":
+        assert not re.search(r"\d+中\d+", text), text  # "2 / 2", not "2中2"
+    page.screenshot(path=str(ARTIFACTS / f"ja_{path or 'landing'}.png"))

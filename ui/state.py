@@ -21,7 +21,7 @@ import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_from_yaml, scenario_to_dict
 from sim.params import Scenario
-from sim.text import translator
+from sim.text import scenario_title, translator
 from sim.workshop import MAX_VARIANTS, Variant
 from ui import urlstate
 from ui.i18n import N_, _
@@ -111,7 +111,11 @@ def read_preset(name: str) -> tuple[str, Scenario | None, list]:
 def preset_label(name: str, lang: str | None = None) -> str:
     """A preset as people see it in the picker: its name (`lang`: else the session's)."""
     _text, scenario, _problems = read_preset(name)
-    title = scenario.name if scenario is not None else name
+    title = (
+        scenario_title(scenario.name, lang or st.session_state.get("lang", urlstate.DEFAULT_LANG))
+        if scenario is not None
+        else name
+    )
     if name != DEFAULT_PRESET:
         return title
     words = N_("{name} (default)")

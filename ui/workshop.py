@@ -45,12 +45,12 @@ def unsaved_mark() -> None:
     """In the sidebar: a visible mark when the Assumptions page holds edits not yet run."""
     if st.session_state.get("draft_dirty"):
         with st.sidebar, st.container(key="unsaved_mark"):
-            st.warning(say("unsaved"), icon=":material/edit_note:")
+            st.warning(say("unsaved", state.lang()), icon=":material/edit_note:")
             st.page_link(
                 "ui/pages/assumptions.py",
-                label=say("unsaved"),
+                label=say("unsaved", state.lang()),
                 icon=":material/tune:",
-                help=say("unsaved_help"),
+                help=say("unsaved_help", state.lang()),
             )
 
 
@@ -123,7 +123,7 @@ def before_after(result: Comparison) -> None:
             }
             if same:
                 delta = result.setups[setup].vs_none.mean - before.setups[setup].vs_none.mean
-                row[say("delta_col_change", lang)] = value_text(delta, obj, cur)
+                row[say("delta_col_change", lang)] = value_text(delta, obj, cur, lang=lang)
             rows.append(row)
         if rows:
             st.caption(say("gain_short", lang))

@@ -51,7 +51,7 @@ def money(
     missing: str = MISSING,
     lang: str = "en",
 ) -> str:
-    """Money in short form: $5.47M, €120K, -$3.2K; Japanese ¥6,541万, ¥30億.
+    """Money in short form: $5.47M, €120K, -$3.2K; in Japanese 6,541万円, 30億円, $547万.
 
     `signed` adds a + to gains.
     """
@@ -63,6 +63,8 @@ def money(
     suffix = "" if sym else f" {currency}"
     a = abs(x)
     sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
+    if lang == "ja" and currency == "JPY":
+        return f"{sign}{_ja_amount(a)}円"  # in words as in print: 6,541万円 (charts keep ¥)
     if lang == "ja":
         return f"{sign}{sym}{_ja_amount(a)}{suffix}"
     if a >= 1e9:

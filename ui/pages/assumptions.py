@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sim.params import Scenario
+from sim.text import scenario_title
 from sim.verdict import Comparison
 from sim.workshop import changes
 from ui import exports, runs, state, verdict, workshop
@@ -149,7 +150,7 @@ def render() -> None:
     )
     _scenario_file()
     sc = state.scenario()
-    st.markdown(f"#### {sc.name}")
+    st.markdown(f"#### {scenario_title(sc.name, lang())}")
     st.caption(state.origin_caption())
     if sc.description:
         with st.expander(_("About this company"), expanded=False):

@@ -21,6 +21,7 @@ from sim.explore.inputs import default_input_paths
 from sim.io import safe_csv
 from sim.params import iter_scalar_paths
 from sim.text import explore as words
+from sim.text import scenario_title
 from sim.verdict import MONEY_OBJECTIVES
 from sim.verdict.compare import _clean
 from ui import explore_charts as charts
@@ -384,7 +385,9 @@ def render() -> None:
         _(
             "**{name}** · best means the highest {objective} · every variant faces the same "
             "simulated futures"
-        ).format(name=sc.name, objective=objective_label(sc.objective, lang()))
+        ).format(
+            name=scenario_title(sc.name, lang()), objective=objective_label(sc.objective, lang())
+        )
     )
     reps = st.sidebar.number_input(
         _("Futures per variant"),

@@ -16,7 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
-from sim.text import objectives_sentence, translator
+from sim.text import objectives_sentence, scenario_title, translator
 from sim.text.workshop import say
 from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
@@ -585,7 +585,7 @@ def render() -> None:
     st.title(_("Which ops team pays off?"))
     st.caption(
         _("**{name}** · {months}-month horizon · {settings}").format(
-            name=sc.name, months=sc.horizon_months, settings=settings.label
+            name=scenario_title(sc.name, lang()), months=sc.horizon_months, settings=settings.label
         ),
         help=objective_help(sc.objective, lang()) + " " + settings.help_text,
     )
