@@ -449,7 +449,7 @@ def _explore(args: argparse.Namespace) -> int:
     cache = _cache(args)
     executor = _executor(args)
     try:
-        progress = explore_cli.progress_bar(not args.quiet and sys.stderr.isatty())
+        progress = explore_cli.progress_bar(not args.quiet)
         facts, table, text = explore_cli.run(args, scenario, executor, cache, progress)
     finally:
         executor.close()

@@ -46,3 +46,27 @@ def test_changes_read_in_the_scenarios_currency_and_units():
 def test_half_size_setups_have_names():
     assert setup_name("revops_half") == "RevOps at half size"
     assert setup_name("salesops_half", "ja") == "SalesOps（半分の規模）"
+
+
+def test_cli_progress_says_percentage_and_time_left_and_is_sparse_without_a_terminal(capsys):
+    from sim.explore.cli import progress_bar
+
+    show = progress_bar(True, terminal=False, every=3600.0)
+    for done in range(0, 101, 10):
+        show(done, 100)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("0/100 tasks") and lines[-1].startswith("100/100 tasks")
+    assert len(lines) == 2  # the first and the last: one every hour at most, and the end
+    show = progress_bar(True, terminal=False, every=0.0)
+    show(25, 100)
+    line = capsys.readouterr().err
+    assert "25%" in line and "ETA" in line
+
+
+def test_cli_tables_never_cut_a_label():
+    from sim.text.report import cell, label_width, width
+
+    labels = ["ARR at the horizon (by segment below)", "短い"]
+    size = label_width(labels, 10)
+    assert all(cell(label, size, right=False).strip() == label for label in labels)
+    assert width("日本") == 4

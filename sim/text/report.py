@@ -13,6 +13,7 @@ from sim.text.labels import (
     criterion_text,
     kpi_label,
     objective_label,
+    objective_short,
     setup_name,
 )
 from sim.text.numbers import MONEY_OBJECTIVES
@@ -45,6 +46,11 @@ def cell(text: str, size: int, right: bool = True) -> str:
         text = text[:-1]
     pad = " " * max(size - width(text), 0)
     return pad + text if right else text + pad
+
+
+def label_width(labels, at_least: int) -> int:
+    """A label column wide enough for its longest label: labels are never cut."""
+    return max([at_least, *(width(str(label)) + 2 for label in labels)])
 
 
 def comparison_table(result: Comparison, lang: str = "en") -> str:
@@ -82,17 +88,19 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
             f"{ci:>28}{s.p_best:>9.0%}"
         )
     boards = result.objectives()
+    names = {name: objective_short(name, lang) for name in boards}
+    wide = label_width([_("objective"), *names.values()], 26)
     lines += [
         "",
         _("Every objective, gain over no ops team (mean); * = best on that objective:"),
-        cell(_("objective"), 26, right=False) + "".join(cell(s, 14) for s in result.setups),
+        cell(_("objective"), wide, right=False) + "".join(cell(s, 14) for s in result.setups),
     ]
     for name, board in boards.items():
         cells = "".join(
             f"{board.vs_none[s].mean:>13,.0f}{'*' if s == board.best else ' '}"
             for s in result.setups
         )
-        lines.append(cell(name, 26, right=False) + cells)
+        lines.append(cell(names[name], wide, right=False) + cells)
     lines += [objectives_sentence(result, lang)]
     lines += [
         "",
@@ -107,15 +115,18 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
         lines.append(f" {mark} {text}  [{criterion_text(d.criterion, lang)}]")
     if result.attribution is not None and len(result.attribution):
         subject = result.attribution["setup"].iloc[0]
-        lines += ["", _("Where '{setup}' gains (vs none):").format(setup=subject)]
-        for row in result.attribution.itertuples():
-            label = cell(attribution_label(row.source, lang), 50, right=False)
+        lines += ["", _("Where '{setup}' gains (vs none):").format(setup=setup_name(subject, lang))]
+        rows = list(result.attribution.itertuples())
+        wide = label_width([attribution_label(row.source, lang) for row in rows], 50)
+        for row in rows:
+            label = cell(attribution_label(row.source, lang), wide, right=False)
             lines.append(f"   {label}{row.mean:>14{f}}  [{row.low:{f}}, {row.high:{f}}]")
     table = result.kpi_table()
+    wide = label_width([_("KPI"), *(kpi_label(kpi, lang) for kpi in KEY_KPIS)], 34)
     lines += [
         "",
         _("Key KPIs (mean over simulated futures):"),
-        cell(_("KPI"), 34, right=False) + "".join(cell(s, 14) for s in result.setups),
+        cell(_("KPI"), wide, right=False) + "".join(cell(s, 14) for s in result.setups),
     ]
     for kpi in KEY_KPIS:
         row = []
@@ -123,5 +134,5 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
             v = table[(table.setup == s) & (table.kpi == kpi)]["mean"]
             x = float(v.iloc[0]) if len(v) else math.nan
             row.append(f"{x:>14,.3f}" if abs(x) < 10 else f"{x:>14,.0f}")
-        lines.append(cell(kpi_label(kpi, lang), 34, right=False) + "".join(row))
+        lines.append(cell(kpi_label(kpi, lang), wide, right=False) + "".join(row))
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from sim.calibrate import KINDS, ROLES, DataError, RawTable, calibrate, mapping_for, read_bytes
@@ -20,6 +21,7 @@ from sim.calibrate.plots import backtest_long, cycle_curves, deal_sizes, flow
 from sim.executors import SerialExecutor
 from sim.io import scenario_to_yaml
 from sim.text import translator
+from sim.text.explore import input_label, input_value
 from ui import state
 from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_chart
 from ui.i18n import N_, _, lang
@@ -178,6 +180,43 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
         st.error(_("Calibration stopped: {error}").format(error=err), icon=":material/error:")
 
 
+def _estimates(cal, sc) -> pd.DataFrame:
+    """The estimates as people read them: the field's label, values in its unit."""
+    la, cur = lang(), sc.currency
+
+    def value(path: str, x: float | None) -> str:
+        if x is None:
+            return "—"
+        try:
+            return input_value(path, float(x), cur, la)
+        except Exception:
+            return f"{x:,.4g}"
+
+    def label(path: str, fallback: str) -> str:
+        try:
+            return input_label(path, la)
+        except Exception:
+            return fallback
+
+    rows = []
+    for e in cal.estimates:
+        interval = (
+            _("{low} to {high}").format(low=value(e.path, e.low), high=value(e.path, e.high))
+            if e.low is not None and e.high is not None
+            else "—"
+        )
+        rows.append(
+            {
+                _("Estimate"): label(e.path, e.label),
+                _("Value"): value(e.path, e.value),
+                _("90% interval"): interval,
+                _("From"): f"{e.file}: {e.basis}",
+                _("Method"): e.method,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _results() -> None:
     ss = st.session_state
     result = ss.get(KEY + "result")
@@ -185,7 +224,7 @@ def _results() -> None:
         return
     cal, sc = result.calibration, result.scenario
     st.subheader(_("Estimates, with 90% intervals"))
-    st.dataframe(cal.table(), hide_index=True, width="stretch", key=KEY + "table")
+    st.dataframe(_estimates(cal, sc), hide_index=True, width="stretch", key=KEY + "table")
     for table in cal.files.values():
         for note in table.notes:
             st.caption(f"`{table.name}`: {note}")

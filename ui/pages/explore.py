@@ -148,9 +148,22 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
     _downloads(stem, "tornado", t.facts(), frame)
 
 
+def _top_two(sc) -> tuple[str, str | None]:
+    """The pair a breakeven is usually wanted for: the verdict's top two.
+
+    From the verdict of this scenario when it is on hand; else the first setup with a team.
+    """
+    result = st.session_state.get("result")
+    if result is not None and result.scenario == sc and result.verdict.runner_up is not None:
+        return result.verdict.best, result.verdict.runner_up
+    setups = list(sc.org.setups)
+    return setups[min(1, len(setups) - 1)], None
+
+
 def _breakeven(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(_("Where do two setups swap places along one input?"))
     setups = list(sc.org.setups)
+    first, second = _top_two(sc)
     c1, c2, c3 = st.columns([3, 1, 1])
     path = c1.selectbox(
         _("Input"), _paths(sc), format_func=partial(words.input_label, lang=lang()), key="be_path"
@@ -159,13 +172,15 @@ def _breakeven(sc, stem: str, reps: int, seed: int) -> None:
     a = c2.selectbox(
         _("Setup A"),
         setups,
-        index=min(1, len(setups) - 1),
+        index=setups.index(first),
         format_func=partial(setup_name, lang=lang()),
         key="be_a",
     )
+    others = [s for s in setups if s != a]
     b = c3.selectbox(
         _("Setup B"),
-        [s for s in setups if s != a],
+        others,
+        index=others.index(second) if second in others else 0,
         format_func=partial(setup_name, lang=lang()),
         key="be_b",
     )
@@ -397,7 +412,8 @@ def render() -> None:
         key="explore_reps",
         help=_(
             "Replications of every variant; common random numbers keep paired gaps precise "
-            "with few of them."
+            "with few of them. The value of information uses at least 40 and scenario "
+            "discovery at most 8; each result says how many it ran."
         ),
     )
     stem = exports.file_stem(sc)

@@ -539,20 +539,25 @@ def _downloads(result: Comparison, stem: str) -> None:
         ),
     ]
     with st.container(horizontal=True, gap="small", key="downloads"):
-        workshop.report_button(result, stem)
         for label, payload, name, mime, key in items:
             download(label, payload, name, mime, key, width="content")
 
 
-def _toolbar() -> None:
-    """What counts as best, the link, saving a variant."""
-    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+def _toolbar() -> DeltaGenerator:
+    """What counts as best, the link, the report, saving a variant.
+
+    Returns the report's slot, filled once the answer is in (beside *Share*).
+    """
+    c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     with c1:
         workshop.objective_picker()
     with c2:
         workshop.share_link()
     with c3:
+        report = st.empty()
+    with c4:
         workshop.save_variant_control()
+    return report
 
 
 def _objectives(result: Comparison) -> None:
@@ -589,7 +594,7 @@ def render() -> None:
         ),
         help=objective_help(sc.objective, lang()) + " " + settings.help_text,
     )
-    _toolbar()
+    report_slot = _toolbar()
     workshop.cancelled_notice()
     stale = workshop.stale_answer()
     progress_area = st.container()
@@ -661,6 +666,8 @@ def render() -> None:
         with tabs[5]:
             landing_breakevens(result)
     _downloads(st.session_state.result, stem)
+    with report_slot:
+        workshop.report_button(st.session_state.result, stem)
     workshop.glossary_box()
 
 
