@@ -22,7 +22,7 @@ from sim.text import (
     scenario_title,
     setup_name,
 )
-from sim.text.numbers import MONEY_OBJECTIVES, money, value_text
+from sim.text.numbers import MONEY_OBJECTIVES, money, money_expr, value_text
 from sim.text.workshop import change_label, change_value, confidence_sentence, say
 from sim.verdict import Comparison
 from sim.workshop import changes
@@ -83,7 +83,13 @@ def gap_frame(result: Comparison, lang: str = "en") -> pd.DataFrame:
     )
 
 
-def gap_spec(frame: pd.DataFrame, x_title: str, kind: str = "money", lang: str = "en") -> dict:
+def gap_spec(
+    frame: pd.DataFrame,
+    x_title: str,
+    kind: str = "money",
+    lang: str = "en",
+    currency: str = "USD",
+) -> dict:
     """The gap chart as a Vega-Lite spec.
 
     Light bar: single futures' middle 80%; dark bar: the interval of the average; dot: the
@@ -105,7 +111,12 @@ def gap_spec(frame: pd.DataFrame, x_title: str, kind: str = "money", lang: str =
         "title": None,
         "axis": {"labelLimit": 260, "labelFontSize": 12},
     }
-    x = {"type": "quantitative", "title": x_title, "axis": {"format": fmt}}
+    axis = (
+        {"labelExpr": money_expr("datum.value", currency, lang)}
+        if kind == "money"
+        else {"format": fmt}
+    )
+    x = {"type": "quantitative", "title": x_title, "axis": axis}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": frame.to_dict(orient="records")},
@@ -178,7 +189,9 @@ def fan_spec(result: Comparison, title: str, month: str, lang: str = "en") -> di
                         "field": "p10",
                         "type": "quantitative",
                         "title": None,
-                        "axis": {"format": ",.3~s"},
+                        "axis": {
+                            "labelExpr": money_expr("datum.value", result.scenario.currency, lang)
+                        },
                     },
                     "y2": {"field": "p90"},
                     "color": color,
@@ -279,7 +292,7 @@ def report_html(
         title = f"{say('gap_axis', lang)} ({objective_label(obj, lang)})"
         parts += [
             f"<h2>{html.escape(say('report_chart', lang))}</h2>",
-            f'<div class="chart">{svg(gap_spec(gap, title, kind, lang))}</div>',
+            f'<div class="chart">{svg(gap_spec(gap, title, kind, lang, sc.currency))}</div>',
             f'<p class="muted">{_md(say("gap_caption", lang, pct=round(result.confidence * 100)))}'
             "</p>",
         ]

@@ -70,3 +70,26 @@ def test_cli_tables_never_cut_a_label():
     size = label_width(labels, 10)
     assert all(cell(label, size, right=False).strip() == label for label in labels)
     assert width("日本") == 4
+
+
+def test_report_chart_axes_write_money_in_the_currency():
+    import pandas as pd
+
+    from sim.report import gap_spec, svg
+
+    frame = pd.DataFrame(
+        {
+            "setup": ["salesops", "both"],
+            "setup_name": ["SalesOps", "両チーム"],
+            "mean": [1.2e8, 4.57e8],
+            "low": [0.5e8, 2e8],
+            "high": [2e8, 7e8],
+            "p10": [-1e8, 1e8],
+            "p90": [3e8, 9e8],
+            "order": [0, 1],
+        }
+    )
+    ja = svg(gap_spec(frame, "上積み", "money", "ja", "JPY"))
+    assert "¥2億" in ja and ">1G<" not in ja and ">500M<" not in ja
+    en = svg(gap_spec(frame, "Gain", "money", "en", "JPY"))
+    assert "¥200M" in en and ">1G<" not in en
