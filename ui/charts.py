@@ -351,7 +351,7 @@ def _fixed_width(spec: dict, width: int = 900) -> dict:
 def gap_chart(
     data: pd.DataFrame,
     setups: list[str],
-    x_title: str,
+    x_title: str | list[str],
     kind: str = "money",
     labels: tuple[str, str] | None = None,
     currency: str = "USD",

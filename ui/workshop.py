@@ -16,7 +16,14 @@ from streamlit.delta_generator import DeltaGenerator
 
 from sim.params import BASELINE, OBJECTIVES
 from sim.report import gap_frame, report_html
-from sim.text import GLOSSARY, glossary, headline, objective_label, setup_name
+from sim.text import (
+    GLOSSARY,
+    glossary,
+    headline,
+    objective_label,
+    setup_name,
+)
+from sim.text.labels import objective_short
 from sim.text.numbers import MONEY_OBJECTIVES, value_text
 from sim.text.workshop import (
     article_text,
@@ -252,7 +259,8 @@ def gap_section(result: Comparison) -> None:
     chart = charts.gap_chart(
         frame,
         list(result.scenario.org.setups),
-        f"{say('gap_axis', lang)}: {objective_label(obj, lang)}{unit}",
+        # two short lines: one long line was cut off on a phone
+        [f"{say('gap_axis', lang)}:", f"{objective_short(obj, lang)}{unit}"],
         kind,
         (say("gap_band_futures", lang), say("gap_band_average", lang, pct=pct)),
         currency=cur,

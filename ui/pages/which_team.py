@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from sim.metrics import MONTHLY_SERIES
 from sim.params import BASELINE
 from sim.text import objectives_sentence, scenario_title, translator
+from sim.text.labels import objective_short
 from sim.text.workshop import say
 from sim.verdict import MONEY_OBJECTIVES, Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
@@ -164,7 +165,6 @@ def _ranking(result: Comparison) -> None:
     la = lang()
     frame = data.setup_summary(result, la)
     obj, cur = result.objective, result.scenario.currency
-    label = objective_label(obj, la)
 
     def val(x: float, signed: bool = False) -> str:
         return verdict.value_text(x, obj, cur, signed, lang=la)
@@ -177,7 +177,9 @@ def _ranking(result: Comparison) -> None:
     shown = pd.DataFrame(
         {
             setup_col: frame["setup_name"],
-            _("Average {label}").format(label=label): [val(x) for x in frame.objective_mean],
+            _("Average {label}").format(label=objective_short(obj, la)): [
+                val(x) for x in frame.objective_mean
+            ],
             spread: [
                 f"{val(a)} – {val(b)}"
                 for a, b in zip(frame.objective_p10, frame.objective_p90, strict=True)
@@ -200,6 +202,8 @@ def _ranking(result: Comparison) -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            # the setup stays in view while a narrow screen scrolls the figures sideways
+            setup_col: st.column_config.TextColumn(pinned=True, help=objective_help(obj, la)),
             spread: st.column_config.TextColumn(help=_gloss("spread")),
             gain_col: st.column_config.TextColumn(help=_gloss("confidence")),
             best_col: st.column_config.ProgressColumn(
@@ -574,12 +578,17 @@ def _objectives(result: Comparison) -> None:
         row = {_("Setup"): setup_name(setup, la)}
         for name, board in boards.items():
             star = " ★" if board.best == setup else ""
-            row[objective_label(name, la)] = (
+            row[objective_short(name, la)] = (
                 verdict.value_text(board.vs_none[setup].mean, name, cur, True, lang=la) + star
             )
         rows.append(row)
     st.markdown(_("**Every measure, side by side** — gain over no ops team; ★ = best on it"))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # short headings (the full name on hover), so the table fits a phone's width
+    columns = {
+        objective_short(name, la): st.column_config.TextColumn(help=objective_help(name, la))
+        for name in boards
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=columns)
     st.caption(objectives_sentence(result, la))
 
 
