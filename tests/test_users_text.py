@@ -93,3 +93,19 @@ def test_report_chart_axes_write_money_in_the_currency():
     assert "¥2億" in ja and ">1G<" not in ja and ">500M<" not in ja
     en = svg(gap_spec(frame, "Gain", "money", "en", "JPY"))
     assert "¥200M" in en and ">1G<" not in en
+
+
+def test_the_change_list_leaves_out_the_run_settings_the_app_chose():
+    from sim.io import parse_scenario, scenario_to_dict
+    from ui.state import default_settings, user_changes
+
+    before = load_scenario(ROOT / "scenarios" / "default.yaml")
+    data = scenario_to_dict(before)
+    d = default_settings()
+    data["analysis"].update(replications=d.replications, max_replications=d.max_replications)
+    data["org"]["teams"]["revops"]["cost_per_fte_month"] = 26000
+    after = parse_scenario(data)
+    assert [c.path for c in user_changes(before, after)] == ["org.teams.revops.cost_per_fte_month"]
+    data["analysis"]["replications"] = 37  # the user's own choice is listed
+    paths = [c.path for c in user_changes(before, parse_scenario(data))]
+    assert "analysis.replications" in paths

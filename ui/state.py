@@ -22,7 +22,7 @@ import streamlit as st
 from sim.io import ScenarioError, parse_scenario, scenario_from_yaml, scenario_to_dict
 from sim.params import Scenario
 from sim.text import scenario_title, translator
-from sim.workshop import MAX_VARIANTS, Variant
+from sim.workshop import MAX_VARIANTS, Variant, changes
 from ui import urlstate
 from ui.i18n import N_, _
 
@@ -256,6 +256,21 @@ def presets() -> dict[str, Scenario]:
 def base_scenario() -> Scenario | None:
     """The preset the current scenario started from (None if it no longer loads)."""
     return read_preset(st.session_state.get("preset", DEFAULT_PRESET))[1]
+
+
+def user_changes(before: Scenario, after: Scenario) -> list:
+    """What changed from `before` to `after`, leaving out the run settings the app chose.
+
+    A run setting that became the app's own default (its number of simulated futures,
+    written into the scenario when the form is run) is not the user's change.
+    """
+    d = default_settings()
+    app = {
+        "analysis.replications": d.replications,
+        "analysis.max_replications": d.max_replications,
+        "analysis.seed": d.seed,
+    }
+    return [c for c in changes(before, after) if not (c.path in app and c.after == app[c.path])]
 
 
 def changes_base(sc: Scenario, preset: str | None = None) -> Scenario | None:

@@ -36,6 +36,7 @@ from sim.verdict import Comparison
 from sim.workshop import MAX_VARIANTS, changes
 from ui import charts, state
 from ui.explore_landing import stored_breakevens
+from ui.i18n import _
 from ui.runs import run_key
 from ui.widgets import download
 
@@ -75,7 +76,7 @@ def stale_answer() -> DeltaGenerator:
     with slot.container(border=True, key="stale_answer"):
         st.warning(say("out_of_date", state.lang()), icon=":material/hourglass_top:")
         h = headline(old, state.lang())
-        st.markdown(f"**{h.title}.** {h.body}")
+        st.markdown(_("**{title}.** {body}").format(title=h.title, body=h.body))
         if state.previous():
             st.button(
                 say("cancel", state.lang()),
@@ -95,7 +96,7 @@ def cancelled_notice() -> None:
 def _short(result: Comparison, key: str) -> None:
     h = headline(result, state.lang())
     with st.container(key=key):
-        st.markdown(f"**{h.title}.** {h.body}")
+        st.markdown(_("**{title}.** {body}").format(title=h.title, body=h.body))
 
 
 def before_after(result: Comparison) -> None:
@@ -135,7 +136,7 @@ def before_after(result: Comparison) -> None:
         if rows:
             st.caption(say("gain_short", lang))
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        moved = changes(prev["scenario"], result.scenario)
+        moved = state.user_changes(prev["scenario"], result.scenario)
         if moved:
             cur = result.scenario.currency
             st.markdown("\n".join(f"- {change_text(c, lang, cur)}" for c in moved[:12]))
