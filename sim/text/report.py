@@ -16,7 +16,7 @@ from sim.text.labels import (
     objective_short,
     setup_name,
 )
-from sim.text.numbers import MONEY_OBJECTIVES
+from sim.text.numbers import MONEY_OBJECTIVES, fmt_number
 from sim.text.verdict import objectives_sentence, verdict_summary
 
 if TYPE_CHECKING:
@@ -33,6 +33,18 @@ KEY_KPIS = (
     "cac",
 )
 """KPIs the plain-text table shows for every setup."""
+
+KEY_KPI_KINDS = {
+    "win_rate": "pct",
+    "wins": "count",
+    "sqls": "count",
+    "sqls_gone_cold": "count",
+    "deal_slot_utilization": "pct",
+    "ending_arr": "money",
+    "nrr": "pct",
+    "cac": "money",
+}
+"""How each of them is written: rates as percentages, money in the currency."""
 
 
 def width(text: str) -> int:
@@ -58,6 +70,10 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
     _ = translator(lang)
     sc = result.scenario
     pct = round(result.confidence * 100)
+    names_of = {setup: setup_name(setup, lang) for setup in result.setups}
+    first = label_width([_("setup"), *names_of.values()], 14)
+    sw = max([14, *(width(n) + 2 for n in names_of.values())])
+    heads = "".join(cell(names_of[setup], sw) for setup in result.setups)
     lines = [
         _(
             "{scenario} — {n} simulated futures (replications), seed {seed}, {months} months, "
@@ -72,7 +88,7 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
         "",
         verdict_summary(result, lang),
         "",
-        cell(_("setup"), 14, right=False)
+        cell(_("setup"), first, right=False)
         + cell(_("mean"), 14)
         + cell("P10", 14)
         + cell("P90", 14)
@@ -84,7 +100,8 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
     for name, s in result.setups.items():
         ci = f"[{s.vs_none.low:{f}}, {s.vs_none.high:{f}}]"
         lines.append(
-            f"{name:<14}{s.mean:>14{f}}{s.p10:>14{f}}{s.p90:>14{f}}{s.vs_none.mean:>14{f}}"
+            cell(names_of[name], first, right=False)
+            + f"{s.mean:>14{f}}{s.p10:>14{f}}{s.p90:>14{f}}{s.vs_none.mean:>14{f}}"
             f"{ci:>28}{s.p_best:>9.0%}"
         )
     boards = result.objectives()
@@ -93,11 +110,11 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
     lines += [
         "",
         _("Every objective, gain over no ops team (mean); * = best on that objective:"),
-        cell(_("objective"), wide, right=False) + "".join(cell(s, 14) for s in result.setups),
+        cell(_("objective"), wide, right=False) + heads,
     ]
     for name, board in boards.items():
         cells = "".join(
-            f"{board.vs_none[s].mean:>13,.0f}{'*' if s == board.best else ' '}"
+            cell(f"{board.vs_none[s].mean:,.0f}", sw - 1) + ("*" if s == board.best else " ")
             for s in result.setups
         )
         lines.append(cell(names[name], wide, right=False) + cells)
@@ -126,13 +143,13 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
     lines += [
         "",
         _("Key KPIs (mean over simulated futures):"),
-        cell(_("KPI"), wide, right=False) + "".join(cell(s, 14) for s in result.setups),
+        cell(_("KPI"), wide, right=False) + heads,
     ]
     for kpi in KEY_KPIS:
         row = []
         for s in result.setups:
             v = table[(table.setup == s) & (table.kpi == kpi)]["mean"]
             x = float(v.iloc[0]) if len(v) else math.nan
-            row.append(f"{x:>14,.3f}" if abs(x) < 10 else f"{x:>14,.0f}")
+            row.append(cell(fmt_number(x, KEY_KPI_KINDS.get(kpi, "number"), sc.currency, lang), sw))
         lines.append(cell(kpi_label(kpi, lang), wide, right=False) + "".join(row))
     return "\n".join(lines) + "\n"
