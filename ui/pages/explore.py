@@ -27,6 +27,7 @@ from sim.verdict.compare import _clean
 from ui import explore_charts as charts
 from ui import explore_data as data
 from ui import exports, state
+from ui.explore_landing import flip_paths
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
 from ui.text import objective_label, setup_name
@@ -237,6 +238,23 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
         for p in iter_scalar_paths(sc)
         if ".effects." not in p and explore.value_at(sc, p) is not None
     ]
+    # where the winner is known to change: the inputs of the nearest breakevens, if found
+    result = st.session_state.get("result")
+    flips = (
+        [p for p in flip_paths(result) if p in numbers]
+        if result is not None and result.scenario == sc
+        else []
+    )
+    if flips:
+        first = flips[0]
+        dy = flips[1] if len(flips) > 1 else (dy if dy != first else dx)
+        dx = first
+        st.caption(
+            _(
+                "The axes start on the inputs whose breakevens lie nearest today (from *What "
+                "would change it*), where the winner is known to change."
+            )
+        )
     c1, c2, c3 = st.columns([3, 3, 1])
     x = c1.selectbox(
         _("Across"),
