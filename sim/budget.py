@@ -26,7 +26,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
-from sim.io import ScenarioError
+from sim.errors import ScenarioError
 from sim.params import Scenario
 
 __all__ = [
@@ -325,20 +325,7 @@ def number_problems(scenario: Scenario) -> list[tuple[str, str]]:
                     f"(over {DEAL_LIMIT:.0e}); results would overflow",
                 )
             )
-        cycle = seg.sales_cycle_days
-        if cycle.distribution == "lognormal":
-            ctail = _log10(cycle.median) + TAIL_Z * cycle.sigma / math.log(10)
-            if ctail > math.log10(DAYS_LIMIT):
-                out.append(
-                    (
-                        f"{at}.sales_cycle_days.sigma",
-                        "cycles this spread cannot be sampled (they overflow)",
-                    )
-                )
-        elif cycle.distribution == "gamma" and cycle.shape < 1e-3:
-            out.append(
-                (f"{at}.sales_cycle_days.shape", "a gamma shape below 0.001 cannot be sampled")
-            )
+        out += seg.sales_cycle_days.sampling_problems(f"{at}.sales_cycle_days", TAIL_Z, DAYS_LIMIT)
         exp = seg.expansion
         lam = exp.monthly_probability * months
         k = math.ceil(lam + TAIL_Z * math.sqrt(lam) + 1) if lam > 0 else 0

@@ -25,22 +25,14 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from sim.budget import check_numbers
+from sim.errors import ScenarioError
 from sim.params import LEGACY_TOP_LEVEL, Scenario
+from sim.params.paths import PathError, set_path
 
 MAX_SCENARIO_BYTES = 1_000_000
 MAX_NESTING = 32
 """Deepest nesting of mappings and lists in a scenario file (the schema needs 6)."""
-
-
-class ScenarioError(ValueError):
-    """A scenario could not be read or is invalid; `problems` lists (field, message) pairs."""
-
-    def __init__(self, problems: list[tuple[str, str]], source: str = "") -> None:
-        self.problems = problems
-        self.source = source
-        where = f"{source}: " if source else ""
-        lines = [f"{field}: {msg}" if field else msg for field, msg in problems]
-        super().__init__(where + "; ".join(lines))
 
 
 def _field(loc: Iterable[Any]) -> str:
@@ -80,8 +72,6 @@ def _problems(err: ValidationError) -> list[tuple[str, str]]:
 
 def parse_scenario(data: Any, source: str = "") -> Scenario:
     """Validate plain data (a mapping) into a `Scenario`, or raise `ScenarioError`."""
-    from sim.budget import check_numbers  # imports this module
-
     if not isinstance(data, Mapping):
         raise ScenarioError([("", "a scenario must be a mapping of keys to values")], source)
     try:
@@ -211,29 +201,10 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> di
             raise ScenarioError(
                 [(key, f"value {raw_value!r} is not valid YAML")], "--set"
             ) from None
-        parts = key.split(".")
-        node: Any = result
-        for depth, part in enumerate(parts):
-            last = depth == len(parts) - 1
-            here = ".".join(parts[: depth + 1])
-            if isinstance(node, list):
-                if not part.isdigit() or int(part) >= len(node):
-                    raise ScenarioError(
-                        [(here, f"no list item {part} (list has {len(node)})")], "--set"
-                    )
-                if last:
-                    node[int(part)] = value
-                else:
-                    node = node[int(part)]
-            elif isinstance(node, dict):
-                if last:
-                    node[part] = value
-                else:
-                    if part not in node or node[part] is None:
-                        node[part] = {}
-                    node = node[part]
-            else:
-                raise ScenarioError([(here, "cannot set a key inside a plain value")], "--set")
+        try:
+            set_path(result, key, value, create=True)
+        except PathError as err:
+            raise ScenarioError([(err.path, err.reason)], "--set") from None
     return result
 
 

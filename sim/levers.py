@@ -105,6 +105,24 @@ LEVERS: dict[str, Lever] = {
 lever goes at the end, so existing draws keep their values."""
 
 LEVER_NAMES: tuple[str, ...] = tuple(LEVERS)
+
+LEVER_LABELS = {
+    "selling_time_share": "Selling-time share",
+    "win_rate": "Win rate",
+    "sales_cycle": "Sales-cycle length",
+    "response_time": "Response time to leads",
+    "lead_scoring_accuracy": "Lead-scoring accuracy",
+    "qualification_rate": "MQL -> SQL qualification",
+    "handoff_leakage": "Handoff leakage",
+    "inbound_rate": "Inbound MQL rate",
+    "audience_size": "Audience size",
+    "price": "Price",
+    "monthly_churn": "Monthly churn",
+    "expansion": "Expansion (upsell) rate",
+}
+"""Lever key -> label (a table heading): English message ids, translated by `sim.text`
+and extracted into the catalogs from here."""
+
 LOWERING_LEVERS = frozenset(name for name, lever in LEVERS.items() if lever.lowers)
 """Levers whose improvement lowers a value: their effect ranges must be <= 0."""
 
@@ -146,3 +164,4 @@ def apply(lever: str, base: float | np.ndarray, effect: float | np.ndarray) -> n
 
 assert set().union(*(levers_read_by(s) for s in STAGES)) == set(LEVERS)
 assert set().union(*LEVER_GROUPS.values()) == set(LEVERS)
+assert set(LEVER_LABELS) == set(LEVERS)

@@ -4,8 +4,8 @@ Metrics are defined here, apart from the processes that produce the records (as 
 its reporters out of the model). Every formula is written beside its KPI; KPIs that are
 undefined for a run (a win rate with no closed deal) are NaN, never a made-up zero.
 
-The article's metric table (SalesOps and RevOps metrics, docs/SOURCES.md) maps to these names;
-`ARTICLE_METRICS` says which is which.
+What each KPI is (its unit, its direction, its label, the article's group) is declared in
+the outcome registry, `sim.outcomes`.
 """
 
 from __future__ import annotations
@@ -18,38 +18,6 @@ import pandas as pd
 
 from sim.model.records import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
 from sim.params import MONTH_DAYS, Costs, Scenario
-
-ARTICLE_METRICS: dict[str, tuple[tuple[str, str], ...]] = {
-    "SalesOps metrics": (
-        ("win_rate", "Win rate (close rate)"),
-        ("cac", "Customer acquisition cost (CAC)"),
-        ("cltv", "Customer lifetime value (CLTV)"),
-        ("sales_cycle_days", "Average sales-cycle length (days)"),
-        ("time_to_close_days", "Time to close, lead to win (days)"),
-        ("win_loss_ratio", "Win/loss ratio"),
-        ("conv_mql_contacted", "Leads at each stage: MQL -> contacted"),
-        ("conv_contacted_sql", "Leads at each stage: contacted -> SQL"),
-        ("conv_sql_opportunity", "Leads at each stage: SQL -> opportunity"),
-        ("conv_opportunity_won", "Leads at each stage: opportunity -> won"),
-        ("cost_per_lead", "Cost per lead"),
-        ("sqls", "Sales-qualified leads (SQLs)"),
-    ),
-    "RevOps metrics": (
-        ("ending_arr", "ARR at the horizon (by segment below)"),
-        ("ending_mrr", "MRR at the horizon"),
-        ("cltv", "Customer lifetime value (CLV)"),
-        ("renewal_rate", "Renewal % (last 12 months)"),
-        ("upsell_rate", "Upsell % (last 12 months)"),
-        ("mqls", "Marketing-qualified leads (MQLs)"),
-        ("nrr", "Net revenue retention (NRR)"),
-        ("grr", "Gross revenue retention (GRR)"),
-        ("pipeline_velocity", "Sales-pipeline velocity (per month)"),
-        ("logo_churn_monthly", "Customer churn rate (monthly)"),
-        ("net_revenue_growth", "Net revenue growth (ARR, last 12 months)"),
-        ("ops_roi", "ROI of the ops spend"),
-    ),
-}
-"""The seed article's metric table, grouped as the article groups it."""
 
 MONTHLY_SERIES = (
     "mrr",
@@ -345,8 +313,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     )
     waits = leads.slot_start[is_opp] - leads.sql[is_opp]
     resp = leads.response_hours[contacted & inbound]
-    decay = scenario.lead_handling.speed_to_lead_decay
-    decay_kept = decay.floor + (1 - decay.floor) * np.exp(-resp / decay.tau_hours)
+    decay_kept = scenario.lead_handling.speed_to_lead_decay.kept(resp)
     new_mrr_total = float(c.mrr_start[new].sum())
     expansion_total = float(c.expansion_mrr.sum())
     out: dict[str, float] = {

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.outcomes import objective_unit
 from sim.params import BASELINE, Scenario, source_of
 from sim.text import (
     headline,
@@ -22,7 +23,7 @@ from sim.text import (
     scenario_title,
     setup_name,
 )
-from sim.text.numbers import MONEY_OBJECTIVES, money, money_expr, value_text
+from sim.text.numbers import money, money_expr, value_text
 from sim.text.workshop import change_label, change_value, confidence_sentence, say
 from sim.verdict import Comparison
 from sim.workshop import changes
@@ -279,7 +280,7 @@ def report_html(
     sc = result.scenario
     h = headline(result, lang)
     obj = result.objective
-    kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
+    kind = objective_unit(obj)
     gap = gap_frame(result, lang)
     parts = [
         f"<h1>{html.escape(say('report_title', lang, name=scenario_title(sc.name, lang)))}</h1>",

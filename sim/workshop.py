@@ -20,6 +20,7 @@ from typing import Any
 
 from sim.io import ScenarioError, parse_scenario, parse_yaml, scenario_to_dict
 from sim.params import Scenario
+from sim.params.paths import PathError, set_path
 
 MAX_CHANGES = 400
 MAX_VARIANTS = 6
@@ -84,31 +85,6 @@ def changes(base: Scenario, scenario: Scenario) -> list[Change]:
     return out
 
 
-def _set(data: dict, path: str, value: Any) -> None:
-    """Set `value` at a dotted path of existing dicts and lists; a ScenarioError names it."""
-    parts = path.split(".")
-    node: Any = data
-    for depth, part in enumerate(parts):
-        here = ".".join(parts[: depth + 1])
-        last = depth == len(parts) - 1
-        if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                raise ScenarioError([(here, f"no list item {part} (the list has {len(node)})")])
-            if last:
-                node[int(part)] = value
-            else:
-                node = node[int(part)]
-        elif isinstance(node, dict):
-            if last:
-                node[part] = value
-            else:
-                if not isinstance(node.get(part), dict | list):
-                    raise ScenarioError([(here, "no such block in the scenario")])
-                node = node[part]
-        else:
-            raise ScenarioError([(here, "cannot set a key inside a plain value")])
-
-
 def apply_changes(base: Scenario, items: list[tuple[str, Any]]) -> Scenario:
     """`base` with each (path, value) set, validated like a file; a ScenarioError names it."""
     if len(items) > MAX_CHANGES:
@@ -117,7 +93,10 @@ def apply_changes(base: Scenario, items: list[tuple[str, Any]]) -> Scenario:
     for path, value in items:
         if not isinstance(path, str) or not PATH_PATTERN.fullmatch(path):
             raise ScenarioError([(str(path)[:80], "not a field path")])
-        _set(data, path, copy.deepcopy(value))
+        try:
+            set_path(data, path, copy.deepcopy(value))
+        except PathError as err:
+            raise ScenarioError([(err.path, err.reason)]) from None
     return parse_scenario(data)
 
 

@@ -1,4 +1,4 @@
-"""Shared helpers: the reference example company as plain data, and a builder with overrides.
+"""Shared helpers: the reference company (`base_dict`) as plain data, and a builder with overrides.
 
 Tests build their scenarios from `base_dict()` (never from files under scenarios/, which
 other people edit) and change what they need with dotted overrides, exactly as a user of
@@ -131,7 +131,7 @@ def make_from(data: dict[str, Any], **dotted: Any) -> Scenario:
 
 
 def make(**dotted: Any) -> Scenario:
-    """The §9 example with dotted overrides, e.g. make(**{"sales.reps": 4}) or sales__reps=4."""
+    """The reference company with dotted overrides: make(**{"sales.reps": 4}) or sales__reps=4."""
     return make_from(base_dict(), **dotted)
 
 
@@ -220,13 +220,13 @@ def check_conservation(record, scenario, kpis=None):
 
 @pytest.fixture
 def base() -> dict[str, Any]:
-    """The §9 example as a dict (fresh per test)."""
+    """The reference company as a dict (fresh per test)."""
     return base_dict()
 
 
 @pytest.fixture(scope="session")
 def example() -> Scenario:
-    """The §9 example, validated."""
+    """The reference company, validated."""
     return make()
 
 
@@ -288,7 +288,7 @@ def hand_built(values: dict[str, Any], scenario: Scenario | None = None, seed: i
 
 
 def two_setup(team: dict[str, Any], horizon: int = 12, **more: Any) -> Scenario:
-    """The §9 example reduced to setups {none, <team name>} with one custom team."""
+    """The reference company reduced to setups {none, <team name>} with one custom team."""
     ((name, spec),) = team.items()
     return make(
         horizon_months=horizon,

@@ -34,7 +34,7 @@ def _row(frame, source):
 
 @pytest.fixture(scope="module")
 def explained():
-    """The §9 example over 6 months and 24 replications (more than the old 20), explained."""
+    """The reference company over 6 months and 24 replications (more than the old 20), explained."""
     return compare(make(horizon_months=H), 24, seed=4, workers=1)
 
 

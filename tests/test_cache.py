@@ -13,7 +13,7 @@ SEED = 2
 
 @pytest.fixture(scope="module")
 def short():
-    """The §9 example over 6 months."""
+    """The reference company over 6 months."""
     return make(horizon_months=6)
 
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from conftest import SPEC_KPIS, base_dict
 
-import sim.cli
+import sim.cli.compare
 from sim.cli import main
 from sim.params import OBJECTIVES
 
@@ -208,13 +208,13 @@ def test_repeatable_set_applies_every_override(monkeypatch, capsys, scenario_fil
     """Several --set: a list item's field, null, a YAML list value and a new setup all reach
     the simulated scenario."""
     seen = {}
-    real_compare = sim.cli.compare
+    real_compare = sim.cli.compare.compare
 
     def spy(scenario, *args, **kwargs):
         seen["scenario"] = scenario
         return real_compare(scenario, *args, **kwargs)
 
-    monkeypatch.setattr(sim.cli, "compare", spy)
+    monkeypatch.setattr(sim.cli.compare, "compare", spy)
     out = cli_json(
         capsys,
         scenario_file,

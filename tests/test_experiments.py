@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def short():
-    """The §9 example over 12 months."""
+    """The reference company over 12 months."""
     return make(horizon_months=12)
 
 
@@ -70,6 +70,7 @@ def test_results_are_identical_in_separate_processes(short, tmp_path):
     assert hashes == [here, here]
 
 
+@pytest.mark.slow
 def test_common_random_numbers_shrink_the_variance_of_paired_differences():
     """Paired (salesops - none) on the same futures varies at least 3x less than unpaired.
 

@@ -15,6 +15,7 @@ from sim.verdict import expected_regret
 REPS = 24
 
 
+@pytest.mark.slow
 def test_evpi_is_the_expected_regret_and_evppi_is_bounded():
     scenario = make(horizon_months=12)
     options = RunOptions(replications=REPS, seed=1, executor=SerialExecutor())

@@ -91,6 +91,7 @@ def default_gains() -> Gains:
 
 
 # ----------------------------------------------------------------------------- RevOps criteria
+@pytest.mark.slow
 def test_smaller_audience_raises_revops_gain_relative_to_salesops(default_gains):
     """RevOps criterion 4: shrink the reachable audience (20,000 -> 8,000 accounts) and
     RevOps' gain minus SalesOps' gain rises; RevOps' own gain rises too."""
@@ -103,6 +104,7 @@ def test_smaller_audience_raises_revops_gain_relative_to_salesops(default_gains)
     assert ci(small["revops"] - default_gains["revops"]).low > 0, msg
 
 
+@pytest.mark.slow
 def test_higher_churn_raises_revops_gain_relative_to_salesops(default_gains):
     """RevOps job 8 / churn claim: raise monthly logo churn (0.9% -> 3%) and RevOps' gain
     minus SalesOps' gain rises. (RevOps' own cash gain no longer rises with it since reps
@@ -118,6 +120,7 @@ def test_higher_churn_raises_revops_gain_relative_to_salesops(default_gains):
 PLENTIFUL = ("market.audience_size=null", "market.inbound_mqls_per_month=400")
 
 
+@pytest.mark.slow
 def test_admin_burden_raises_salesops_gain_when_leads_are_plentiful():
     """SalesOps criterion 5: with plentiful leads (unlimited audience, 400 MQLs a month),
     lower the reps' selling-time share (28% -> 18%: more paperwork) and SalesOps' gain rises."""
@@ -149,6 +152,7 @@ BOTH_PROBLEMS = (
 )
 
 
+@pytest.mark.slow
 def test_both_beats_either_alone_when_both_problems_hold():
     """'Both' criterion: capacity-bound reps AND funnel problems (high leakage, slow response,
     a small audience being used up); with the teams' costs in the objective, 'both' beats

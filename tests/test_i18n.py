@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.text import catalogs
+from sim.cli import catalogs
 from sim.text.i18n import LANGUAGES, normalize_lang, translator
 from sim.text.numbers import fmt_number, money, value_text
 
@@ -36,8 +36,8 @@ def test_every_message_has_a_translation(template, lang):
     catalog = catalogs.load(lang)
     wanted = {str(m.id) for m in template if m.id}
     have = {str(m.id): m for m in catalog if m.id}
-    assert not sorted(wanted - set(have)), "run: python -m sim.text.catalogs update"
-    assert not sorted(set(have) - wanted), "obsolete messages: python -m sim.text.catalogs update"
+    assert not sorted(wanted - set(have)), "run: python -m sim.cli.catalogs update"
+    assert not sorted(set(have) - wanted), "obsolete messages: python -m sim.cli.catalogs update"
     untranslated = [i for i, m in have.items() if not m.string]
     assert not untranslated, untranslated[:10]
     assert not [i for i, m in have.items() if m.fuzzy]

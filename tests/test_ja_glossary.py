@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.text.catalogs import load
+from sim.cli.catalogs import load
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "locales" / "ja" / "GLOSSARY.md"

@@ -11,7 +11,7 @@ from conftest import base_dict, make, make_from
 
 import sim
 from sim.model import run_replication
-from sim.model.arrivals import inbound_drift
+from sim.model.drift import inbound_drift
 from sim.model.rep_time import rep_time, slots_at
 from sim.org import setup_effects
 from sim.params import MONTH_DAYS

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _short(**dotted):
-    """The §9 example over 12 months (fast), with overrides."""
+    """The reference company over 12 months (fast), with overrides."""
     return make(horizon_months=12, **dotted)
 
 
@@ -34,7 +34,7 @@ def _mean_kpi(scenario, kpi, replications=8, setup="none", seed=SEED):
 # --------------------------------------------------------------------------- conservation
 @pytest.mark.parametrize("setup", ["none", "salesops", "revops", "both"])
 def test_every_lead_is_in_exactly_one_state_consistent_with_its_timestamps(example, setup):
-    """Conservation on the §9 example, every setup."""
+    """Conservation on the reference company, every setup."""
     scenario = example.with_changes(horizon_months=12)
     for r in range(2):
         run = sim.simulate(scenario, setup, r, SEED)
@@ -264,7 +264,7 @@ def test_a_team_with_no_effect_and_no_cost_changes_nothing():
 
 
 def test_events_per_lead_stay_at_most_three_on_the_spec_example(example):
-    """The engine schedules at most three SimPy events per lead on the §9 example."""
+    """The engine schedules at most three SimPy events per lead on the reference company."""
     for setup in example.setup_names:
         run = sim.simulate(example, setup, 0, SEED)
         assert 0 < run.kpis["events_per_lead"] <= 3, setup

@@ -31,7 +31,7 @@ def error_of(**dotted) -> ScenarioError:
 
 
 def test_the_spec_example_is_valid_and_keeps_its_values(example):
-    """The §9 example validates; numbers and setups come through unchanged."""
+    """The reference company validates; numbers and setups come through unchanged."""
     assert example.horizon_months == 36
     assert example.segments[0].win_rate == 0.20
     assert example.segments[0].sales_cycle_days == CycleLognormal(median=90, sigma=0.6)

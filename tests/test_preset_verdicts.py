@@ -46,6 +46,7 @@ def verdicts() -> dict[str, dict]:
     return now
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", [p.stem for p in PRESETS])
 def test_the_preset_verdict_is_the_pinned_one(preset, verdicts):
     """The winner, runner-up and separation equal the snapshot's (update it on purpose)."""

@@ -97,6 +97,7 @@ def test_number_walk_sees_what_it_should():
     assert number_paths(data) == ["a", "b", "d.0.share"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", PRESETS, ids=PRESET_IDS)
 def test_preset_gives_a_verdict_over_its_own_horizon(preset):
     """compare(preset, 6 replications, its own horizon) names one of its setups as best and

@@ -1,6 +1,6 @@
 """Properties over random valid scenarios: no crash, conservation, finite outputs.
 
-Scenarios are drawn around the §9 example with every knob free within its valid range,
+Scenarios are drawn around the reference company with every knob free within its valid range,
 the edges included: no reps, no first-touch capacity (reps touch), unlimited capacity,
 tiny audiences, one-month horizons, all four cycle distributions, one or two segments.
 """
@@ -11,6 +11,7 @@ import math
 import os
 
 import numpy as np
+import pytest
 from conftest import base_dict, check_conservation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -163,6 +164,7 @@ def _allowed_nan(k: dict, run) -> set[str]:
     return allowed
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("ORGSIM_PROPERTY_EXAMPLES", "30")),
     deadline=None,

@@ -137,7 +137,7 @@ def test_charts_export_as_svg_and_png(result):
 
 def test_tables_cover_the_article_metrics_and_segments(result):
     """The article's table has every metric of both groups for every setup; ARR by segment."""
-    from sim.metrics import ARTICLE_METRICS
+    from sim.outcomes import ARTICLE_METRICS
 
     numeric = data.article_metrics(result)
     for group, items in ARTICLE_METRICS.items():

@@ -49,7 +49,7 @@ def test_half_size_setups_have_names():
 
 
 def test_cli_progress_says_percentage_and_time_left_and_is_sparse_without_a_terminal(capsys):
-    from sim.explore.cli import progress_bar
+    from sim.cli.explore import progress_bar
 
     show = progress_bar(True, terminal=False, every=3600.0)
     for done in range(0, 101, 10):

@@ -11,6 +11,7 @@ import pytest
 from conftest import base_dict, make, make_from
 
 import sim
+from sim.answers import comparison_json
 from sim.metrics import equity_factor, kept_team_cost
 from sim.org import draw_team_effects, draw_team_strength, setup_effects
 from sim.params import OBJECTIVES
@@ -27,7 +28,7 @@ def test_value_created_is_the_default_objective_and_every_verdict_shows_all_of_t
         {k: v for k, v in base_dict().items() if k not in ("objective",)}
     ).objective == "value_created"
     result = sim.compare(sc, 6, seed=1, explain=False)
-    facts = result.to_json()
+    facts = comparison_json(result)
     assert set(facts["objectives"]) >= {
         "value_created",
         "npv_contribution",
@@ -123,6 +124,7 @@ def test_a_teams_strength_changes_nothing_in_the_setups_without_it():
     ).team_effects
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.stem)
 def test_each_team_alone_lifts_its_outcomes_inside_the_published_bands(preset):
     """Each team alone vs no team (8 replications): the uplift of every outcome the team

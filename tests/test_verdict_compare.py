@@ -12,6 +12,7 @@ import json
 import pytest
 from conftest import BOOST, GHOST, SPEC_KPIS, make, two_setup
 
+from sim.answers import comparison_json
 from sim.cache import RunCache
 from sim.executors import SerialExecutor
 from sim.verdict import Comparison, compare, reassess, separation_level
@@ -25,7 +26,7 @@ SHORT = 6  # months: these tests check bookkeeping, not long-run economics
 
 @pytest.fixture(scope="module")
 def small():
-    """The §9 example over 6 months, 6 replications, with the gain attribution."""
+    """The reference company over 6 months, 6 replications, with the gain attribution."""
     return compare(make(horizon_months=SHORT), 6, seed=11, workers=1)
 
 
@@ -142,9 +143,9 @@ def test_reassess_equals_a_fresh_comparison_and_simulates_nothing(small, monkeyp
     assert small.with_objective("ending_arr", 0.8).verdict == fresh.verdict
 
 
-def test_to_json_has_the_spec_keys_and_every_spec_kpi(small):
-    """to_json carries the documented keys and KPI names, and is strict JSON (no NaN)."""
-    out = small.to_json()
+def test_comparison_json_has_the_spec_keys_and_every_spec_kpi(small):
+    """The JSON answer carries the documented keys and KPI names, and is strict JSON (no NaN)."""
+    out = comparison_json(small)
     text = json.dumps(out, allow_nan=False)  # raises on NaN / inf
     assert json.loads(text) == out
     for key in ("scenario", "seed", "replications", "horizon_months", "objective"):
@@ -169,10 +170,10 @@ def test_to_json_has_the_spec_keys_and_every_spec_kpi(small):
         assert isinstance(d["criterion"], str) and isinstance(d["text"], str)
 
 
-def test_to_json_adds_structured_facts_beside_the_sentences(small):
+def test_comparison_json_adds_structured_facts_beside_the_sentences(small):
     """The JSON also holds the facts the sentences are made from: the gap, the separation
     level, what would separate the top two as data, criterion ids and figures."""
-    out = small.to_json()
+    out = comparison_json(small)
     v = out["verdict"]
     assert v["gap"] == small.verdict.gap.as_dict()
     assert v["separation_level"] == small.verdict.separation_level
@@ -189,11 +190,11 @@ def test_to_json_adds_structured_facts_beside_the_sentences(small):
     assert rows["total"]["mean"] == small.setups[v["explained_setup"]].vs_none.mean
 
 
-def test_to_json_turns_undefined_figures_into_null():
+def test_comparison_json_turns_undefined_figures_into_null():
     """An unlimited audience has no 'audience used': JSON gets null, never NaN."""
     cmp_ = compare(
         make(horizon_months=SHORT, market__audience_size=None), 2, workers=1, explain=False
     )
-    out = cmp_.to_json()
+    out = comparison_json(cmp_)
     json.dumps(out, allow_nan=False)
     assert out["setups"]["none"]["kpis"]["audience_used"]["mean"] is None

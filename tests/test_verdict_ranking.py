@@ -55,7 +55,7 @@ def test_summarise_pairs_each_setup_with_the_baseline_and_the_best():
 
 
 def test_summarise_knows_each_setups_team_cost():
-    """A setup's ops cost per month is its teams' (§9 example: SalesOps 10,000, RevOps 17,000)."""
+    """A setup's ops cost per month is its teams' (reference company: SalesOps 10k, RevOps 17k)."""
     s = summarise(hand_built(_separated_values()), OBJ)
     assert s["none"].ops_cost_per_month == 0
     assert s["salesops"].ops_cost_per_month == 10_000

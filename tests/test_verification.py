@@ -90,7 +90,8 @@ def test_erlang_c_formula_itself():
 
 # --------------------------------------------------------------------------- deal slots
 @pytest.mark.parametrize(
-    ("rho", "replications"), [(0.7, 60), pytest.param(0.9, 80, marks=pytest.mark.slow)]
+    ("rho", "replications"),
+    [pytest.param(0.7, 60, marks=pytest.mark.slow), pytest.param(0.9, 80, marks=pytest.mark.slow)],
 )
 def test_deal_slot_wait_matches_erlang_c(rho, replications):
     """With exponential cycles and no reneging the deal-slot queue is M/M/c: Wq is Erlang C.

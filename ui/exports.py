@@ -13,6 +13,7 @@ import unicodedata
 
 import pandas as pd
 
+from sim.answers import comparison_json
 from sim.io import safe_csv, scenario_hash, scenario_to_yaml
 from sim.params import Scenario
 from sim.verdict import Comparison
@@ -92,7 +93,7 @@ def attribution_csv(result: Comparison) -> str:
 
 def verdict_json(result: Comparison, lang: str = "en") -> str:
     """The verdict and every setup's figures as JSON (the CLI's answer), words in `lang`."""
-    out = result.to_json(lang)
+    out = comparison_json(result, lang)
     out["scenario_hash"] = scenario_hash(result.scenario)
     return json.dumps(out, indent=2, ensure_ascii=False)
 

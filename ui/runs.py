@@ -45,11 +45,11 @@ from sim.cache import RunCache
 from sim.executors import ProcessExecutor, default_workers, pool_status
 from sim.io import scenario_hash
 from sim.params import Scenario
+from sim.params.analysis import RunSettings
 from sim.text import provisional
 from sim.verdict import Comparison, LeverRuns, compare, explain_gain, run_lever_groups
 from ui import state
 from ui.i18n import _, lang
-from ui.state import RunSettings
 
 MAX_CACHED_RUNS = 16
 MAX_CACHED_SINGLE_RUNS = 50_000

@@ -13,7 +13,7 @@ with a provisional verdict after each batch.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_from_yaml, scenario_to_dict
 from sim.params import Scenario
+from sim.params.analysis import APP_ATTRIBUTION_REPLICATIONS, APP_MAX_REPLICATIONS, RunSettings
 from sim.text import scenario_title, translator
 from sim.workshop import MAX_VARIANTS, Variant, changes
 from ui import urlstate
@@ -29,41 +30,27 @@ from ui.i18n import N_, _
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_DIR = ROOT / "scenarios"
 DEFAULT_PRESET = "default"
-MAX_AUTO_REPLICATIONS = 100
-ATTRIBUTION_REPLICATIONS = 20
 FORM_PREFIX = "a."
 """Keys of the Assumptions form's widgets start with this; they are cleared on a new scenario."""
 
 
-@dataclass(frozen=True)
-class RunSettings:
-    """How a comparison is run: replications (a number or "auto"), its cap, seed."""
-
-    replications: int | str = "auto"
-    max_replications: int = MAX_AUTO_REPLICATIONS
-    seed: int = 0
-    attribution_replications: int = ATTRIBUTION_REPLICATIONS
-    """0 turns the gain attribution off; otherwise it uses every replication of the run
-    (so its total is the headline's gain) and the number itself is not used."""
-
-    @property
-    def label(self) -> str:
-        """The settings in plain words, for captions (the seed is in `help_text`)."""
-        if self.replications == "auto":
-            return _("simulated futures: until the answer is clear, at most {n}").format(
-                n=self.max_replications
-            )
-        return _("{n} simulated futures").format(n=self.replications)
-
-    @property
-    def help_text(self) -> str:
-        """The settings with the analysts' terms, for help text."""
-        reps = (
-            _("auto (batches until separated, at most {n})").format(n=self.max_replications)
-            if self.replications == "auto"
-            else str(self.replications)
+def settings_label(settings: RunSettings) -> str:
+    """The run settings in plain words, for captions (the seed is in `settings_help`)."""
+    if settings.replications == "auto":
+        return _("simulated futures: until the answer is clear, at most {n}").format(
+            n=settings.max_replications
         )
-        return _("Replications: {reps}. Seed: {seed}.").format(reps=reps, seed=self.seed)
+    return _("{n} simulated futures").format(n=settings.replications)
+
+
+def settings_help(settings: RunSettings) -> str:
+    """The run settings with the analysts' terms, for help text."""
+    reps = (
+        _("auto (batches until separated, at most {n})").format(n=settings.max_replications)
+        if settings.replications == "auto"
+        else str(settings.replications)
+    )
+    return _("Replications: {reps}. Seed: {seed}.").format(reps=reps, seed=settings.seed)
 
 
 def default_settings() -> RunSettings:
@@ -77,8 +64,8 @@ def default_settings() -> RunSettings:
         if n:
             return RunSettings(
                 replications=n,
-                max_replications=max(n, MAX_AUTO_REPLICATIONS),
-                attribution_replications=min(ATTRIBUTION_REPLICATIONS, n),
+                max_replications=max(n, APP_MAX_REPLICATIONS),
+                attribution_replications=min(APP_ATTRIBUTION_REPLICATIONS, n),
             )
     return RunSettings()
 
@@ -339,7 +326,9 @@ def _settings_from_link(sc: Scenario, base: Scenario | None, now: RunSettings) -
             replications=reps,
             max_replications=a.max_replications,
             attribution_replications=(
-                ATTRIBUTION_REPLICATIONS if reps == "auto" else min(ATTRIBUTION_REPLICATIONS, reps)
+                APP_ATTRIBUTION_REPLICATIONS
+                if reps == "auto"
+                else min(APP_ATTRIBUTION_REPLICATIONS, reps)
             ),
         )
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sim import text as _text
 from sim.levers import LEVERS
-from sim.metrics import ARTICLE_METRICS
+from sim.outcomes import ARTICLE_METRICS, OUTCOMES, outcome
 from sim.params import FieldMeta, field_meta
 from sim.text import (
     DIAGNOSTIC_LABELS,
@@ -64,47 +64,8 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------- KPIs
-KPI_FORMATS: dict[str, str] = {
-    "win_rate": "pct",
-    "cac": "money",
-    "cac_excl_ops": "money",
-    "cltv": "money",
-    "sales_cycle_days": "days",
-    "time_to_close_days": "days",
-    "win_loss_ratio": "ratio",
-    "conv_mql_contacted": "pct",
-    "conv_contacted_sql": "pct",
-    "conv_sql_opportunity": "pct",
-    "conv_opportunity_won": "pct",
-    "cost_per_lead": "money",
-    "cost_per_mql": "money",
-    "sqls": "count",
-    "ending_arr": "money",
-    "ending_mrr": "money",
-    "renewal_rate": "pct",
-    "upsell_rate": "pct",
-    "mqls": "count",
-    "nrr": "pct",
-    "grr": "pct",
-    "pipeline_velocity": "money",
-    "logo_churn_monthly": "pct2",
-    "net_revenue_growth": "pct",
-    "ops_roi": "multiple",
-    "cumulative_contribution": "money",
-    "npv_contribution": "money",
-    "value_created": "money",
-    "customer_equity": "money",
-    "opportunities": "count",
-    "wins": "count",
-    "leads": "count",
-    "contacted": "count",
-    "response_time_hours": "hours",
-    "deal_slot_utilization": "pct",
-    "rep_utilization": "pct",
-    "sqls_gone_cold": "count",
-    "audience_used": "pct",
-}
-"""How each KPI is written; KPIs not listed are plain numbers."""
+KPI_FORMATS: dict[str, str] = {k: o.format for k, o in OUTCOMES.items()}
+"""How each KPI is written (from the outcome registry, `sim.outcomes`)."""
 
 KPI_GROUPS = {group: tuple(items) for group, items in ARTICLE_METRICS.items()}
 """The seed article's metric table: group -> ((kpi, label), ...)."""
@@ -126,9 +87,10 @@ def fmt_kpi(x: float, kind: str, currency: str = "USD", lang: str = "en") -> str
 
 def kpi_kind(kpi: str) -> str:
     """The format kind of a KPI column (segment ARR columns are money)."""
-    if kpi.startswith("ending_arr_"):
-        return "money"
-    return KPI_FORMATS.get(kpi, "number")
+    try:
+        return outcome(kpi).format
+    except KeyError:
+        return "number"
 
 
 # ----------------------------------------------------------------------------- levers

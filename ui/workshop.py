@@ -14,17 +14,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from sim.outcomes import objective_unit
 from sim.params import BASELINE, OBJECTIVES
 from sim.report import gap_frame, report_html
-from sim.text import (
-    GLOSSARY,
-    glossary,
-    headline,
-    objective_label,
-    setup_name,
-)
+from sim.text import GLOSSARY, glossary, headline, objective_label, setup_name
 from sim.text.labels import objective_short
-from sim.text.numbers import MONEY_OBJECTIVES, value_text
+from sim.text.numbers import value_text
 from sim.text.workshop import (
     article_text,
     change_text,
@@ -253,7 +248,7 @@ def gap_section(result: Comparison) -> None:
     if frame.empty:
         return
     obj, cur = result.objective, result.scenario.currency
-    kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
+    kind = objective_unit(obj)
     unit = f" ({cur})" if kind == "money" else " (x)"
     pct = round(result.confidence * 100)
     st.markdown(f"**{say('gap_title', lang)}**")

@@ -17,23 +17,10 @@ import numpy as np
 from sim.calibrate.estimates import Calibration, Estimate
 from sim.io import parse_scenario, scenario_to_dict
 from sim.params import Scenario, iter_scalar_paths, source_of
+from sim.params.paths import set_path
+from sim.params.world import SpeedToLeadDecay
 
 INTEGER_PATHS = {"sales.reps", "sales.max_open_deals_per_rep", "starting_customers.count"}
-
-
-def speed_to_lead_kept(median_hours: float, sigma: float, floor: float, tau_hours: float) -> float:
-    """E[floor + (1 − floor)·exp(−R/τ)] for a lognormal response R (Gauss–Hermite, 40 nodes)."""
-    x, w = np.polynomial.hermite_e.hermegauss(40)
-    r = median_hours * np.exp(sigma * x)
-    return float(floor + (1 - floor) * np.sum(w * np.exp(-r / tau_hours)) / np.sum(w))
-
-
-def _set(data: dict, path: str, value: Any) -> None:
-    node: Any = data
-    parts = path.split(".")
-    for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    node[parts[-1]] = value
 
 
 def _segments(data: dict, base: Scenario, names: tuple[str, ...]) -> list[int]:
@@ -61,7 +48,7 @@ def build_scenario(cal: Calibration, base: Scenario, base_label: str) -> Scenari
 
     def put(path: str, value: float, e: Estimate, text: str | None = None) -> None:
         v: Any = round(value) if path in INTEGER_PATHS else float(value)
-        _set(data, path, v)
+        set_path(data, path, v)
         sources[path] = text or e.source()
         used.append(e)
 
@@ -148,8 +135,8 @@ def _implied_inbound(
     seg = data["segments"]
     q = sum(s["qualification_rate"] * s["lead_share"] for s in seg)
     delay = lh["first_touch"]["handling_delay_hours"]
-    decay = lh["speed_to_lead_decay"]
-    kept = speed_to_lead_kept(delay["median"], delay["sigma"], decay["floor"], decay["tau_hours"])
+    decay = SpeedToLeadDecay(**lh["speed_to_lead_decay"])
+    kept = decay.expected_kept(delay["median"], delay["sigma"])
     through = q * (1 - lh["handoff_leakage"]) * kept
     outbound = data["sales"]["reps"] * data["sales"]["outbound_leads_per_rep_month"] * q
     if outbound >= deals.low:
@@ -180,12 +167,8 @@ def _undo_speed_to_lead(data: dict, cal: Calibration, sources: dict[str, str]) -
     q = cal.get("segments.*.qualification_rate")
     if q is None or cal.response_hours is None:
         return
-    decay = data["lead_handling"]["speed_to_lead_decay"]
-    kept = float(
-        np.mean(
-            decay["floor"] + (1 - decay["floor"]) * np.exp(-cal.response_hours / decay["tau_hours"])
-        )
-    )
+    decay = SpeedToLeadDecay(**data["lead_handling"]["speed_to_lead_decay"])
+    kept = float(np.mean(decay.kept(cal.response_hours)))
     if kept <= 0:
         return
     value = min(1.0, q.value / kept)

@@ -13,16 +13,16 @@ construction. `LeadDraws` gathers those per-candidate draws into per-lead arrays
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.levers import INBOUND_EFFECT_CAP, LEVERS
+from sim.model.drift import inbound_drift
 from sim.model.records import INBOUND, OUTBOUND
 from sim.org import StageEffects
-from sim.params import MONTH_DAYS, Market, Scenario, Segment
+from sim.params import MONTH_DAYS, Scenario, Segment
 from sim.streams import CandidateDraws, ReplicationDraws
 
 if TYPE_CHECKING:
@@ -94,26 +94,6 @@ class Arrivals:
         return self.draws.cand
 
 
-def inbound_drift(market: Market, t: np.ndarray | float) -> np.ndarray:
-    """Today's inbound rate x this = the rate at day `t` (negative t: the past).
-
-    A shrinking supply decays geometrically at the stated monthly rate. A growing one follows
-    a logistic curve toward `inbound_growth_cap` x today's rate, starting at the stated
-    monthly growth: g(t) = K / (1 + (K - 1) exp(-r t)), r = ln(1 + growth) K / (K - 1), so
-    g'(0) = ln(1 + growth) as for compounding, and g never passes K (no cap: compounding).
-    """
-    months = np.asarray(t, dtype=float) / MONTH_DAYS
-    growth = market.inbound_growth_per_month
-    cap = market.inbound_growth_cap
-    if growth <= 0 or cap is None:
-        return (1.0 + growth) ** months
-    if cap <= 1.0:
-        return np.ones_like(months)
-    r = math.log1p(growth) * cap / (cap - 1.0)
-    with np.errstate(over="ignore"):
-        return cap / (1.0 + (cap - 1.0) * np.exp(-r * months))
-
-
 def generate_arrivals(
     scenario: Scenario, fx: StageEffects, shared: ReplicationDraws, reps: RepTime
 ) -> Arrivals:
@@ -181,7 +161,7 @@ def generate_arrivals(
     return Arrivals(times[keep], draws, len(times), audience_final)
 
 
-__all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals", "inbound_drift"]
+__all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals"]
 
 
 def generate_warmup_arrivals(scenario: Scenario, shared: ReplicationDraws, days: float) -> Arrivals:

@@ -37,7 +37,8 @@ from sim.model.arrivals import LeadDraws, segments_of
 from sim.model.records import COLD, LOST, WON
 from sim.model.rep_time import RepTime, slots_at
 from sim.org import StageEffects
-from sim.params import CycleExponential, CycleFixed, CycleGamma, Scenario, Segment
+from sim.params import Scenario, Segment
+from sim.params.distributions import cycle_shapes
 from sim.streams import CandidateDraws
 
 
@@ -72,24 +73,13 @@ def cycle_days(
 ) -> np.ndarray:
     """Each lead's sales-cycle length as observed today, from its own draws."""
     out = np.empty(len(cand))
-    shapes = None
-    if any(isinstance(s.sales_cycle_days, CycleGamma) for s in segments):
-        per_segment = [getattr(s.sales_cycle_days, "shape", 1.0) for s in segments]
-        shapes = np.array(per_segment)[segments_of(draws.uniform("segment"), segments)]
-    for i, s in enumerate(segments):
+    cycles = [s.sales_cycle_days for s in segments]
+    shapes = cycle_shapes(cycles, lambda: segments_of(draws.uniform("segment"), segments))
+    for i, dist in enumerate(cycles):
         rows = seg == i
         if not rows.any():
             continue
-        c = cand[rows]
-        dist = s.sales_cycle_days
-        if isinstance(dist, CycleExponential):
-            out[rows] = dist.mean * draws.exponential("cycle.exp")[c]
-        elif isinstance(dist, CycleGamma):
-            out[rows] = dist.mean / dist.shape * draws.gamma("cycle.gamma", shapes)[c]
-        elif isinstance(dist, CycleFixed):
-            out[rows] = dist.value
-        else:
-            out[rows] = dist.median * np.exp(dist.sigma * draws.normal("cycle.z")[c])
+        out[rows] = dist.sample(draws, cand[rows], shapes)
     return out
 
 

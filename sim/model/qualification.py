@@ -17,8 +17,7 @@ from sim.params import Scenario
 
 def speed_to_lead_kept(scenario: Scenario, response_hours: np.ndarray) -> np.ndarray:
     """Share of a lead's qualification chance kept after waiting `response_hours`."""
-    decay = scenario.lead_handling.speed_to_lead_decay
-    return decay.floor + (1.0 - decay.floor) * np.exp(-response_hours / decay.tau_hours)
+    return scenario.lead_handling.speed_to_lead_decay.kept(response_hours)
 
 
 def qualify(

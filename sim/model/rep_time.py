@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.levers import LEVERS
-from sim.model.arrivals import inbound_drift
+from sim.model.drift import inbound_drift
 from sim.org import StageEffects
 from sim.params import Scenario
 

@@ -27,6 +27,14 @@ from sim.params.base import (
     Whole,
     info,
 )
+from sim.params.distributions import (
+    CYCLE_DISTRIBUTIONS,
+    CycleDistribution,
+    CycleExponential,
+    CycleFixed,
+    CycleGamma,
+    CycleLognormal,
+)
 from sim.params.meta import (
     FieldMeta,
     MetaError,
@@ -48,11 +56,6 @@ from sim.params.org import (
 from sim.params.scenario import Scenario, canonical_path
 from sim.params.world import (
     Costs,
-    CycleDistribution,
-    CycleExponential,
-    CycleFixed,
-    CycleGamma,
-    CycleLognormal,
     Expansion,
     FirstTouch,
     HandlingDelay,
@@ -68,6 +71,7 @@ from sim.params.world import (
 __all__ = [
     "ANALYSIS_FIELDS",
     "BASELINE",
+    "CYCLE_DISTRIBUTIONS",
     "DEFAULT_SETUPS",
     "LEGACY_TOP_LEVEL",
     "LEVERS",

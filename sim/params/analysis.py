@@ -7,13 +7,21 @@ change how finished runs are judged, so they are never part of a run's cache key
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from sim.params.base import Frozen, Number, Whole, info
 
-__all__ = ["ANALYSIS_FIELDS", "LEGACY_TOP_LEVEL", "OBJECTIVES", "Analysis", "Objective"]
+__all__ = [
+    "ANALYSIS_FIELDS",
+    "LEGACY_TOP_LEVEL",
+    "OBJECTIVES",
+    "Analysis",
+    "Objective",
+    "RunSettings",
+]
 
 OBJECTIVES = (
     "value_created",
@@ -90,3 +98,25 @@ class Analysis(Frozen):
 
 ANALYSIS_FIELDS = tuple(Analysis.model_fields)
 """Every analysis setting's name."""
+
+
+APP_MAX_REPLICATIONS = 100
+"""The app's cap on adaptive replications ("auto": batches of 20 until separated)."""
+APP_ATTRIBUTION_REPLICATIONS = 20
+"""The gain attribution's replications in the app, unless it is turned off."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How the app runs a comparison: replications (a number or "auto"), its cap, the seed.
+
+    Beside `Analysis`, the file's settings of the same question; the words that describe a
+    `RunSettings` are the app's (`ui.state.settings_label`).
+    """
+
+    replications: int | str = "auto"
+    max_replications: int = APP_MAX_REPLICATIONS
+    seed: int = 0
+    attribution_replications: int = APP_ATTRIBUTION_REPLICATIONS
+    """0 turns the gain attribution off; otherwise it uses every replication of the run
+    (so its total is the headline's gain) and the number itself is not used."""

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from sim.levers import LEVERS
+from sim.levers import LEVER_LABELS, LEVERS
 from sim.params.base import META_KEY
 from sim.params.org import EffectRange
 from sim.params.scenario import Scenario, canonical_path
@@ -131,8 +131,6 @@ def _describe(path: str, annotation: Any, extra: dict | None) -> FieldMeta:
 
 def lever_meta(path: str, lever: str, part: str | None = None) -> FieldMeta:
     """Metadata of a lever's effect (a range's `part`, or a synergy value when None)."""
-    from sim.text.labels import LEVER_LABELS  # sim.text imports this package: import late
-
     spec = LEVERS[lever]
     if spec.kind == "correlation":
         low, high = 0.0, 1.0

@@ -21,9 +21,10 @@ from pydantic import Field, model_validator
 from sim.params.analysis import ANALYSIS_FIELDS, LEGACY_TOP_LEVEL, Analysis, Objective
 from sim.params.base import MONTH_DAYS, Frozen, info
 from sim.params.org import Org
+from sim.params.paths import has_path
 from sim.params.world import Costs, LeadHandling, Market, Sales, Segment, StartingCustomers
 
-__all__ = ["Scenario", "canonical_path", "has_path"]
+__all__ = ["Scenario", "canonical_path"]
 
 
 def canonical_path(path: str) -> str:
@@ -60,19 +61,6 @@ def _move_legacy_settings(data: Mapping[str, Any]) -> dict[str, Any]:
         block[key] = value
     out["analysis"] = block
     return out
-
-
-def has_path(data: Any, path: str) -> bool:
-    """Whether a dotted path names something in plain scenario data."""
-    node = data
-    for part in path.split("."):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return False
-    return True
 
 
 class Scenario(Frozen):

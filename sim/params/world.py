@@ -9,9 +9,9 @@ seen in real B2B SaaS companies, narrower than what validation accepts.
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
+import numpy as np
 from pydantic import Field
 
 from sim.params.base import (
@@ -23,14 +23,10 @@ from sim.params.base import (
     Whole,
     info,
 )
+from sim.params.distributions import CycleDistribution
 
 __all__ = [
     "Costs",
-    "CycleDistribution",
-    "CycleExponential",
-    "CycleFixed",
-    "CycleGamma",
-    "CycleLognormal",
     "Expansion",
     "FirstTouch",
     "HandlingDelay",
@@ -87,96 +83,6 @@ class HandlingDelay(Frozen):
         high=1.5,
         step=0.1,
     )
-
-
-class CycleLognormal(Frozen):
-    """Sales-cycle length, lognormal (the default: long right tail, as in CRM data)."""
-
-    distribution: Literal["lognormal"] = "lognormal"
-    median: Positive = info(
-        label="Cycle days",
-        unit="days",
-        help="Median length of the sales cycle (lognormal); the mean for gamma and "
-        "exponential, the value when fixed.",
-        low=14.0,
-        high=270.0,
-        step=5.0,
-    )
-    sigma: NonNegative = info(
-        0.6,
-        label="Cycle spread",
-        unit="log-sd",
-        help="Log-sd of the cycle (lognormal) or its shape (gamma); unused otherwise.",
-        low=0.2,
-        high=1.2,
-        step=0.05,
-    )
-
-    @property
-    def mean(self) -> float:
-        """Mean cycle length in days."""
-        return self.median * math.exp(self.sigma**2 / 2)
-
-
-class CycleExponential(Frozen):
-    """Exponential cycle: memoryless, what queueing closed forms (Erlang C) assume."""
-
-    distribution: Literal["exponential"]
-    mean: Positive = info(
-        label="Cycle days",
-        unit="days",
-        help="Mean length of the sales cycle (exponential).",
-        low=14.0,
-        high=270.0,
-        step=5.0,
-    )
-
-
-class CycleGamma(Frozen):
-    """Gamma cycle given by its mean and shape (shape 1 = exponential)."""
-
-    distribution: Literal["gamma"]
-    mean: Positive = info(
-        label="Cycle days",
-        unit="days",
-        help="Mean length of the sales cycle (gamma).",
-        low=14.0,
-        high=270.0,
-        step=5.0,
-    )
-    shape: Positive = info(
-        label="Cycle spread",
-        unit="shape",
-        help="Shape of the gamma cycle: 1 = exponential, higher = more alike.",
-        low=0.5,
-        high=8.0,
-        step=0.5,
-    )
-
-
-class CycleFixed(Frozen):
-    """Deterministic cycle length in days."""
-
-    distribution: Literal["fixed"]
-    value: Positive = info(
-        label="Cycle days",
-        unit="days",
-        help="Length of every sales cycle (fixed).",
-        low=14.0,
-        high=270.0,
-        step=5.0,
-    )
-
-    @property
-    def mean(self) -> float:
-        """Mean cycle length in days."""
-        return self.value
-
-
-CycleDistribution = Annotated[
-    CycleLognormal | CycleExponential | CycleGamma | CycleFixed,
-    Field(discriminator="distribution"),
-]
 
 
 class Expansion(Frozen):
@@ -331,6 +237,18 @@ class SpeedToLeadDecay(Frozen):
         high=48.0,
         step=0.5,
     )
+
+    def kept(self, response_hours: Any) -> Any:
+        """Share of a lead's qualification chance kept after waiting `response_hours`."""
+        return self.floor + (1.0 - self.floor) * np.exp(-response_hours / self.tau_hours)
+
+    def expected_kept(self, median_hours: float, sigma: float) -> float:
+        """E[kept(R)] for a lognormal response R (Gauss–Hermite, 40 nodes)."""
+        x, w = np.polynomial.hermite_e.hermegauss(40)
+        r = median_hours * np.exp(sigma * x)
+        return float(
+            self.floor + (1 - self.floor) * np.sum(w * np.exp(-r / self.tau_hours)) / np.sum(w)
+        )
 
 
 class FirstTouch(Frozen):

@@ -7,7 +7,7 @@ catalogs' ids. The catalogs are `locales/<lang>/LC_MESSAGES/orgsim.po` in the re
 asked for, so a fresh clone needs no build step and no `.mo` can go stale. A language without
 a catalog falls back to English, as does a message a catalog does not translate.
 
-`python -m sim.text.catalogs update` re-extracts the messages (from `sim/text`, `ui/`,
+`python -m sim.cli.catalogs update` re-extracts the messages (from `sim/text`, `ui/`,
 `app.py`, the CLI and the schema's field labels) into both catalogs.
 """
 

@@ -8,6 +8,8 @@ screens show as help text.
 
 from __future__ import annotations
 
+from sim.levers import LEVER_LABELS
+from sim.outcomes import ARTICLE_METRICS, OUTCOMES
 from sim.text.i18n import N_, translator
 
 # ----------------------------------------------------------------------------- setups, teams
@@ -141,22 +143,6 @@ def objective_help(objective: str, lang: str = "en") -> str:
 
 
 # ----------------------------------------------------------------------------- levers
-LEVER_LABELS = {
-    "selling_time_share": N_("Selling-time share"),
-    "win_rate": N_("Win rate"),
-    "sales_cycle": N_("Sales-cycle length"),
-    "response_time": N_("Response time to leads"),
-    "lead_scoring_accuracy": N_("Lead-scoring accuracy"),
-    "qualification_rate": N_("MQL -> SQL qualification"),
-    "handoff_leakage": N_("Handoff leakage"),
-    "inbound_rate": N_("Inbound MQL rate"),
-    "audience_size": N_("Audience size"),
-    "price": N_("Price"),
-    "monthly_churn": N_("Monthly churn"),
-    "expansion": N_("Expansion (upsell) rate"),
-}
-"""Lever key -> label (a table heading)."""
-
 LEVER_PHRASES = {
     "strength": N_("overall strength"),
     "selling_time_share": N_("reps' selling time"),
@@ -290,31 +276,10 @@ def glossary(term: str, lang: str = "en") -> str:
 
 # ----------------------------------------------------------------------------- KPIs
 def kpi_label(kpi: str, lang: str = "en") -> str:
-    """A KPI's label as the article's metric table names it (other KPIs: their id)."""
-    from sim.metrics import ARTICLE_METRICS  # messages extracted by sim.text.catalogs
-
+    """A KPI's label: the article's wording, else the outcome registry's, else its id."""
     for rows in ARTICLE_METRICS.values():
         for key, label in rows:
             if key == kpi:
                 return translator(lang)(label)
-    return translator(lang)(EXTRA_KPI_LABELS[kpi]) if kpi in EXTRA_KPI_LABELS else kpi
-
-
-EXTRA_KPI_LABELS = {
-    "wins": N_("Wins"),
-    "sqls_gone_cold": N_("SQLs gone cold"),
-    "deal_slot_utilization": N_("Deal slots in use"),
-    "leads": N_("Leads"),
-    "opportunities": N_("Opportunities"),
-    "contacted": N_("Contacted"),
-    "cumulative_contribution": N_("Cumulative contribution"),
-    "npv_contribution": N_("NPV of contribution"),
-    "value_created": N_("Value created"),
-    "customer_equity": N_("Customer equity at the horizon"),
-    "response_time_hours": N_("Mean first response (hours)"),
-    "rep_utilization": N_("Reps' time in use"),
-    "audience_used": N_("Audience used up"),
-    "cac_excl_ops": N_("CAC without the ops teams"),
-    "cost_per_mql": N_("Cost per MQL"),
-}
-"""Labels of KPIs outside the article's table."""
+    label = OUTCOMES[kpi].label if kpi in OUTCOMES else None
+    return translator(lang)(label) if label else kpi

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from sim.verdict.ranking import MONEY_OBJECTIVES
+from sim.outcomes import MONEY_OBJECTIVES
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 MISSING = "—"

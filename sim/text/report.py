@@ -6,6 +6,7 @@ import math
 import unicodedata
 from typing import TYPE_CHECKING
 
+from sim.outcomes import MONEY_OBJECTIVES, outcome
 from sim.text.diagnostics import diagnostic_text
 from sim.text.i18n import translator
 from sim.text.labels import (
@@ -16,7 +17,7 @@ from sim.text.labels import (
     objective_short,
     setup_name,
 )
-from sim.text.numbers import MONEY_OBJECTIVES, fmt_number
+from sim.text.numbers import fmt_number
 from sim.text.verdict import objectives_sentence, verdict_summary
 
 if TYPE_CHECKING:
@@ -33,18 +34,6 @@ KEY_KPIS = (
     "cac",
 )
 """KPIs the plain-text table shows for every setup."""
-
-KEY_KPI_KINDS = {
-    "win_rate": "pct",
-    "wins": "count",
-    "sqls": "count",
-    "sqls_gone_cold": "count",
-    "deal_slot_utilization": "pct",
-    "ending_arr": "money",
-    "nrr": "pct",
-    "cac": "money",
-}
-"""How each of them is written: rates as percentages, money in the currency."""
 
 
 def width(text: str) -> int:
@@ -150,6 +139,6 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
         for s in result.setups:
             v = table[(table.setup == s) & (table.kpi == kpi)]["mean"]
             x = float(v.iloc[0]) if len(v) else math.nan
-            row.append(cell(fmt_number(x, KEY_KPI_KINDS.get(kpi, "number"), sc.currency, lang), sw))
+            row.append(cell(fmt_number(x, outcome(kpi).format, sc.currency, lang), sw))
         lines.append(cell(kpi_label(kpi, lang), wide, right=False) + "".join(row))
     return "\n".join(lines) + "\n"

@@ -24,7 +24,6 @@ from sim.verdict.attribution import (
 from sim.verdict.compare import Comparison, compare, explain_gain, reassess, separation_level
 from sim.verdict.diagnostics import CRITERIA, SIGNALS, Criterion, Diagnostic, Signal, diagnose
 from sim.verdict.ranking import (
-    MONEY_OBJECTIVES,
     Influence,
     SeparateBy,
     SetupSummary,
@@ -47,7 +46,6 @@ from sim.verdict.stats import (
 __all__ = [
     "CONFIDENCE",
     "CRITERIA",
-    "MONEY_OBJECTIVES",
     "SIGNALS",
     "Comparison",
     "Criterion",

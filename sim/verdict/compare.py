@@ -9,7 +9,7 @@
   `Comparison.with_objective`) re-ranks them for another objective or confidence without
   simulating, and the gain attribution's re-runs are kept for the same reason.
 * **Facts, not words.** A `Comparison` holds setup ids, numbers and criterion ids;
-  `to_json` asks `sim.text` for the sentences that go beside the facts.
+  `sim.answers` puts the sentences of `sim.text` beside them for the JSON answer.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.experiments import Replications, run_replications
+from sim.facts import json_ready
 from sim.params import OBJECTIVES, Scenario
 from sim.verdict.attribution import LeverRuns, explained_setup, run_lever_groups, split_gain
 from sim.verdict.diagnostics import Diagnostic, diagnose
@@ -182,48 +182,7 @@ class Comparison:
         }
         if self.attribution is not None:
             out["attribution"] = self.attribution.to_dict(orient="records")
-        return _clean(out)
-
-    def to_json(self, lang: str = "en") -> dict[str, Any]:
-        """The CLI's JSON answer: the facts, plus the sentences that explain them."""
-        # sim.text words these facts and so imports this module; import it at call time
-        from sim import text
-
-        out = self.facts()
-        out["lang"] = lang
-        out["verdict"]["summary"] = text.verdict_summary(self, lang)
-        out["verdict"]["objectives_text"] = text.objectives_sentence(self, lang)
-        out["diagnostics"] = [
-            {
-                "signal": d["signal"],
-                "value": d["value"],
-                "criterion": text.criterion_text(diag.criterion, lang),
-                "text": text.diagnostic_text(diag, self.scenario.currency, lang),
-                **{k: v for k, v in d.items() if k not in ("signal", "value")},
-            }
-            for d, diag in zip(out["diagnostics"], self.diagnostics, strict=True)
-        ]
-        return out
-
-
-def _num(x: float) -> float | None:
-    """JSON has no NaN: undefined figures become null."""
-    return x if math.isfinite(x) else None
-
-
-def _clean(obj: Any) -> Any:
-    """Plain JSON types: numpy scalars unwrapped, NaN and infinities as null."""
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, bool | np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, float | np.floating):
-        return _num(float(obj))
-    return obj
+        return json_ready(out)
 
 
 def _assemble(

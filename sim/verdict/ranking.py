@@ -35,11 +35,6 @@ from sim.verdict.stats import (
     replications_needed,
 )
 
-MONEY_OBJECTIVES = frozenset(
-    {"value_created", "cumulative_contribution", "npv_contribution", "ending_arr"}
-)
-"""Objectives measured in money (the rest, `ops_roi`, is a multiple of the ops spend)."""
-
 INFLUENCE_MIN = 0.2
 """Smallest |correlation| for an assumption to be named as what moves a difference."""
 

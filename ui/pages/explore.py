@@ -18,12 +18,12 @@ import streamlit as st
 from sim import explore
 from sim.experiments import variants_from
 from sim.explore.inputs import default_input_paths
+from sim.facts import json_ready
 from sim.io import safe_csv
+from sim.outcomes import objective_unit
 from sim.params import iter_scalar_paths
 from sim.text import explore as words
 from sim.text import scenario_title
-from sim.verdict import MONEY_OBJECTIVES
-from sim.verdict.compare import _clean
 from ui import explore_charts as charts
 from ui import explore_data as data
 from ui import exports, state
@@ -51,7 +51,7 @@ def _downloads(stem: str, name: str, facts: dict, frame) -> None:
     with c2:
         download(
             _("Facts (JSON)"),
-            json.dumps(_clean(facts), indent=2, ensure_ascii=False),
+            json.dumps(json_ready(facts), indent=2, ensure_ascii=False),
             f"{stem}_{name}.json",
             "application/json",
             f"dl_{name}_json",
@@ -69,7 +69,7 @@ def _setup(setup: str) -> str:
 
 
 def _kind(objective: str) -> str:
-    return "money" if objective in MONEY_OBJECTIVES else "multiple"
+    return objective_unit(objective)
 
 
 def _get(method: str, sc, settings: dict, label: str, fn, button: str):

@@ -15,11 +15,12 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from sim.metrics import MONTHLY_SERIES
+from sim.outcomes import objective_unit
 from sim.params import BASELINE
 from sim.text import objectives_sentence, scenario_title, translator
 from sim.text.labels import objective_short
 from sim.text.workshop import say
-from sim.verdict import MONEY_OBJECTIVES, Comparison
+from sim.verdict import Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
 from ui.explore_landing import landing_breakevens
 from ui.i18n import N_, _, lang
@@ -106,7 +107,7 @@ def _headline(result: Comparison) -> None:
         gain_value = verdict.value_text(best.vs_none.mean, obj, cur, lang=la)
         gain_delta = verdict.range_text(best.vs_none.low, best.vs_none.high, obj, cur, la)
         gain_label = (
-            _("Gain vs no ops team") if obj in MONEY_OBJECTIVES else _("Return on ops spend")
+            _("Gain vs no ops team") if objective_unit(obj) == "money" else _("Return on ops spend")
         )
     else:
         runner = result.setups[v.runner_up] if v.runner_up else None
@@ -282,7 +283,7 @@ def _sure_tab(result: Comparison, stem: str) -> None:
     setups = data.setup_order(result)
     obj, cur = result.objective, result.scenario.currency
     gains = data.gain_data(result, la)
-    kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
+    kind = objective_unit(obj)
     unit = f" ({cur})" if kind == "money" else _(" (x ops spend)")
     chart_with_downloads(
         charts.gain_chart(
@@ -456,7 +457,7 @@ def _attribution(result: Comparison, slot: DeltaGenerator, stem: str) -> None:
     with slot.container():
         st.markdown(heading)
         obj = attribution["objective"].iloc[0]
-        kind = "money" if obj in MONEY_OBJECTIVES else "multiple"
+        kind = objective_unit(obj)
         unit = f" ({sc.currency})" if kind == "money" else _(" (x ops spend)")
         label = objective_label(obj, la)
         chart_with_downloads(
@@ -599,9 +600,11 @@ def render() -> None:
     st.title(_("Which ops team pays off?"))
     st.caption(
         _("**{name}** · {months}-month horizon · {settings}").format(
-            name=scenario_title(sc.name, lang()), months=sc.horizon_months, settings=settings.label
+            name=scenario_title(sc.name, lang()),
+            months=sc.horizon_months,
+            settings=state.settings_label(settings),
         ),
-        help=objective_help(sc.objective, lang()) + " " + settings.help_text,
+        help=objective_help(sc.objective, lang()) + " " + state.settings_help(settings),
     )
     report_slot = _toolbar()
     workshop.cancelled_notice()

@@ -8,33 +8,32 @@ to today (a short tornado of the top two; slower).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sim.cli import options
 from sim.io import ScenarioError, load_scenario
-from sim.params import OBJECTIVES, Scenario
+from sim.params import Scenario
 
-PRESET_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+PRESET_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def add_report_parser(
-    sub: Any, whole: Callable[[str, int], Callable[[str], int]], run_options: Callable
-) -> None:
+def add_parser(sub: Any) -> None:
     """Register `report` on the main parser's subparsers."""
     r = sub.add_parser(
         "report", help="a one-page HTML report: verdict, money, how sure, charts, changes"
     )
-    r.add_argument("scenario", type=Path, help="scenario YAML file")
+    options.add_scenario(r)
     r.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     r.add_argument("--base", type=Path, help="the preset to list changes against")
-    r.add_argument("--reps", type=whole("--reps", 2), help="replications (default: the file's)")
-    r.add_argument("--seed", type=whole("--seed", 0), help="master seed (default: the file's)")
-    r.add_argument("--objective", choices=OBJECTIVES, help="what 'best' means")
+    r.add_argument(
+        "--reps", type=options.whole("--reps", 2), help="replications (default: the file's)"
+    )
+    options.add_seed(r)
+    options.add_objective(r)
     r.add_argument("--lang", default="en", help="language of the words (default en)")
     r.add_argument("--breakevens", action="store_true", help="add the nearest breakevens")
-    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    run_options(r)
+    options.add_run_options(r)
 
 
 def find_base(scenario: Scenario, path: Path | None) -> Scenario | None:
@@ -51,7 +50,19 @@ def find_base(scenario: Scenario, path: Path | None) -> Scenario | None:
     return None
 
 
-def run(args: argparse.Namespace, executor: Any, cache: Any) -> str:
+def run(args: argparse.Namespace) -> int:
+    """Write the report to `--out`."""
+    cache = options.cache(args)
+    executor = options.executor(args)
+    try:
+        text = html(args, executor, cache)
+    finally:
+        executor.close()
+    options.write(text, args.out)
+    return 0
+
+
+def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
     """Simulate, judge and write the report as HTML text."""
     from sim.report import report_html
     from sim.verdict import compare

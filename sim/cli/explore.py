@@ -13,11 +13,12 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from sim.cli import options
+from sim.executors import default_workers
 from sim.explore import (
     RunOptions,
     breakeven,
@@ -31,7 +32,9 @@ from sim.explore.discovery import REPLICATIONS as DISCOVER_REPLICATIONS
 from sim.explore.discovery import SAMPLES
 from sim.explore.inputs import parse_range
 from sim.explore.runs import REPLICATIONS
-from sim.params import OBJECTIVES, Scenario
+from sim.facts import json_ready
+from sim.io import load_scenario, safe_csv
+from sim.params import Scenario
 from sim.text import explore as words
 from sim.text import setup_name, translator, value_text
 from sim.text.report import cell, width
@@ -39,9 +42,7 @@ from sim.text.report import cell, width
 METHODS = ("tornado", "breakeven", "map", "voi", "discover")
 
 
-def add_explore_parser(
-    sub: Any, whole: Callable[[str, int], Callable[[str], int]], run_options: Callable
-) -> None:
+def add_parser(sub: Any) -> None:
     """Register `explore` and its five subcommands on the main parser's subparsers."""
     e = sub.add_parser(
         "explore",
@@ -51,32 +52,17 @@ def add_explore_parser(
     methods = e.add_subparsers(dest="method", required=True, parser_class=type(e))
 
     def common(p: argparse.ArgumentParser, reps: int) -> None:
-        p.add_argument("scenario", type=Path, help="scenario YAML file")
+        options.add_scenario(p)
         p.add_argument(
             "--reps",
-            type=whole("--reps", 2),
+            type=options.whole("--reps", 2),
             default=reps,
             help=f"replications per variant (default {reps})",
         )
-        p.add_argument(
-            "--seed",
-            type=whole("--seed", 0),
-            help="master seed (default: the scenario's analysis.seed)",
-        )
-        p.add_argument(
-            "--objective", choices=OBJECTIVES, help="what 'best' means (default: the scenario's)"
-        )
-        p.add_argument(
-            "--set",
-            action="append",
-            default=[],
-            metavar="KEY=VALUE",
-            help="override a value before exploring; repeatable",
-        )
-        p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-        p.add_argument("--out", type=Path, help="write the output to this file")
-        p.add_argument("--quiet", action="store_true", help="no progress bar")
-        run_options(p)
+        options.add_seed(p)
+        options.add_objective(p)
+        options.add_output(p)
+        options.add_run_options(p)
 
     t = methods.add_parser("tornado", help="each input alone at its low and high end")
     common(t, REPLICATIONS)
@@ -99,7 +85,10 @@ def add_explore_parser(
     )
     b.add_argument("--pair", help="two setups A,B (default: today's top two)")
     b.add_argument(
-        "--points", type=whole("--points", 3), default=7, help="values along the range (default 7)"
+        "--points",
+        type=options.whole("--points", 3),
+        default=7,
+        help="values along the range (default 7)",
     )
 
     m = methods.add_parser("map", help="the verdict on a grid of two inputs")
@@ -115,14 +104,14 @@ def add_explore_parser(
     d.add_argument("--setup", required=True, help="the setup whose wins to explain")
     d.add_argument(
         "--samples",
-        type=whole("--samples", 8),
+        type=options.whole("--samples", 8),
         default=SAMPLES,
         help=f"points of the Latin hypercube (default {SAMPLES})",
     )
     d.add_argument("--params", help="comma-separated paths (default: the article's handful)")
     d.add_argument(
         "--sobol",
-        type=whole("--sobol", 2),
+        type=options.whole("--sobol", 2),
         metavar="N",
         help="also Sobol indices of the top-two gap from N x (2k+2) points",
     )
@@ -160,7 +149,27 @@ def _params(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.split(",") if p.strip()] if text else None
 
 
-def run(
+def run(args: argparse.Namespace) -> int:
+    """Run the asked method on the run options and write its answer."""
+    scenario = load_scenario(args.scenario, args.set)
+    options.check_workers(args)
+    # each variant explored is one comparison of this size: a scenario too big to compare
+    # is too big to explore
+    options.check_run_budget(
+        scenario, int(args.reps), args.workers or default_workers(), False, str(args.scenario)
+    )
+    cache = options.cache(args)
+    executor = options.executor(args)
+    try:
+        progress = progress_bar(not args.quiet)
+        facts, table, text = answer(args, scenario, executor, cache, progress)
+    finally:
+        executor.close()
+    options.write(render(args, facts, table, text), args.out)
+    return 0
+
+
+def answer(
     args: argparse.Namespace,
     scenario: Scenario,
     executor: Any,
@@ -284,11 +293,8 @@ def run(
 
 def render(args: argparse.Namespace, facts: dict, table: pd.DataFrame, text: str) -> str:
     """The output in the asked format."""
-    from sim.io import safe_csv
-    from sim.verdict.compare import _clean
-
     if args.format == "json":
-        return json.dumps(_clean(facts), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(json_ready(facts), indent=2, ensure_ascii=False) + "\n"
     if args.format == "csv":
         return safe_csv(table)
     return text + "\n"

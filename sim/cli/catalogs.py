@@ -1,13 +1,13 @@
 """The message catalogs: extraction (Babel), update and checks. A maintainer's tool.
 
-    python -m sim.text.catalogs update   # re-extract; add new messages, drop vanished ones
-    python -m sim.text.catalogs check    # exit 1 when a message lacks a translation
+    python -m sim.cli.catalogs update   # re-extract; add new messages, drop vanished ones
+    python -m sim.cli.catalogs check    # exit 1 when a message lacks a translation
 
 Messages are extracted with Babel from the text layer (`sim/text`), the screens (`ui/`,
-`app.py`) and the CLI (`sim/cli.py`, `sim/explore/cli.py`) — calls of `_`, `N_`, `gettext`,
+`app.py`) and the CLI (`sim/cli`) — calls of `_`, `N_`, `gettext`,
 `ngettext`, `pgettext` — and from the schema: every field's label and help
 (`sim.params.base.info`), the lever-effect words of `sim.params.meta`, the article's metric
-table (`sim.metrics.ARTICLE_METRICS`) and the CLI's help texts (its argparse parser). The
+table and the outcomes' labels (`sim.outcomes`) and the CLI's help texts (its argparse parser). The
 English catalog is the source language written out (each translation is its message, unless
 a maintainer rewords it there); the Japanese catalog is written by hand.
 """
@@ -26,7 +26,7 @@ from babel.messages.pofile import read_po, write_po
 from sim.text.i18n import DOMAIN, LANGUAGES, catalog_path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("sim/text", "ui", "app.py", "sim/cli.py", "sim/explore/cli.py")
+SOURCES = ("sim/text", "ui", "app.py", "sim/cli")
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 HEADER = "Messages of orgsim: the app, the CLI, verdict sentences, diagnostics and reports."
 
@@ -44,6 +44,7 @@ def _schema_messages() -> Iterator[tuple[str, str]]:
     """(message, where) for every label and help text of the scenario schema."""
     from pydantic import BaseModel
 
+    from sim.levers import LEVER_LABELS
     from sim.params import Scenario
     from sim.params.base import META_KEY
     from sim.params.meta import _LEVER_HELP, _RANGE_WORDS, _members
@@ -73,19 +74,24 @@ def _schema_messages() -> Iterator[tuple[str, str]]:
                         todo.extend(getattr(member, "__args__", ()))
     for text in (*_LEVER_HELP.values(), *_RANGE_WORDS.values()):
         yield text, "sim/params/meta.py"
+    for text in LEVER_LABELS.values():
+        yield text, "sim/levers.py:LEVER_LABELS"
 
 
 def _table_messages() -> Iterator[tuple[str, str]]:
     """(message, where) for the article's metric table and the CLI's help texts."""
-    from sim.cli import _build_parser, parser_messages
-    from sim.metrics import ARTICLE_METRICS
+    from sim.cli.parser import english_parser, parser_messages
+    from sim.outcomes import ARTICLE_METRICS, OUTCOMES
 
     for group, rows in ARTICLE_METRICS.items():
-        yield group, "sim/metrics.py:ARTICLE_METRICS"
+        yield group, "sim/outcomes.py:ARTICLE_METRICS"
         for _kpi, label in rows:
-            yield label, "sim/metrics.py:ARTICLE_METRICS"
-    for text in parser_messages(_build_parser()):
-        yield text, "sim/cli.py:argparse"
+            yield label, "sim/outcomes.py:ARTICLE_METRICS"
+    for outcome in OUTCOMES.values():
+        if outcome.label:
+            yield outcome.label, "sim/outcomes.py:OUTCOMES"
+    for text in parser_messages(english_parser()):
+        yield text, "sim/cli:argparse"
 
 
 def extract() -> Catalog:

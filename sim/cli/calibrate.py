@@ -21,9 +21,9 @@ from sim.calibrate.errors import DataError
 from sim.calibrate.mapping import KINDS
 from sim.calibrate.pipeline import Result, calibrate
 from sim.calibrate.readers import MAX_BYTES, MAX_ROWS, read_path
+from sim.cli.signals import EXIT_BAD_INPUT
 from sim.io import ScenarioError, load_scenario, scenario_to_yaml
 
-EXIT_BAD_INPUT = 2
 DEFAULT_BASE = Path(__file__).resolve().parents[2] / "scenarios" / "default.yaml"
 
 EXAMPLES = f"""\
