@@ -20,6 +20,7 @@ from sim.calibrate.mapping import with_overrides
 from sim.calibrate.plots import backtest_long, cycle_curves, deal_sizes, flow
 from sim.executors import SerialExecutor
 from sim.io import scenario_to_yaml
+from sim.params import field_meta
 from sim.text import translator
 from sim.text.explore import input_label, input_value
 from ui import state
@@ -187,16 +188,19 @@ def _estimates(cal, sc) -> pd.DataFrame:
     def value(path: str, x: float | None) -> str:
         if x is None:
             return "—"
+        path = path.replace(".*.", ".0.")
         try:
-            return input_value(path, float(x), cur, la)
-        except Exception:
-            return f"{x:,.4g}"
+            field_meta(path)
+        except Exception:  # an estimate with no field of its own (a monthly growth rate)
+            return f"{x:.2%}" if abs(x) < 1 else f"{x:,.4g}"
+        return input_value(path, float(x), cur, la)
 
     def label(path: str, fallback: str) -> str:
         try:
-            return input_label(path, la)
+            found = input_label(path.replace(".*.", ".0."), la)
         except Exception:
             return fallback
+        return fallback if "." in found and " " not in found else found
 
     rows = []
     for e in cal.estimates:
