@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import state, workshop
+from ui.guard import shown_errors
 from ui.i18n import _, init_language, language_switch
 
 init_language()
@@ -38,5 +39,6 @@ page = st.navigation(
 )
 if page.url_path != "assumptions":
     workshop.unsaved_mark()  # that page draws its own, after reading its widgets
-page.run()
+with shown_errors(getattr(page, "title", "") or _("This page")):
+    page.run()
 state.sync_url()

@@ -16,12 +16,20 @@ objective or the confidence re-runs nothing.
 
 `RunCache` is an in-memory LRU; given a folder it also keeps every run on disk as Parquet
 (one file per batch of stored runs), for sweeps larger than memory or that outlive a process.
+
+The disk is never trusted and never needed: each stored run carries a checksum of its key and
+values, and a file that cannot be read or a run whose checksum does not match is a miss (the
+run is simulated again; logged once per file). A folder that cannot be created or written
+(read-only, full) is a warning, logged once: the runs stay in memory and the answer comes
+back. The checksum finds damage and values edited by hand; it is not a signature against
+someone who recomputes it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 import uuid
 from collections import OrderedDict
@@ -34,7 +42,9 @@ import pandas as pd
 
 from sim.params import Scenario
 
-MODEL_VERSION = "2.2"
+log = logging.getLogger("orgsim.cache")
+
+MODEL_VERSION = "3.0"
 """Changes whenever a model change may change a run's numbers: old cached runs then miss."""
 
 WORLD_FIELDS = (
@@ -81,6 +91,8 @@ def run_key(
         "replication": int(replication),
         "seed": int(seed),
         "levers": None if levers is None else sorted(levers),
+        # how value after the horizon is counted is computed with the run's KPIs
+        "after_horizon": scenario.analysis.after_horizon,
     }
     if teams:
         data["effect_scale"] = org.effect_scale
@@ -109,12 +121,18 @@ class RunCache:
         self.path = Path(path) if path is not None else None
         self._runs: OrderedDict[str, RunOutput] = OrderedDict()
         self._lock = threading.Lock()
-        self._disk_index: dict[str, Path] | None = None
+        self._disk_index: dict[str, list[Path]] | None = None
+        self._reported: set[Path] = set()
+        self.writable = self.path is not None
+        """False once the folder could not be written: runs are then kept in memory only."""
         self.hits = 0
         self.misses = 0
         if self.path is not None:
             _require_parquet()
-            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                self._unwritable(err)
 
     def __len__(self) -> int:
         return len(self._runs)
@@ -129,9 +147,16 @@ class RunCache:
             out = self._runs.get(key)
             if out is not None:
                 self._runs.move_to_end(key)
-            elif key in self._index():
-                self._load(self._index()[key])
-                out = self._runs.get(key)
+            else:
+                files = self._index().get(key, [])
+                for file in list(files):
+                    self._load(file)
+                    out = self._runs.get(key)
+                    if out is not None:
+                        break
+                    files.remove(file)  # unreadable, or this run's checksum fails: not again
+                if not files:
+                    self._index().pop(key, None)
             if out is None:
                 self.misses += 1
             else:
@@ -146,12 +171,16 @@ class RunCache:
         with self._lock:
             for key, out in items:
                 self._remember(key, out)
-            if self.path is not None:
+            if self.path is not None and self.writable:
                 file = self.path / f"runs-{uuid.uuid4().hex}.parquet"
-                _write(file, items)
+                try:
+                    _write(file, items)
+                except OSError as err:
+                    self._unwritable(err)
+                    return
                 index = self._index()
                 for key, _ in items:
-                    index[key] = file
+                    index[key] = [file]
 
     def put(self, key: str, out: RunOutput) -> None:
         """Store one run."""
@@ -174,22 +203,55 @@ class RunCache:
         while len(self._runs) > self.max_runs:
             self._runs.popitem(last=False)
 
-    def _index(self) -> dict[str, Path]:
+    def _unwritable(self, err: OSError) -> None:
+        """Keep runs in memory only from now on; say so once."""
+        if self.writable or self.path not in self._reported:
+            log.warning(
+                "run cache: cannot write to %s (%s); runs are kept in memory only",
+                self.path,
+                err.strerror or err,
+            )
+        self.writable = False
+        if self.path is not None:
+            self._reported.add(self.path)
+
+    def _bad_file(self, file: Path, why: str) -> None:
+        if file not in self._reported:
+            self._reported.add(file)
+            log.warning("run cache: %s: %s; its runs are simulated again", file.name, why)
+
+    def _index(self) -> dict[str, list[Path]]:
+        """The files that hold each stored key (a key re-run after a bad copy is in two)."""
         if self.path is None:
             return {}
         if self._disk_index is None:
-            index: dict[str, Path] = {}
-            for file in sorted(self.path.glob("runs-*.parquet")):
+            index: dict[str, list[Path]] = {}
+            try:
+                files = sorted(self.path.glob("runs-*.parquet"))
+            except OSError as err:
+                files = []
+                self._bad_file(self.path, f"cannot be listed ({err.strerror or err})")
+            for file in files:
                 try:
                     keys = pd.read_parquet(file, columns=["key"])["key"]
-                except Exception:  # a file cut short by a crash: its runs are simply re-run
+                except Exception as err:  # cut short by a crash, damaged: its runs are re-run
+                    self._bad_file(file, f"unreadable ({type(err).__name__}: {err})")
                     continue
-                index.update(dict.fromkeys(keys.tolist(), file))
+                for key in keys.tolist():
+                    index.setdefault(key, []).append(file)
             self._disk_index = index
         return self._disk_index
 
     def _load(self, file: Path) -> None:
-        for key, out in _read(file):
+        """Remember the good runs of `file`; a bad file or run is reported and left out."""
+        try:
+            rows, bad = _read(file)
+        except Exception as err:  # damaged past Parquet's own checks
+            self._bad_file(file, f"unreadable ({type(err).__name__}: {err})")
+            return
+        if bad:
+            self._bad_file(file, f"{bad} run(s) fail their checksum")
+        for key, out in rows:
             self._remember(key, out)
 
 
@@ -200,28 +262,53 @@ def _require_parquet() -> None:
         raise RuntimeError("an on-disk run cache needs pyarrow (pip install pyarrow)") from exc
 
 
+def checksum(key: str, out: RunOutput) -> str:
+    """A digest of a stored run: its key, KPI names and values, series names and values."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(key.encode())
+    for name, value in out.kpis.items():
+        h.update(b"\0k" + name.encode() + np.float64(value).tobytes())
+    for name in sorted(out.series):
+        h.update(b"\0s" + name.encode() + np.ascontiguousarray(out.series[name], "<f8").tobytes())
+    return h.hexdigest()
+
+
 def _write(file: Path, items: list[tuple[str, RunOutput]]) -> None:
-    """One row per run: its key, its KPI names and values, one list column per series."""
+    """One row per run: key, checksum, KPI names and values, one list column per series."""
     rows = []
     for key, out in items:
         row: dict[str, object] = {
             "key": key,
+            "checksum": checksum(key, out),
             "kpi_names": list(out.kpis),
             "kpi_values": np.array(list(out.kpis.values()), dtype=float),
         }
         row.update({f"series.{k}": np.asarray(v, dtype=float) for k, v in out.series.items()})
         rows.append(row)
     tmp = file.with_suffix(".tmp")
-    pd.DataFrame(rows).to_parquet(tmp, index=False)
-    tmp.rename(file)  # a reader never sees half a file
+    try:
+        pd.DataFrame(rows).to_parquet(tmp, index=False)
+        tmp.rename(file)  # a reader never sees half a file
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        raise
 
 
-def _read(file: Path) -> list[tuple[str, RunOutput]]:
+def _read(file: Path) -> tuple[list[tuple[str, RunOutput]], int]:
+    """The runs of `file` whose checksum holds, and how many did not."""
     frame = pd.read_parquet(file)
     series_cols = [c for c in frame.columns if c.startswith("series.")]
-    out = []
+    out, bad = [], 0
     for _, row in frame.iterrows():
-        kpis = dict(zip(list(row["kpi_names"]), map(float, row["kpi_values"]), strict=True))
-        series = {c[7:]: np.asarray(row[c], dtype=float) for c in series_cols}
-        out.append((str(row["key"]), RunOutput(kpis, series)))
-    return out
+        try:
+            kpis = dict(zip(list(row["kpi_names"]), map(float, row["kpi_values"]), strict=True))
+            series = {c[7:]: np.asarray(row[c], dtype=float) for c in series_cols}
+            run = RunOutput(kpis, series)
+            ok = row.get("checksum") == checksum(str(row["key"]), run)
+        except (TypeError, ValueError):
+            ok = False
+        if ok:
+            out.append((str(row["key"]), run))
+        else:
+            bad += 1
+    return out, bad

@@ -42,6 +42,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+log = logging.getLogger("orgsim.executors")
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called in the caller's thread after each finished task."""
@@ -206,7 +207,8 @@ def _worker_init() -> None:
     own. Should the parent itself be killed outright, Linux kills the worker too
     (PR_SET_PDEATHSIG), so no worker is left running with nobody to report to.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if threading.current_thread() is threading.main_thread():  # where Python allows it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -508,13 +510,26 @@ class DaskExecutor(_Closing):
     here; a remote scheduler keeps its own setting), which raises `TaskFailed`. Exceptions
     raised by the function are re-raised unchanged, not retried, as on the process pool.
 
+    Like the process pool, it gives up rather than wait forever: when workers died more than
+    (`retries` + 1) x workers times in a row without a task finishing, or no worker was
+    connected for `stall_seconds`, the map raises `TaskFailed` naming the first unfinished
+    task. A cluster started here keeps its scratch space in a temporary folder removed on
+    `close()`, and its workers ignore SIGINT (Ctrl-C reaches the whole process group; this
+    process stops them), so Ctrl-C prints one line, not each worker's traceback.
+
     `close()` closes the client and the cluster it started, never a cluster it merely
     connected to.
     """
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int = 2, retries: int = 2) -> None:
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int = 2,
+        retries: int = 2,
+        stall_seconds: float = 60.0,
+    ) -> None:
         if isinstance(workers, bool) or int(workers) < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
         if isinstance(retries, bool) or int(retries) < 0:
@@ -523,8 +538,10 @@ class DaskExecutor(_Closing):
         from distributed import Client, LocalCluster
 
         self.retries = int(retries)
+        self.stall_seconds = float(stall_seconds)
         self.scheduler = scheduler
         self._cluster: Any = None
+        self._scratch: str | None = None
         self._attempts: int | None = None  # a remote scheduler's allowed-failures decides
         if scheduler is None:
             settings = {
@@ -532,21 +549,27 @@ class DaskExecutor(_Closing):
                 # one task per single-threaded worker at a time: a worker that dies takes
                 # only the task it was running down with it, not a queued bystander
                 "distributed.scheduler.worker-saturation": 1.0,
+                "distributed.worker.preload": [__name__],  # dask_setup: ignore SIGINT
             }
-            with dask.config.set(settings):
-                self._cluster = LocalCluster(
-                    n_workers=int(workers),
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    scheduler_port=0,
-                    dashboard_address=None,
-                    silence_logs=logging.CRITICAL,
-                )
+            self._scratch = tempfile.mkdtemp(prefix="orgsim-dask-")
             try:
+                with dask.config.set(settings):
+                    self._cluster = LocalCluster(
+                        n_workers=int(workers),
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        scheduler_port=0,
+                        # no dashboard; its HTTP routes on a free port, never a busy 8787
+                        dashboard_address="127.0.0.1:0",
+                        scheduler_kwargs={"dashboard": False},
+                        worker_dashboard_address=None,
+                        silence_logs=logging.CRITICAL,
+                        local_directory=self._scratch,
+                    )
                 self._client: Any = Client(self._cluster)
             except BaseException:
-                self._cluster.close()
+                self._close_cluster()
                 raise
             self.workers = int(workers)
             self._attempts = self.retries + 1
@@ -567,7 +590,8 @@ class DaskExecutor(_Closing):
         self, fn: Callable[[T], R], tasks: Sequence[T], progress: Progress | None = None
     ) -> list[R]:
         """fn(task) for every task on the cluster; results gathered in task order."""
-        from distributed import KilledWorker, as_completed
+        from distributed import KilledWorker
+        from distributed import wait as wait_for
 
         self._check_open()
         tasks = list(tasks)
@@ -577,17 +601,35 @@ class DaskExecutor(_Closing):
         futures = self._client.map(fn, tasks, pure=False, retries=0)
         index = {fut.key: i for i, fut in enumerate(futures)}
         results: dict[int, R] = {}
+        watch = _Deaths(self, tasks)
+        pending = set(futures)
         try:
-            for fut in as_completed(futures):
-                i = index[fut.key]
-                if fut.status == "error":
-                    exc = fut.exception()
-                    if isinstance(exc, KilledWorker):
-                        raise TaskFailed(tasks[i], self._attempts, exc) from exc
-                    fut.result()  # re-raises the task's own exception with its traceback
-                results[i] = fut.result()
-                if progress:
-                    progress(len(results), total)
+            while pending:
+                try:
+                    done, pending = wait_for(
+                        pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED"
+                    )
+                except TimeoutError:
+                    done = set()
+                before = len(results)
+                for fut in done:
+                    i = index[fut.key]
+                    if fut.status == "error":
+                        exc = fut.exception()
+                        if isinstance(exc, KilledWorker):
+                            raise TaskFailed(tasks[i], self._attempts, exc) from exc
+                        fut.result()  # re-raises the task's own exception with its traceback
+                    try:
+                        results[i] = fut.result(timeout=POLL_SECONDS)
+                    except TimeoutError:  # its result died with a worker: computed again
+                        pending.add(fut)
+                        continue
+                    if progress:
+                        progress(len(results), total)
+                watch.check(
+                    progressed=len(results) > before,
+                    unfinished=[i for i in range(total) if i not in results],
+                )
         finally:
             self._client.cancel([f for f in futures if not f.done()])
         return [results[i] for i in range(total)]
@@ -600,8 +642,83 @@ class DaskExecutor(_Closing):
         try:
             self._client.close()
         finally:
+            self._close_cluster()
+
+    def _close_cluster(self) -> None:
+        """Stop the cluster started here and remove its scratch space.
+
+        A failure to stop cleanly (workers restarting after Ctrl-C, say) is one log line,
+        not a traceback.
+        """
+        try:
             if self._cluster is not None:
                 self._cluster.close()
+        except Exception as err:
+            log.warning("the Dask cluster did not close cleanly: %s: %s", type(err).__name__, err)
+        finally:
+            if self._scratch is not None:
+                shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+POLL_SECONDS = 0.5
+"""How often a Dask map looks at its workers while it waits for results."""
+
+
+class _Deaths:
+    """The give-up guard of a Dask map: worker deaths with no task finishing, or no worker.
+
+    Workers are seen by address; a worker that leaves the scheduler (killed, crashed) is one
+    death, and a restarted one comes back under a new address.
+    """
+
+    def __init__(self, executor: DaskExecutor, tasks: list[Any]) -> None:
+        self.executor = executor
+        self.tasks = tasks
+        self.seen: set[str] = set()
+        self.dead: set[str] = set()
+        self.in_a_row = 0
+        self.without_workers_since: float | None = None
+
+    def check(self, progressed: bool, unfinished: list[int]) -> None:
+        """Raise `TaskFailed` when the cluster cannot finish the map."""
+        if progressed:
+            self.in_a_row = 0
+        if not unfinished:
+            return
+        ex = self.executor
+        workers = set(ex.client.scheduler_info(n_workers=-1).get("workers", {}))
+        gone = (self.seen - workers) - self.dead
+        self.dead |= gone
+        self.seen |= workers
+        self.in_a_row += len(gone)
+        limit = (ex.retries + 1) * max(1, ex.workers)
+        first = self.tasks[unfinished[0]]
+        if self.in_a_row > limit:
+            raise TaskFailed(
+                first,
+                None,
+                f"Dask workers died {self.in_a_row} times in a row without finishing a task "
+                f"(at most {limit})",
+            )
+        now = time.monotonic()
+        if workers:
+            self.without_workers_since = None
+        elif self.without_workers_since is None:
+            self.without_workers_since = now
+        elif now - self.without_workers_since > ex.stall_seconds:
+            raise TaskFailed(
+                first, None, f"no Dask worker was connected for {ex.stall_seconds:g} s"
+            )
+
+
+def dask_setup(worker: object) -> None:
+    """Run by each worker of a cluster started here (`distributed.worker.preload`).
+
+    Ctrl-C sends SIGINT to the whole process group; the worker leaves stopping to the
+    process that started it, so it neither dies mid-task nor prints a traceback.
+    """
+    if threading.current_thread() is threading.main_thread():  # where Python allows it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def make_executor(

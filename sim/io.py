@@ -239,9 +239,10 @@ def scenario_to_dict(scenario: Scenario) -> dict:
         team["effects"] = {
             k: [v["low"], v["mode"], v["high"]] for k, v in team.get("effects", {}).items()
         }
-        if "strength" in team:
-            s = team["strength"]
-            team["strength"] = [s["low"], s["mode"], s["high"]]
+        for key in ("strength", "retention_strength"):
+            s = team.get(key)
+            if isinstance(s, dict):
+                team[key] = [s["low"], s["mode"], s["high"]]
     data["org"]["setups"] = {k: list(v) for k, v in data["org"]["setups"].items()}
     return data
 

@@ -126,6 +126,34 @@ and extracted into the catalogs from here."""
 LOWERING_LEVERS = frozenset(name for name, lever in LEVERS.items() if lever.lowers)
 """Levers whose improvement lowers a value: their effect ranges must be <= 0."""
 
+RETENTION_LEVERS = frozenset({"monthly_churn", "expansion"})
+"""Levers of keeping and growing customers: a team's `retention_strength` scales them, its
+`strength` every other rate and points lever (acquisition)."""
+
+
+REFERENCE_EFFECT: dict[str, float] = {
+    "selling_time_share": 0.04,  # +4 points, admin offload
+    "win_rate": 0.015,  # +1.5 points, pipeline discipline
+    "sales_cycle": 0.05,  # -5%
+    "response_time": 0.5,  # x0.5
+    "lead_scoring_accuracy": 0.5,  # a score correlating 0.5 with fit
+    "qualification_rate": 0.10,  # +10%, lead scoring and stage definitions
+    "handoff_leakage": 0.5,  # half the leakage closed (judgment)
+    "inbound_rate": 0.10,  # +10% inbound (judgment, alignment)
+    "audience_size": 0.20,  # +20% audience (judgment, new segments)
+    "price": 0.02,  # +2% bookings, territory and quota design
+    "monthly_churn": 0.10,  # -10% churn, about +1 GRR point
+    "expansion": 0.15,  # +15% expansion (judgment)
+}
+"""A typical effect on each lever (the mode of the published anchors, docs/SOURCES.md): the
+common unit in which two teams' work on one funnel stage is compared (`sim.org`)."""
+
+
+def funnel_stage(lever: str) -> Stage:
+    """The funnel stage a lever works on (the first stage that reads it)."""
+    return LEVERS[lever].stages[0]
+
+
 LEVER_GROUPS: dict[str, tuple[str, ...]] = {
     "funnel_top": ("inbound_rate", "audience_size", "handoff_leakage", "qualification_rate"),
     "speed_to_lead": ("response_time",),

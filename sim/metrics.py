@@ -16,6 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from sim.model.arrivals import inbound_drift
 from sim.model.records import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
 from sim.params import MONTH_DAYS, Costs, Scenario
 
@@ -115,39 +116,158 @@ def equity_factor(kappa: np.ndarray, months: int, rate_m: float) -> np.ndarray:
     return within * d * geometric
 
 
+def _segment_kappa(
+    scenario: Scenario, churn_multiplier: float = 1.0, expansion_multiplier: float = 1.0
+) -> np.ndarray:
+    """Each segment's expected MRR growth rate per month: expansion x size - churn hazard."""
+    segs = scenario.segments
+    h0 = np.array([-math.log1p(-s.monthly_churn) for s in segs])
+    p = np.array([min(s.expansion.monthly_probability, 1 - 1e-12) for s in segs])
+    l0 = -np.log1p(-p)
+    size = np.array([s.expansion.size for s in segs])
+    return l0 * expansion_multiplier * size - h0 * churn_multiplier
+
+
+def months_after_horizon(scenario: Scenario) -> int:
+    """Months after the horizon that value is counted: the cap runs from today, not from it."""
+    cap = round(scenario.costs.customer_value_months)
+    return max(0, cap - scenario.horizon_months)
+
+
 def customer_equity(
     mrr: np.ndarray,
     segment: np.ndarray,
     scenario: Scenario,
     churn_multiplier: float = 1.0,
     expansion_multiplier: float = 1.0,
+    months: int | None = None,
 ) -> float:
-    """Value of a customer base at one moment (customer equity).
+    """Value of a customer base at the horizon (customer equity).
 
-    Its expected margin over the next `costs.customer_value_months`, under the churn and
-    expansion in force then, discounted to that moment (Gupta, Lehmann & Stuart 2004).
+    Its expected margin over the `months` that follow (default: up to the cap counted from
+    today, `months_after_horizon`), under the churn and expansion in force then, discounted
+    to that moment (Gupta, Lehmann & Stuart 2004).
     """
-    segs = scenario.segments
-    h0 = np.array([-math.log1p(-s.monthly_churn) for s in segs])[segment]
-    p = np.array([min(s.expansion.monthly_probability, 1 - 1e-12) for s in segs])
-    l0 = (-np.log1p(-p))[segment]
-    size = np.array([s.expansion.size for s in segs])[segment]
-    kappa = l0 * expansion_multiplier * size - h0 * churn_multiplier
+    kappa = _segment_kappa(scenario, churn_multiplier, expansion_multiplier)[segment]
     costs = scenario.costs
     rate_m = monthly_discount_rate(costs)
-    months = round(costs.customer_value_months)
+    months = months_after_horizon(scenario) if months is None else months
     factor = equity_factor(kappa, months, rate_m)
     return float(np.sum(np.asarray(mrr) * costs.gross_margin * factor))
 
 
 def kept_team_cost(monthly_cost: float, scenario: Scenario) -> float:
-    """The teams kept for as long as the base's value is counted, discounted to the horizon."""
-    costs = scenario.costs
-    rate_m = monthly_discount_rate(costs)
-    months = round(costs.customer_value_months)
+    """A monthly cost kept for as long as value is counted, discounted to the horizon."""
+    return monthly_cost * _annuity(months_after_horizon(scenario), scenario)
+
+
+def _annuity(months: int, scenario: Scenario, trend: float = 1.0) -> float:
+    """sum_{k=1..months} (d q)^k: one unit a month, growing by `trend` q, discounted."""
+    d = 1.0 / (1.0 + monthly_discount_rate(scenario.costs))
+    x = d * trend
+    if months <= 0:
+        return 0.0
+    if math.isclose(x, 1.0):
+        return float(months)
+    return x * (1.0 - x**months) / (1.0 - x)
+
+
+def market_trend(run: RunRecord, scenario: Scenario) -> float:
+    """The market's own monthly trend at the horizon, which the continuing engine follows.
+
+    The inbound drift at the horizon (weighted by inbound's share of the last year's leads)
+    times the audience left: each lead uses up one account, so next month's leads fall by
+    this month's leads over the accounts not yet reached. A sales team of fixed size cannot
+    book more than its run-rate for ever, so the trend is at most 1 (level where the market
+    is stationary or growing).
+    """
+    H = run.horizon_days
+    leads = run.leads
+    last = (leads.created >= max(0.0, H - 12 * MONTH_DAYS)) & (leads.created >= 0.0)
+    months = min(12.0, H / MONTH_DAYS)
+    per_month = float(last.sum()) / months if months > 0 else 0.0
+    inbound = float((last & (leads.source != OUTBOUND)).sum()) / months if months > 0 else 0.0
+    drift = float(
+        inbound_drift(scenario.market, H + MONTH_DAYS) / inbound_drift(scenario.market, H)
+    )
+    trend = 1.0
+    if per_month > 0:
+        trend = (inbound * drift + (per_month - inbound)) / per_month
+    if run.audience_size is not None:
+        used = float((leads.created >= 0.0).sum())
+        left = run.audience_size - used
+        trend *= max(0.0, 1.0 - per_month / left) if left > 0 else 0.0
+    return min(1.0, trend)
+
+
+def continuing_engine(run: RunRecord, scenario: Scenario) -> float:
+    """The engine's value after the horizon, discounted to the horizon.
+
+    Its run-rate over the last 12 months — the equity of the new customers it booked a month,
+    minus the month's go-to-market and team cost — continued as a discounted stream for the
+    months value is counted, the bookings following the market's trend q (`market_trend`):
+    sum_k d^k (q^k x booked equity with the months left - cost). A customer booked in month k
+    after the horizon is worth its margin over the months left until the cap.
+    """
+    months = months_after_horizon(scenario)
+    if months <= 0:
+        return 0.0
+    H = run.horizon_days
+    c = run.customers
+    span = min(12.0, H / MONTH_DAYS)
+    recent = c.is_new & (c.start > H - span * MONTH_DAYS)
+    booked = np.bincount(
+        c.segment[recent], weights=c.mrr_start[recent], minlength=len(scenario.segments)
+    ) / max(span, 1e-9)
+    kappa = _segment_kappa(scenario, c.churn_multiplier_end, c.expansion_multiplier_end)
+    rate_m = monthly_discount_rate(scenario.costs)
     d = 1.0 / (1.0 + rate_m)
-    annuity = months if rate_m == 0 else d * (1.0 - d**months) / (1.0 - d)
-    return monthly_cost * annuity
+    q = market_trend(run, scenario)
+    k = np.arange(1, months + 1)
+    left = equity_factor_months(kappa, months - k, rate_m)  # (segments, months)
+    weights = (d * q) ** k
+    gained = scenario.costs.gross_margin * float(np.sum(booked[:, None] * left * weights))
+    costs = sum(run.monthly_costs.values())
+    last = np.asarray(costs, dtype=float)[-max(1, round(span)) :]
+    cost = float(last.mean()) if len(last) else 0.0
+    return gained - cost * _annuity(months, scenario)
+
+
+def equity_factor_months(kappa: np.ndarray, months: np.ndarray, rate_m: float) -> np.ndarray:
+    """`equity_factor` for each segment's kappa (rows) and each number of months (columns)."""
+    kappa = np.clip(np.asarray(kappa, dtype=float), -50.0, 5.0)[:, None]
+    m = np.asarray(months, dtype=float)[None, :]
+    d = 1.0 / (1.0 + rate_m)
+    within = np.where(np.abs(kappa) < 1e-12, 1.0, np.expm1(kappa) / np.where(kappa == 0, 1, kappa))
+    ratio = d * np.exp(kappa)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        geometric = np.where(np.isclose(ratio, 1.0), m, (1.0 - ratio**m) / (1.0 - ratio))
+    return within * d * geometric
+
+
+def value_after_horizon(run: RunRecord, scenario: Scenario) -> dict[str, float]:
+    """The value after the horizon under each convention, discounted to the horizon.
+
+    going_concern: the installed base's equity under the effects in force at the horizon,
+    plus the continuing engine (which carries the teams' cost). teams_leave: the teams and
+    their effects stop at the horizon; the base keeps its equity at the churn and expansion
+    it has without them, and no team is paid. cash_only: nothing after the horizon.
+    """
+    c = run.customers
+    alive = np.isinf(c.end)
+    base = customer_equity(
+        c.mrr_end[alive],
+        c.segment[alive],
+        scenario,
+        c.churn_multiplier_end,
+        c.expansion_multiplier_end,
+    )
+    base_alone = customer_equity(c.mrr_end[alive], c.segment[alive], scenario)
+    return {
+        "going_concern": base + continuing_engine(run, scenario),
+        "teams_leave": base_alone,
+        "cash_only": 0.0,
+    }
 
 
 def monthly_series(run: RunRecord, scenario: Scenario) -> dict[str, np.ndarray]:
@@ -285,8 +405,8 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         upsold = np.unique(c.expansion_owner[later])
         upsell = float(np.isin(cohort, upsold).mean())
 
-    # value created: the base's remaining margin at the horizon net of the teams kept to earn
-    # it, both discounted to today
+    # value created: cash within the horizon plus the value after it (as
+    # `analysis.after_horizon` counts it), discounted to today
     alive = np.isinf(c.end)
     to_today = (1 + rate_m) ** -months
     equity_today = to_today * customer_equity(
@@ -296,7 +416,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         c.churn_multiplier_end,
         c.expansion_multiplier_end,
     )
-    kept_today = to_today * kept_team_cost(run.effects.monthly_cost, scenario)
+    after = {k: to_today * v for k, v in value_after_horizon(run, scenario).items()}
     contribution = series["contribution"]
     npv = float(np.sum(contribution * (1 + rate_m) ** -np.arange(1, months + 1)))
     series_arr = series["arr"]
@@ -377,7 +497,10 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         "cumulative_contribution": float(contribution.sum()),
         "npv_contribution": npv,
         "customer_equity": equity_today,
-        "value_created": npv + equity_today - kept_today,
+        "value_created": npv + after[scenario.analysis.after_horizon],
+        "value_within": npv,  # cash within the horizon, discounted
+        "value_after": after[scenario.analysis.after_horizon],  # value after it, discounted
+        **{f"value_{k}": npv + v for k, v in after.items()},
         "ops_roi": math.nan,  # paired with the baseline: `paired_kpis`
         "events_per_lead": _ratio(run.events, n_leads),
     }

@@ -29,7 +29,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.levers import ANCHORS, LEVERS, Stage, levers_read_by
+from sim.levers import (
+    ANCHORS,
+    LEVERS,
+    REFERENCE_EFFECT,
+    RETENTION_LEVERS,
+    Stage,
+    funnel_stage,
+    levers_read_by,
+)
 from sim.params import MONTH_DAYS, EffectRange, Org, Scenario, Team
 from sim.streams import stream
 
@@ -51,6 +59,18 @@ def draw_team_strength(team_name: str, team: Team, seed: int, replication: int) 
     return triangular_ppf(float(u), team.strength)
 
 
+def draw_retention_strength(team_name: str, team: Team, seed: int, replication: int) -> float:
+    """The strength of the team's retention work in this replication.
+
+    Drawn from its own stream when the team states a retention strength; otherwise the
+    team's overall strength.
+    """
+    if team.retention_strength is None:
+        return draw_team_strength(team_name, team, seed, replication)
+    u = stream(seed, replication, f"retention_strength.{team_name}").random()
+    return triangular_ppf(float(u), team.retention_strength)
+
+
 def draw_team_effects(
     team_name: str, team: Team, seed: int, replication: int, scale: float = 1.0
 ) -> dict[str, float]:
@@ -58,16 +78,46 @@ def draw_team_effects(
 
     One uniform is drawn for every known lever in a fixed order, so a lever's draw does not
     depend on which other levers the team moves. Rate and points effects are multiplied by
-    `scale` (the scenario's effect scale) and the team's strength in this replication; a
-    correlation (scoring accuracy) is not a rate and is taken as drawn.
+    `scale` (the scenario's effect scale) and the team's strength in this replication (its
+    retention strength on the retention levers); a correlation (scoring accuracy) is not a
+    rate and is taken as drawn.
     """
     u = stream(seed, replication, f"effects.{team_name}").random(len(LEVERS))
     strength = scale * draw_team_strength(team_name, team, seed, replication)
+    kept = strength
+    if team.retention_strength is not None and RETENTION_LEVERS & set(team.effects):
+        kept = scale * draw_retention_strength(team_name, team, seed, replication)
+
+    def multiplier(lever: str) -> float:
+        if LEVERS[lever].kind == "correlation":
+            return 1.0
+        return kept if lever in RETENTION_LEVERS else strength
+
     return {
-        lever: triangular_ppf(float(u[i]), team.effects[lever])
-        * (1.0 if LEVERS[lever].kind == "correlation" else strength)
+        lever: triangular_ppf(float(u[i]), team.effects[lever]) * multiplier(lever)
         for i, lever in enumerate(LEVERS)
         if lever in team.effects
+    }
+
+
+def stage_leads(drawn: dict[str, dict[str, float]]) -> dict[str, str]:
+    """For each funnel stage several teams work: the team that leads it.
+
+    Each team's work on a stage is the sum of its effects there, each in units of the
+    lever's typical effect (`sim.levers.REFERENCE_EFFECT`); the team doing the most leads
+    (the first listed on a tie). The lead counts in full and the others `overlap`, so adding
+    a team never lowers a stage's total work in those units.
+    """
+    work: dict[str, dict[str, float]] = {}
+    for team, effects in drawn.items():
+        for lever, value in effects.items():
+            stage = work.setdefault(funnel_stage(lever), {})
+            stage[team] = stage.get(team, 0.0) + abs(value) / REFERENCE_EFFECT[lever]
+    order = list(drawn)
+    return {
+        stage: min(teams, key=lambda t, w=teams: (-w[t], order.index(t)))
+        for stage, teams in work.items()
+        if len(teams) >= 2
     }
 
 
@@ -299,9 +349,20 @@ def setup_effects(
             lever: value * (min(1.0, size) if LEVERS[lever].kind == "correlation" else size)
             for lever, value in full.items()
         }
+    # two teams on one funnel stage: the team leading the stage counts in full, the other
+    # `overlap` of its effect there (on a lever both move, this is the lever rule: the
+    # lead's effect plus `overlap` of the other's)
+    leads = stage_leads(drawn) if len(team_names) >= 2 else {}
+    for (name, _fte), ramp in zip(members, ramps, strict=True):
+        team = org.teams[name]
+        half_life = None if team.durability_months is None else team.durability_months * MONTH_DAYS
         for lever, value in drawn[name].items():
+            lead = leads.get(funnel_stage(lever), name)
+            share = 1.0 if lead == name else org.overlap
             if keep is None or lever in keep:
-                contributions.setdefault(lever, []).append(_Contribution(value, ramp, half_life))
+                contributions.setdefault(lever, []).append(
+                    _Contribution(value * share, ramp, half_life)
+                )
     synergy: dict[str, _Contribution] = {}
     if len(team_names) >= 2:
         for lever, value in org.synergy.items():
@@ -318,7 +379,8 @@ def setup_effects(
     return SetupEffects(
         setup=setup,
         teams=team_names,
-        overlap=org.overlap,
+        # with several teams the overlap is already in each contribution (stage leads)
+        overlap=1.0 if leads else org.overlap,
         contributions={k: tuple(v) for k, v in contributions.items()},
         synergy=synergy,
         monthly_cost=org.monthly_cost(setup),

@@ -156,6 +156,11 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("npv_contribution", "money", _H, "NPV of contribution", objective=True),
         Outcome("customer_equity", "money", _H, "Customer equity at the horizon"),
         Outcome("value_created", "money", _H, "Value created", objective=True),
+        Outcome("value_within", "money", _H, "Value created within the horizon (cash)"),
+        Outcome("value_after", "money", _H, "Value created after the horizon"),
+        Outcome("value_going_concern", "money", _H, "Value created, going concern"),
+        Outcome("value_teams_leave", "money", _H, "Value created, teams leave at the horizon"),
+        Outcome("value_cash_only", "money", _H, "Value created, cash within the horizon only"),
         Outcome("ops_roi", "multiple", _H, objective=True),
     )
 }

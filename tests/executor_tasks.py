@@ -19,6 +19,12 @@ def square(task: int) -> int:
     return task * task
 
 
+def slow(task: int) -> int:
+    """task, after two seconds (long enough for a worker to be killed under it)."""
+    time.sleep(2.0)
+    return task
+
+
 def kill_once(task: tuple[int, str | None]) -> tuple[int, int]:
     """(value, value²); SIGKILL this process the first time a task with a marker runs."""
     value, marker = task

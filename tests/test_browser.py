@@ -430,3 +430,55 @@ def test_a_japanese_session_shows_no_english_sentence(server, page, path, ready)
     if path == "status":
         assert not re.search(r"\d+中\d+", text), text  # "2 / 2", not "2中2"
     page.screenshot(path=str(ARTIFACTS / f"ja_{path or 'landing'}.png"))
+
+
+# ----------------------------------------------------------------------------- hostile links
+EVIL = "https://evil.example"
+PAYLOAD = (
+    f"Acme ![pixel]({EVIL}/p.png) [Log in again]({EVIL}/login) {EVIL}/bare "
+    "<img src=x onerror=alert(1)> **bold**"
+)
+
+
+def _external(page) -> tuple[list[str], list[str]]:
+    """Sources of images and targets of links on the page that point at the evil host."""
+    images = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('src') || '')")
+    links = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href') || '')")
+    outside = [h for h in links if "evil" in h and not h.startswith("#")]  # not heading anchors
+    return [s for s in images if "evil" in s], outside
+
+
+def test_markdown_in_a_link_is_shown_as_text(server, page):
+    """A share link that names the scenario with Markdown (an image, a link, a bare URL) shows
+    that name as typed, on the landing and Assumptions pages; a Markdown link in `p` is shown
+    as text in the bad-link notice. No image or link to the outside appears anywhere."""
+    from urllib.parse import urlencode, urlsplit
+
+    from ui.urlstate import _pack
+
+    requested: list[str] = []
+    page.on(
+        "request", lambda r: requested.append(r.url) if "evil" in urlsplit(r.url).netloc else None
+    )
+    page.goto(f"{server}/?{urlencode({'p': 'default', 'c': _pack([['name', PAYLOAD]])})}")
+    _verdict(page)
+    _settle(page)
+    shown = page.locator('[data-testid="stMain"]').get_by_text("Acme").first
+    title = shown.inner_text().replace("\u2060", "")  # the word joiners that stop autolinks
+    assert "![pixel](https://evil.example/p.png)" in title, title
+    assert "[Log in again](https://evil.example/login)" in title
+    assert _external(page) == ([], [])
+    page.get_by_role("link", name="Assumptions").first.click()
+    page.get_by_role("heading", name=re.compile("Acme")).wait_for(timeout=60_000)
+    heading = (
+        page.get_by_role("heading", name=re.compile("Acme")).inner_text().replace("\u2060", "")
+    )
+    assert "[Log in again](https://evil.example/login)" in heading, heading
+    assert _external(page) == ([], [])
+
+    page.goto(f"{server}/?{urlencode({'p': f'[Log in again]({EVIL}/login)'})}")
+    notice = page.get_by_text("Log in again", exact=False).first
+    notice.wait_for(timeout=60_000)
+    assert f"[Log in again]({EVIL}/" in notice.inner_text().replace("\u2060", "")  # cut at 40
+    assert _external(page) == ([], [])
+    assert requested == []

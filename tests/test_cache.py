@@ -107,3 +107,101 @@ def test_analysis_settings_other_than_the_horizon_leave_every_key_alone(short):
     for setup in short.setup_names:
         assert run_key(judged, setup, 0, SEED) == run_key(short, setup, 0, SEED)
     assert world_key(short.with_changes(horizon_months=7)) != world_key(short)
+
+
+# ----------------------------------------------------------------------------- a disk not to trust
+def _stored(tmp_path):
+    (file,) = tmp_path.glob("runs-*.parquet")
+    return file
+
+
+def test_flipped_bytes_cost_a_rerun_with_the_same_answer(short, tmp_path, caplog):
+    """Bytes flipped inside the stored runs (the key column still readable): the run is
+    simulated again with the same answer, and the damage is logged once."""
+    first = run_replications(short, 2, SEED, workers=1, cache=RunCache(path=tmp_path))
+    file = _stored(tmp_path)
+    data = bytearray(file.read_bytes())
+    for at in range(len(data) // 3, 2 * len(data) // 3, 97):
+        data[at] ^= 0xFF
+    file.write_bytes(bytes(data))
+    with caplog.at_level("WARNING", logger="orgsim.cache"):
+        again = run_replications(short, 2, SEED, workers=1, cache=RunCache(path=tmp_path))
+    assert again.runs_executed > 0
+    assert again.kpis.equals(first.kpis)
+    assert again.monthly.equals(first.monthly)
+    assert len([r for r in caplog.records if file.name in r.getMessage()]) == 1
+
+
+def test_a_tampered_value_is_detected_and_rerun(short, tmp_path, caplog):
+    """One KPI value rewritten in a well-formed file: its checksum fails, that run is simulated
+    again, the answer is the true one; the other runs of the file are still used."""
+    import pandas as pd
+
+    first = run_replications(short, 2, SEED, workers=1, cache=RunCache(path=tmp_path))
+    file = _stored(tmp_path)
+    frame = pd.read_parquet(file)
+    values = frame.at[0, "kpi_values"].copy()
+    values[0] += 1_000_000.0
+    frame.at[0, "kpi_values"] = values
+    frame.to_parquet(file, index=False)
+    with caplog.at_level("WARNING", logger="orgsim.cache"):
+        again = run_replications(short, 2, SEED, workers=1, cache=RunCache(path=tmp_path))
+    assert again.runs_executed == 1
+    assert again.kpis.equals(first.kpis)
+    assert any("checksum" in r.getMessage() for r in caplog.records)
+
+
+def _refuse_writes(monkeypatch, tmp_path, error):
+    """Make the folder read-only; as root, where permissions do not stop writes, the OS's
+    error is raised where the store writes instead."""
+    import os
+
+    import pandas as pd
+
+    tmp_path.chmod(0o555)
+    probe = tmp_path / "probe"
+    try:
+        probe.write_bytes(b"")
+    except OSError:
+        return
+    probe.unlink()
+
+    def refuse(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", refuse)
+    assert os.access(tmp_path, os.W_OK)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [PermissionError(13, "Permission denied"), OSError(28, "No space left on device")],
+    ids=["read-only", "full"],
+)
+def test_an_unwritable_store_still_answers(short, tmp_path, monkeypatch, caplog, error):
+    """A read-only or full cache folder: every run finishes, the answer comes back equal to
+    an uncached one, one warning is logged, the runs are reused from memory."""
+    fresh = run_replications(short, 2, SEED, workers=1)
+    store = tmp_path / "runs"
+    store.mkdir()
+    _refuse_writes(monkeypatch, store, error)
+    cache = RunCache(path=store)
+    with caplog.at_level("WARNING", logger="orgsim.cache"):
+        first = run_replications(short, 2, SEED, workers=1, cache=cache)
+        again = run_replications(short, 2, SEED, workers=1, cache=cache)
+    store.chmod(0o755)
+    assert first.kpis.equals(fresh.kpis) and again.runs_executed == 0
+    assert not cache.writable and not list(store.iterdir())
+    warnings = [r for r in caplog.records if "cannot write" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+
+
+def test_a_cache_folder_that_cannot_be_created_still_answers(short, tmp_path, caplog):
+    """The folder's place is a file: a warning, and the runs are kept in memory."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with caplog.at_level("WARNING", logger="orgsim.cache"):
+        cache = RunCache(path=blocker / "runs")
+        out = run_replications(short, 1, SEED, workers=1, cache=cache)
+    assert out.runs_executed == 4 and not cache.writable
+    assert any("cannot write" in r.getMessage() for r in caplog.records)

@@ -7,9 +7,12 @@ process it started is gone.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import executor_tasks as et
@@ -251,6 +254,104 @@ def test_a_client_connected_to_a_cluster_does_not_close_it(dask_executor):
     assert dask_executor.map(et.square, [7]) == [49]
 
 
+def test_dask_workers_ignore_ctrl_c_and_keep_their_scratch_in_a_temp_folder(dask_executor):
+    """Ctrl-C reaches the whole process group: the workers ignore it (this process stops
+    them) instead of dying with a traceback each; their scratch space is in a folder of
+    its own, not `dask-scratch-space` in the current or the temp directory."""
+    dask_executor.client.wait_for_workers(2, timeout=60)  # a worker killed earlier restarts
+    time.sleep(1.0)  # and settles
+    pids = dask_executor.client.run(os.getpid)
+    for pid in pids.values():
+        os.kill(pid, signal.SIGINT)
+    time.sleep(1.0)
+    assert dask_executor.client.run(os.getpid) == pids
+    assert dask_executor.map(et.square, [2, 3]) == [4, 9]
+    scratch = Path(dask_executor._scratch)
+    assert scratch.is_dir() and (scratch / "dask-scratch-space").is_dir()
+    assert not (Path.cwd() / "dask-scratch-space").exists()
+
+
+class _FakeClient:
+    """A client whose scheduler reports the workers a test scripts, one list per look."""
+
+    def __init__(self, looks: list[list[str]]) -> None:
+        self.looks = looks
+
+    def scheduler_info(self, n_workers: int = -1) -> dict:
+        workers = self.looks.pop(0) if len(self.looks) > 1 else self.looks[0]
+        return {"workers": {key: {} for key in workers}}
+
+
+def _watch(looks: list[list[str]], retries: int = 1, workers: int = 2, stall: float = 60.0):
+    from types import SimpleNamespace
+
+    from sim.executors import _Deaths
+
+    ex = SimpleNamespace(
+        client=_FakeClient(looks), retries=retries, workers=workers, stall_seconds=stall
+    )
+    return _Deaths(ex, ["task-a", "task-b"])
+
+
+def test_dask_gives_up_when_workers_keep_dying_without_progress():
+    """The pool's guard, on Dask: (retries + 1) x workers deaths in a row, no task
+    finished in between (deaths the scheduler pins on no task: killed while idle or
+    starting), raise TaskFailed; a finished task resets the count."""
+    looks = [[f"w{i}", f"w{i + 100}"] for i in range(20)]  # both workers replaced each look
+    watch = _watch(looks)
+    watch.check(progressed=False, unfinished=[0, 1])  # first look: nothing died yet
+    watch.check(progressed=False, unfinished=[0, 1])  # 2 deaths
+    watch.check(progressed=True, unfinished=[1])  # a task finished: count restarts
+    watch.check(progressed=False, unfinished=[1])  # 2
+    with pytest.raises(TaskFailed, match=r"task 'task-b' failed; .*died 6 times in a row"):
+        for _ in range(3):
+            watch.check(progressed=False, unfinished=[1])  # 4 -> 6 > (1 + 1) x 2
+
+
+def test_dask_gives_up_when_no_worker_is_connected():
+    watch = _watch([[]], stall=0.2)
+    watch.check(progressed=False, unfinished=[0])
+    time.sleep(0.3)
+    with pytest.raises(TaskFailed, match=r"no Dask worker was connected for 0.2 s"):
+        watch.check(progressed=False, unfinished=[0])
+
+
+@pytest.mark.timeout(180)
+def test_dask_gives_up_under_continuous_worker_kills():
+    """Every worker killed every half second on a real cluster: the map raises TaskFailed
+    (the scheduler's allowed failures, deaths in a row, or 10 s without a worker) within a
+    minute instead of retrying forever; the executor closes cleanly after."""
+    import threading
+
+    executor = DaskExecutor(workers=2, retries=1, stall_seconds=10)
+    stop = threading.Event()
+
+    def kill_workers() -> None:  # this cluster's workers only (not the module's cluster)
+        while not stop.is_set():
+            for nanny in list(executor._cluster.workers.values()):
+                pid = getattr(getattr(nanny, "process", None), "pid", None)
+                if pid:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+            stop.wait(0.5)
+
+    killer = threading.Thread(target=kill_workers, daemon=True)
+    try:
+        executor.client.wait_for_workers(2, timeout=60)
+        killer.start()
+        start = time.monotonic()
+        with pytest.raises(TaskFailed) as info:
+            executor.map(et.slow, list(range(8)))
+        took = time.monotonic() - start
+        print(f"gave up after {took:.1f} s: {info.value}")
+    finally:
+        stop.set()
+        killer.join()
+        executor.close()
+    assert took < 60, took
+    assert not Path(executor._scratch).exists()
+
+
 def test_closing_the_dask_executor_stops_every_process_it_started(dask_executor):
     """close() stops the client, scheduler and worker processes (runs last in this module)."""
     dask_executor.client.wait_for_workers(2, timeout=60)  # a worker killed earlier restarts
@@ -274,3 +375,4 @@ def test_closing_the_dask_executor_stops_every_process_it_started(dask_executor)
     assert spawned == []
     with pytest.raises(RuntimeError, match="closed"):
         dask_executor.map(et.square, [1])
+    assert not Path(dask_executor._scratch).exists()

@@ -67,7 +67,8 @@ def test_the_rendered_form_shows_metadata_and_sources(monkeypatch):
         f"org.teams.{t}.{p.path}"
         for t, team in sc.org.teams.items()
         for p in TEAM_PARAMS
-        if team.coverage is not None or not p.path.startswith("coverage.")
+        if (team.coverage is not None or not p.path.startswith("coverage."))
+        and (team.retention_strength is not None or not p.path.startswith("retention_strength."))
     ]
     paths = [p.path for _, ps in PARAM_GROUPS.values() for p in ps] + teams
     paths += [p.path for p in ORG_PARAMS]

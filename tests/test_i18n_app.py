@@ -47,7 +47,8 @@ def _texts(at) -> list[str]:
         "info",
         "error",
     ):
-        out += [str(e.value) for e in getattr(at, kind)]
+        # as read: without the backslashes that escape user text in Markdown (ui.safe)
+        out += [re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(e.value)) for e in getattr(at, kind)]
     out += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
     out += [t.label for t in at.tabs] + [b.label for b in at.button]
     out += [e.label for e in at.selectbox] + [e.label for e in at.checkbox]

@@ -14,6 +14,7 @@ from sim.org import (
     _Contribution,
     coverage_multiplier,
     draw_team_effects,
+    draw_team_strength,
     setup_effects,
     triangular_ppf,
 )
@@ -171,21 +172,84 @@ def test_opposite_directions_add_up():
     assert float(fx.at("price", 1.0)) == pytest.approx(0.03)
 
 
+def _share(fx, team: str, stage: str, overlap: float) -> float:
+    """1 for the team doing the most work on `stage` (effects in typical-effect units), else
+    `overlap`: written out here, apart from sim.org."""
+    from sim.levers import LEVERS, REFERENCE_EFFECT
+
+    work = {
+        t: sum(
+            abs(v) / REFERENCE_EFFECT[lever]
+            for lever, v in effects.items()
+            if LEVERS[lever].stages[0] == stage
+        )
+        for t, effects in fx.team_effects.items()
+    }
+    if sum(w > 0 for w in work.values()) < 2:
+        return 1.0
+    lead = max(fx.team_effects, key=lambda t: (work[t], -list(fx.team_effects).index(t)))
+    return 1.0 if lead == team else overlap
+
+
 def test_overlap_applies_to_drawn_effects_in_setup_both():
-    """In `both`, a shared lever (selling time, sales cycle) follows the overlap rule."""
+    """In `both`, each funnel stage both teams work has a lead (the team doing more of its
+    work, in typical-effect units) that counts in full; the other counts `overlap` of its
+    effects there. Qualification, arrivals and customers are RevOps' alone."""
     scenario = make(**{"org.overlap": 0.25})
-    for r in range(5):
+    leads = set()
+    for r in range(8):
         fx = setup_effects(scenario, "both", 2, r)
         so, ro = fx.team_effects["salesops"], fx.team_effects["revops"]
-        for lever in ("selling_time_share", "sales_cycle"):
-            a, b = so[lever], ro[lever]
-            big, small = (a, b) if abs(a) >= abs(b) else (b, a)
-            # the cycle is anchored on the same gain as selling time: it counts `overlap` of it
-            anchored = 0.25 if lever == "sales_cycle" else 1.0
-            assert fx.scalar(lever, 1e5) == pytest.approx(anchored * (big + 0.25 * small))
-        # a lever only one team moves is that team's effect
-        assert fx.scalar("price", 1e5) == pytest.approx(ro["price"])
-        assert fx.scalar("lead_scoring_accuracy", 1e5) == pytest.approx(so["lead_scoring_accuracy"])
+
+        def both(lever: str, stage: str, fx=fx, so=so, ro=ro) -> float:
+            return _share(fx, "salesops", stage, 0.25) * so.get(lever, 0.0) + _share(
+                fx, "revops", stage, 0.25
+            ) * ro.get(lever, 0.0)
+
+        leads.add(_share(fx, "salesops", "rep_time", 0.25))
+        assert fx.scalar("selling_time_share", 1e5) == pytest.approx(
+            both("selling_time_share", "rep_time")
+        )
+        # the cycle is anchored on the same gain as selling time: it counts `overlap` of it
+        assert fx.scalar("sales_cycle", 1e5) == pytest.approx(
+            0.25 * both("sales_cycle", "deal_floor")
+        )
+        assert fx.scalar("price", 1e5) == pytest.approx(both("price", "deal_floor"))
+        assert fx.scalar("win_rate", 1e5) == pytest.approx(both("win_rate", "deal_floor"))
+        # qualification is anchored on lead scoring's gain (ANCHORS): `overlap` of it
+        assert fx.scalar("qualification_rate", 1e5) == pytest.approx(
+            0.25 * ro["qualification_rate"]
+        )
+        for lever in ("inbound_rate", "audience_size", "monthly_churn", "expansion"):
+            assert fx.scalar(lever, 1e5) == pytest.approx(ro[lever])
+    assert leads == {1.0}  # SalesOps' +1-8 points of selling time outweigh RevOps' 0-2
+
+
+def test_a_team_working_a_stage_alone_keeps_its_whole_effect():
+    """The stage rule only touches stages two teams share: alone, a team is as drawn."""
+    scenario = make(**{"org.overlap": 0.25})
+    for r in range(3):
+        alone = setup_effects(scenario, "revops", 2, r)
+        for lever, value in alone.team_effects["revops"].items():
+            if lever != "sales_cycle":  # anchored on selling time (ANCHORS)
+                assert alone.scalar(lever, 1e5) == pytest.approx(value)
+
+
+def test_a_retention_strength_scales_only_the_retention_levers():
+    """retention_strength draws from its own stream: acquisition effects do not change."""
+    base = make()
+    kept = make(**{"org.teams.revops.retention_strength": [2.0, 2.0, 2.0]})
+    for r in range(3):
+        a = setup_effects(base, "revops", 1, r).team_effects["revops"]
+        b = setup_effects(kept, "revops", 1, r).team_effects["revops"]
+        for lever in a:
+            if lever in ("monthly_churn", "expansion"):
+                raw = b[lever] / 2.0
+                assert raw * draw_team_strength("revops", base.org.teams["revops"], 1, r) == (
+                    pytest.approx(a[lever])
+                )
+            else:
+                assert b[lever] == pytest.approx(a[lever])
 
 
 def test_synergy_exists_only_when_two_teams_are_present(scenario):
@@ -194,12 +258,14 @@ def test_synergy_exists_only_when_two_teams_are_present(scenario):
     revops = setup_effects(scenario, "revops", 1, 0)
     both = setup_effects(scenario, "both", 1, 0)
     late = 1e5
-    diff = both.scalar("handoff_leakage", late) - revops.scalar("handoff_leakage", late)
+    # RevOps' handoff work counts in full or `overlap`, as it leads first touch or not
+    share = _share(both, "revops", "first_touch", scenario.org.overlap)
+    diff = both.scalar("handoff_leakage", late) - share * revops.scalar("handoff_leakage", late)
     assert diff == pytest.approx(-0.1)
     # synergy ramps with the slowest team (RevOps: 6 months): half of it at 3 months
     slowest = 6 * MONTH_DAYS
     t = slowest / 2
-    diff = both.scalar("handoff_leakage", t) - revops.scalar("handoff_leakage", t)
+    diff = both.scalar("handoff_leakage", t) - share * revops.scalar("handoff_leakage", t)
     assert diff == pytest.approx(-0.05)
     # a setup of one team has no synergy even if the scenario defines some
     assert setup_effects(scenario, "revops", 1, 0).synergy == {}

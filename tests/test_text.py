@@ -24,7 +24,7 @@ import sim.text.labels
 import sim.text.report
 import sim.text.verdict
 from sim.levers import LEVER_GROUPS, LEVERS
-from sim.params import OBJECTIVES
+from sim.params import AFTER_HORIZON, OBJECTIVES
 from sim.text import (
     ATTRIBUTION_LABELS,
     CRITERION_TEXT,
@@ -320,6 +320,7 @@ def test_the_facts_hold_ids_and_numbers_only():
         | {sc.name, sc.currency, "value", "kept"}
     )
     ids |= {f"{t}.effects.{lever}" for t in sc.org.teams for lever in LEVERS}
+    ids |= set(AFTER_HORIZON)
 
     def strings(obj):
         if isinstance(obj, dict):

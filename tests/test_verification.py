@@ -541,7 +541,7 @@ def test_customer_equity_closed_form_matches_the_simulated_future_of_the_base():
         alive = np.flatnonzero((c.start <= t_h) & (c.end > t_h))
         path = _MrrPath(run, alive)
         mrr_h = np.array([_MrrPath(run, np.array([i])).at(np.array([t_h]))[0] for i in alive])
-        formula.append(customer_equity(mrr_h, c.segment[alive], scenario))
+        formula.append(customer_equity(mrr_h, c.segment[alive], scenario, months=M))
         revenue = np.diff(path.integral(edges)) / MONTH_DAYS
         realised.append(float(np.sum(revenue * gm * discount)))
     diff = np.array(realised) - np.array(formula)

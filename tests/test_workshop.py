@@ -187,7 +187,8 @@ def test_before_and_after_after_a_submit():
     assert at.session_state["previous"]["result"] is before
     shown = "\n".join(m.value for m in at.markdown)
     assert "Before and after" in shown
-    assert "loaded cost per FTE a month: $17.0K/month → $400K/month" in shown, shown
+    plain = shown.replace("\\", "")  # the change list is Markdown-escaped
+    assert "loaded cost per FTE a month: $17.0K/month → $400K/month" in plain, shown
     at.button(key="dismiss_previous").click().run(timeout=TIMEOUT)
     _ok(at)
     assert at.session_state["previous"] is None
@@ -229,3 +230,110 @@ def test_bad_link_gives_a_message_and_the_default(params):
     assert at.session_state["origin"] == "preset:default"
     assert at.session_state["result"] is not None
     assert at.query_params["p"] == "default" and "c" not in at.query_params
+
+
+# ----------------------------------------------------------------------------- hostile input
+def _deep_link(depth: int) -> str:
+    blob = ("[" * depth + "]" * depth).encode()
+    return base64.urlsafe_b64encode(zlib.compress(blob, 9)).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("depth", [13, 50_000])
+def test_deeply_nested_link_is_refused_with_a_reason(base, depth):
+    """Nested past what a scenario needs, or past the interpreter's recursion limit: a
+    problem naming `c`, never a RecursionError."""
+    found = urlstate.decode({"p": "default", "c": _deep_link(depth)}, {"default": base}, "default")
+    assert found.scenario is None
+    assert found.problems == [("c", "nested more than 12 levels deep")], found.problems
+
+
+def test_deeply_nested_link_leaves_a_usable_page():
+    """The app opens the default preset with the bad-link notice, and keeps working."""
+    at = _app()
+    at.query_params["p"] = "default"
+    at.query_params["c"] = _deep_link(50_000)
+    at.run(timeout=TIMEOUT)
+    _ok(at)
+    assert any("nested more than 12 levels" in e.value for e in at.error), at.error
+    assert at.session_state["origin"] == "preset:default"
+    assert at.session_state["result"] is not None
+    at = at.switch_page("ui/pages/assumptions.py").run(timeout=TIMEOUT)
+    _ok(at)
+    at.number_input(key="a.sales.reps").set_value(12)
+    at.button(key="submit_assumptions").click().run(timeout=TIMEOUT)
+    _ok(at)
+    assert at.session_state["scenario"].sales.reps == 12
+
+
+def _huge(base):
+    from sim.io import parse_scenario, scenario_to_dict
+
+    data = scenario_to_dict(base)
+    data["market"]["inbound_mqls_per_month"] = 1e7
+    data["name"] = "Huge"
+    return parse_scenario(data)
+
+
+def test_over_budget_variant_leaves_a_usable_page(base):
+    """A variant over the app's budget (kept from earlier, say) is named with the fields that
+    make it large; the other variant is compared, and deleting the bad one works."""
+    at = _app()
+    at.run(timeout=TIMEOUT)
+    at.session_state["variants"] = [
+        Variant("Huge", _huge(base), "default"),
+        Variant("As published", base, "default"),
+    ]
+    at = at.switch_page("ui/pages/variants.py").run(timeout=TIMEOUT)
+    _ok(at)
+    shown = "\n".join(e.value for e in at.error)
+    assert "Variant 'Huge'" in shown and "`market.inbound_mqls_per_month" in shown, shown
+    table = at.dataframe[0].value
+    assert list(table["Variant"]) == ["Huge", "As published"]
+    assert table["Verdict"].iloc[0] == "no answer: see the message above"
+    assert table["Verdict"].iloc[1] and table["Verdict"].iloc[1] != table["Verdict"].iloc[0]
+    at.button(key="variant_delete_0").click().run(timeout=TIMEOUT)
+    _ok(at)
+    assert not at.error, [e.value for e in at.error]
+    assert list(at.dataframe[0].value["Variant"]) == ["As published"]
+
+
+def test_workshop_file_with_an_over_budget_variant_is_refused(base):
+    """Uploading it names the variant and the field; the current variants are kept."""
+    import yaml
+
+    items = [Variant("As published", base, "default"), Variant("Huge", _huge(base), "default")]
+    at = _app()
+    at.run(timeout=TIMEOUT)
+    at = at.switch_page("ui/pages/variants.py").run(timeout=TIMEOUT)
+    at.file_uploader(key="upload_workshop").upload(
+        "workshop.yaml", yaml.safe_dump(workshop_data(items)).encode(), "text/yaml"
+    )
+    at.run(timeout=TIMEOUT)
+    _ok(at)
+    shown = "\n".join(e.value for e in at.error)
+    assert "variants.1.scenario.market.inbound" in shown, shown
+    assert at.session_state["variants"] == []
+
+
+def test_an_error_in_a_page_is_shown_and_the_session_goes_on(monkeypatch):
+    """Any exception in a page body is shown naming the page; the next page still works."""
+    from ui import workshop
+
+    def broken(result):
+        raise ZeroDivisionError("[click](https://evil.example)")
+
+    at = _app()
+    at.run(timeout=TIMEOUT)
+    monkeypatch.setattr(workshop, "gap_section", broken)
+    at.run(timeout=TIMEOUT)
+    _ok(at)
+    shown = "\n".join(e.value for e in at.error)
+    assert "**Which team?** could not be shown" in shown, shown
+    assert "ZeroDivisionError: \\[click\\]\\(https\\:/\u2060/evil\\.example\\)" in shown, shown
+    monkeypatch.undo()
+    at = at.switch_page("ui/pages/variants.py").run(timeout=TIMEOUT)
+    _ok(at)
+    assert not at.error
+    at = at.switch_page("ui/pages/which_team.py").run(timeout=TIMEOUT)
+    _ok(at)
+    assert not at.error

@@ -321,19 +321,22 @@ def attribution_chart(
     return _finish(alt.layer(bars, whiskers, zero), title, height, lang)
 
 
-def chart_svg(chart: alt.TopLevelMixin) -> str:
-    """A chart as SVG text (via vl-convert); container width becomes a fixed 900 px."""
+def chart_svg(chart: alt.TopLevelMixin | dict) -> str:
+    """A chart (or its Vega-Lite spec) as SVG text (via vl-convert).
+
+    A "container" width becomes a fixed 900 px.
+    """
     import vl_convert as vlc
 
-    spec = _fixed_width(chart.to_dict())
+    spec = _fixed_width(chart if isinstance(chart, dict) else chart.to_dict())
     return vlc.vegalite_to_svg(spec)
 
 
-def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    """A chart as PNG bytes (via vl-convert) at `scale` x resolution."""
+def chart_png(chart: alt.TopLevelMixin | dict, scale: float = 2.0) -> bytes:
+    """A chart (or its Vega-Lite spec) as PNG bytes (via vl-convert) at `scale` x resolution."""
     import vl_convert as vlc
 
-    spec = _fixed_width(chart.to_dict())
+    spec = _fixed_width(chart if isinstance(chart, dict) else chart.to_dict())
     return vlc.vegalite_to_png(spec, scale=scale)
 
 

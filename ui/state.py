@@ -12,6 +12,7 @@ with a provisional verdict after each batch.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,9 @@ from sim.text import scenario_title, translator
 from sim.workshop import MAX_VARIANTS, Variant, changes
 from ui import urlstate
 from ui.i18n import N_, _
+from ui.safe import md_escape
 
+log = logging.getLogger("orgsim.app")
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_DIR = ROOT / "scenarios"
 DEFAULT_PRESET = "default"
@@ -126,7 +129,14 @@ def init() -> None:
     ss.variants = []
     ss.previous = None
     ss.url_problems = []
-    if _from_url():
+    try:
+        opened = _from_url()
+    except Exception as err:  # a link must never cost the session: say why, open the default
+        log.exception("the page address could not be read")  # i18n: ok (log)
+        ss.url_problems = [("", f"{type(err).__name__}: {err}")]
+        st.query_params.clear()
+        opened = False
+    if opened:
         return
     for name in preset_paths():
         text, scenario, problems = read_preset(name)
@@ -191,18 +201,29 @@ def set_scenario(sc: Scenario, origin: str, text: str | None = None) -> None:
 
 
 def origin_label() -> str:
-    """Where the current scenario came from, in words."""
+    """Where the current scenario came from, in words (Markdown: names escaped)."""
     origin = st.session_state.get("origin", "")
     kind, _sep, what = origin.partition(":")
     if kind == "preset":
-        return _("preset `{name}.yaml`").format(name=what)
+        return _("preset `{name}.yaml`").format(name=md_escape(what, code=True))
     if kind == "upload":
-        return _("uploaded file `{name}`").format(name=what)
+        return _("uploaded file `{name}`").format(name=md_escape(what, code=True))
     if kind == "edited":
-        return _("edited from {origin}").format(origin=what) if what else _("edited")
+        return _("edited from {origin}").format(origin=md_escape(what)) if what else _("edited")
     if kind == "link":
-        return _("a shared link to preset `{name}.yaml`").format(name=what)
-    return origin
+        return _("a shared link to preset `{name}.yaml`").format(name=md_escape(what, code=True))
+    return md_escape(origin)
+
+
+def origin_text() -> str:
+    """Where the current scenario came from, as plain words (kept in a new origin)."""
+    origin = st.session_state.get("origin", "")
+    kind, _sep, what = origin.partition(":")
+    if kind == "edited":
+        return what
+    if kind in ("preset", "link"):
+        return f"{what}.yaml"
+    return what or origin
 
 
 def origin_caption() -> str:
@@ -302,7 +323,7 @@ def _from_url() -> bool:
         return False
     base = read_preset(found.preset)[1]
     edited = base is not None and found.scenario != base
-    origin = f"edited:preset `{found.preset}.yaml`" if edited else f"preset:{found.preset}"
+    origin = f"edited:{found.preset}.yaml" if edited else f"preset:{found.preset}"
     _set(found.scenario, read_preset(found.preset)[0], origin, found.preset)
     ss.lang = found.lang
     ss.settings = _settings_from_link(found.scenario, base, ss.settings)

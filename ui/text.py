@@ -220,12 +220,15 @@ TEAM_FIELDS = (
     "strength.low",
     "strength.mode",
     "strength.high",
+    "retention_strength.low",
+    "retention_strength.mode",
+    "retention_strength.high",
     "durability_months",
     "coverage.fte_per_rep",
     "coverage.curvature",
 )
-"""Scalar fields of each ops team (under org.teams.<team>; coverage only when the team has
-one, as the form shows a field only where the scenario has it)."""
+"""Scalar fields of each ops team (under org.teams.<team>; coverage and the retention strength
+only when the team has one, as the form shows a field only where the scenario has it)."""
 
 TEAM_PARAMS = tuple(param(f, f"org.teams.team.{f}") for f in TEAM_FIELDS)
 """Scalar parameters of each ops team (paths relative to org.teams.<team>)."""
@@ -260,6 +263,7 @@ SEGMENT_COLUMNS = {
 RUN_FIELDS = {
     "horizon": "analysis.horizon_months",
     "objective": "analysis.objective",
+    "after_horizon": "analysis.after_horizon",
     "confidence": "analysis.confidence",
     "replications": "analysis.replications",
     "max_replications": "analysis.max_replications",

@@ -13,6 +13,7 @@ from sim.executors import default_workers
 from sim.io import MAX_SCENARIO_BYTES, ScenarioError, scenario_from_yaml
 from sim.params import Scenario
 from sim.text import translator
+from ui.safe import md_escape
 
 BUDGET_REPLICATIONS = 100
 """Replications an upload must fit the app's budget at (the app's adaptive cap)."""
@@ -67,8 +68,9 @@ def read_upload(data: bytes, name: str = "upload.yaml", lang: str = "en") -> Upl
 
 
 def problem_lines(problems: list[tuple[str, str]]) -> list[str]:
-    """Problems as Markdown lines: "`field`: message" (the field first)."""
+    """Problems as Markdown lines: "`field`: message" (the field first), both escaped."""
     lines = []
     for path, message in problems:
-        lines.append(f"`{path}`: {message}" if path else message)
+        text = md_escape(message)
+        lines.append(f"`{md_escape(path, code=True)}`: {text}" if path else text)
     return lines

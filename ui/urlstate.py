@@ -33,6 +33,9 @@ DEFAULT_LANG = "en"
 KNOWN = ("p", "c", "o", "lang")
 MAX_PARAM_CHARS = 8_000
 MAX_INFLATED_BYTES = 200_000
+MAX_DEPTH = 12
+"""A change's value nests no deeper than a scenario does (a list of changes, a setup's teams)."""
+_TOO_DEEP = object()
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,26 @@ def _unpack(text: str) -> Any:
     if inflate.unconsumed_tail:
         raise ValueError(_("inflates past {n} bytes").format(n=f"{MAX_INFLATED_BYTES:,}"))
     try:
-        return json.loads(blob.decode("utf-8"))
+        data = json.loads(blob.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValueError(_("not a JSON list of changes")) from None
+    except RecursionError:
+        data = _TOO_DEEP  # nested past the interpreter's limit: refused like any too deep
+    if data is _TOO_DEEP or _depth(data) > MAX_DEPTH:
+        raise ValueError(_("nested more than {n} levels deep").format(n=MAX_DEPTH))
+    return data
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest in `data` (iteratively: no recursion to exhaust)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, list | dict):
+            deepest = max(deepest, level)
+            values = item.values() if isinstance(item, dict) else item
+            stack.extend((v, level + 1) for v in values)
+    return deepest
 
 
 def encode(preset: str, base: Scenario, scenario: Scenario, lang: str = DEFAULT_LANG) -> dict:

@@ -6,8 +6,10 @@ a download is clicked (deferred `st.download_button` data).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import partial
+from typing import TypeVar
 
 import altair as alt
 import streamlit as st
@@ -17,12 +19,65 @@ from ui import exports, state
 from ui.charts import chart_png, chart_svg
 from ui.form import field_label, humanise
 from ui.i18n import _, csv_bom, lang
+from ui.safe import md_escape
 from ui.upload import problem_lines
 
+T = TypeVar("T")
+ChartSource = alt.TopLevelMixin | Callable[[], alt.TopLevelMixin]
+"""A chart, or a function that builds it (so that it can be built once for every session)."""
+CHART_SPECS = 512
+"""Vega-Lite specs kept for all sessions: a page's charts for many answers and languages."""
 
-def chart_with_downloads(chart: alt.TopLevelMixin, name: str, stem: str, alt_text: str) -> None:
-    """Draw an Altair chart full width, with SVG and PNG downloads below it."""
-    st.altair_chart(chart, width="stretch", alt=alt_text)
+
+@st.cache_resource(max_entries=CHART_SPECS, show_spinner=False)
+def _shared(key: tuple[str, str, str], _build: Callable[[], T]) -> T:
+    """What `_build` makes for one answer, language and name, built once for every session.
+
+    Sessions looking at one shared answer used to build one copy each of its charts
+    (Altair's object tree, schema validation, `to_dict`) and tables (pandas): seconds of
+    GIL-holding work in the server process, during which the web server answered nobody.
+    """
+    return _build()
+
+
+def per_answer(name: str, build: Callable[[], T]) -> T:
+    """`build()` for the session's current answer, shared with every session showing it.
+
+    The value is shared: treat it as read-only. Without an answer it is simply built.
+    """
+    answer = st.session_state.get("result_key")
+    return _shared((str(answer), lang(), name), build) if answer else build()
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    with alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_dict()
+
+
+def chart_spec(chart: ChartSource, name: str) -> dict:
+    """The Vega-Lite spec of `chart`; shared by every session showing the same answer.
+
+    A builder is called only when no session has built this chart (`name`) for the
+    session's current answer (`result_key`) in its language; a chart object is converted.
+    """
+    if callable(chart):
+        build = chart
+        spec = per_answer(f"chart:{name}", lambda: _spec(build()))
+    else:
+        spec = _spec(chart)
+    return copy.deepcopy(spec)  # the shared one stays as built
+
+
+def show_chart(chart: ChartSource, name: str, alt_text: str | None = None) -> dict:
+    """Draw a chart full width from its (shared) spec; returns the spec."""
+    spec = chart_spec(chart, name)
+    st.vega_lite_chart(spec=spec, width="stretch", alt=alt_text)
+    return spec
+
+
+def chart_with_downloads(chart: ChartSource, name: str, stem: str, alt_text: str) -> None:
+    """Draw a chart full width, with SVG and PNG downloads below it."""
+    spec = show_chart(chart, name, alt_text)
     formats = (
         (
             "SVG",
@@ -37,7 +92,7 @@ def chart_with_downloads(chart: alt.TopLevelMixin, name: str, stem: str, alt_tex
         for label, render, ext, mime, what in formats:
             st.download_button(
                 label,
-                data=lambda render=render: render(chart),
+                data=lambda render=render: render(spec),
                 file_name=f"{stem}_{name}.{ext}",
                 mime=mime,
                 icon=":material/download:",
@@ -94,11 +149,12 @@ def show_problems(problems: list[tuple[str, str]], sc: Scenario, title: str) -> 
     lines = []
     for path, message in problems:
         where = field_label(path, sc) if path else ""
-        text = humanise(path, message)
+        text = md_escape(humanise(path, message))
+        code = md_escape(path, code=True)
         if path and where != path:
-            lines.append(f"- **{where}** (`{path}`): {text}")  # i18n: ok (markup only)
+            lines.append(f"- **{md_escape(where)}** (`{code}`): {text}")  # i18n: ok (markup only)
         elif path:
-            lines.append(f"- `{path}`: {text}")
+            lines.append(f"- `{code}`: {text}")
         else:
             lines.append(f"- {text}")
     st.error(f"**{title}**\n\n" + "\n".join(lines), icon=":material/error:")
@@ -111,7 +167,7 @@ def show_upload_problems(name: str, problems: list[tuple[str, str]]) -> None:
         _(
             "**`{name}` was not loaded** — the previous scenario is kept. Fix these and upload "
             "again:"
-        ).format(name=name)
+        ).format(name=md_escape(name, code=True))
         + f"\n\n{body}",
         icon=":material/error:",
     )

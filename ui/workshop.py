@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -33,14 +34,16 @@ from ui import charts, state
 from ui.explore_landing import stored_breakevens
 from ui.i18n import _
 from ui.runs import run_key
-from ui.widgets import download
+from ui.safe import md_escape
+from ui.upload import problem_lines
+from ui.widgets import download, show_chart
 
 
 def url_notice() -> None:
     """Say why a link could not be used (once), above whatever page opens."""
     problems = st.session_state.pop("url_problems", None)
     if problems:
-        lines = "\n".join(f"- `{p}`: {m}" for p, m in problems)
+        lines = "\n".join(f"- {line}" for line in problem_lines(problems))
         st.error(f"{say('bad_link', state.lang())}\n\n{lines}", icon=":material/link_off:")
 
 
@@ -134,7 +137,7 @@ def before_after(result: Comparison) -> None:
         moved = state.user_changes(prev["scenario"], result.scenario)
         if moved:
             cur = result.scenario.currency
-            st.markdown("\n".join(f"- {change_text(c, lang, cur)}" for c in moved[:12]))
+            st.markdown("\n".join(f"- {md_escape(change_text(c, lang, cur))}" for c in moved[:12]))
         st.button(say("dismiss", lang), key="dismiss_previous", on_click=state.dismiss_previous)
 
 
@@ -188,7 +191,9 @@ def save_variant_control() -> None:
             st.rerun()
     saved = st.session_state.pop("variant_saved", None)
     if saved:
-        st.toast(say("variant_saved", lang, name=saved), icon=":material/bookmark_added:")
+        st.toast(
+            say("variant_saved", lang, name=md_escape(saved)), icon=":material/bookmark_added:"
+        )
 
 
 def report_button(result: Comparison, stem: str) -> None:
@@ -216,9 +221,11 @@ def what_changed() -> None:
             st.caption(say("what_changed_none", lang))
         else:
             preset = st.session_state.get("preset", state.DEFAULT_PRESET)
-            st.caption(say("changed_against", lang, preset=f"`{preset}.yaml`"))
+            st.caption(
+                say("changed_against", lang, preset=f"`{md_escape(preset, code=True)}.yaml`")
+            )
             cur = state.scenario().currency
-            st.markdown("\n".join(f"- {change_text(c, lang, cur)}" for c in found))
+            st.markdown("\n".join(f"- {md_escape(change_text(c, lang, cur))}" for c in found))
         if st.session_state.get("draft_dirty"):
             st.warning(say("unsaved", lang), icon=":material/edit_note:")
 
@@ -252,17 +259,20 @@ def gap_section(result: Comparison) -> None:
     unit = f" ({cur})" if kind == "money" else " (x)"
     pct = round(result.confidence * 100)
     st.markdown(f"**{say('gap_title', lang)}**")
-    chart = charts.gap_chart(
-        frame,
-        list(result.scenario.org.setups),
-        # two short lines: one long line was cut off on a phone
-        [f"{say('gap_axis', lang)}:", f"{objective_short(obj, lang)}{unit}"],
-        kind,
-        (say("gap_band_futures", lang), say("gap_band_average", lang, pct=pct)),
-        currency=cur,
-        lang=lang,
-    )
-    st.altair_chart(chart, width="stretch")
+
+    def chart() -> alt.TopLevelMixin:  # built once for every session showing this answer
+        return charts.gap_chart(
+            frame,
+            list(result.scenario.org.setups),
+            # two short lines: one long line was cut off on a phone
+            [f"{say('gap_axis', lang)}:", f"{objective_short(obj, lang)}{unit}"],
+            kind,
+            (say("gap_band_futures", lang), say("gap_band_average", lang, pct=pct)),
+            currency=cur,
+            lang=lang,
+        )
+
+    show_chart(chart, "gap")
     st.caption(say("gap_caption", lang, pct=pct))
 
 

@@ -47,6 +47,7 @@ def add_parser(sub: Any) -> None:
         help="horizon in months (overrides the file)",
     )
     options.add_objective(c)
+    options.add_after_horizon(c)
     options.add_output(c)
     c.add_argument("--no-explain", action="store_true", help="skip the gain attribution runs")
     options.add_run_options(c)
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     overrides = list(args.set)
     if args.horizon is not None:
         overrides.append(f"horizon_months={args.horizon}")
+    overrides += options.after_horizon_override(args)
     scenario = load_scenario(args.scenario, overrides)
     settings = scenario.analysis  # what the file asks for, unless an option says otherwise
     reps = settings.replications if args.reps is None else args.reps

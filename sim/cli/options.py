@@ -17,7 +17,7 @@ from pathlib import Path
 from sim.budget import CLI_BUDGET, Budget, budget_from_env, check_budget
 from sim.cache import RunCache
 from sim.executors import BACKENDS, Executor, default_workers, make_executor
-from sim.params import OBJECTIVES, Scenario
+from sim.params import AFTER_HORIZON, OBJECTIVES, Scenario
 
 FORMATS = ("table", "json", "csv")
 EXAMPLES = """\
@@ -117,6 +117,23 @@ def add_objective(parser: argparse.ArgumentParser) -> None:
         choices=OBJECTIVES,
         help="what 'best' means (default: the scenario's analysis.objective)",
     )
+
+
+def add_after_horizon(parser: argparse.ArgumentParser) -> None:
+    """`--after-horizon`: how value created counts what comes after the horizon."""
+    parser.add_argument(
+        "--after-horizon",
+        choices=AFTER_HORIZON,
+        help="how value created counts what comes after the horizon: going_concern (the "
+        "customers and the sales engine, teams kept), teams_leave (teams and their effects "
+        "stop; the customers keep their value) or cash_only (default: analysis.after_horizon)",
+    )
+
+
+def after_horizon_override(args: argparse.Namespace) -> list[str]:
+    """The `--set` override `--after-horizon` stands for (none when it is not given)."""
+    value = getattr(args, "after_horizon", None)
+    return [] if value is None else [f"analysis.after_horizon={value}"]
 
 
 def add_output(parser: argparse.ArgumentParser, quiet: bool = True) -> None:

@@ -31,6 +31,7 @@ def add_parser(sub: Any) -> None:
     )
     options.add_seed(r)
     options.add_objective(r)
+    options.add_after_horizon(r)
     r.add_argument("--lang", default="en", help="language of the words (default en)")
     r.add_argument("--breakevens", action="store_true", help="add the nearest breakevens")
     options.add_run_options(r)
@@ -67,7 +68,7 @@ def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
     from sim.report import report_html
     from sim.verdict import compare
 
-    scenario = load_scenario(args.scenario, args.set)
+    scenario = load_scenario(args.scenario, [*args.set, *options.after_horizon_override(args)])
     a = scenario.analysis
     result = compare(
         scenario,
@@ -85,13 +86,13 @@ def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
         from sim.explore import RunOptions, nearest_breakevens
         from sim.text.explore import breakeven_text
 
-        options = RunOptions(
+        run_options = RunOptions(
             replications=min(20, result.replications),
             seed=result.seed,
             executor=executor,
             cache=cache,
         )
         pair = (result.verdict.best, result.verdict.runner_up)
-        found = nearest_breakevens(scenario, pair, options)
+        found = nearest_breakevens(scenario, pair, run_options)
         breakevens = [breakeven_text(b, args.lang) for b in found]
     return report_html(result, find_base(scenario, args.base), breakevens, args.lang)

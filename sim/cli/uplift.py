@@ -1,4 +1,4 @@
-"""`python -m sim uplift SCENARIO`: each team alone vs no team, beside the published bands."""
+"""`python -m sim uplift SCENARIO`: each team alone and all together vs no team, by band."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ def add_parser(sub: Any) -> None:
     """Register `uplift` on the main parser's subparsers."""
     u = sub.add_parser(
         "uplift",
-        help="each team alone vs no team, on outcomes (net-new ARR, GRR, win rate, cycle), "
-        "beside the published bands its effect ranges are checked against",
+        help="each team alone and all together vs no team, on outcomes (net-new ARR, GRR, "
+        "win rate, cycle), beside the published bands the effect ranges are checked against",
     )
     options.add_scenario(u)
     u.add_argument("--reps", type=options.whole("--reps", 2), default=40, help="replications (40)")
@@ -24,7 +24,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Simulate each team alone and none; write the uplifts as a table, JSON or CSV."""
+    """Simulate each team alone, all together and none; write the uplifts (table/JSON/CSV)."""
     from sim.verdict.uplift import team_uplifts
 
     scenario = load_scenario(args.scenario, args.set)
@@ -36,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
         text = safe_csv(table)
     else:
         lines = [
-            f"{scenario.name}: each team alone vs no team, {args.reps} replications, seed "
-            f"{args.seed} (mean uplift [interval]; band; ok)",
+            f"{scenario.name}: each team alone and all together vs no team, {args.reps} "
+            f"replications, seed {args.seed} (mean uplift [interval]; P10..P90 of single "
+            "futures; band; ok)",
         ]
         for row in table.itertuples():
             fmt = (
@@ -48,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
             ok = {True: "inside", False: "OUTSIDE", None: "-"}[row.inside]
             lines.append(
                 f"  {row.team:<12}{row.outcome:<18}{fmt(row.mean):>11} [{fmt(row.low)}, "
-                f"{fmt(row.high)}]   band {fmt(row.band_low)} .. {fmt(row.band_high)} "
-                f"[{row.source}]  {ok}"
+                f"{fmt(row.high)}]  {fmt(row.p10)}..{fmt(row.p90)}   band {fmt(row.band_low)} "
+                f".. {fmt(row.band_high)} [{row.source}]  {ok}"
             )
         text = "\n".join(lines) + "\n"
     options.write(text, args.out)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from sim.levers import LEVER_NAMES, LEVERS, LOWERING_LEVERS
 from sim.params.analysis import (
+    AFTER_HORIZON,
     ANALYSIS_FIELDS,
     LEGACY_TOP_LEVEL,
     OBJECTIVES,
+    AfterHorizon,
     Analysis,
     Objective,
 )
@@ -69,6 +71,7 @@ from sim.params.world import (
 )
 
 __all__ = [
+    "AFTER_HORIZON",
     "ANALYSIS_FIELDS",
     "BASELINE",
     "CYCLE_DISTRIBUTIONS",
@@ -79,6 +82,7 @@ __all__ = [
     "LOWERING_LEVERS",
     "MONTH_DAYS",
     "OBJECTIVES",
+    "AfterHorizon",
     "Analysis",
     "Costs",
     "Coverage",

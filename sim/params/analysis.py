@@ -1,8 +1,9 @@
 """How the comparison is judged and run: horizon, objective, confidence, replications, seed.
 
 These are choices about the question, not facts about the company. Only the horizon, the
-seed and the replications change what is simulated; the objective and the confidence only
-change how finished runs are judged, so they are never part of a run's cache key.
+seed and the replications change what is simulated; how value after the horizon is counted
+changes a run's value KPIs (so it is part of a run's cache key); the objective and the
+confidence only change how finished runs are judged, so they are never part of it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pydantic import Field
 from sim.params.base import Frozen, Number, Whole, info
 
 __all__ = [
+    "AFTER_HORIZON",
     "ANALYSIS_FIELDS",
     "LEGACY_TOP_LEVEL",
     "OBJECTIVES",
+    "AfterHorizon",
     "Analysis",
     "Objective",
     "RunSettings",
@@ -33,6 +36,9 @@ OBJECTIVES = (
 Objective = Literal[
     "value_created", "cumulative_contribution", "npv_contribution", "ending_arr", "ops_roi"
 ]
+
+AFTER_HORIZON = ("going_concern", "teams_leave", "cash_only")
+AfterHorizon = Literal["going_concern", "teams_leave", "cash_only"]
 
 LEGACY_TOP_LEVEL = ("horizon_months", "objective")
 """Analysis settings a scenario file may also give at its top level (the original layout)."""
@@ -55,6 +61,15 @@ class Analysis(Frozen):
         label="Objective: what 'best' means",
         unit="text",
         help="What 'best' means: the setup with the highest mean of this measure wins.",
+    )
+    after_horizon: AfterHorizon = info(
+        "going_concern",
+        label="Value after the horizon",
+        unit="text",
+        help="How 'value created' counts what comes after the horizon. going_concern: the "
+        "customers' value plus the sales engine's continuing run-rate, teams kept and paid; "
+        "teams_leave: the teams and their effects stop at the horizon, the customers keep "
+        "their value; cash_only: nothing after the horizon.",
     )
     confidence: Annotated[Number, Field(gt=0.5, lt=1.0, allow_inf_nan=False)] = info(
         0.9,

@@ -177,8 +177,12 @@ def field_meta(path: str) -> FieldMeta:
             for model in models:
                 if part in model.model_fields:
                     field = model.model_fields[part]
-                    if model is EffectRange and parts[depth - 1] == "strength":
-                        return _exact(_strength_meta(here, part), depth, parts)
+                    if model is EffectRange and parts[depth - 1] in (
+                        "strength",
+                        "retention_strength",
+                    ):
+                        retention = parts[depth - 1] == "retention_strength"
+                        return _exact(_strength_meta(here, part, retention), depth, parts)
                     if model is EffectRange:
                         lever = parts[depth - 1]
                         return _exact(lever_meta(here, lever, part), depth, parts)
@@ -215,14 +219,26 @@ def field_meta(path: str) -> FieldMeta:
 _RANGE_WORDS = {"low": "low", "mode": "most likely", "high": "high"}
 
 
-def _strength_meta(path: str, part: str) -> FieldMeta:
-    """One number of a team's strength range."""
+def _strength_meta(path: str, part: str, retention: bool = False) -> FieldMeta:
+    """One number of a team's strength range (or of its retention strength's)."""
+    if retention:
+        label = f"Retention strength, {_RANGE_WORDS[part]}"
+        help_ = (
+            "How well the team's retention work will work here, drawn once per simulated "
+            "future from this triangular range; multiplies its churn and expansion effects "
+            "(1 = as stated)."
+        )
+    else:
+        label = f"Overall strength, {_RANGE_WORDS[part]}"
+        help_ = (
+            "How well the team will work here, drawn once per simulated future from this "
+            "triangular range; multiplies its rate and points effects (1 = as stated)."
+        )
     return FieldMeta(
         path=path,
-        label=f"Overall strength, {_RANGE_WORDS[part]}",
+        label=label,
         unit="multiplier",
-        help="How well the team will work here, drawn once per simulated future from this "
-        "triangular range; multiplies its rate and points effects (1 = as stated).",
+        help=help_,
         low=0.0,
         high=2.0,
         step=0.05,

@@ -7,12 +7,17 @@ RevOps' cost must leave every SalesOps-only run valid (`sim.cache.run_key`).
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from sim.levers import LEVER_NAMES, LEVERS, LOWERING_LEVERS
 from sim.params.base import Finite, Frozen, NonNegative, Number, Positive, Probability, info
+
+NAME_PATTERN = re.compile(r"[^\W_][\w\-]{0,39}")
+"""A team's or setup's name: letters (any script), digits, _ and -; it is shown as words, so
+it can carry no markup."""
 
 __all__ = [
     "BASELINE",
@@ -147,9 +152,18 @@ class Team(Frozen):
         unit="multiplier",
         help="How well this team will work here, uncertain: one draw per simulated future "
         "multiplies every rate and points effect of the team (not a correlation such as "
-        "scoring accuracy), so the doubt about the team as a whole shows in the intervals "
-        "and P(best). 1 = the effect ranges as stated.",
+        "scoring accuracy; its retention levers when a retention strength is given), so the "
+        "doubt about the team as a whole shows in the intervals and P(best). 1 = the effect "
+        "ranges as stated.",
         default_factory=lambda: EffectRange(low=1.0, mode=1.0, high=1.0),
+    )
+    retention_strength: EffectRange | None = info(
+        None,
+        label="Retention strength (low / most likely / high)",
+        unit="multiplier",
+        help="How well this team's retention work (churn, expansion) will work here, "
+        "uncertain and drawn apart from its acquisition strength; empty = the overall "
+        "strength scales retention too.",
     )
     effects: dict[LeverName, EffectRange] = info(
         label="Effects",
@@ -162,6 +176,11 @@ class Team(Frozen):
     def _directions(self) -> Team:
         if not (self.strength.low >= 0.0 and self.strength.high <= 3.0):
             raise ValueError("strength: must lie in [0, 3] (1 = the effect ranges as stated)")
+        kept = self.retention_strength
+        if kept is not None and not (kept.low >= 0.0 and kept.high <= 3.0):
+            raise ValueError(
+                "retention_strength: must lie in [0, 3] (1 = the effect ranges as stated)"
+            )
         for lever, rng in self.effects.items():
             if lever in LOWERING_LEVERS and rng.high > 0:
                 raise ValueError(
@@ -225,10 +244,12 @@ class Org(Frozen):
     )
     overlap: Probability = info(
         0.5,
-        label="Overlap when both teams move a lever (%)",
+        label="Overlap when teams work the same lever or stage (%)",
         unit="share",
         help="Two teams moving the same lever the same way: the larger effect counts in full, "
-        "the smaller one this much (0 = no extra, 100 = they add up).",
+        "the smaller one this much (0 = no extra, 100 = they add up). Two teams working the "
+        "same funnel stage: the team doing more of the stage's work counts in full, the "
+        "other this much there (diminishing returns on one stage of the funnel).",
         low=0.0,
         high=1.0,
         step=0.05,
@@ -264,6 +285,13 @@ class Org(Frozen):
 
     @model_validator(mode="after")
     def _setups_known(self) -> Org:
+        for kind, names in (("teams", self.teams), ("setups", self.setups)):
+            for name in names:
+                if not NAME_PATTERN.fullmatch(name):
+                    raise ValueError(
+                        f"{kind}: the name {name[:40]!r} may hold only letters, digits, _ and - "
+                        "(at most 40)"
+                    )
         if "none" not in self.setups:
             raise ValueError("setups: a setup named 'none' (no ops team) is the baseline")
         if self.setups["none"]:

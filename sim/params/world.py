@@ -471,10 +471,12 @@ class Costs(Frozen):
     )
     customer_value_months: Annotated[Number, Field(ge=0.0, le=240.0, allow_inf_nan=False)] = info(
         120.0,
-        label="Customer value counted after the horizon (months)",
+        label="Value counted up to (months from today)",
         unit="months",
-        help="How long the customer base's remaining margin is counted after the horizon in "
-        "'value created' (and the teams kept to earn it); 10 years caps a customer's life.",
+        help="How far from today 'value created' counts value after the horizon: the "
+        "customers' remaining margin and the sales engine's run-rate (with the teams kept to "
+        "earn them) up to this month; 10 years caps a customer's life. Counted from today, "
+        "so the horizon is only where the simulation stops.",
         low=36.0,
         high=180.0,
         step=12.0,

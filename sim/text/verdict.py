@@ -164,7 +164,37 @@ def verdict_summary(result: Comparison, lang: str = "en") -> str:
             )
     k, n = _futures(result, v.best)
     tail = _(" Taken one future at a time, '{best}' was best in {k} of {n} simulated futures.")
-    return head + middle + tail.format(best=name, k=k, n=n)
+    return head + split_text(result, v.best, lang) + middle + tail.format(best=name, k=k, n=n)
+
+
+def split_text(result: Comparison, setup: str, lang: str = "en") -> str:
+    """' Of that gain, X is cash within the horizon and Y value after it.' ('' if no split)."""
+    _ = translator(lang)
+    s = result.setups[setup]
+    after_horizon = result.scenario.analysis.after_horizon
+    if (
+        setup == BASELINE
+        or s.vs_none_within is None
+        or s.vs_none_after is None
+        or after_horizon == "cash_only"
+    ):
+        return ""
+    cur, obj = result.scenario.currency, result.objective
+    if after_horizon == "teams_leave":
+        sentence = _(
+            " Of that gain, {within} is cash earned within the {months} months and {after} is "
+            "value after them (the customers kept, once the teams have left)."
+        )
+    else:
+        sentence = _(
+            " Of that gain, {within} is cash earned within the {months} months and {after} is "
+            "value after them (the customers kept and the sales engine's continuing run-rate)."
+        )
+    return sentence.format(
+        within=value_text(s.vs_none_within.mean, obj, cur, lang=lang),
+        after=value_text(s.vs_none_after.mean, obj, cur, lang=lang),
+        months=result.scenario.horizon_months,
+    )
 
 
 def headline(result: Comparison, lang: str = "en") -> Headline:
@@ -196,7 +226,7 @@ def headline(result: Comparison, lang: str = "en") -> Headline:
             body = _(
                 "**{setup}** adds **{gain}** {label} over {months} months compared with no ops "
                 "team, after paying for the team ({pct}% sure it lies between {interval})."
-            ).format(**words)
+            ).format(**words) + split_text(result, v.best, lang)
     else:
         body = _(
             "No ops team pays for itself here: without one, the company ends with the highest "

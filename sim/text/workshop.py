@@ -113,6 +113,8 @@ WORDS = {
     "download_workshop": N_("Download the workshop (all variants)"),
     "upload_workshop": N_("Upload a workshop file"),
     "workshop_loaded": N_("Loaded {n} variants from `{name}`."),
+    "variant_part": N_("Variant '{name}'"),
+    "variant_no_result": N_("no answer: see the message above"),
     "workshop_bad": N_("`{name}` was not loaded — the current variants are kept:"),
     "gains_by_variant": N_("Each setup's gain over no ops team, by variant"),
     # link

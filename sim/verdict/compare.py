@@ -109,6 +109,8 @@ class Comparison:
             setups[name] = {
                 "objective": {"mean": s.mean, "p10": s.p10, "p90": s.p90},
                 "vs_none": s.vs_none.as_dict(),
+                "vs_none_within": None if s.vs_none_within is None else s.vs_none_within.as_dict(),
+                "vs_none_after": None if s.vs_none_after is None else s.vs_none_after.as_dict(),
                 "vs_best": s.vs_best.as_dict(),
                 "p_best": s.p_best,
                 "expected_regret": s.regret,
@@ -125,6 +127,7 @@ class Comparison:
             "seed": self.seed,
             "replications": self.replications,
             "horizon_months": self.scenario.horizon_months,
+            "after_horizon": self.scenario.analysis.after_horizon,
             "objective": self.objective,
             "confidence": self.confidence,
             "currency": self.scenario.currency,

@@ -56,6 +56,14 @@ class SetupSummary:
     p_best: float
     regret: float
     ops_cost_per_month: float
+    vs_none_within: Interval | None = None
+    """For value created: the part of the gain earned in cash within the horizon."""
+    vs_none_after: Interval | None = None
+    """For value created: the part of the gain counted as value after the horizon."""
+
+
+SPLIT_KPIS = {"value_created": ("value_within", "value_after")}
+"""Objectives whose gain splits into a part within the horizon and a part after it."""
 
 
 @dataclass(frozen=True)
@@ -131,9 +139,21 @@ def summarise(
     best = str(means.idxmax())
     pb = p_best(values)
     regret = expected_regret(values)
+    parts = None
+    if objective in SPLIT_KPIS and set(SPLIT_KPIS[objective]) <= set(results.kpis.columns):
+        parts = [results.objective(kpi) for kpi in SPLIT_KPIS[objective]]
     out = {}
     for setup in sorted(values.columns, key=lambda s: -means[s]):
         x = values[setup].to_numpy(dtype=float)
+        split = [None, None]
+        if parts is not None:
+            split = [
+                mean_interval(
+                    p[setup].to_numpy(dtype=float) - p[BASELINE].to_numpy(dtype=float),
+                    confidence,
+                )
+                for p in parts
+            ]
         out[setup] = SetupSummary(
             setup=setup,
             mean=float(means[setup]),
@@ -144,6 +164,8 @@ def summarise(
             p_best=float(pb[setup]),
             regret=float(regret[setup]),
             ops_cost_per_month=results.scenario.org.monthly_cost(setup),
+            vs_none_within=split[0],
+            vs_none_after=split[1],
         )
     return out
 

@@ -21,6 +21,9 @@ from sim.experiments import run_replications
 from sim.params import BASELINE, Scenario
 from sim.verdict.stats import CONFIDENCE, mean_interval
 
+TOGETHER = "both"
+"""The row of every team together (the combined band is theirs)."""
+
 
 @dataclass(frozen=True)
 class Band:
@@ -68,15 +71,19 @@ def team_uplifts(
     executor: Executor | None = None,
     cache: RunCache | None = None,
 ) -> pd.DataFrame:
-    """One row per (team, outcome): the team alone against no team, paired by replication.
+    """One row per (team, outcome): each team alone and all together, against no team.
 
-    Columns: team, outcome, measure, mean, low, high (interval of the mean), band_low,
-    band_high, inside (the interval of the mean meets the band — at modest replications a
+    All together (`both`) is run when there are two or more teams; every setup is paired
+    with no team by replication. Columns: team, outcome, measure, mean, low, high (interval
+    of the mean), p10, p90 (of single futures' uplifts), band_low, band_high, inside (the
+    interval of the mean meets the band — at modest replications a
     mean just outside is within its error; None where the band does not apply to the team or
     the company), source.
     """
     org = scenario.org
     setups = {BASELINE: (), **{name: (name,) for name in org.teams}}
+    if len(org.teams) >= 2:
+        setups[TOGETHER] = tuple(org.teams)
     data = scenario.model_dump()
     data["org"]["setups"] = {k: list(v) for k, v in setups.items()}
     alone = Scenario.model_validate(data)
@@ -86,7 +93,8 @@ def team_uplifts(
     start_arr = 12.0 * scenario.starting_customers.count * scenario.starting_customers.mrr_each
     growth = float(base["ending_arr"].mean()) / start_arr - 1.0 if start_arr > 0 else math.inf
     rows = []
-    for team in org.teams:
+    for team in [name for name in setups if name != BASELINE]:
+        moved = set().union(*(org.teams[t].effects for t in setups[team]))
         t = k[k["setup"] == team].set_index("replication").loc[base.index]
         for outcome, band in UPLIFT_BANDS.items():
             judged = t
@@ -123,11 +131,13 @@ def team_uplifts(
                     "mean": ci.mean,
                     "low": ci.low,
                     "high": ci.high,
+                    "p10": float(np.percentile(diff, 10)),
+                    "p90": float(np.percentile(diff, 90)),
                     "band_low": band.low,
                     "band_high": band.high,
                     "inside": (
                         bool(ci.high >= band.low - 1e-9 and ci.low <= band.high + 1e-9)
-                        if (not band.levers or set(band.levers) & set(org.teams[team].effects))
+                        if (not band.levers or set(band.levers) & moved)
                         and growth >= band.min_baseline_growth
                         else None
                     ),

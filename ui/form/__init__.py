@@ -28,6 +28,7 @@ import streamlit as st
 
 from sim.io import ScenarioError, parse_scenario, scenario_to_dict
 from sim.params import (
+    AFTER_HORIZON,
     LEVERS,
     OBJECTIVES,
     Scenario,
@@ -95,15 +96,17 @@ class Submission:
 
 # ----------------------------------------------------------------------------- the form
 def _form_data(sc: Scenario) -> dict:
-    """The scenario as plain data, each team's strength range as a mapping.
+    """The scenario as plain data, each team's strength ranges as mappings.
 
-    So the form's `strength.low` / `.mode` / `.high` fields address its numbers.
+    So the form's `strength.low` / `.mode` / `.high` fields (and the retention strength's)
+    address its numbers.
     """
     data = copy.deepcopy(scenario_to_dict(sc))
     for team in data.get("org", {}).get("teams", {}).values():
-        s = team.get("strength")
-        if isinstance(s, list):
-            team["strength"] = dict(zip(("low", "mode", "high"), s, strict=True))
+        for key in ("strength", "retention_strength"):
+            s = team.get(key)
+            if isinstance(s, list):
+                team[key] = dict(zip(("low", "mode", "high"), s, strict=True))
     return data
 
 
@@ -126,10 +129,12 @@ def form_fields(sc: Scenario) -> list[str]:
     for team in sc.org.teams:
         prefix = f"org.teams.{team}."
         has_coverage = sc.org.teams[team].coverage is not None
+        has_retention = sc.org.teams[team].retention_strength is not None
         paths += [
             f"{prefix}{p.path}"
             for p in TEAM_PARAMS
-            if has_coverage or not p.path.startswith("coverage.")
+            if (has_coverage or not p.path.startswith("coverage."))
+            and (has_retention or not p.path.startswith("retention_strength."))
         ]
         paths += [f"{prefix}effects.{lever}.{part}" for lever in LEVERS for part in RANGE_PARTS]
     paths += [p.path for p in ORG_PARAMS]
@@ -275,6 +280,13 @@ def _run_settings(
                 for o in OBJECTIVES
             ),
         )
+        after_horizon = st.selectbox(
+            _(meta["after_horizon"].label),
+            options=list(AFTER_HORIZON),
+            index=list(AFTER_HORIZON).index(d.get("after_horizon", sc.analysis.after_horizon)),
+            key=form_key_prefix() + "after_horizon",
+            help=_(RUN_HELP["after_horizon"]),
+        )
         confidence = st.number_input(
             _(meta["confidence"].label),
             value=_pct_in(d.get("confidence", sc.analysis.confidence)),
@@ -318,6 +330,7 @@ def _run_settings(
     return {
         "horizon_months": horizon,
         "objective": objective,
+        "after_horizon": after_horizon,
         "confidence": _pct_out(confidence),
         "seed": seed,
         "mode": auto,
@@ -371,6 +384,8 @@ def collect(
     analysis = data["analysis"]
     analysis["horizon_months"] = run["horizon_months"]
     analysis["objective"] = run["objective"]
+    if run.get("after_horizon") is not None:
+        analysis["after_horizon"] = run["after_horizon"]
     if run.get("confidence") is not None:
         analysis["confidence"] = run["confidence"]
     if settings is not None:

@@ -55,6 +55,8 @@ def _help(param_help: str, source: str) -> str:
 def param_label(param: Param) -> str:
     """A parameter's label in the session's language (a strength number's label composed)."""
     head, _dot, part = param.path.rpartition(".")
+    if head.endswith("retention_strength") and part in _RANGE_WORDS:
+        return _("Retention strength, {part}").format(part=_(_RANGE_WORDS[part]))
     if head.endswith("strength") and part in _RANGE_WORDS:
         return _("Overall strength, {part}").format(part=_(_RANGE_WORDS[part]))
     return _(param.label)

@@ -19,6 +19,7 @@ from sim.params import (
 from sim.params.paths import get_path, set_path
 from ui.form.fields import _num, _pct_in, _pct_out
 from ui.i18n import _
+from ui.safe import md_escape
 from ui.state import form_key_prefix
 from ui.text import (
     SEGMENT_COLUMNS,
@@ -132,6 +133,7 @@ def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
                 parts = path.split(".")
                 idx = int(parts[1]) if parts[1].isdigit() else -1
                 seg = names[idx] if 0 <= idx < len(names) else parts[1]
-                lines.append(f"- **{seg}** · `{'.'.join(parts[2:])}`: {text}")
+                field = md_escape(".".join(parts[2:]), code=True)
+                lines.append(f"- **{md_escape(seg)}** · `{field}`: {md_escape(text)}")
             st.markdown("\n".join(lines))
     return edited

@@ -16,6 +16,7 @@ from sim.workshop import changes
 from ui import exports, runs, state, verdict, workshop
 from ui.form import Submission, assumptions_form
 from ui.i18n import _, lang
+from ui.safe import md_escape
 from ui.state import FORM_PREFIX
 from ui.upload import read_upload
 from ui.widgets import download, preset_picker, show_problems, show_upload_problems
@@ -77,7 +78,10 @@ def _upload() -> None:
     if problems:
         show_upload_problems(file.name, problems)
     else:
-        st.success(_("Loaded `{name}`.").format(name=file.name), icon=":material/check_circle:")
+        st.success(
+            _("Loaded `{name}`.").format(name=md_escape(file.name, code=True)),
+            icon=":material/check_circle:",
+        )
 
 
 def _result_strip() -> None:
@@ -94,7 +98,7 @@ def _result_strip() -> None:
     except Exception as err:
         box.error(
             _("The simulation could not run: {kind}: {error}").format(
-                kind=type(err).__name__, error=err
+                kind=type(err).__name__, error=md_escape(err)
             )
         )
         return
@@ -150,11 +154,11 @@ def render() -> None:
     )
     _scenario_file()
     sc = state.scenario()
-    st.markdown(f"#### {scenario_title(sc.name, lang())}")
+    st.markdown(f"#### {md_escape(scenario_title(sc.name, lang()))}")
     st.caption(state.origin_caption())
     if sc.description:
         with st.expander(_("About this company"), expanded=False):
-            st.write(sc.description)
+            st.markdown(md_escape(sc.description))
     _result_strip()
     problems = st.session_state.get("form_problems") or []
     if not sc.sources:
@@ -173,10 +177,7 @@ def render() -> None:
             st.session_state.form_problems = submission.problems
             problems = submission.problems
         else:
-            origin = st.session_state.get("origin", "")
-            base = (
-                origin.partition(":")[2] if origin.startswith("edited:") else state.origin_label()
-            )
+            base = state.origin_text()
             state.remember_answer()
             state.set_scenario(submission.scenario, f"edited:{base}")
             st.session_state.settings = submission.settings

@@ -26,6 +26,7 @@ from sim.text.explore import input_label, input_value
 from ui import state
 from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_chart
 from ui.i18n import N_, _, lang
+from ui.safe import md_escape
 from ui.widgets import download
 
 EXAMPLE_DIR = state.ROOT / "examples" / "lumen_ledger"
@@ -45,7 +46,7 @@ def _amounts(kind: str, tr) -> str:
 
 def _problems_box(err: DataError, title: str) -> None:
     """Every problem as a line naming file, row and column."""
-    lines = [f"- {p}" for p in err.problems]
+    lines = [f"- {md_escape(p)}" for p in err.problems]
     if err.more:
         lines.append("- " + _("... and {n} more").format(n=err.more))
     st.error(f"**{title}**\n\n" + "\n".join(lines), icon=":material/error:")
@@ -158,7 +159,7 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
     if base is None:
         st.error(
             _("The preset {name} could not be read: {problems}").format(
-                name=base_name, problems=problems
+                name=md_escape(base_name), problems=md_escape(problems)
             )
         )
         return
@@ -178,7 +179,9 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
         _problems_box(err, _("The data cannot be used as it is — nothing was estimated:"))
     except ValueError as err:
         ss.pop(KEY + "result", None)
-        st.error(_("Calibration stopped: {error}").format(error=err), icon=":material/error:")
+        st.error(
+            _("Calibration stopped: {error}").format(error=md_escape(err)), icon=":material/error:"
+        )
 
 
 def _estimates(cal, sc) -> pd.DataFrame:
@@ -231,9 +234,9 @@ def _results() -> None:
     st.dataframe(_estimates(cal, sc), hide_index=True, width="stretch", key=KEY + "table")
     for table in cal.files.values():
         for note in table.notes:
-            st.caption(f"`{table.name}`: {note}")
+            st.caption(f"`{md_escape(table.name, code=True)}`: {md_escape(note)}")
     for note in cal.notes:
-        st.caption(note)
+        st.caption(md_escape(note))
     st.subheader(_("Each fit against its data"))
     segs = [sf.name or "all deals" for sf in cal.segment_fits]  # i18n: ok (the data's key)
     curves, sizes = cycle_curves(cal), deal_sizes(cal)
@@ -260,14 +263,14 @@ def _results() -> None:
                     cal, sc, BACKTEST_REPS, 0, executor=SerialExecutor()
                 )
         except ValueError as err:
-            st.error(_("No back-test: {error}").format(error=err))
+            st.error(_("No back-test: {error}").format(error=md_escape(err)))
     bt = ss.get(KEY + "backtest")
     if bt is not None:
         cols = st.columns(2)
         cols[0].metric(_("Months of wins inside the band"), f"{bt.coverage['wins']:.0%}")
         cols[1].metric(_("Months of new ARR inside the band"), f"{bt.coverage['new_arr']:.0%}")
         if bt.warning:
-            st.warning(bt.warning, icon=":material/warning:")
+            st.warning(md_escape(bt.warning), icon=":material/warning:")
         frame = backtest_long(bt)
         st.altair_chart(backtest_chart(frame, "wins", _("Wins a month"), lang()), width="stretch")
         st.altair_chart(

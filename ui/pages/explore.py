@@ -30,6 +30,7 @@ from ui import exports, state
 from ui.explore_landing import flip_paths
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
+from ui.safe import md_escape
 from ui.text import objective_label, setup_name
 from ui.widgets import chart_with_downloads, download
 
@@ -81,7 +82,7 @@ def _get(method: str, sc, settings: dict, label: str, fn, button: str):
             run_method(key, fn, settings["reps"], settings["seed"], label)
         except (KeyError, ValueError) as err:
             st.error(
-                _("{label} could not run: {error}").format(label=label, error=err),
+                _("{label} could not run: {error}").format(label=label, error=md_escape(err)),
                 icon=":material/error:",
             )
             return None
@@ -419,7 +420,8 @@ def render() -> None:
             "**{name}** · best means the highest {objective} · every variant faces the same "
             "simulated futures"
         ).format(
-            name=scenario_title(sc.name, lang()), objective=objective_label(sc.objective, lang())
+            name=md_escape(scenario_title(sc.name, lang())),
+            objective=objective_label(sc.objective, lang()),
         )
     )
     reps = st.sidebar.number_input(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sim.budget import BudgetError
 from sim.io import ScenarioError
 from sim.params import BASELINE
 from sim.text import headline, setup_name
@@ -18,15 +19,22 @@ from sim.text.workshop import change_text, gain_cell, say
 from sim.verdict import Comparison
 from sim.workshop import MAX_VARIANTS, Variant, changes, read_workshop, workshop_data
 from ui import runs, state, verdict
+from ui.guard import attempt
+from ui.safe import md_escape
 from ui.upload import problem_lines
 from ui.widgets import download
 
 
-def _result(v: Variant) -> Comparison:
-    result, _seconds, _cached = runs.get_comparison(
-        v.scenario, state.settings(), st.container(), verdict.provisional
-    )
-    return result
+def _result(v: Variant) -> Comparison | None:
+    """The variant's comparison, or None after saying why it has none (the others go on)."""
+
+    def run() -> Comparison:
+        result, _seconds, _cached = runs.get_comparison(
+            v.scenario, state.settings(), st.container(), verdict.provisional
+        )
+        return result
+
+    return attempt(say("variant_part", state.lang(), name=v.name), run)
 
 
 def _changed(v: Variant, lang: str) -> str:
@@ -36,9 +44,13 @@ def _changed(v: Variant, lang: str) -> str:
     return "; ".join(change_text(c, lang, cur) for c in found) or say("nothing", lang)
 
 
-def _table(items: list[Variant], results: list[Comparison], lang: str) -> pd.DataFrame:
+def _table(items: list[Variant], results: list[Comparison | None], lang: str) -> pd.DataFrame:
     rows = []
     for v, r in zip(items, results, strict=True):
+        if r is None:
+            none = say("variant_no_result", lang)
+            rows.append({say("col_variant", lang): v.name, say("col_verdict", lang): none})
+            continue
         best = r.verdict.best
         rows.append(
             {
@@ -53,8 +65,10 @@ def _table(items: list[Variant], results: list[Comparison], lang: str) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def _gains(items: list[Variant], results: list[Comparison], lang: str) -> pd.DataFrame:
-    """Each setup's gain with its interval, one column per variant."""
+def _gains(items: list[Variant], results: list[Comparison | None], lang: str) -> pd.DataFrame:
+    """Each setup's gain with its interval, one column per variant that has a result."""
+    pairs = [(v, r) for v, r in zip(items, results, strict=True) if r is not None]
+    items, results = [v for v, _r in pairs], [r for _v, r in pairs]
     setups: list[str] = []
     for r in results:
         setups += [s for s in r.setups if s != BASELINE and s not in setups]
@@ -82,6 +96,20 @@ def _manage(items: list[Variant], lang: str) -> None:
             st.rerun()
 
 
+def _within_budget(items: list[Variant]) -> None:
+    """Refuse a workshop file with a variant over the app's budget, naming the variant."""
+    problems = []
+    for i, v in enumerate(items):
+        try:
+            runs.check_app_budget(v.scenario, state.settings())
+        except BudgetError as err:
+            problems += [
+                (f"variants.{i}.scenario" + (f".{p}" if p else ""), m) for p, m in err.problems
+            ]
+    if problems:
+        raise ScenarioError(problems)
+
+
 def _files(items: list[Variant], lang: str) -> None:
     import yaml
 
@@ -106,6 +134,7 @@ def _files(items: list[Variant], lang: str) -> None:
     if fid not in seen:
         try:
             loaded = read_workshop(file.getvalue(), file.name)
+            _within_budget(loaded)
         except ScenarioError as err:
             seen[fid] = err.problems
         else:
@@ -114,7 +143,7 @@ def _files(items: list[Variant], lang: str) -> None:
             st.rerun()
     if seen[fid]:
         body = "\n".join(f"- {line}" for line in problem_lines(seen[fid]))
-        st.error(f"{say('workshop_bad', lang, name=file.name)}\n\n{body}")
+        st.error(f"{say('workshop_bad', lang, name=md_escape(file.name, code=True))}\n\n{body}")
 
 
 def render() -> None:

@@ -24,8 +24,9 @@ from sim.verdict import Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
 from ui.explore_landing import landing_breakevens
 from ui.i18n import N_, _, lang
+from ui.safe import md_escape
 from ui.text import KPI_GROUPS, glossary, money, objective_help, objective_label, setup_name
-from ui.widgets import chart_with_downloads, download, preset_picker
+from ui.widgets import chart_with_downloads, download, per_answer, preset_picker
 
 SERIES_LABELS = {
     "cumulative_contribution": N_("Cumulative contribution"),
@@ -225,19 +226,29 @@ def _money_tab(result: Comparison, stem: str) -> None:
     cur = result.scenario.currency
     c1, c2 = st.columns(2)
     with c1:
-        fan = data.fan_data(result.results.monthly, "cumulative_contribution", setups, la)
         profit = _("Profit after go-to-market costs, to date")
         chart_with_downloads(
-            charts.fan_chart(fan, setups, f"{profit} ({cur})", profit, currency=cur, lang=la),
+            lambda: charts.fan_chart(
+                data.fan_data(result.results.monthly, "cumulative_contribution", setups, la),
+                setups,
+                f"{profit} ({cur})",
+                profit,
+                currency=cur,
+                lang=la,
+            ),
             "cumulative_contribution",
             stem,
             _("Fan chart of cumulative contribution by month for each setup"),
         )
     with c2:
-        fan = data.fan_data(result.results.monthly, "arr", setups, la)
         chart_with_downloads(
-            charts.fan_chart(
-                fan, setups, f"ARR ({cur})", _("Annual recurring revenue"), currency=cur, lang=la
+            lambda: charts.fan_chart(
+                data.fan_data(result.results.monthly, "arr", setups, la),
+                setups,
+                f"ARR ({cur})",
+                _("Annual recurring revenue"),
+                currency=cur,
+                lang=la,
             ),
             "arr",
             stem,
@@ -267,10 +278,14 @@ def _explore(result: Comparison, stem: str) -> None:
     kind = "count" if series in COUNT_SERIES else "money"
     cur = result.scenario.currency
     unit = "" if kind == "count" else f" ({cur})"
-    fan = data.fan_data(result.results.monthly, series, setups, lang())
     chart_with_downloads(
-        charts.fan_chart(
-            fan, setups, f"{_series(series)}{unit}", kind=kind, currency=cur, lang=lang()
+        lambda: charts.fan_chart(
+            data.fan_data(result.results.monthly, series, setups, lang()),
+            setups,
+            f"{_series(series)}{unit}",
+            kind=kind,
+            currency=cur,
+            lang=lang(),
         ),
         f"series_{series}",
         stem,
@@ -286,7 +301,7 @@ def _sure_tab(result: Comparison, stem: str) -> None:
     kind = objective_unit(obj)
     unit = f" ({cur})" if kind == "money" else _(" (x ops spend)")
     chart_with_downloads(
-        charts.gain_chart(
+        lambda: charts.gain_chart(
             gains,
             setups,
             _("Gain in {label} over no ops team").format(label=objective_label(obj, la)) + unit,
@@ -371,10 +386,12 @@ def _metrics_tab(result: Comparison) -> None:
     )
     for group in KPI_GROUPS:
         st.markdown(f"**{_(group)}**")
-        table = data.article_table(result, group, la).rename(columns={"Metric": _("Metric")})
+        table = per_answer(f"article:{group}", partial(data.article_table, result, group, la))
+        table = table.rename(columns={"Metric": _("Metric")})
         st.dataframe(table, hide_index=True, width="stretch")
     st.markdown(_("**ARR at the horizon by segment**"))
-    segments = data.segment_arr(result, la).rename(columns={"Segment": _("Segment")})
+    segments = per_answer("segment_arr", lambda: data.segment_arr(result, la))
+    segments = segments.rename(columns={"Segment": _("Segment")})
     st.dataframe(segments, hide_index=True, width="stretch")
 
 
@@ -388,7 +405,7 @@ def _why_tab(result: Comparison) -> DeltaGenerator:
             "the article's criteria for each team"
         )
     )
-    diag = data.diagnostics_table(result, la)
+    diag = per_answer("diagnostics", lambda: data.diagnostics_table(result, la))
     flagged = int(diag["Pressure"].sum()) if len(diag) else 0
     st.caption(
         _(
@@ -600,7 +617,7 @@ def render() -> None:
     st.title(_("Which ops team pays off?"))
     st.caption(
         _("**{name}** · {months}-month horizon · {settings}").format(
-            name=scenario_title(sc.name, lang()),
+            name=md_escape(scenario_title(sc.name, lang())),
             months=sc.horizon_months,
             settings=state.settings_label(settings),
         ),
@@ -617,7 +634,7 @@ def render() -> None:
             _(
                 "The simulation could not run: {kind}: {error}. Try again, or change the "
                 "assumptions."
-            ).format(kind=type(err).__name__, error=err),
+            ).format(kind=type(err).__name__, error=md_escape(err)),
             icon=":material/error:",
         )
         st.stop()
