@@ -12,7 +12,13 @@ Two budgets are defined: `CLI_BUDGET` for the command line (an analyst's own mac
 tighter `APP_BUDGET` for the web app (one server shared by many people). Each figure can be
 changed through an environment variable, `ORGSIM_BUDGET_<NAME>` for the command line and
 `ORGSIM_APP_BUDGET_<NAME>` for the app (names: `LEADS_PER_RUN`, `TOTAL_LEADS`, `MEMORY_MB`,
-`SETUPS`, `SEGMENTS`, `REPLICATIONS`).
+`SETUPS`, `SEGMENTS`, `REPLICATIONS`, `VARIANTS`, `EXPLORE_LEADS`).
+
+Every entry point checks the same budget before work starts: a comparison (`check_budget`:
+`compare`, `report`, `validate`, the app's runs), an exploration (`check_explore`: grid
+points, sampled points or range ends times replications — `explore`, the app's explore
+page) and a data file (`DataBudget`: bytes, unpacked bytes, rows, columns, cells —
+`calibrate`, the app's Calibrate page).
 
 `check_numbers` catches the other way a valid scenario goes wrong: numbers whose products
 overflow (a deal-size spread of 1000, a cost of 1e308) and would turn the verdict into NaN.
@@ -26,25 +32,33 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
+import numpy as np
+
 from sim.errors import ScenarioError
-from sim.params import Scenario
+from sim.params import MONTH_DAYS, Scenario
 
 __all__ = [
     "APP_BUDGET",
     "CLI_BUDGET",
     "Budget",
     "BudgetError",
+    "DataBudget",
     "Estimate",
     "budget_from_env",
     "check_budget",
+    "check_comparison",
+    "check_explore",
     "check_numbers",
+    "data_budget",
     "estimate",
     "number_problems",
 ]
 
 # Measured on the model (peak traced memory of one task, its setups run one after another):
-# 220-300 bytes per candidate lead, about 730 per existing customer; rounded up.
+# 220-300 bytes per candidate lead, about 730 per existing customer; rounded up. A simulated
+# lead's records (dates, states, draws) take about as much again.
 BYTES_PER_CANDIDATE = 400
+BYTES_PER_LEAD = 400
 BYTES_PER_CUSTOMER = 1_000
 BYTES_PER_RESULT_MONTH = 16 * 8 * 3  # monthly series of one run, with pandas' copies
 BYTES_PER_RESULT_RUN = 120 * 8 * 3  # one run's KPI row, with copies
@@ -83,6 +97,11 @@ class Budget:
     setups: int
     segments: int
     replications: int
+    variants: int = 20_000
+    """Scenario variants one explore run may build (grid points, sampled points, ends)."""
+    explore_leads: int = 10_000_000_000
+    """Leads over every run of one exploration (variants x replications x setups, and the
+    candidates each variant's futures draw): its work, larger than one comparison's."""
 
     def env_name(self, field_name: str) -> str:
         """The environment variable that sets `field_name` of this budget."""
@@ -98,6 +117,8 @@ CLI_BUDGET = Budget(
     setups=64,
     segments=200,
     replications=10_000,
+    variants=20_000,
+    explore_leads=10_000_000_000,
 )
 APP_BUDGET = Budget(
     name="app",
@@ -107,9 +128,22 @@ APP_BUDGET = Budget(
     setups=16,
     segments=50,
     replications=400,
+    variants=1_000,
+    # the explore page's defaults for the largest preset (a 6x6 map or 48 sampled points at
+    # 20 futures: about 110 million) fit; a 10x10 map at 200 futures (2 billion) does not
+    explore_leads=150_000_000,
 )
 
-_LIMITS = ("leads_per_run", "total_leads", "memory_mb", "setups", "segments", "replications")
+_LIMITS = (
+    "leads_per_run",
+    "total_leads",
+    "memory_mb",
+    "setups",
+    "segments",
+    "replications",
+    "variants",
+    "explore_leads",
+)
 
 
 def budget_from_env(base: Budget, environ: Mapping[str, str] | None = None) -> Budget:
@@ -135,66 +169,91 @@ def budget_from_env(base: Budget, environ: Mapping[str, str] | None = None) -> B
 
 @dataclass(frozen=True)
 class Estimate:
-    """A comparison's size, estimated before it runs (upper estimates, not predictions)."""
+    """A comparison's size, estimated before it runs from what the model will really do.
 
-    inbound_candidates: float  # per run, warm-up included
-    outbound_candidates: float
+    `inbound_leads` and `outbound_leads` are the leads one run simulates (expected, warm-up
+    included): the work. `candidates` are what the arrival stage draws once per replication
+    before thinning, at the rate bounds that stage uses (shared by every setup): memory.
+    """
+
+    inbound_leads: float  # per run, warm-up included
+    outbound_leads: float
+    candidates: float  # per replication, drawn once and shared by its setups
     customers: float  # existing customers per run
     runs: int
+    replications: int
     workers: int
     memory_mb: float
 
     @property
     def leads_per_run(self) -> float:
-        """Candidate leads of one run."""
-        return self.inbound_candidates + self.outbound_candidates
+        """Leads one run (one setup, one replication) simulates."""
+        return self.inbound_leads + self.outbound_leads
 
     @property
     def total_leads(self) -> float:
-        """Candidate leads over every run."""
-        return self.leads_per_run * self.runs
+        """Leads over every run, and the candidates drawn for them."""
+        return self.leads_per_run * self.runs + self.candidates * self.replications
 
 
-def _pow(base: float, exponent: float) -> float:
-    try:
-        return math.pow(base, exponent)
-    except OverflowError:
-        return math.inf
+def _mean_drift(scenario: Scenario, start_days: float, end_days: float) -> float:
+    """The inbound multiplier averaged over [start, end] days, as the model's arrivals use it."""
+    from sim.model.arrivals import inbound_drift  # the model's own curve, not a copy
+
+    if end_days <= start_days:
+        return 0.0
+    t = np.linspace(start_days, end_days, 257)
+    with np.errstate(over="ignore"):
+        g = np.asarray(inbound_drift(scenario.market, t), dtype=float)
+    return float(np.trapezoid(g, t) / (end_days - start_days))
 
 
-def _drift(scenario: Scenario, months: float) -> float:
-    """Inbound multiplier `months` from today (negative: the past), as the model has it."""
-    m = scenario.market
-    growth, cap = m.inbound_growth_per_month, m.inbound_growth_cap
-    if growth <= 0 or cap is None or months < 0:
-        return _pow(1.0 + growth, months)
-    return cap  # logistic growth never passes its cap
+def _max_drift(scenario: Scenario, days: float) -> float:
+    from sim.model.arrivals import inbound_drift
+
+    with np.errstate(over="ignore"):
+        return max(1.0, float(inbound_drift(scenario.market, days)))
 
 
 def estimate(
     scenario: Scenario, replications: int, workers: int = 1, explain: bool = True
 ) -> Estimate:
-    """Candidate leads, customers, runs and peak memory of comparing every setup.
+    """Leads, candidates, customers, runs and peak memory of comparing every setup.
 
-    Candidates are what the arrival stage draws before thinning (a lead costs memory and time
-    whether or not it is kept), at the bounds that stage uses. Memory: every worker holds one
-    task (a replication of all setups) at a time, plus the results gathered in this process.
+    Leads per run are the expected arrivals over the horizon (inbound along its drift,
+    outbound at today's selling time) and over the warm-up. Memory: every worker holds one
+    task (a replication of all setups: its candidates, one setup's leads and customers at a
+    time) plus the results gathered in this process.
     """
     m, sales = scenario.market, scenario.sales
     months = scenario.horizon_months
     warm = sales.warmup_months
+    horizon, warm_days = months * MONTH_DAYS, warm * MONTH_DAYS
     in_rate = m.inbound_mqls_per_month
-    inbound = in_rate * max(1.0, _drift(scenario, months)) * INBOUND_BOUND_FACTOR * months
-    inbound += in_rate * max(1.0, _drift(scenario, -warm)) * warm
     out_rate = sales.reps * sales.outbound_leads_per_rep_month
-    outbound = out_rate * months / sales.selling_time_share + out_rate * warm
+    inbound = in_rate * (
+        _mean_drift(scenario, 0.0, horizon) * months + _mean_drift(scenario, -warm_days, 0.0) * warm
+    )
+    outbound = out_rate * (months + warm)
+    candidates = (
+        in_rate * _max_drift(scenario, horizon) * INBOUND_BOUND_FACTOR * months
+        + in_rate * _max_drift(scenario, -warm_days) * warm
+        + out_rate * months / sales.selling_time_share
+        + out_rate * warm
+    )
     customers = float(scenario.starting_customers.count)
     setups = len(scenario.setup_names)
     runs = replications * (setups + (ATTRIBUTION_GROUPS if explain else 0))
-    task_bytes = BYTES_PER_CANDIDATE * (inbound + outbound) + BYTES_PER_CUSTOMER * customers
+    task_bytes = (
+        BYTES_PER_CANDIDATE * candidates
+        + BYTES_PER_LEAD * (inbound + outbound)
+        + BYTES_PER_CUSTOMER * customers
+    )
     results = runs * (BYTES_PER_RESULT_RUN + BYTES_PER_RESULT_MONTH * months)
     memory = workers * (WORKER_BASE_MB * 1e6 + task_bytes) + results
-    return Estimate(inbound, outbound, customers, runs, workers, memory / 1e6)
+    return Estimate(
+        inbound, outbound, candidates, customers, runs, replications, workers, memory / 1e6
+    )
 
 
 def _n(x: float) -> str:
@@ -203,6 +262,8 @@ def _n(x: float) -> str:
         return "an unbounded number"
     if x >= 1e12:
         return f"{x:.2g}"
+    if x >= 1e9:
+        return f"{x / 1e9:,.1f} billion"
     if x >= 1e6:
         return f"{x / 1e6:,.1f} million"
     return f"{x:,.0f}"
@@ -215,10 +276,10 @@ def _lead_fields(scenario: Scenario, est: Estimate) -> str:
         inbound.append("market.inbound_growth_per_month")
         if scenario.market.inbound_growth_cap is not None:
             inbound.append("market.inbound_growth_cap")
-    elif _drift(scenario, -scenario.sales.warmup_months) > 2.0:
+    elif _max_drift(scenario, -scenario.sales.warmup_months * MONTH_DAYS) > 2.0:
         inbound += ["market.inbound_growth_per_month", "sales.warmup_months"]
     outbound = ["sales.reps", "sales.outbound_leads_per_rep_month"]
-    parts = [(est.inbound_candidates, inbound), (est.outbound_candidates, outbound)]
+    parts = [(est.inbound_leads, inbound), (est.outbound_leads, outbound)]
     parts.sort(key=lambda p: -p[0])
     chosen = [names for size, names in parts if size >= 0.2 * est.leads_per_run]
     return ", ".join([*[n for names in chosen for n in names], "analysis.horizon_months"])
@@ -297,6 +358,97 @@ def check_budget(
     if problems:
         raise BudgetError(problems, source)
     return est
+
+
+def check_comparison(
+    scenario: Scenario,
+    replications: int | str | None = None,
+    workers: int | None = None,
+    budget: Budget | None = None,
+    explain: bool = False,
+    source: str = "",
+) -> Estimate:
+    """`check_budget` for a comparison as a command asks for it.
+
+    `replications` None means the scenario's own, "auto" its `max_replications` (the most an
+    adaptive run may use); `workers` None means one per core; `budget` None the command
+    line's, from the environment.
+    """
+    from sim.executors import default_workers
+
+    a = scenario.analysis
+    asked = a.replications if replications is None else replications
+    most = a.max_replications if asked == "auto" else int(asked)
+    return check_budget(
+        scenario,
+        most,
+        workers or default_workers(),
+        budget or budget_from_env(CLI_BUDGET),
+        explain,
+        source,
+    )
+
+
+def check_explore(
+    scenario: Scenario,
+    points: int,
+    replications: int,
+    field: str,
+    workers: int = 1,
+    budget: Budget = CLI_BUDGET,
+    setups: int | None = None,
+    source: str = "",
+) -> Estimate:
+    """Refuse (`BudgetError`, `field` and the limit named) an exploration over `budget`.
+
+    An exploration runs `points` variants of the scenario (grid points, sampled points,
+    range ends), each compared over `replications` futures: checked before any variant is
+    built, as `points` scenario copies can exhaust memory on their own. `setups` is how many
+    setups each variant runs (default: all of them).
+    """
+    how = f"the {budget.name} budget"
+    est = check_budget(scenario, replications, workers, budget, explain=False, source=source)
+    n_setups = len(scenario.setup_names) if setups is None else setups
+    if points > budget.variants:
+        raise BudgetError(
+            [
+                (
+                    field,
+                    f"{points:,} variants to run; {how} allows {budget.variants:,} "
+                    f"({budget.env_name('variants')}): ask for fewer points",
+                )
+            ],
+            source,
+        )
+    runs = points * replications * n_setups
+    total = points * replications * (n_setups * est.leads_per_run + est.candidates)
+    if total > budget.explore_leads:
+        raise BudgetError(
+            [
+                (
+                    f"{field}, replications",
+                    f"about {_n(total)} leads over {runs:,} runs ({points:,} variants x "
+                    f"{replications:,} replications x {n_setups} setups); {how} allows "
+                    f"{_n(budget.explore_leads)} ({budget.env_name('explore_leads')}): ask for "
+                    "fewer points or replications",
+                )
+            ],
+            source,
+        )
+    months = scenario.horizon_months
+    memory = est.memory_mb + runs * (BYTES_PER_RESULT_RUN + BYTES_PER_RESULT_MONTH * months) / 1e6
+    if memory > budget.memory_mb:
+        raise BudgetError(
+            [
+                (
+                    f"{field}, replications",
+                    f"about {memory:,.0f} MB for {runs:,} runs; {how} allows "
+                    f"{budget.memory_mb:,} MB ({budget.env_name('memory_mb')})",
+                )
+            ],
+            source,
+        )
+    return replace(est, runs=runs, memory_mb=memory)
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -381,3 +533,51 @@ def check_numbers(scenario: Scenario, source: str = "") -> Scenario:
     if problems:
         raise ScenarioError(problems, source)
     return scenario
+
+
+# ----------------------------------------------------------------------------- data files
+@dataclass(frozen=True)
+class DataBudget:
+    """What one uploaded or exported data file (CSV or XLSX) may hold, checked while reading.
+
+    Every figure is checked before the table is built: a file's bytes before it is read, an
+    XLSX workbook's unpacked bytes before it is unpacked, and rows, columns and cells (rows
+    times columns: what the table will hold) as the rows stream past, so a small file that
+    declares a huge sheet or hides a million rows behind unusual line ends costs nothing.
+    """
+
+    bytes: int = 100_000_000
+    """Largest file read (100 MB)."""
+    unpacked_bytes: int = 500_000_000
+    """Largest XLSX workbook once unzipped (its XML); a 3 KB zip can unpack to gigabytes."""
+    rows: int = 1_000_000
+    """Most data rows (a CRM export of a company this tool is for is far smaller)."""
+    columns: int = 1_000
+    """Most columns holding a value."""
+    cells: int = 10_000_000
+    """Most cells: data rows times columns, the table's size in memory."""
+
+    @staticmethod
+    def env_name(field_name: str) -> str:
+        """The environment variable that sets `field_name` (the CLI and the app share it)."""
+        return "ORGSIM_BUDGET_DATA_" + field_name.upper()
+
+
+def data_budget(environ: Mapping[str, str] | None = None) -> DataBudget:
+    """The data-file budget, with any `ORGSIM_BUDGET_DATA_*` environment variable applied."""
+    env = os.environ if environ is None else environ
+    base = DataBudget()
+    changes: dict[str, int] = {}
+    for f in fields(base):
+        var = base.env_name(f.name)
+        raw = env.get(var, "").strip().replace("_", "")
+        if not raw:
+            continue
+        try:
+            value = int(float(raw))
+        except ValueError:
+            raise ValueError(f"{var} must be a whole number, got {env[var]!r}") from None
+        if value < 1:
+            raise ValueError(f"{var} must be at least 1, got {env[var]!r}")
+        changes[f.name] = value
+    return replace(base, **changes)

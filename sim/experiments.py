@@ -27,7 +27,7 @@ import pandas as pd
 
 from sim.cache import RunCache, RunOutput, run_key, world_key
 from sim.executors import Executor, ProcessExecutor, SerialExecutor, default_workers
-from sim.metrics import MONTHLY_SERIES, kpis, monthly_series, paired_kpis
+from sim.metrics import MONTHLY_SERIES, check_finite, kpis, monthly_series, paired_kpis
 from sim.model import RunRecord, run_replication
 from sim.params import BASELINE, Scenario
 from sim.streams import ReplicationDraws
@@ -38,6 +38,7 @@ Progress = Callable[[int, int], None]
 __all__ = [
     "BASELINE",
     "Experiment",
+    "LeverSetTask",
     "Progress",
     "Replications",
     "RunResult",
@@ -45,6 +46,7 @@ __all__ = [
     "Variant",
     "default_workers",
     "run_experiment",
+    "run_lever_sets",
     "run_replications",
     "run_task",
     "simulate",
@@ -74,9 +76,14 @@ def simulate(
         scenario, setup, replication, seed, tuple(levers) if levers is not None else None
     )
     series = monthly_series(record, scenario)
+    check_finite(
+        figures := kpis(record, scenario, series),
+        series,
+        f"setup '{setup}', replication {replication}",
+    )
     frame = pd.DataFrame(series)
     frame.insert(0, "month", np.arange(1, scenario.horizon_months + 1))
-    return RunResult(record=record, kpis=kpis(record, scenario, series), monthly=frame)
+    return RunResult(record=record, kpis=figures, monthly=frame)
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,45 @@ def run_task(task: RunTask) -> list[RunOutput]:
         restrict = None if setup == BASELINE else task.levers
         record = run_replication(
             task.scenario, setup, task.replication, task.seed, restrict, shared
+        )
+        series = monthly_series(record, task.scenario)
+        figures = kpis(record, task.scenario, series)
+        check_finite(figures, series, f"setup '{setup}', replication {task.replication}")
+        out.append(RunOutput(figures, series))
+    return out
+
+
+@dataclass(frozen=True)
+class LeverSetTask:
+    """One setup of one replication run once per lever restriction, in one pass (picklable).
+
+    The runs share the replication's random numbers and warm-up, as a `RunTask`'s setups do.
+    """
+
+    scenario: Scenario
+    setup: str
+    replication: int
+    seed: int
+    lever_sets: tuple[tuple[str, ...], ...]
+
+    def __repr__(self) -> str:
+        return f"LeverSetTask({self.describe()})"
+
+    def describe(self) -> str:
+        """What identifies the task in messages."""
+        return (
+            f"replication {self.replication} of {self.setup} under {len(self.lever_sets)} lever "
+            f"restriction(s) (seed {self.seed}, scenario {self.scenario.name!r})"
+        )
+
+
+def run_lever_set_task(task: LeverSetTask) -> list[RunOutput]:
+    """Run a lever-set task's restrictions on its replication's shared draws; in order."""
+    shared = ReplicationDraws(task.seed, task.replication)
+    out = []
+    for levers in task.lever_sets:
+        record = run_replication(
+            task.scenario, task.setup, task.replication, task.seed, levers, shared
         )
         series = monthly_series(record, task.scenario)
         out.append(RunOutput(kpis(record, task.scenario, series), series))
@@ -320,7 +366,7 @@ def _tabulate(
     variants: Sequence[Variant],
     seed: int,
     names: tuple[str, ...],
-    reps: range,
+    reps: Sequence[int],
     keys: dict[tuple[str, str, int], str],
     found: dict[str, RunOutput],
     executed: int,
@@ -391,3 +437,62 @@ def run_replications(
         progress=progress,
     )
     return experiment.variant("base")
+
+
+def run_lever_sets(
+    scenario: Scenario,
+    setup: str,
+    replications: Sequence[int],
+    seed: int,
+    lever_sets: Mapping[str, Sequence[str]],
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    cache: RunCache | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Replications]:
+    """`setup` on `replications` once per named lever restriction: name -> its results.
+
+    The same runs as `run_replications(..., setups=[setup], levers=..., baseline=False)` for
+    each restriction (same cache keys, identical numbers), but one task per replication
+    runs all of that replication's missing restrictions on its shared draws and warm-up.
+    """
+    if not lever_sets:
+        raise ValueError("run_lever_sets needs at least one lever restriction")
+    names = _ordered_setups(scenario, [setup], baseline=False)
+    reps = sorted(int(r) for r in replications)
+    if not reps:
+        raise ValueError("run_lever_sets needs at least one replication")
+    store = cache if cache is not None else RunCache(max_runs=10**9)
+    world = world_key(scenario)
+    sets = {name: tuple(levers) for name, levers in lever_sets.items()}
+    keys: dict[tuple[str, str, int], str] = {}
+    found: dict[str, RunOutput] = {}
+    missing: dict[int, dict[str, tuple[str, ...]]] = {}  # replication -> key -> levers
+    for name, levers in sets.items():
+        for r in reps:
+            key = run_key(scenario, setup, r, seed, levers, world)
+            keys[(name, setup, r)] = key
+            if key in found or key in missing.get(r, {}):
+                continue
+            hit = store.get(key)
+            if hit is None:
+                missing.setdefault(r, {})[key] = levers
+            else:
+                found[key] = hit
+    tasks = [
+        LeverSetTask(scenario, setup, r, seed, tuple(runs.values())) for r, runs in missing.items()
+    ]
+    executed = sum(len(runs) for runs in missing.values())
+    if tasks:
+        outputs = _executor(executor, workers, len(tasks)).map(run_lever_set_task, tasks, progress)
+        fresh = [
+            (key, out)
+            for runs, outs in zip(missing.values(), outputs, strict=True)
+            for key, out in zip(runs, outs, strict=True)
+        ]
+        store.put_many(fresh)
+        found.update(fresh)
+    variants = [Variant(name, scenario) for name in sets]
+    experiment = _tabulate(variants, seed, names, reps, keys, found, executed)
+    return {name: experiment.variant(name) for name in sets}

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import stat
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -35,26 +36,59 @@ MAX_NESTING = 32
 """Deepest nesting of mappings and lists in a scenario file (the schema needs 6)."""
 
 
+_VALIDATOR_STEP = re.compile(
+    r"^(function-(after|before|wrap|plain)\[|literal\[|constrained-|tagged-union\[|union\[|"
+    r"is-instance\[|lax-or-strict\[|json-or-python\[|chain\[|int$|float$|str$|bool$)"
+)
+"""Steps pydantic adds to an error's location inside unions and validators: not fields."""
+_DISTRIBUTION_TAGS = {
+    "CycleLognormal",
+    "CycleExponential",
+    "CycleGamma",
+    "CycleFixed",
+    "lognormal",
+    "exponential",
+    "gamma",
+    "fixed",
+}
+_PLAIN = [
+    (re.compile(r"^Input should be greater than or equal to (.+)$"), r"must be at least \1"),
+    (re.compile(r"^Input should be less than or equal to (.+)$"), r"must be at most \1"),
+    (re.compile(r"^Input should be greater than (.+)$"), r"must be more than \1"),
+    (re.compile(r"^Input should be less than (.+)$"), r"must be less than \1"),
+    (re.compile(r"^Input should be a valid integer.*$"), "must be a whole number"),
+    (re.compile(r"^Input should be a finite number.*$"), "must be a finite number"),
+    (re.compile(r"^Input should be a valid number.*$"), "must be a number"),
+    (re.compile(r"^Input should be a valid boolean.*$"), "must be true or false"),
+    (re.compile(r"^Input should be a valid string.*$"), "must be text"),
+    (re.compile(r"^Input should be a valid (dictionary|list).*$"), r"must be a \1"),
+    (re.compile(r"^Input should be (.+)$"), r"must be \1"),
+]
+"""Pydantic's messages in plain words: the rule, not the validator that checks it."""
+
+
 def _field(loc: Iterable[Any]) -> str:
+    """The dotted field path of an error location, without pydantic's validator steps."""
     parts = []
     for p in loc:
-        if isinstance(p, str) and p in {
-            "CycleLognormal",
-            "CycleExponential",
-            "CycleGamma",
-            "CycleFixed",
-        }:
-            continue
-        if isinstance(p, str) and p in {"lognormal", "exponential", "gamma", "fixed"}:
+        if isinstance(p, str) and (p in _DISTRIBUTION_TAGS or _VALIDATOR_STEP.match(p)):
             continue
         parts.append(str(p))
     return ".".join(parts)
 
 
+def _plain(msg: str) -> str:
+    for pattern, words in _PLAIN:
+        if pattern.match(msg):
+            return pattern.sub(words, msg)
+    return msg
+
+
 def _problems(err: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) pairs; a union's alternatives at one field become one message."""
     errors = err.errors()
     locs = [tuple(e["loc"]) for e in errors]
-    out = []
+    merged: dict[str, list[str]] = {}
     for e in errors:
         loc = tuple(e["loc"])
         if e["type"] == "too_short" and any(o != loc and o[: len(loc)] == loc for o in locs):
@@ -66,7 +100,14 @@ def _problems(err: ValidationError) -> list[tuple[str, str]]:
             msg = msg[len("Value error, ") :]
         if e["type"] == "finite_number":
             msg = "must be a finite number (not NaN or infinity)"
-        out.append((_field(e["loc"]), msg))
+        msg = _plain(msg)
+        field = _field(e["loc"])
+        if msg not in merged.setdefault(field, []):
+            merged[field].append(msg)
+    out = []
+    for field, msgs in merged.items():
+        first, rest = msgs[0], [m.removeprefix("must be ") for m in msgs[1:]]
+        out.append((field, " or ".join([first, *rest])))
     return out
 
 
@@ -162,9 +203,16 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
 def read_limited(path: Path, limit: int = MAX_SCENARIO_BYTES) -> bytes:
     """The bytes of `path`, refused unread when larger than `limit` (a stream: at limit + 1).
 
-    A regular file's size is checked before reading; a device or pipe is read only up to
-    one byte past the limit.
+    A regular file's size is checked before reading; a device is read only up to one byte
+    past the limit. A named pipe or socket is refused unopened: opening a pipe with no
+    writer would wait forever.
     """
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        raise ScenarioError([("", f"cannot read file: {err.strerror}")], str(path)) from None
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise ScenarioError([("", "not a regular file (a named pipe or socket)")], str(path))
     try:
         with path.open("rb") as f:
             try:

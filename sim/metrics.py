@@ -16,9 +16,49 @@ import re
 import numpy as np
 import pandas as pd
 
+from sim.errors import NonFiniteResult
 from sim.model.arrivals import inbound_drift
 from sim.model.records import COLD, LEAKED, LOST, OPEN, OUTBOUND, UNQUALIFIED, WON, RunRecord
 from sim.params import MONTH_DAYS, Costs, Scenario
+
+MUST_BE_FINITE = (
+    "value_created",
+    "cumulative_contribution",
+    "npv_contribution",
+    "customer_equity",
+    "ending_arr",
+    "ending_mrr",
+    "revenue",
+    "total_cost",
+    "ops_cost",
+    "new_mrr",
+    "churned_mrr",
+    "expansion_mrr",
+    "leads",
+    "mqls",
+    "sqls",
+    "opportunities",
+    "wins",
+    "losses",
+    "customers_end",
+)
+"""KPIs that are money or counts, defined for every run (ratios and averages may be NaN)."""
+
+
+def check_finite(kpis_: dict[str, float], series: dict[str, np.ndarray], where: str) -> None:
+    """Raise `NonFiniteResult` naming `where` and the figure if a run's output broke."""
+    for name in MUST_BE_FINITE:
+        value = kpis_.get(name, 0.0)
+        if not math.isfinite(value):
+            raise NonFiniteResult(f"{where}: the result '{name}' is {value} (not a number)")
+    for name, values in series.items():
+        arr = np.asarray(values, dtype=float)
+        if not np.isfinite(arr).all():
+            month = int(np.flatnonzero(~np.isfinite(arr))[0]) + 1
+            raise NonFiniteResult(
+                f"{where}: the monthly '{name}' is {arr[month - 1]} in month {month} (not a number)"
+            )
+
 
 MONTHLY_SERIES = (
     "mrr",

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.errors import NonFiniteResult
 from sim.levers import (
     ANCHORS,
     LEVERS,
@@ -349,6 +350,12 @@ def setup_effects(
             lever: value * (min(1.0, size) if LEVERS[lever].kind == "correlation" else size)
             for lever, value in full.items()
         }
+        broken = [lever for lever, value in drawn[name].items() if not math.isfinite(value)]
+        if broken:  # a NaN effect would silently zero a stage (NaN compares False)
+            raise NonFiniteResult(
+                f"setup '{setup}', replication {replication}: team '{name}' has effect "
+                f"{drawn[name][broken[0]]} on {broken[0]} (not a number)"
+            )
     # two teams on one funnel stage: the team leading the stage counts in full, the other
     # `overlap` of its effect there (on a lever both move, this is the lever rule: the
     # lead's effect plus `overlap` of the other's)

@@ -1,27 +1,34 @@
 """The gain split by lever group (sim/verdict/attribution.py), on tiny real simulations.
 
-The split must describe the same futures as the headline: its total is the headline's
-paired gain, computed on every replication (a user once saw +$617K split beside a +$436K
-headline because the split used the first 20 replications only). And each lever group's
-part must be where the gain actually comes from, checked on teams that move one lever.
+The split must describe the futures it was made on and say so: by default the headline's
+first `ATTRIBUTION_REPLICATIONS` replications, its total the paired gain on exactly those
+(with its own interval), and on every replication its total is the headline's gain itself
+(a user once saw +$617K split beside a +$436K headline with nothing saying the split used
+fewer futures). And each lever group's part must be where the gain actually comes from,
+checked on teams that move one lever.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pytest
 from conftest import make, two_setup
 
 import sim.experiments
 import sim.verdict.attribution as attribution
-from sim.experiments import run_replications
-from sim.verdict import compare, reassess
+from sim.executors import SerialExecutor
+from sim.experiments import run_lever_sets, run_replications
+from sim.verdict import compare, explain_gain, reassess
 from sim.verdict.attribution import (
-    _blocks,
+    ATTRIBUTION_REPLICATIONS,
     attribute_gain,
     groups_used,
     run_lever_groups,
     split_gain,
 )
+from sim.verdict.stats import mean_interval
 
 H = 6  # months: enough for every lever to show, short enough to be quick
 
@@ -38,24 +45,53 @@ def explained():
     return compare(make(horizon_months=H), 24, seed=4, workers=1)
 
 
-def test_total_is_the_headline_gain_on_every_replication(explained):
-    """The `total` row is exactly the explained setup's vs-none interval of the headline."""
+def _gain_on(result, replications, objective=None):
+    """The explained setup's paired gain over none on `replications`, per replication."""
+    v = result.results.objective(objective or result.objective).loc[list(replications)]
+    subject = result.explained_setup
+    return v[subject].to_numpy(float) - v["none"].to_numpy(float)
+
+
+def test_the_split_is_made_on_the_first_replications_with_its_own_total(explained):
+    """By default the split uses the first ATTRIBUTION_REPLICATIONS futures of the 24, and
+    its `total` row is the paired gain on exactly those, with that sample's own interval."""
     a = explained.attribution
     subject = explained.explained_setup
     assert subject is not None and set(a["setup"]) == {subject}
+    assert 2 <= ATTRIBUTION_REPLICATIONS < 24
+    first = tuple(range(ATTRIBUTION_REPLICATIONS))
+    assert explained.lever_runs.replications == first
     total = _row(a, "total")
-    headline = explained.setups[subject].vs_none
+    own = mean_interval(_gain_on(explained, first), explained.confidence)
+    assert (total["mean"], total["low"], total["high"]) == (own.mean, own.low, own.high)
+    parts = a[~a["source"].isin(["total"])]["mean"].sum()
+    assert parts == pytest.approx(total["mean"])
+    assert explained.facts()["attribution_replications"] == ATTRIBUTION_REPLICATIONS
+
+
+def test_a_split_on_every_replication_totals_to_the_headline(explained):
+    """With every replication (`replications=None`) the total is the headline's interval."""
+    bare = dataclasses.replace(explained, attribution=None, lever_runs=None)
+    full = explain_gain(bare, replications=None, workers=1)
+    subject = full.explained_setup
+    total = _row(full.attribution, "total")
+    headline = full.setups[subject].vs_none
     assert (total["mean"], total["low"], total["high"]) == (
         headline.mean,
         headline.low,
         headline.high,
     )
-    assert explained.lever_runs.replications == tuple(range(24))
+    assert full.lever_runs.replications == tuple(range(24))
+    # the first replications' re-runs are the same runs in both splits
+    sub = explained.lever_runs.runs["ops_cost"].kpis
+    again = full.lever_runs.runs["ops_cost"].kpis
+    cols = ["replication", "cumulative_contribution"]
+    assert sub[cols].equals(again[cols].iloc[: len(sub)].reset_index(drop=True))
 
 
-def test_total_follows_the_headline_when_the_objective_changes(explained):
+def test_total_follows_the_objective_when_it_changes(explained):
     """Re-judged on ROI or ending ARR, the split is re-made in that unit and still totals to
-    the headline (ROI parts are per unit of ops spend, as ROI is)."""
+    the gain on its replications (ROI parts are per unit of ops spend, as ROI is)."""
     for objective in ("ops_roi", "ending_arr"):
         again = explained.with_objective(objective)
         subject = again.explained_setup
@@ -63,11 +99,33 @@ def test_total_follows_the_headline_when_the_objective_changes(explained):
             assert again.attribution is None
             continue
         total = _row(again.attribution, "total")
-        assert total["mean"] == again.setups[subject].vs_none.mean
+        gain = _gain_on(again, again.lever_runs.replications, objective)
+        assert total["mean"] == pytest.approx(float(np.mean(gain)))
         assert set(again.attribution["objective"]) == {objective}
     roi = explained.with_objective("ops_roi")
     if roi.attribution is not None:
         assert _row(roi.attribution, "ops_cost")["mean"] == pytest.approx(-1.0)
+
+
+def test_lever_sets_run_in_one_task_per_replication_with_the_same_numbers():
+    """`run_lever_sets` gives the numbers `run_replications` gives restriction by
+    restriction (same cache keys), with one task per replication for all restrictions."""
+    sc = make(horizon_months=H)
+    sets = {"ops_cost": (), "pricing": ("price",), "speed": ("response_time",)}
+
+    class Counting(SerialExecutor):
+        tasks = 0
+
+        def map(self, fn, tasks, progress=None):
+            Counting.tasks += len(tasks)
+            return super().map(fn, tasks, progress)
+
+    got = run_lever_sets(sc, "both", [2, 0, 1], 5, sets, executor=Counting())
+    assert Counting.tasks == 3
+    for name, levers in sets.items():
+        one = run_replications(sc, 3, 5, setups=["both"], levers=levers, baseline=False, workers=1)
+        assert got[name].kpis.equals(one.kpis), name
+        assert got[name].monthly.equals(one.monthly), name
 
 
 def test_a_team_moving_one_lever_gains_through_that_group_alone():
@@ -141,17 +199,22 @@ def test_replications_that_do_not_start_at_zero_are_re_run_as_they_are():
     assert runs.replications == (5, 6, 7)
     a = split_gain(res, runs, "cumulative_contribution")
     assert _row(a, "total")["mean"] == pytest.approx(-1000 * H)
-    assert _blocks([7, 1, 2, 3, 9, 8]) == [(1, 3), (7, 3)]
 
 
 def test_a_split_refuses_runs_made_on_other_replications():
-    """Runs of replications 0-2 cannot explain results of 0-3: an error, not a wrong total."""
+    """Runs of replications 0-3 cannot explain results of 0-2 (replication 3 is not among
+    them): an error, not a wrong total. Runs on fewer replications split those."""
     sc = two_setup({"ghost": {"headcount": 1, "cost_per_fte_month": 1000, "effects": {}}}, H)
     short = run_replications(sc, 3, seed=1, workers=1)
     longer = run_replications(sc, 4, seed=1, workers=1)
-    runs = run_lever_groups(short, "ghost", workers=1)
+    runs = run_lever_groups(longer, "ghost", replications=None, workers=1)
     with pytest.raises(ValueError, match="replications"):
-        split_gain(longer, runs, "cumulative_contribution")
+        split_gain(short, runs, "cumulative_contribution")
+    few = run_lever_groups(longer, "ghost", replications=2, workers=1)
+    assert few.replications == (0, 1)
+    assert _row(split_gain(longer, few, "cumulative_contribution"), "total")["mean"] == (
+        pytest.approx(-1000 * H)
+    )
 
 
 def test_reassessing_re_splits_without_simulating(explained, monkeypatch):
@@ -160,8 +223,9 @@ def test_reassessing_re_splits_without_simulating(explained, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("simulated again")
 
-    monkeypatch.setattr(attribution, "run_replications", refuse)
+    monkeypatch.setattr(attribution, "run_lever_sets", refuse)
     monkeypatch.setattr(sim.experiments, "run_replications", refuse)
+    monkeypatch.setattr(sim.experiments, "run_lever_sets", refuse)
     again = reassess(explained, confidence=0.5)
     assert again.attribution is not None
     narrow, wide = _row(again.attribution, "total"), _row(explained.attribution, "total")

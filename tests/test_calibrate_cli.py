@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from sim.calibrate import readers
 from sim.cli import main
 from sim.io import load_scenario
 
@@ -117,7 +116,7 @@ def test_bad_file_exits_2_naming_file_row_and_column(case, tmp_path, capsys):
 
 
 def test_a_file_past_the_row_budget_is_refused_naming_the_row(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_ROWS", 1000)
+    monkeypatch.setenv("ORGSIM_BUDGET_DATA_ROWS", "1000")
     path = tmp_path / "deals.csv"
     path.write_text(HEADER + "\n".join(GOOD * 200) + "\n", encoding="utf-8")
     assert _run(tmp_path, "--deals", str(path)) == 2

@@ -416,3 +416,56 @@ def test_the_day_zero_pipeline_is_the_same_in_every_setup():
         np.testing.assert_array_equal(leads.acv[: warm.sum()], first.acv[warm])
         opened_before = leads.slot_start[: warm.sum()] < 0
         np.testing.assert_array_equal(opened_before, first.slot_start[warm] < 0)
+
+
+def test_reps_time_for_one_moment_is_shares_own_float():
+    """When reps make first touches the floor reads the selling share at every event through
+    a plain-Python path (`RepTime.ratio_fn`); it gives `share`'s own float at any time, for
+    every preset with that load, every setup, lever restriction and today's organisation."""
+    import glob
+
+    from sim.model.rep_time import rep_time
+    from sim.org import setup_effects
+
+    rng = np.random.default_rng(3)
+    times = [0.0, 1.0, 30.4375, *rng.uniform(-400.0, 1200.0, 60).tolist()]
+    checked = 0
+    for path in sorted(glob.glob(str(ROOT / "scenarios" / "*.yaml"))):
+        sc = sim.load_scenario(path)
+        for setup in sc.setup_names:
+            for levers in (None, (), ("inbound_rate", "handoff_leakage")):
+                fx = setup_effects(sc, setup, 0, 1, levers)
+                for rt in (rep_time(sc, fx.stage("rep_time")), rep_time(sc, None)):
+                    if rt.touch_hours_per_mql == 0:
+                        continue
+                    ratio = rt.ratio_fn()
+                    for t in times:
+                        assert ratio(t) == float(rt.share(t)) / rt.today, (path, setup, t)
+                        checked += 1
+    assert checked > 0
+
+
+def test_a_warm_up_is_kept_between_tasks_of_the_same_replication(monkeypatch):
+    """A second task of a replication starts from the warm-up the first one made (same
+    world, seed and replication), and its runs equal fresh ones; another world does not."""
+    import sim.model.warmup as warmup
+    from sim.streams import ReplicationDraws
+
+    made = []
+    real = warmup._warm_start
+
+    def counting(*args, **kwargs):
+        made.append(args[1].replication)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(warmup, "_warm_start", counting)
+    monkeypatch.setattr(warmup, "_kept", type(warmup._kept)())
+    sc = make(horizon_months=4)
+    first = run_replication(sc, "both", 7, 3, None, ReplicationDraws(3, 7))
+    again = run_replication(sc, "both", 7, 3, None, ReplicationDraws(3, 7))
+    assert made == [7]
+    assert np.array_equal(first.leads.closed, again.leads.closed, equal_nan=True)
+    assert np.array_equal(first.leads.state, again.leads.state)
+    other = sc.model_copy(update={"sales": sc.sales.model_copy(update={"reps": sc.sales.reps + 1})})
+    run_replication(other, "both", 7, 3, None, ReplicationDraws(3, 7))
+    assert made == [7, 7]

@@ -97,8 +97,8 @@ def test_on_batch_sees_provisional_verdicts_before_the_end():
 
 
 def test_executor_and_cache_reach_every_run(monkeypatch):
-    """`executor` and `cache` are handed to `run_replications` unchanged, for the headline
-    runs and for the attribution's re-runs alike."""
+    """`executor` and `cache` are handed on unchanged, to `run_replications` for the headline
+    runs and to `run_lever_sets` for the attribution's re-runs alike."""
     import sim.verdict.attribution as attribution
 
     seen = []
@@ -111,10 +111,10 @@ def test_executor_and_cache_reach_every_run(monkeypatch):
         return run
 
     monkeypatch.setattr(compare_module, "run_replications", spy(compare_module.run_replications))
-    monkeypatch.setattr(attribution, "run_replications", spy(attribution.run_replications))
+    monkeypatch.setattr(attribution, "run_lever_sets", spy(attribution.run_lever_sets))
     executor, cache = SerialExecutor(), RunCache()
     compare(two_setup(BOOST, SHORT), 2, executor=executor, cache=cache)
-    assert len(seen) >= 3  # the headline, the cost-only run, at least one group
+    assert len(seen) == 2  # the headline; the cost-only run and every group in one pass
     assert all(e is executor and c is cache for e, c in seen)
     assert cache.misses > 0 and len(cache) == cache.misses  # every run went through it
 

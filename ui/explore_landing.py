@@ -14,6 +14,7 @@ from sim.text.explore import breakeven_text
 from sim.verdict import Comparison
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
+from ui.runs import SessionBusy
 
 REPLICATIONS = 20
 
@@ -54,13 +55,20 @@ def landing_breakevens(result: Comparison, count: int = 3) -> None:
     key = _key(result, count)
     found = stored(key)
     if found is None:
-        run_method(
-            key,
-            lambda o: nearest_breakevens(sc, pair, o, count=count),
-            reps,
-            result.seed,
-            _("Looking for the breakevens nearest to today"),
-        )
+        try:
+            run_method(
+                key,
+                lambda o: nearest_breakevens(sc, pair, o, count=count),
+                reps,
+                result.seed,
+                _("Looking for the breakevens nearest to today"),
+            )
+        except (ValueError, SessionBusy) as err:  # over the app's budget, or busy
+            st.warning(
+                _("The breakevens could not be worked out: {error}").format(error=err),
+                icon=":material/warning:",
+            )
+            return
         found = stored(key)
     breakevens, _seconds = found
     if not breakevens:

@@ -1,5 +1,9 @@
 """Running explore methods from the app: progress, cancel, and results kept per server.
 
+A method runs under the same limits as a comparison: the app's budget (checked by the
+method before it builds a variant) and the server's concurrent-run limit (`ui.runs.gated`:
+one place among the running comparisons, queued fairly, one run per session).
+
 A method runs in the script with a progress bar and a *Cancel* button: pressing it makes
 Streamlit stop the script at the next progress update, which cancels the executor's
 remaining tasks (finished runs stay in the run cache). A finished result is kept in a small
@@ -24,7 +28,7 @@ from sim.explore import RunOptions
 from sim.io import scenario_hash
 from sim.params import Scenario
 from ui.i18n import _
-from ui.runs import run_cache
+from ui.runs import app_budget, app_workers, gated, run_cache
 
 MAX_RESULTS = 32
 
@@ -95,10 +99,18 @@ def run_method(
             text=_("{label}: {done} of {total} tasks").format(label=label, done=done, total=total),
         )
 
-    options = RunOptions(replications=replications, seed=seed, cache=run_cache(), progress=progress)
+    options = RunOptions(
+        replications=replications,
+        seed=seed,
+        cache=run_cache(),
+        progress=progress,
+        workers=app_workers(),
+        budget=app_budget(),
+    )
     start = time.perf_counter()
     try:
-        result = fn(options)
+        with gated(area):
+            result = fn(options)  # each method checks the app's budget before it builds
     finally:
         area.empty()
     _store().put(key, (result, time.perf_counter() - start))

@@ -13,8 +13,8 @@ update progress widgets. The pattern here:
 
 A reload or a second browser session with the same scenario and settings gets the cached
 result without running the simulation again. The gain attribution is not part of a run:
-it is computed when the *Why* tab is opened, on the same replications as the headline, and
-its re-runs are cached apart (`cached_lever_runs`).
+it is computed when the *Why* tab is opened, on the headline's first replications, and its
+re-runs are cached apart (`cached_lever_runs`).
 
 Many sessions, one server. Every run goes to one process pool for the server
 (`shared_executor`, created once under `st.cache_resource`'s lock). Sessions that ask for
@@ -40,7 +40,7 @@ from typing import Any
 
 import streamlit as st
 
-from sim.budget import APP_BUDGET, Budget, Estimate, budget_from_env, check_budget
+from sim.budget import APP_BUDGET, Budget, BudgetError, Estimate, budget_from_env, check_budget
 from sim.cache import RunCache
 from sim.executors import ProcessExecutor, default_workers, pool_status
 from sim.io import scenario_hash
@@ -50,6 +50,7 @@ from sim.text import provisional
 from sim.verdict import Comparison, LeverRuns, compare, explain_gain, run_lever_groups
 from ui import state
 from ui.i18n import _, lang
+from ui.safe import md_escape
 
 MAX_CACHED_RUNS = 16
 MAX_CACHED_SINGLE_RUNS = 50_000
@@ -174,7 +175,7 @@ def cached_comparison(
 
 @st.cache_data(max_entries=MAX_CACHED_RUNS, show_spinner=False)
 def cached_lever_runs(key: str, replications: int, subject: str, _result: Comparison) -> LeverRuns:
-    """The lever-group re-runs of `subject` on every replication of `_result`, cached.
+    """The lever-group re-runs of `subject` on the first replications of `_result`, cached.
 
     `key` (`run_key`) and the realised number of replications identify `_result`, which is
     not hashed. The runs, not the split, are cached: the split is cheap to redo.
@@ -458,6 +459,37 @@ def get_comparison(
         return result, time.perf_counter() - start, False
 
 
+@contextmanager
+def gated(container=None) -> Iterator[None]:
+    """Run the body as one of the server's concurrent runs (explore, calibrate, back-test).
+
+    The same limits as a comparison: counted against the session (one at a time) and
+    admitted through the fair gate of `ORGSIM_APP_CONCURRENT_RUNS` places, its place in the
+    queue shown meanwhile.
+    """
+    board = run_board()
+    target = container if container is not None else st.container()
+    with board.session_slot(_session_id()):
+        with target:
+            queued = st.empty()
+
+        def on_wait(ahead: int) -> None:
+            queued.info(
+                _(
+                    "Queued: {ahead} run(s) of other sessions ahead of this one; it starts as "
+                    "soon as one finishes."
+                ).format(ahead=ahead),
+                icon=":material/hourglass_empty:",
+            )
+
+        try:
+            with board.gate(on_wait):
+                queued.empty()
+                yield
+        finally:
+            queued.empty()
+
+
 def _lead(
     flight: Flight,
     scenario: Scenario,
@@ -529,6 +561,22 @@ def _wait_for(flight: Flight, container) -> Comparison | None:
     return flight.result
 
 
+def failure_message(err: BaseException) -> str:
+    """Why a comparison could not run, in words that say what to change.
+
+    A run over the app's budget names the fields that make it large; anything else names
+    the error.
+    """
+    if isinstance(err, BudgetError):
+        return _(
+            "This scenario is too large for the app: {problems}. Lower those fields, or run it "
+            "from the command line, whose budget is larger."
+        ).format(problems=md_escape("; ".join(f"{f}: {m}" if f else m for f, m in err.problems)))
+    return _("The simulation could not run: {kind}: {error}").format(
+        kind=type(err).__name__, error=md_escape(err)
+    )
+
+
 def ensure_result(container=None, describe: Callable[[Comparison], str] | None = None) -> None:
     """Make sure `st.session_state.result` is the comparison of the current scenario.
 
@@ -549,10 +597,11 @@ def ensure_result(container=None, describe: Callable[[Comparison], str] | None =
 def ensure_attribution(container=None) -> bool:
     """Add the gain attribution to `st.session_state.result` if it lacks it.
 
-    The split uses every replication of the headline, so its total is the headline's gain.
-    Returns whether the result has an attribution afterwards (False when no setup with a
-    team ranks first or second, so there is no gain to explain, or when the settings turn
-    the explanation off).
+    The split uses the headline's first `sim.verdict.ATTRIBUTION_REPLICATIONS`
+    replications (its total is the gain on them, with its own interval). Returns whether
+    the result has an attribution afterwards (False when no setup with a team ranks first
+    or second, so there is no gain to explain, or when the settings turn the explanation
+    off).
     """
     ss = st.session_state
     result: Comparison | None = ss.get("result")

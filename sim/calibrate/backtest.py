@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.budget import CLI_BUDGET, Budget, budget_from_env, check_budget
 from sim.calibrate.estimates import Calibration
 from sim.executors import Executor, SerialExecutor
 from sim.experiments import run_replications
@@ -67,8 +68,13 @@ def run_backtest(
     seed: int = 0,
     burn_in: int | None = None,
     executor: Executor | None = None,
+    budget: Budget | None = None,
 ) -> Backtest:
-    """Back-test `scenario` (calibrated from `cal`) on the data's complete months."""
+    """Back-test `scenario` (calibrated from `cal`) on the data's complete months.
+
+    Checked against `budget` (default: the command line's) before it simulates, counting
+    every setup of the scenario although only the baseline runs: an upper estimate.
+    """
     actual = cal.monthly[cal.monthly.complete].reset_index(drop=True)
     if burn_in is None:
         burn_in = int(min(6, max(1, len(actual) // 4)))
@@ -80,6 +86,9 @@ def run_backtest(
             f"{burn_in + 3} (a {burn_in}-month burn-in and 3 to compare)"
         )
     sc = backtest_scenario(cal, scenario, int(first) + burn_in, len(window))
+    check_budget(
+        sc, replications, 1, budget or budget_from_env(CLI_BUDGET), False, "back-test (--reps)"
+    )
     # One setup over a few years: a second or two in this process, no pool worth starting.
     runs = run_replications(
         sc, replications, seed, setups=[BASELINE], executor=executor or SerialExecutor()

@@ -6,11 +6,31 @@ limit per file, then counted) and raised together, so one run shows all there is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 MAX_LISTED = 12
 """Problems listed one by one; the rest are counted."""
+
+
+def printable(text: str) -> str:
+    r"""`text` safe to print or show: control and formatting characters written as escapes.
+
+    A cell or file name can hold terminal escapes (colours, OSC links, a cleared screen) or
+    right-to-left overrides that make a message lie about what it says; shown as `\x1b` or
+    `\u202e` they are visible and harmless. Tabs become spaces.
+    """
+    out = []
+    for ch in text:
+        if ch == "\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -23,12 +43,12 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [printable(self.file)]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
+            where.append(f"column '{printable(self.column)}'")
+        return f"{', '.join(where)}: {printable(self.message)}"
 
 
 class DataError(ValueError):
@@ -44,15 +64,21 @@ class DataError(ValueError):
 
 
 def row_problems(
-    file: str, column: str, rows: Iterable[int], message: str, limit: int = 3
+    file: str, column: str, rows: Iterable[int], message: str | Sequence[str], limit: int = 3
 ) -> list[Problem]:
-    """The same problem on many rows: the first `limit` rows named, the count in the last."""
-    rows = list(rows)
-    out = [Problem(file, message, row, column) for row in rows[:limit]]
+    """The same problem on many rows: the first `limit` rows named, the count in the last.
+
+    `message` is one message for every row, or one per row (each naming its own value).
+    """
+    rows = [int(r) for r in rows]
+    messages = [message] * len(rows) if isinstance(message, str) else list(message)
+    out = [
+        Problem(file, msg, row, column) for row, msg in zip(rows[:limit], messages, strict=False)
+    ]
     if len(rows) > limit and out:
         last = out[-1]
         out[-1] = Problem(
-            file, f"{message} (and {len(rows) - limit} more rows like it)", last.row, column
+            file, f"{last.message} (and {len(rows) - limit} more rows like it)", last.row, column
         )
     return out
 

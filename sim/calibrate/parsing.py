@@ -2,12 +2,20 @@
 
 A column's date format is found from its values, not assumed: a format is used only if it
 reads every filled cell, and when day-first and month-first both do and disagree, the user
-must say which (`date_format`). Amounts may carry a currency sign or code and thousands
-separators; more than one currency in a file is an error, never converted.
+must say which (`date_format`). Dates outside `FIRST_YEAR`..`LAST_YEAR` (a 9999 "never"
+placeholder) are refused, cell named.
+
+Amounts are read as numbers, never by stripping what is not a digit: a currency sign or code,
+thousands separators (`1,234.56`, `1.234,56`, `1 234,56`, `1'234.50`: the convention is
+decided per column, from the cells that only one convention reads) and E-notation
+(`2.980E+04`, as spreadsheets write large numbers) are understood; anything else, and any
+amount that is not finite (`1e400`), is refused with its file, row and column. More than one
+currency in a file is an error, never converted.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -30,9 +38,17 @@ DATE_FORMATS = (
 )
 """Formats tried, in this order; the exports write ISO or US dates, Europeans day-first."""
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Dates a CRM export can truly hold; outside them a date is a placeholder or a typo."""
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CODE = re.compile(r"\b([A-Z]{3})\b")
-_NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_CURRENCY = re.compile(r"[$€£¥₹]|\b[A-Za-z]{3}\b")
+_GROUP_SPACES = re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009']+(?=\d)")
+_EXP = r"([eE][-+]?\d+)?"
+_POINT_DECIMAL = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?" + _EXP + "$")
+"""1,234.56 (US, UK, Japan): ',' groups thousands, '.' is the decimal point."""
+_COMMA_DECIMAL = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d*)(,\d*)?" + _EXP + "$")
+"""1.234,56 (most of Europe): '.' groups thousands, ',' is the decimal point."""
 TRUE_WORDS = {"true", "yes", "y", "1", "won", "checked", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "", "unchecked"}
 
@@ -93,10 +109,26 @@ def parse_dates(
     problems = []
     if bad.any():
         bad_rows = rows[sample.index[bad.to_numpy()]]
-        first = sample[bad].iloc[0]
         problems = row_problems(
-            file, column, bad_rows, f"not a date: '{first}' (the column reads as {formats[0]})"
+            file,
+            column,
+            bad_rows,
+            [f"not a date: '{v}' (the column reads as {formats[0]})" for v in sample[bad]],
         )
+    years = parsed.dt.year
+    far = parsed.notna() & ((years < FIRST_YEAR) | (years > LAST_YEAR))
+    if far.any():
+        problems += row_problems(
+            file,
+            column,
+            rows[sample.index[far.to_numpy()]],
+            [
+                f"date out of range: '{v}' (dates from {FIRST_YEAR} to {LAST_YEAR}; leave a "
+                "cell empty for no date)"
+                for v in sample[far]
+            ],
+        )
+        parsed = parsed.where(~far)
     out = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
     out[sample.index] = parsed.astype("datetime64[ns]")
     return Parsed(out, problems, f"dates as {formats[0]}")
@@ -137,19 +169,19 @@ def parse_amounts(
                 file,
                 currency_column or column,
                 rows[minority.index.to_numpy()],
-                f"mixed currencies: {', '.join(f'{c} ({n} rows)' for c, n in counts.items())}; "
-                f"this one is {minority.iloc[0]} (convert to one currency before calibrating)",
+                [
+                    f"mixed currencies: {', '.join(f'{c} ({n} rows)' for c, n in counts.items())}; "
+                    f"this one is {code} (convert to one currency before calibrating)"
+                    for code in minority
+                ],
             )
-    bare = text.str.replace(r"[^\d.,\-]", "", regex=True)
-    ok = bare.str.match(_NUMBER)
-    values = pd.to_numeric(bare.where(ok).str.replace(",", "", regex=False), errors="coerce")
-    bad = values.isna()
+    values, style, bad = _numbers(text)
     if bad.any():
         problems += row_problems(
             file,
             column,
             rows[text.index[bad.to_numpy()]],
-            f"not an amount: '{text[bad].iloc[0]}'",
+            [_why_not(t) for t in text[bad]],
         )
     negative = values < 0
     if negative.any():
@@ -157,12 +189,59 @@ def parse_amounts(
             file,
             column,
             rows[text.index[negative.to_numpy()]],
-            f"negative amount {values[negative].iloc[0]:g} (refunds or credits do not "
-            "belong in a deals export)",
+            [
+                f"negative amount {v:g} (refunds or credits do not belong in a deals export)"
+                for v in values[negative]
+            ],
         )
     out = pd.Series(np.nan, index=cells.index, dtype=float)
     out[text.index] = values.to_numpy(dtype=float)
-    return Parsed(out, problems), currency
+    return Parsed(out, problems, style), currency
+
+
+def _number(bare: str, pattern: re.Pattern[str], group: str, point: str) -> float:
+    """`bare` read under one convention, or NaN when the convention does not read it."""
+    if not pattern.match(bare) or not any(c.isdigit() for c in bare.split("e")[0].split("E")[0]):
+        return math.nan
+    return float(bare.replace(group, "").replace(point, "."))
+
+
+def _numbers(text: pd.Series) -> tuple[pd.Series, str, pd.Series]:
+    """Amounts from text cells, the convention used (in words) and which cells are unreadable.
+
+    A cell reads under the point-decimal convention (1,234.56), the comma-decimal one
+    (1.234,56), or both (1234, 1.5e5, 1,234 — ambiguous). The column uses the convention
+    that reads the most cells; when both read every cell and disagree (only `1,234`- or
+    `1.234`-like cells), the point-decimal one is used and the note says so aloud.
+    """
+    bare = text.str.replace(_CURRENCY, "", regex=True).str.strip()
+    bare = bare.str.replace(_GROUP_SPACES, "", regex=True).str.replace(r"\s", "", regex=True)
+    point = bare.map(lambda b: _number(b, _POINT_DECIMAL, ",", "."))
+    comma = bare.map(lambda b: _number(b, _COMMA_DECIMAL, ".", ","))
+    use_comma = comma.notna().sum() > point.notna().sum()
+    values = (comma if use_comma else point).astype(float)
+    style = "amounts written 1.234,56 (comma decimals)" if use_comma else ""
+    both = point.notna() & comma.notna() & (point != comma)
+    if not use_comma and both.any() and comma.notna().all():
+        style = (
+            f"'{text[both].iloc[0]}' read as {point[both].iloc[0]:g} ('.' the decimal point, "
+            f"',' between thousands); the other convention would make it "
+            f"{comma[both].iloc[0]:g}, and no cell of the column tells them apart"
+        )
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values)
+    return values.where(~bad), style, bad
+
+
+def _why_not(cell: str) -> str:
+    """Why a cell is not an amount, naming its own value."""
+    shown = cell if len(cell) <= 40 else cell[:37] + "..."
+    try:
+        if not math.isfinite(float(re.sub(r"[^\d.eE+\-]", "", cell) or "x")):
+            return f"not a finite amount: '{shown}' (too large to be a number)"
+    except ValueError:
+        pass
+    return f"not an amount: '{shown}'"
 
 
 def parse_flags(cells: pd.Series, file: str, column: str, rows: np.ndarray) -> Parsed:
@@ -172,7 +251,7 @@ def parse_flags(cells: pd.Series, file: str, column: str, rows: np.ndarray) -> P
     problems = []
     if not known.all():
         problems = row_problems(
-            file, column, rows[~known.to_numpy()], f"not true/false: '{cells[~known].iloc[0]}'"
+            file, column, rows[~known.to_numpy()], [f"not true/false: '{v}'" for v in cells[~known]]
         )
     return Parsed(low.isin(TRUE_WORDS), problems)
 

@@ -34,7 +34,7 @@ class Table:
 
 
 def _rows(raw: RawTable) -> np.ndarray:
-    return np.arange(len(raw.frame)) + 2
+    return raw.row_numbers()
 
 
 def _duplicates(raw: RawTable, mapping: ColumnMapping, problems: list[Problem]) -> None:
@@ -44,13 +44,13 @@ def _duplicates(raw: RawTable, mapping: ColumnMapping, problems: list[Problem]) 
     ids = raw.frame[col]
     dup = ids.duplicated(keep="first") & (ids != "")
     if dup.any():
-        first = ids[dup].iloc[0]
-        earlier = int(np.flatnonzero((ids == first).to_numpy())[0]) + 2
+        rows = _rows(raw)
+        first_row = dict(zip(ids[~dup], rows[(~dup).to_numpy()], strict=True))
         problems += row_problems(
             raw.name,
             col,
-            _rows(raw)[dup.to_numpy()],
-            f"duplicate id '{first}' (first seen on row {earlier})",
+            rows[dup.to_numpy()],
+            [f"duplicate id '{i}' (first seen on row {first_row[i]})" for i in ids[dup]],
         )
 
 
@@ -84,6 +84,8 @@ def deals_table(raw: RawTable, mapping: ColumnMapping, date_format: str | None =
         cur_col,
     )
     problems += amount.problems
+    if amount.note:
+        notes.append(f"'{mapping.columns['amount']}': {amount.note}")
     outcome = _outcomes(raw, mapping, problems, notes)
     assert created is not None and closed is not None
     missing_created = created.isna() & (f[mapping.columns["created"]] == "")
@@ -102,13 +104,14 @@ def deals_table(raw: RawTable, mapping: ColumnMapping, date_format: str | None =
         )
     before = is_closed & (closed < created.dt.normalize())
     if before.any():
-        i = int(np.flatnonzero(before.to_numpy())[0])
         problems += row_problems(
             raw.name,
             mapping.columns["closed"],
             rows[before.to_numpy()],
-            f"closes ({closed.iloc[i]:%Y-%m-%d}) before it was created "
-            f"({created.iloc[i]:%Y-%m-%d})",
+            [
+                f"closes ({c:%Y-%m-%d}) before it was created ({o:%Y-%m-%d})"
+                for c, o in zip(closed[before], created[before], strict=True)
+            ],
         )
     _duplicates(raw, mapping, problems)
     raise_if_any(problems)
@@ -248,6 +251,8 @@ def customers_table(raw: RawTable, mapping: ColumnMapping, date_format: str | No
         cur_col,
     )
     problems += mrr.problems
+    if mrr.note:
+        notes.append(f"'{mapping.columns['mrr']}': {mrr.note}")
     initial = None
     if "initial_mrr" in mapping.columns:
         parsed, _ = parse_amounts(

@@ -27,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from sim.cli import parser, signals
     from sim.cli.options import BadInput, terminal_safe
+    from sim.errors import NonFiniteResult
     from sim.executors import TaskFailed
     from sim.io import ScenarioError
     from sim.text import translator
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (ScenarioError, BadInput, KeyError, ValueError) as err:
             return fail(str(err), signals.EXIT_BAD_INPUT)
         except TaskFailed as err:
+            return fail(str(err), signals.EXIT_FAILED)
+        except NonFiniteResult as err:  # never a verdict from broken arithmetic
             return fail(str(err), signals.EXIT_FAILED)
         except signals.Terminated:
             print(_("terminated"), file=sys.stderr)

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from sim.calibrate.backtest import Backtest, run_backtest
-from sim.calibrate.errors import DataError
+from sim.calibrate.errors import DataError, printable
 from sim.calibrate.mapping import KINDS
 from sim.calibrate.pipeline import Result, calibrate
 from sim.calibrate.readers import MAX_BYTES, MAX_ROWS, read_path
@@ -174,12 +174,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"  ... and {err.more} more", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ScenarioError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {printable(str(err))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {printable(str(err))}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    sys.stdout.write(report(result, bt))
+    # file names, headers and notes come from the user's files: printed harmless
+    sys.stdout.write("\n".join(printable(line) for line in report(result, bt).split("\n")))
     print(f"wrote {args.out}" + (f" and {args.backtest}" if args.backtest else ""))
     return 0
 

@@ -183,7 +183,11 @@ def executor(args: argparse.Namespace) -> Executor:
     try:
         return make_executor(args.backend, args.scheduler, args.workers)
     except ValueError as err:
-        raise BadInput(f"--{str(err).split()[0]}: {err}") from None
+        word = str(err).split()[0]
+        option = word if word in {"backend", "scheduler", "workers"} else None
+        if option is None:  # from the scheduler's client: its address is what is wrong
+            option = "scheduler" if args.scheduler is not None else "backend"
+        raise BadInput(f"--{option}: {err}") from None
     except OSError as err:
         raise BadInput(f"--scheduler: cannot reach {args.scheduler}: {err}") from None
 

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sim.budget import check_comparison
 from sim.cli import options
 from sim.io import ScenarioError, load_scenario
 from sim.params import Scenario
@@ -65,14 +66,16 @@ def run(args: argparse.Namespace) -> int:
 
 def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
     """Simulate, judge and write the report as HTML text."""
-    from sim.report import report_html
-    from sim.verdict import compare
-
     scenario = load_scenario(args.scenario, [*args.set, *options.after_horizon_override(args)])
     a = scenario.analysis
+    replications = a.replications if args.reps is None else args.reps
+    check_comparison(scenario, replications, args.workers, source=str(args.scenario))
+    from sim.report import report_html  # imported once the run is known to fit
+    from sim.verdict import compare
+
     result = compare(
         scenario,
-        a.replications if args.reps is None else args.reps,
+        replications,
         seed=a.seed if args.seed is None else args.seed,
         objective=args.objective or a.objective,
         max_replications=a.max_replications,

@@ -138,7 +138,6 @@ def breakeven(
     lo, hi = between if between is not None else (item.low, item.high)
     if not lo < hi:
         raise ValueError(f"--between: LOW must be below HIGH, got {lo} and {hi}")
-    grid = item.grid(points, lo, hi)
     if pair is not None:
         pair = check_pair(scenario, pair)
         setups = list(dict.fromkeys(pair))
@@ -146,6 +145,8 @@ def breakeven(
             setups = list(pair)
     else:
         setups = None
+    options.check(scenario, points, "breakeven points (--points)", len(setups) if setups else None)
+    grid = item.grid(points, lo, hi)
     changes = {f"p{i}": item.changes(scenario, v) for i, v in enumerate(grid)}
     runs = run_variants(scenario, changes, options, setups)
     tables = [objective_table(runs[f"p{i}"][1], objective) for i in range(len(grid))]

@@ -126,6 +126,7 @@ def decision_map(
     dx, dy = default_axes(scenario)
     x = x or (dx, None, None, POINTS)
     y = y or (dy, None, None, POINTS)
+    options.check(scenario, x[3] * y[3], "map grid points (--x, --y)")
     x_in, xs = axis(scenario, *x)
     y_in, ys = axis(scenario, *y)
     if x_in.path == y_in.path:

@@ -131,6 +131,7 @@ def discover(
         raise ValueError(f"unknown setup '{setup}'; known: {list(scenario.org.setups)}")
     if samples < 8:
         raise ValueError("--samples must be at least 8")
+    options.check(scenario, samples, "sampled points (--samples)")
     items = _items(scenario, inputs)
     x = _scaled(latin_hypercube(samples, len(items), options.seed), items)
     tables = _run_points(scenario, items, x, options)
@@ -209,6 +210,7 @@ def sobol_indices(
         "names": [i.path for i in items],
         "bounds": [[i.low, i.high] for i in items],
     }
+    options.check(scenario, base_samples * (2 * len(items) + 2), "Sobol points (--sobol)")
     x = sample.sample(problem, base_samples, calc_second_order=True, seed=options.seed)
     for d, item in enumerate(items):
         if item.integer:

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.budget import CLI_BUDGET, Budget, Estimate, budget_from_env, check_explore
 from sim.cache import RunCache
-from sim.executors import Executor
+from sim.executors import Executor, default_workers
 from sim.experiments import Variant, run_experiment, variants_from
 from sim.params import BASELINE, OBJECTIVES, Scenario
 from sim.verdict.stats import CONFIDENCE, Interval, mean_interval
@@ -39,6 +40,23 @@ class RunOptions:
     workers: int | None = None
     cache: RunCache | None = None
     progress: Progress | None = None
+    budget: Budget | None = None
+    """The budget every run is checked against (default: the command line's, from the
+    environment); the app passes its own."""
+
+    def check(
+        self, scenario: Scenario, points: int, field: str, setups: int | None = None
+    ) -> Estimate:
+        """Refuse (`sim.budget.BudgetError`, `field` named) `points` variants over budget."""
+        return check_explore(
+            scenario,
+            points,
+            self.replications,
+            field,
+            self.workers or default_workers(),
+            self.budget or budget_from_env(CLI_BUDGET),
+            setups,
+        )
 
     def objective_for(self, scenario: Scenario) -> str:
         """The objective asked for, or the scenario's; checked against the known ones."""
@@ -65,6 +83,7 @@ def run_variants(
     """
     if options.replications < 2:
         raise ValueError("replications must be at least 2")
+    options.check(scenario, len(changes), "variants", len(setups) if setups else None)
     ids = list(changes)
     variants = variants_from(scenario, [changes[i] for i in ids], ids)
     names = list(setups) if setups is not None else None

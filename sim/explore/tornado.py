@@ -124,6 +124,9 @@ def tornado(
         changes[f"{k}:high"] = item.changes(scenario, item.high)
     if pair is not None:
         pair = check_pair(scenario, pair)
+    options.check(
+        scenario, len(changes), "tornado inputs (--params)", 2 if only_pair and pair else None
+    )
     runs = run_variants(scenario, changes, options, list(pair) if only_pair and pair else None)
     values = {vid: objective_table(kpis, objective) for vid, (_, kpis) in runs.items()}
     base = values["base"]

@@ -16,23 +16,27 @@ closes; a smaller count never ends a deal already open.
 
 This is where priority, reneging and time-varying effects meet, so it runs on SimPy's event
 loop. The slots are a counter and a heap of waiting SQLs rather than a SimPy
-``PriorityResource``: an SQL costs two events (its arrival and its close) instead of six,
-and reneging is exact without a timeout per waiting SQL — a waiting SQL whose patience has
-run out when a slot frees is cold since its deadline, and skipped (it would have left the
-queue then, so it cannot be the one served). `tests/test_verification.py` checks the floor
-against Erlang C and M/M/c with deterministic patience.
+``PriorityResource``: a deal costs one event (its close) instead of six — SQL times are
+known before the loop, so arrivals are let in between events rather than scheduled as
+events of their own — and reneging is exact without a timeout per waiting SQL: a waiting
+SQL whose patience has run out when a slot frees is cold since its deadline, and skipped
+(it would have left the queue then, so it cannot be the one served).
+`tests/test_verification.py` checks the floor against Erlang C and M/M/c with deterministic
+patience.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 
 import numpy as np
 import simpy
 
+from sim.levers import LEVERS
 from sim.model.arrivals import LeadDraws, segments_of
 from sim.model.records import COLD, LOST, WON
 from sim.model.rep_time import RepTime, slots_at
@@ -167,11 +171,19 @@ def sqls_of(
 
 
 class SalesFloor:
-    """The deal-slot stage as SimPy callbacks: arrive, start, close (see module docstring).
+    """The deal-slot stage on SimPy's event loop: one event per deal, its close.
 
     Runs from `start` to `horizon`. It may begin with deals already open (`open_deals`: SQL
     index and the day it closes) and SQLs already waiting (`waiting`), as the warm-up left
     them; every SQL whose time lies in [start, horizon) arrives in order of time.
+
+    Arrivals are not events: their times are known before the loop, so after each close
+    (and once before the loop) every SQL that arrives before the next scheduled event is
+    let in at once, in order — exactly the order in which arrival events would have run.
+    A deal's close time is computed as an arrival event at the SQL's time would have
+    scheduled it, so results do not depend on when the floor lets an SQL in. Lever effects
+    that have stopped ramping are constants computed once (`_Settled`); during a ramp the
+    effect is evaluated at the event's time, as before.
     """
 
     def __init__(
@@ -197,7 +209,9 @@ class SalesFloor:
         # once the selling time settles (after every ramp), slots and the cycle factor are
         # constants: the hot path then skips the lever arithmetic
         self._settle_day, self._settled_slots, self._settled_cycle = math.inf, slots, 1.0
-        if self._ratio is not None:
+        if self._ratio is None:
+            self._settle_day = -math.inf
+        else:
             day, ratio = reps.settles()  # type: ignore[union-attr]
             if math.isfinite(day):
                 self._settle_day = day
@@ -221,38 +235,51 @@ class SalesFloor:
         self.open_deals = open_deals
         arriving = [i for i, t in enumerate(self.sql_time) if start <= t < self.horizon]
         self.order = sorted(arriving, key=self.sql_time.__getitem__)  # stable: ties keep order
+        self._next = 0  # the next SQL of `order` to arrive
+        self._at = start  # the loop's time at the last arrival (see `_let_in`)
+        first = self.sql_time[self.order[0]] if self.order else math.inf
+        self._next_at = start + (first - start)  # the loop's time at the next arrival
         # each lever the floor reads, as a plain function of (base, t); None if none moves it
         self._cycle, self._win, self._price = (
             fx.scalar_fn(lever) if fx.moves(lever) else None
             for lever in ("sales_cycle", "win_rate", "price")
         )
+        self._cycle_settled = _settled(fx, "sales_cycle")
+        self._win_settled = _settled(fx, "win_rate")
+        self._price_settled = _settled(fx, "price")
+        # from this day on a deal's cycle is base x constant factors (cycle lever, then reps)
+        self._cycle_day = max(self._settle_day, self._cycle_settled.day)
+        self._close_day = max(self._win_settled.day, self._price_settled.day)
+        self._price_factor = 1.0
+        if self._price is not None and math.isfinite(self._price_settled.day):
+            self._price_factor = math.exp(
+                -self.price_elasticity * (self._price_settled.apply(1.0) - 1.0)
+            )
 
     def capacity(self, now: float) -> int:
         """Deal slots at `now`: they follow the reps' selling time."""
-        if self._ratio is None:
-            return self.slots
         if now >= self._settle_day:
             return self._settled_slots
-        return slots_at(self.slots, self._ratio(now), self.elasticity)
+        return slots_at(self.slots, self._ratio(now), self.elasticity)  # type: ignore[misc]
 
     def run(self) -> int:
         """Let the SQLs arrive one after another, run to the horizon; return events scheduled."""
-        now = self.env.now
+        env = self.env
+        now = env.now
         for i, close in self.open_deals:  # deals open at the start keep their close date
             self.planned_close[i] = close
             self.busy_days += min(close, self.horizon) - now
-            if close < self.horizon:
-                self.env.timeout(close - now).callbacks.append(partial(self.close, i))
-        if self.order:
-            first = self.order[0]
-            self.env.timeout(self.sql_time[first] - now).callbacks.append(partial(self.arrive, 0))
-        self.env.run(until=self.horizon)
+            if close < self.horizon:  # at the time a timeout from `now` reaches
+                self._schedule_close(i, now + (close - now))
+        self._let_in(min(env.peek(), self.horizon))
+        if env.peek() < self.horizon:
+            env.run(until=self.horizon)
         patience = self.patience
         if patience is not None:  # still waiting at the horizon: cold if patience ran out
             for _, i in self.waiting:
                 if self.sql_time[i] + patience < self.horizon:
                     self.state[self.rows[i]] = COLD
-        return _events(self.env)
+        return _events(env)
 
     def still_waiting(self) -> list[int]:
         """SQLs waiting at the horizon whose patience has not run out (the rest go cold)."""
@@ -263,68 +290,154 @@ class SalesFloor:
             if patience is None or self.sql_time[i] + patience >= self.horizon
         ]
 
-    def arrive(self, k: int, _event: simpy.Event) -> None:
-        """The k-th arriving SQL asks for a slot: takes a free one, or waits by priority."""
-        i = self.order[k]
-        nxt = k + 1
-        if nxt < len(self.order):  # the next SQL's arrival: one pending event at a time
-            delay = self.sql_time[self.order[nxt]] - self.env.now
-            self.env.timeout(delay).callbacks.append(partial(self.arrive, nxt))
-        if self.busy < self.capacity(self.sql_time[i]):
-            self.busy += 1
-            self.start(i, self.sql_time[i])  # its own time, exact (env.now carries rounding)
-        else:
-            heapq.heappush(self.waiting, (self.priority[i], i))
+    def _let_in(self, until: float) -> None:
+        """Every SQL that arrives before `until` asks for a slot, in order of time.
 
-    def start(self, i: int, now: float) -> None:
-        """A slot is granted at `now`: the opportunity opens and its cycle starts."""
+        Each takes a free slot (its deal's close is scheduled, which may bring `until`
+        forward) or waits by priority. `_at` replays the clock of one-event-per-arrival:
+        an arrival at t would have run at `_at + (t - _at)`, which is the time its deal's
+        close is scheduled from.
+        """
+        order, sql_time, env = self.order, self.sql_time, self.env
+        k, at, count = self._next, self._at, len(self.order)
+        while k < count:
+            i = order[k]
+            t = sql_time[i]
+            at_k = at + (t - at)
+            if at_k >= until:
+                break
+            at, k = at_k, k + 1
+            free = self._settled_slots if t >= self._settle_day else self.capacity(t)
+            if self.busy < free:
+                self.busy += 1
+                self.start(i, t, at_k)  # its own time, exact
+                until = min(until, env.peek())
+            else:
+                heapq.heappush(self.waiting, (self.priority[i], i))
+        self._next, self._at = k, at
+        self._next_at = at + (sql_time[order[k]] - at) if k < count else math.inf
+
+    def start(self, i: int, now: float, clock: float) -> None:
+        """A slot is granted at `now` (the loop's clock reads `clock`): the cycle starts."""
         self.slot_start[self.rows[i]] = now
         cycle = self.base_cycle[i]
         if not self.warm[i]:
-            if self._cycle is not None:
-                cycle = self._cycle(cycle, now)
-            if self._ratio is not None:
-                if now >= self._settle_day:
-                    cycle *= self._settled_cycle
-                else:
-                    cycle *= self._ratio(now) ** -self.elasticity
-        self.planned_close[i] = now + cycle
-        if now + cycle >= self.horizon:
+            if now >= self._cycle_day:
+                cycle = self._cycle_settled.apply(cycle) * self._settled_cycle
+            else:
+                if self._cycle is not None:
+                    cycle = self._cycle(cycle, now)
+                if self._ratio is not None:
+                    if now >= self._settle_day:
+                        cycle *= self._settled_cycle
+                    else:
+                        cycle *= self._ratio(now) ** -self.elasticity
+        end = now + cycle
+        self.planned_close[i] = end
+        if end >= self.horizon:
             self.busy_days += self.horizon - max(now, 0.0)  # closes after the horizon: open
             return
-        self.busy_days += now + cycle - max(now, 0.0) if now + cycle > 0 else 0.0
-        delay = max(0.0, now + cycle - self.env.now)
-        self.env.timeout(delay).callbacks.append(partial(self.close, i))
+        self.busy_days += end - max(now, 0.0) if end > 0 else 0.0
+        self._schedule_close(i, clock + max(0.0, end - clock))
 
-    def close(self, i: int, _event: simpy.Event) -> None:
+    def _schedule_close(self, i: int, at: float) -> None:
+        """The close of SQL i's deal at `at`: one SimPy event (it carries i and `at`)."""
+        env = self.env
+        event = env.timeout(max(0.0, at - env.now), (i, at))
+        event.callbacks.append(self.close)
+
+    def close(self, event: simpy.Event) -> None:
         """The cycle ends: win with the lead's own probability, and hand the slot on."""
-        end = self.env.now
+        i, end = event.value
         k = self.rows[i]
         self.closed[k] = end
         p = 1.0 / (1.0 + math.exp(-self.win_logit[i]))
         if not self.warm[i]:
-            if self._win is not None:
-                p = self._win(p, end)
-            if self._price is not None:
-                p = min(1.0, p * math.exp(-self.price_elasticity * (self._price(1.0, end) - 1.0)))
+            if end >= self._close_day:
+                p = self._win_settled.apply(p)
+                if self._price is not None:
+                    p *= self._price_factor
+                    p = 1.0 if p > 1.0 else p
+            else:
+                if self._win is not None:
+                    p = self._win(p, end)
+                if self._price is not None:
+                    p = min(
+                        1.0, p * math.exp(-self.price_elasticity * (self._price(1.0, end) - 1.0))
+                    )
         self.state[k] = WON if self.win_u[i] < p else LOST
-        self.release()
+        self.release(end)
+        if self._next_at < self.env.peek():  # arrivals due before the next event
+            self._let_in(self.env.peek())
 
-    def release(self) -> None:
-        """A slot frees: the best waiting SQLs with patience left take the free slots.
+    def release(self, now: float) -> None:
+        """A slot frees at `now`: the best waiting SQLs with patience left take the free slots.
 
         More than one when the slot count has grown since the last event.
         """
-        waiting, now, patience = self.waiting, self.env.now, self.patience
+        waiting, patience = self.waiting, self.patience
         self.busy -= 1
-        capacity = self.capacity(now)
+        capacity = self._settled_slots if now >= self._settle_day else self.capacity(now)
         while waiting and self.busy < capacity:
             _, j = heapq.heappop(waiting)
             if patience is not None and self.sql_time[j] + patience < now:
                 self.state[self.rows[j]] = COLD  # went cold at its deadline, before now
                 continue
             self.busy += 1
-            self.start(j, now)
+            self.start(j, now, now)
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """A lever's effect once it stops moving: from `day` on, `apply(base)` is exact.
+
+    `day` is inf when the effect never settles (it fades), -inf when nothing moves it.
+    """
+
+    day: float
+    apply: Callable[[float], float]
+
+
+def _settled(fx: StageEffects, lever: str) -> _Settled:
+    if not fx.moves(lever):
+        return _Settled(-math.inf, _identity)
+    day, full = fx.fx.settled(lever)
+    if not math.isfinite(day):
+        return _Settled(math.inf, _identity)
+    return _Settled(day, fixed_effect(lever, full))
+
+
+def _identity(x: float) -> float:
+    return x
+
+
+def fixed_effect(lever: str, effect: float) -> Callable[[float], float]:
+    """`LEVERS[lever].apply_scalar(base, effect)` for a fixed effect, as a function of base.
+
+    The same numbers as `apply_scalar` (the effect's cap and the kind's arithmetic done
+    once, the value's clip as two comparisons), without its per-call min/max chains.
+    """
+    spec = LEVERS[lever]
+    cap_low, cap_high = spec.effect_cap
+    effect = min(cap_high, max(cap_low, effect))
+    low, high = spec.clip
+    if spec.kind == "correlation":
+        value = min(high, max(low, effect))
+        return lambda base: value
+    if spec.kind == "relative":
+        factor = max(0.0, 1.0 + effect)
+
+        def relative(base: float) -> float:
+            v = base * factor
+            return low if v < low else (high if v > high else v)
+
+        return relative
+
+    def points(base: float) -> float:
+        v = base + effect
+        return low if v < low else (high if v > high else v)
+
+    return points
 
 
 def _events(env: simpy.Environment) -> int:

@@ -27,8 +27,8 @@ import numpy as np
 
 from sim.levers import LEVERS
 from sim.model.drift import inbound_drift
-from sim.org import StageEffects
-from sim.params import Scenario
+from sim.org import SetupEffects, StageEffects, _Contribution
+from sim.params import MONTH_DAYS, Market, Scenario
 
 _SHARE_CLIP = LEVERS["selling_time_share"].clip
 
@@ -102,7 +102,108 @@ class RepTime:
         if self.touch_hours_per_mql == 0:
             lever = self.fx.scalar_fn("selling_time_share")  # type: ignore[union-attr]
             return lambda t: lever(s0, t) / s0
-        return lambda t: float(self.share(t)) / s0
+        return self._share_fn()
+
+    def _share_fn(self) -> Callable[[float], float]:
+        """`share(t) / today's` for one time, in plain Python, with `share`'s own numbers.
+
+        The first-touch load moves with inbound, so this never settles and the deal floor
+        asks at every event; `share` on one number costs dozens of small numpy calls. This
+        is the same arithmetic in the same order (effects combined as `SetupEffects.at`
+        combines them, levers applied as `Lever.apply` does), with numpy's own `power`,
+        `exp` and `exp2` for the three transcendental steps, so the result is the same
+        float; `tests/test_model.py` holds the two against each other.
+        """
+        sc, s0, per_mql = self.scenario, self.today, self.touch_hours_per_mql
+        fx = None if self.fx is None else self.fx.fx
+        base_rate = sc.market.inbound_mqls_per_month
+        leak0 = sc.lead_handling.handoff_leakage
+        load0 = float(self._load(np.zeros(1))[0]) if fx is None else _today_load(self)
+        drift = _drift_fn(sc.market)
+        low, high = _SHARE_CLIP
+        if fx is None:
+
+            def today(t: float) -> float:
+                value = s0 - (base_rate * drift(t) * (1.0 - leak0) * per_mql - load0)
+                return min(max(value, low), high) / s0
+
+            return today
+        share = _lever_fn(fx, "selling_time_share")
+        inbound = _lever_fn(fx, "inbound_rate")
+        leakage = _lever_fn(fx, "handoff_leakage")
+
+        def ratio(t: float) -> float:
+            value = share(s0, t)
+            rate = inbound(base_rate * drift(t), t)
+            value = value - (rate * (1.0 - leakage(leak0, t)) * per_mql - load0)
+            return min(max(value, low), high) / s0
+
+        return ratio
+
+
+def _drift_fn(market: Market) -> Callable[[float], float]:
+    """`inbound_drift(market, t)` for one time (numpy's power and exp: the same float)."""
+    growth, cap = market.inbound_growth_per_month, market.inbound_growth_cap
+    if growth <= 0 or cap is None:
+        return lambda t: float(np.power(1.0 + growth, t / MONTH_DAYS))
+    if cap <= 1.0:
+        return lambda t: 1.0
+    r = math.log1p(growth) * cap / (cap - 1.0)
+
+    def logistic(t: float) -> float:
+        with np.errstate(over="ignore"):
+            return float(cap / (1.0 + (cap - 1.0) * np.exp(-r * (t / MONTH_DAYS))))
+
+    return logistic
+
+
+def _lever_fn(fx: SetupEffects, lever: str) -> Callable[[float, float], float]:
+    """`Lever.apply(base, SetupEffects.at(lever, t))` for one base and time, same floats."""
+    spec = LEVERS[lever]
+    cap_low, cap_high = spec.effect_cap
+    low, high = spec.clip
+    kind = spec.kind
+    parts = fx.contributions.get(lever, ())
+    synergy = fx.synergy.get(lever)
+    overlap = fx.overlap
+    moves = fx.moves(lever)
+
+    def effect(t: float) -> float:
+        if not moves:
+            return 0.0
+        total = 0.0
+        if parts:
+            c = [_contribution_at(p, t) for p in parts]
+            pos = [x if x > 0.0 else 0.0 for x in c]
+            neg = [x if x < 0.0 else 0.0 for x in c]
+            big_pos, big_neg = max(pos), min(neg)
+            total = (
+                big_pos + overlap * (sum(pos) - big_pos) + big_neg + overlap * (sum(neg) - big_neg)
+            )
+        if synergy is not None:
+            total = total + _contribution_at(synergy, t)
+        return total
+
+    def apply(base: float, t: float) -> float:
+        e = min(max(effect(t), cap_low), cap_high)
+        if kind == "points":
+            value = base + e
+        elif kind == "relative":
+            value = base * max(0.0, 1.0 + e)
+        else:
+            value = base * 0.0 + e
+        return min(max(value, low), high)
+
+    return apply
+
+
+def _contribution_at(c: _Contribution, t: float) -> float:
+    """`_Contribution.at` for one time (numpy's exp2 for the fade: the same float)."""
+    out = c.full if c.ramp_days <= 0 else c.full * min(max(t / c.ramp_days, 0.0), 1.0)
+    if c.half_life_days is not None:
+        past = max(t - max(c.ramp_days, 0.0), 0.0)
+        out = out * float(np.exp2(-past / c.half_life_days))
+    return out
 
 
 def _today_load(rt: RepTime) -> float:

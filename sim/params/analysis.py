@@ -133,5 +133,5 @@ class RunSettings:
     max_replications: int = APP_MAX_REPLICATIONS
     seed: int = 0
     attribution_replications: int = APP_ATTRIBUTION_REPLICATIONS
-    """0 turns the gain attribution off; otherwise it uses every replication of the run
-    (so its total is the headline's gain) and the number itself is not used."""
+    """0 turns the gain attribution off; otherwise it is made on the run's first
+    `sim.verdict.ATTRIBUTION_REPLICATIONS` replications and the number itself is not used."""

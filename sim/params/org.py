@@ -37,6 +37,12 @@ BASELINE = "none"
 """The setup with no ops team: every gain is measured against it."""
 
 
+RELATIVE_EFFECT_MAX = 10.0
+"""Largest relative effect a team may have on a lever: +1000%, eleven times the value. Far
+above any published figure; a larger one is a typo (or an attack) that would overflow the
+model's arithmetic into NaN."""
+
+
 class EffectRange(Frozen):
     """A triangular range [low, mode, high] of a lever's effect at full effect."""
 
@@ -193,6 +199,11 @@ class Team(Frozen):
                 raise ValueError(
                     f"effects.{lever}: a relative change must be above -1 (-100%), got {rng.low}"
                 )
+            if LEVERS[lever].kind == "relative" and rng.high > RELATIVE_EFFECT_MAX:
+                raise ValueError(
+                    f"effects.{lever}: a relative change must be at most {RELATIVE_EFFECT_MAX:g} "
+                    f"(+{RELATIVE_EFFECT_MAX:.0%}), got {rng.high:g}"
+                )
             if LEVERS[lever].kind == "points" and not (rng.low >= -1 and rng.high <= 1):
                 raise ValueError(f"effects.{lever}: a change in points must lie in [-1, 1]")
         return self
@@ -311,4 +322,8 @@ class Org(Frozen):
         for lever, value in self.synergy.items():
             if lever in LOWERING_LEVERS and value > 0:
                 raise ValueError(f"synergy.{lever}: this lever lowers a value, must be <= 0")
+            low = -1.0 if LEVERS[lever].kind != "correlation" else 0.0
+            high = RELATIVE_EFFECT_MAX if LEVERS[lever].kind == "relative" else 1.0
+            if not low <= value <= high:
+                raise ValueError(f"synergy.{lever}: must lie in [{low:g}, {high:g}], got {value:g}")
         return self

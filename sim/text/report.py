@@ -121,7 +121,16 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
         lines.append(f" {mark} {text}  [{criterion_text(d.criterion, lang)}]")
     if result.attribution is not None and len(result.attribution):
         subject = result.attribution["setup"].iloc[0]
-        lines += ["", _("Where '{setup}' gains (vs none):").format(setup=setup_name(subject, lang))]
+        runs = result.lever_runs
+        k = len(runs.replications) if runs is not None else result.replications
+        name = setup_name(subject, lang)
+        if k < result.replications:  # the split is made on the first k futures (its own total)
+            head = _(
+                "Where '{setup}' gains (vs none), on the first {k} of {n} simulated futures:"
+            ).format(setup=name, k=k, n=result.replications)
+        else:
+            head = _("Where '{setup}' gains (vs none):").format(setup=name)
+        lines += ["", head]
         rows = list(result.attribution.itertuples())
         wide = label_width([attribution_label(row.source, lang) for row in rows], 50)
         for row in rows:

@@ -7,13 +7,14 @@ and no sentence is built here (words come from `sim.text`, per language).
 * `ranking`: each setup's figures on the objective and the `Verdict` (best, runner-up, their
   gap, separated or not, and what would separate them).
 * `diagnostics`: figures of the baseline run tied to the article's criteria, by id.
-* `attribution`: the explained setup's gain split by lever group, on the headline's
-  replications.
+* `attribution`: the explained setup's gain split by lever group, on the headline's first
+  `ATTRIBUTION_REPLICATIONS` replications (or all of them), with its own intervals.
 * `compare`: `compare(...)` runs it all (fixed or adaptive replications) and returns a
   `Comparison`; `reassess` re-judges one without simulating.
 """
 
 from sim.verdict.attribution import (
+    ATTRIBUTION_REPLICATIONS,
     LeverRuns,
     attribute_gain,
     explained_setup,
@@ -44,6 +45,7 @@ from sim.verdict.stats import (
 )
 
 __all__ = [
+    "ATTRIBUTION_REPLICATIONS",
     "CONFIDENCE",
     "CRITERIA",
     "SIGNALS",

@@ -1,19 +1,30 @@
 """Where a setup's gain comes from: its gain over the baseline split by lever group.
 
-The setup is re-run on the *same* replications as the headline (every one of them, so the
-split and the headline describe the same futures): once with no lever at all (its teams'
-cost only), then with each lever group alone (`sim.levers.LEVER_GROUPS`). Per replication:
+The setup is re-run on the headline's own replications — the first
+`ATTRIBUTION_REPLICATIONS` of them by default, all of them when asked — once with no lever
+at all (its teams' cost only), then with each lever group alone (`sim.levers.LEVER_GROUPS`).
+Per replication:
 
 * `ops_cost` = cost-only run - baseline;
 * a group's contribution = that group's run - cost-only run;
 * `interaction` = full gain - cost - the groups' sum: what the groups do together beyond
   their sum (overlap and synergy make effects non-additive);
-* `total` = the setup's paired gain over the baseline: the headline's own numbers.
+* `total` = the setup's paired gain over the baseline on the same replications.
 
-Each row is the mean over replications with its t-interval. For the ROI objective every
-per-replication part is divided by that replication's ops spend, as ROI itself is, so the
-rows still add up to the headline. The re-runs are kept (`LeverRuns`) so another objective
-or confidence re-splits the gain without simulating again.
+Each row is the mean over those replications with its own t-interval, so the rows add up
+to `total` exactly. On a subset, `total` is the gain *on that subset* (the headline's
+interval is wider or narrower only by chance and the number of futures); the text says on
+how many futures the split was made. Why a subset: the split costs one run of the setup per
+lever group and replication (six for a setup with both teams, against the comparison's
+four runs per replication, one per setup), so on every replication it would cost about 1.6
+comparisons; the parts are paired differences on common random numbers, with far less
+spread than the gain itself, so a few dozen futures pin them down. All of a replication's
+re-runs go to one task (`sim.experiments.run_lever_sets`), sharing its draws and warm-up.
+
+For the ROI objective every per-replication part is divided by that replication's ops
+spend, as ROI itself is, so the rows still add up to the total. The re-runs are kept
+(`LeverRuns`) so another objective or confidence re-splits the gain without simulating
+again.
 """
 
 from __future__ import annotations
@@ -24,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.experiments import Replications, run_replications
+from sim.experiments import Replications, run_lever_sets
 from sim.levers import LEVER_GROUPS
 from sim.params import BASELINE, Scenario
 from sim.verdict.stats import CONFIDENCE, mean_interval
@@ -33,6 +44,13 @@ SOURCES = ("ops_cost", *LEVER_GROUPS, "interaction", "total")
 """Every row id an attribution can have, in display order (words in `sim.text`)."""
 
 COLUMNS = ("setup", "objective", "source", "mean", "low", "high")
+
+ATTRIBUTION_REPLICATIONS = 12
+"""Replications the split is made on by default (the headline's first ones). Its re-runs,
+up to six per replication of a setup with both teams, then cost at most about a fifth of a
+100-replication comparison (bench/README.md: 16 measured 28%); the parts are paired
+differences on common random numbers, so 12 futures pin them down (t with 11 degrees of
+freedom: intervals 1.15x as wide as on 16)."""
 
 
 @dataclass(frozen=True)
@@ -68,57 +86,44 @@ def groups_used(scenario: Scenario, setup: str) -> tuple[str, ...]:
     return tuple(g for g, levers in LEVER_GROUPS.items() if used & set(levers))
 
 
-def _blocks(replications: Sequence[int]) -> list[tuple[int, int]]:
-    """Consecutive runs of replication numbers as (first, count)."""
-    out: list[tuple[int, int]] = []
-    for r in sorted(replications):
-        if out and out[-1][0] + out[-1][1] == r:
-            out[-1] = (out[-1][0], out[-1][1] + 1)
-        else:
-            out.append((r, 1))
-    return out
+def attribution_replications(available: Sequence[int], limit: int | None) -> tuple[int, ...]:
+    """The replications a split is made on: the first `limit` of `available` (None: all)."""
+    reps = tuple(sorted(int(r) for r in available))
+    if limit is None:
+        return reps
+    if isinstance(limit, bool) or int(limit) < 2:
+        raise ValueError(f"the split needs at least 2 replications, got {limit!r}")
+    return reps[: int(limit)]
 
 
 def run_lever_groups(
     results: Replications,
     setup: str,
     *,
+    replications: int | None = ATTRIBUTION_REPLICATIONS,
     workers: int | None = None,
     executor: object | None = None,
     cache: object | None = None,
 ) -> LeverRuns:
     """Re-run `setup` with no lever, then with each lever group alone.
 
-    On every replication of `results` (common random numbers: the same futures as the
-    headline), so a split made from these runs adds up to the headline's gain.
+    On the first `replications` replications of `results` (None: every one), with common
+    random numbers: the same futures as the headline's, so a split made from these runs adds
+    up to the setup's paired gain on them. One task per replication runs all its re-runs.
     """
     scenario, seed = results.scenario, results.seed
-    reps = tuple(int(r) for r in sorted(results.kpis["replication"].unique()))
-
-    def run(levers: tuple[str, ...]) -> Replications:
-        parts = [
-            run_replications(
-                scenario,
-                count,
-                seed,
-                setups=[setup],
-                workers=workers,
-                first_replication=first,
-                levers=levers,
-                baseline=False,
-                executor=executor,
-                cache=cache,
-            )
-            for first, count in _blocks(reps)
-        ]
-        out = parts[0]
-        for more in parts[1:]:
-            out = out.extend(more)
-        return out
-
-    runs = {"ops_cost": run(())}
-    for group in groups_used(scenario, setup):
-        runs[group] = run(LEVER_GROUPS[group])
+    reps = attribution_replications(results.kpis["replication"].unique(), replications)
+    sets = {"ops_cost": ()} | {g: LEVER_GROUPS[g] for g in groups_used(scenario, setup)}
+    runs = run_lever_sets(
+        scenario,
+        setup,
+        reps,
+        seed,
+        sets,
+        executor=executor,  # type: ignore[arg-type]
+        workers=workers,
+        cache=cache,  # type: ignore[arg-type]
+    )
     return LeverRuns(setup=setup, replications=reps, runs=runs)
 
 
@@ -127,19 +132,20 @@ def split_gain(
 ) -> pd.DataFrame:
     """The setup's gain over the baseline split by lever group (no simulation).
 
-    Columns: setup, objective, source, mean, low, high; `total` is the headline's paired
-    gain, computed from the same replications in the same way.
+    Columns: setup, objective, source, mean, low, high; `total` is the setup's paired gain
+    on the replications of `runs` (the headline's when they are all of its replications).
     """
     setup = runs.setup
     headline = results.objective(objective)
-    if tuple(int(r) for r in headline.index) != runs.replications:
+    if not set(runs.replications) <= {int(r) for r in headline.index}:
         raise ValueError("the lever-group runs are not on the replications of these results")
+    headline = headline.loc[list(runs.replications)]
     gain = headline[setup].to_numpy(dtype=float) - headline[BASELINE].to_numpy(dtype=float)
     money = "cumulative_contribution" if objective == "ops_roi" else objective
-    none = results.objective(money)[BASELINE].to_numpy(dtype=float)
+    none = results.objective(money).loc[headline.index, BASELINE].to_numpy(dtype=float)
     if objective == "ops_roi":
         # ROI is contribution gained per unit of ops spend, replication by replication
-        cost = results.objective("ops_cost")[setup].to_numpy(dtype=float)
+        cost = results.objective("ops_cost").loc[headline.index, setup].to_numpy(dtype=float)
         scale = np.divide(1.0, cost, out=np.zeros_like(cost), where=cost > 0)
     else:
         scale = np.ones_like(gain)
@@ -168,11 +174,14 @@ def attribute_gain(
     setup: str,
     objective: str,
     *,
+    replications: int | None = ATTRIBUTION_REPLICATIONS,
     workers: int | None = None,
     executor: object | None = None,
     cache: object | None = None,
     confidence: float = CONFIDENCE,
 ) -> pd.DataFrame:
-    """`run_lever_groups` then `split_gain`: the gain split on every replication of `results`."""
-    runs = run_lever_groups(results, setup, workers=workers, executor=executor, cache=cache)
+    """`run_lever_groups` then `split_gain`: the gain split on the first `replications`."""
+    runs = run_lever_groups(
+        results, setup, replications=replications, workers=workers, executor=executor, cache=cache
+    )
     return split_gain(results, runs, objective, confidence)

@@ -25,7 +25,13 @@ import pandas as pd
 from sim.experiments import Replications, run_replications
 from sim.facts import json_ready
 from sim.params import OBJECTIVES, Scenario
-from sim.verdict.attribution import LeverRuns, explained_setup, run_lever_groups, split_gain
+from sim.verdict.attribution import (
+    ATTRIBUTION_REPLICATIONS,
+    LeverRuns,
+    explained_setup,
+    run_lever_groups,
+    split_gain,
+)
 from sim.verdict.diagnostics import Diagnostic, diagnose
 from sim.verdict.ranking import (
     ObjectiveStanding,
@@ -185,6 +191,8 @@ class Comparison:
         }
         if self.attribution is not None:
             out["attribution"] = self.attribution.to_dict(orient="records")
+            if self.lever_runs is not None:
+                out["attribution_replications"] = len(self.lever_runs.replications)
         return json_ready(out)
 
 
@@ -256,11 +264,12 @@ def reassess(
 def explain_gain(
     comparison: Comparison,
     *,
+    replications: int | None = ATTRIBUTION_REPLICATIONS,
     workers: int | None = None,
     executor: object | None = None,
     cache: object | None = None,
 ) -> Comparison:
-    """The comparison with its gain attribution, on every one of its replications.
+    """The comparison with its gain attribution, on its first `replications` (None: all).
 
     Simulates the explained setup once per lever group (unless those runs are already
     held); returns the comparison unchanged when there is no team's gain to explain.
@@ -271,7 +280,12 @@ def explain_gain(
     runs = comparison.lever_runs
     if runs is None or runs.setup != subject:
         runs = run_lever_groups(
-            comparison.results, subject, workers=workers, executor=executor, cache=cache
+            comparison.results,
+            subject,
+            replications=replications,
+            workers=workers,
+            executor=executor,
+            cache=cache,
         )
     attribution = split_gain(comparison.results, runs, comparison.objective, comparison.confidence)
     return dataclasses.replace(comparison, attribution=attribution, lever_runs=runs)
@@ -290,6 +304,7 @@ def compare(
     executor: object | None = None,
     cache: object | None = None,
     explain: bool = True,
+    explain_replications: int | None = ATTRIBUTION_REPLICATIONS,
     progress: Callable[[int, int], None] | None = None,
     on_batch: OnBatch | None = None,
 ) -> Comparison:
@@ -300,7 +315,9 @@ def compare(
     or `max_replications` is reached. `on_batch` receives a provisional `Comparison` after
     each batch (for live progress); `progress(done, total)` after each replication.
     `executor` and `cache` go to `sim.experiments.run_replications` unchanged. With
-    `explain`, the winner's gain is split by lever group on the same replications.
+    `explain`, the winner's gain is split by lever group on the first
+    `explain_replications` of the same replications (None: all of them; see
+    `sim.verdict.attribution` for why a subset).
     """
     objective = objective or scenario.objective
     _check_objective(objective)
@@ -366,4 +383,10 @@ def compare(
     result = _assemble(results, objective, confidence, looks_possible, looks=looks, history=history)
     if not explain:
         return result
-    return explain_gain(result, workers=workers, executor=executor, cache=cache)
+    return explain_gain(
+        result,
+        replications=explain_replications,
+        workers=workers,
+        executor=executor,
+        cache=cache,
+    )

@@ -68,7 +68,9 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_BOUND = re.compile(r"(greater than|less than)( or equal to)? (-?[0-9.]+(?:e-?\d+)?)")
+_BOUND = re.compile(
+    r"(greater than|less than|more than|at least|at most)( or equal to)? (-?[0-9.]+(?:e-?\d+)?)"
+)
 
 
 def humanise(path: str, message: str) -> str:

@@ -96,11 +96,8 @@ def _result_strip() -> None:
     try:
         runs.ensure_result(box, lambda r: verdict.provisional(r, lang()))
     except Exception as err:
-        box.error(
-            _("The simulation could not run: {kind}: {error}").format(
-                kind=type(err).__name__, error=md_escape(err)
-            )
-        )
+        stale.empty()  # the banner promised an answer that will not come
+        box.error(runs.failure_message(err), icon=":material/error:")
         return
     stale.empty()
     result: Comparison = st.session_state.result

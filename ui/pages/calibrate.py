@@ -8,6 +8,7 @@ estimated from it.
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from sim.text.explore import input_label, input_value
 from ui import state
 from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_chart
 from ui.i18n import N_, _, lang
+from ui.runs import SessionBusy, app_budget, gated
 from ui.safe import md_escape
 from ui.widgets import download
 
@@ -82,11 +84,26 @@ def _files() -> dict[str, RawTable]:
                     uploads[kind] = (f.name, f.getvalue())
     raws: dict[str, RawTable] = {}
     problems = []
+    read: dict[str, tuple[str, RawTable | DataError]] = ss.setdefault(KEY + "read", {})
     for kind, (name, data) in uploads.items():
-        try:
-            raws[kind] = read_bytes(data, name)
-        except DataError as err:
-            problems += err.problems
+        # read once per file, not on every rerun: a large export takes seconds of CPU
+        digest = name + ":" + hashlib.blake2b(data, digest_size=16).hexdigest()
+        if kind not in read or read[kind][0] != digest:
+            outcome: RawTable | DataError
+            try:
+                with gated():  # reading counts as a run: the same concurrent-run limit
+                    outcome = read_bytes(data, name)
+            except DataError as err:
+                outcome = err
+            except SessionBusy as err:
+                st.error(str(err), icon=":material/error:")
+                return {}
+            read[kind] = (digest, outcome)
+        outcome = read[kind][1]
+        if isinstance(outcome, DataError):
+            problems += outcome.problems
+        else:
+            raws[kind] = outcome
     if problems:
         _problems_box(
             DataError(problems), _("These files could not be read — nothing was estimated:")
@@ -164,7 +181,7 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
         )
         return
     try:
-        with st.spinner(_("Estimating…")):
+        with gated(), st.spinner(_("Estimating…")):
             ss[KEY + "result"] = calibrate(
                 raws,
                 base,
@@ -177,7 +194,7 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
     except DataError as err:
         ss.pop(KEY + "result", None)
         _problems_box(err, _("The data cannot be used as it is — nothing was estimated:"))
-    except ValueError as err:
+    except (ValueError, SessionBusy) as err:
         ss.pop(KEY + "result", None)
         st.error(
             _("Calibration stopped: {error}").format(error=md_escape(err)), icon=":material/error:"
@@ -258,11 +275,11 @@ def _results() -> None:
     )
     if st.button(_("Run the back-test"), key=KEY + "bt", icon=":material/history:"):
         try:
-            with st.spinner(_("Simulating the data's period…")):
+            with gated(), st.spinner(_("Simulating the data's period…")):
                 ss[KEY + "backtest"] = run_backtest(
-                    cal, sc, BACKTEST_REPS, 0, executor=SerialExecutor()
+                    cal, sc, BACKTEST_REPS, 0, executor=SerialExecutor(), budget=app_budget()
                 )
-        except ValueError as err:
+        except (ValueError, SessionBusy) as err:
             st.error(_("No back-test: {error}").format(error=md_escape(err)))
     bt = ss.get(KEY + "backtest")
     if bt is not None:

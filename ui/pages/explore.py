@@ -30,6 +30,7 @@ from ui import exports, state
 from ui.explore_landing import flip_paths
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
+from ui.runs import SessionBusy
 from ui.safe import md_escape
 from ui.text import objective_label, setup_name
 from ui.widgets import chart_with_downloads, download
@@ -80,7 +81,7 @@ def _get(method: str, sc, settings: dict, label: str, fn, button: str):
     if st.button(button, key=f"run_{method}", type="primary", icon=":material/play_arrow:"):
         try:
             run_method(key, fn, settings["reps"], settings["seed"], label)
-        except (KeyError, ValueError) as err:
+        except (KeyError, ValueError, SessionBusy) as err:  # a BudgetError is a ValueError
             st.error(
                 _("{label} could not run: {error}").format(label=label, error=md_escape(err)),
                 icon=":material/error:",

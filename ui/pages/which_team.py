@@ -489,14 +489,21 @@ def _attribution(result: Comparison, slot: DeltaGenerator, stem: str) -> None:
             stem,
             _("Gain of {setup} split by lever group").format(setup=setup_name(subject, la)),
         )
-        st.caption(
-            _(
+        k = len(result.lever_runs.replications) if result.lever_runs else result.replications
+        if k < result.replications:
+            caption = _(
+                "Each lever group re-run alone on the first {k} of the verdict's {n} futures, "
+                "so the total is the gain on those futures, with its own range; 'overlap & "
+                "synergy' is what the groups do together beyond their sum. Bars: average; "
+                "lines: the range we are 90% sure holds it."
+            ).format(k=k, n=result.replications)
+        else:
+            caption = _(
                 "Each lever group re-run alone on the same {n} futures as the verdict, so the "
                 "total is the gain above; 'overlap & synergy' is what the groups do together "
                 "beyond their sum. Bars: average; lines: the range we are 90% sure holds it."
-            ).format(n=result.replications),
-            help=_gloss("confidence"),
-        )
+            ).format(n=result.replications)
+        st.caption(caption, help=_gloss("confidence"))
 
 
 def _downloads(result: Comparison, stem: str) -> None:
@@ -630,13 +637,8 @@ def render() -> None:
     try:
         runs.ensure_result(progress_area, lambda r: verdict.provisional(r, lang()))
     except Exception as err:
-        st.error(
-            _(
-                "The simulation could not run: {kind}: {error}. Try again, or change the "
-                "assumptions."
-            ).format(kind=type(err).__name__, error=md_escape(err)),
-            icon=":material/error:",
-        )
+        stale.empty()  # the banner promised an answer that will not come
+        st.error(runs.failure_message(err), icon=":material/error:")
         st.stop()
     stale.empty()
     result: Comparison = st.session_state.result
