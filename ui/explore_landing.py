@@ -35,6 +35,14 @@ def stored_breakevens(result: Comparison, lang: str = "en", count: int = 3) -> l
     return None if found is None else [breakeven_text(b, lang) for b in found[0]]
 
 
+def flip_paths(result: Comparison, count: int = 3) -> list[str]:
+    """The inputs of the nearest breakevens already worked out (empty when none are)."""
+    if result.verdict.runner_up is None:
+        return []
+    found = stored(_key(result, count))
+    return [] if found is None else [b.input.path for b in found[0]]
+
+
 def landing_breakevens(result: Comparison, count: int = 3) -> None:
     """The two or three breakevens of the top two nearest to today, in words."""
     v = result.verdict
