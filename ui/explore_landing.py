@@ -15,6 +15,7 @@ from sim.verdict import Comparison
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
 from ui.runs import SessionBusy
+from ui.safe import md_escape
 
 REPLICATIONS = 20
 
@@ -65,7 +66,7 @@ def landing_breakevens(result: Comparison, count: int = 3) -> None:
             )
         except (ValueError, SessionBusy) as err:  # over the app's budget, or busy
             st.warning(
-                _("The breakevens could not be worked out: {error}").format(error=err),
+                _("The breakevens could not be worked out: {error}").format(error=md_escape(err)),
                 icon=":material/warning:",
             )
             return

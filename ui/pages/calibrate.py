@@ -96,7 +96,7 @@ def _files() -> dict[str, RawTable]:
             except DataError as err:
                 outcome = err
             except SessionBusy as err:
-                st.error(str(err), icon=":material/error:")
+                st.error(md_escape(err), icon=":material/error:")
                 return {}
             read[kind] = (digest, outcome)
         outcome = read[kind][1]
