@@ -16,9 +16,15 @@ import pandas as pd
 
 from sim.outcomes import objective_unit
 from sim.params import BASELINE, Scenario, source_of
-from sim.text import headline, objective_label, objectives_sentence, setup_name
-from sim.text.numbers import money, value_text
-from sim.text.workshop import change_label, confidence_sentence, say, value_words
+from sim.text import (
+    headline,
+    objective_label,
+    objectives_sentence,
+    scenario_title,
+    setup_name,
+)
+from sim.text.numbers import money, money_expr, value_text
+from sim.text.workshop import change_label, change_value, confidence_sentence, say
 from sim.verdict import Comparison
 from sim.workshop import changes
 
@@ -78,7 +84,13 @@ def gap_frame(result: Comparison, lang: str = "en") -> pd.DataFrame:
     )
 
 
-def gap_spec(frame: pd.DataFrame, x_title: str, kind: str = "money", lang: str = "en") -> dict:
+def gap_spec(
+    frame: pd.DataFrame,
+    x_title: str,
+    kind: str = "money",
+    lang: str = "en",
+    currency: str = "USD",
+) -> dict:
     """The gap chart as a Vega-Lite spec.
 
     Light bar: single futures' middle 80%; dark bar: the interval of the average; dot: the
@@ -100,7 +112,12 @@ def gap_spec(frame: pd.DataFrame, x_title: str, kind: str = "money", lang: str =
         "title": None,
         "axis": {"labelLimit": 260, "labelFontSize": 12},
     }
-    x = {"type": "quantitative", "title": x_title, "axis": {"format": fmt}}
+    axis = (
+        {"labelExpr": money_expr("datum.value", currency, lang)}
+        if kind == "money"
+        else {"format": fmt}
+    )
+    x = {"type": "quantitative", "title": x_title, "axis": axis}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": frame.to_dict(orient="records")},
@@ -173,7 +190,9 @@ def fan_spec(result: Comparison, title: str, month: str, lang: str = "en") -> di
                         "field": "p10",
                         "type": "quantitative",
                         "title": None,
-                        "axis": {"format": ",.3~s"},
+                        "axis": {
+                            "labelExpr": money_expr("datum.value", result.scenario.currency, lang)
+                        },
                     },
                     "y2": {"field": "p90"},
                     "color": color,
@@ -212,7 +231,13 @@ def _assumptions(result: Comparison, base: Scenario | None, lang: str) -> str:
     rows = []
     for c in found:
         source = source_of(base, c.path) if base is not None else ""
-        cells = (change_label(c.path, lang), value_words(c.before), value_words(c.after), source)
+        cur = result.scenario.currency
+        cells = (
+            change_label(c.path, lang),
+            change_value(c.path, c.before, cur, lang),
+            change_value(c.path, c.after, cur, lang),
+            source,
+        )
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -258,7 +283,7 @@ def report_html(
     kind = objective_unit(obj)
     gap = gap_frame(result, lang)
     parts = [
-        f"<h1>{html.escape(say('report_title', lang, name=sc.name))}</h1>",
+        f"<h1>{html.escape(say('report_title', lang, name=scenario_title(sc.name, lang)))}</h1>",
         f'<div class="verdict {h.tone}"><h2>{html.escape(h.title)}</h2><p>{_md(h.body)}</p></div>',
         f"<h2>{html.escape(say('report_money', lang))}</h2><p>{_md(_money(result, lang))}</p>",
         f"<h2>{html.escape(say('report_confidence', lang))}</h2>",
@@ -268,7 +293,7 @@ def report_html(
         title = f"{say('gap_axis', lang)} ({objective_label(obj, lang)})"
         parts += [
             f"<h2>{html.escape(say('report_chart', lang))}</h2>",
-            f'<div class="chart">{svg(gap_spec(gap, title, kind, lang))}</div>',
+            f'<div class="chart">{svg(gap_spec(gap, title, kind, lang, sc.currency))}</div>',
             f'<p class="muted">{_md(say("gap_caption", lang, pct=round(result.confidence * 100)))}'
             "</p>",
         ]
@@ -299,7 +324,7 @@ def report_html(
         )
         + "</p>",
     ]
-    title = html.escape(say("report_title", lang, name=sc.name))
+    title = html.escape(say("report_title", lang, name=scenario_title(sc.name, lang)))
     return (
         f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

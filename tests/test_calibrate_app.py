@@ -5,6 +5,7 @@ The page runs on its own (not through the landing page), so no comparison is sim
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,11 @@ def test_example_company_estimates_backtests_and_becomes_the_scenario(calib):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     table = at.dataframe[0].value
-    assert "segments.0.win_rate" in set(table["field"])
-    assert table["low"].notna().sum() > 15
+    # labels and values in their units, not field paths and raw floats
+    assert any("Win rate" in x for x in table["Estimate"]), list(table["Estimate"])
+    assert not [x for x in table["Estimate"] if "segments." in x]
+    assert (table["90% interval"] != "—").sum() > 15
+    assert not [x for x in table["Value"] if re.fullmatch(r"\d+\.\d{4,}", x)]
     at.button(key="cal.bt").click().run(timeout=TIMEOUT)
     labels = [m.label for m in at.metric]
     assert "Months of wins inside the band" in labels

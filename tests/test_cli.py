@@ -252,7 +252,7 @@ def test_format_table_shows_the_verdict_and_setups(capsys, scenario_file):
     """--format table prints the verdict sentence, every setup and the 'Why' section."""
     assert main(["compare", str(scenario_file), *FAST, "--format", "table", "--quiet"]) == 0
     out = capsys.readouterr().out
-    for name in ("none", "salesops", "revops", "both"):
+    for name in ("No ops team", "SalesOps", "RevOps", "Both teams"):  # names, not ids
         assert f"\n{name} " in out
     assert "Why (the baseline, no ops team):" in out
     assert "4 simulated futures" in out and "12 months" in out
@@ -510,7 +510,7 @@ def test_table_shows_roi_multiples_with_decimals(capsys, scenario_file):
     data = json.loads(capsys.readouterr().out)
     assert main([*args, "--format", "table"]) == 0
     table = capsys.readouterr().out
-    row = next(line for line in table.splitlines() if line.startswith("salesops "))
+    row = next(line for line in table.splitlines() if line.startswith("SalesOps "))
     mean = data["setups"]["salesops"]["objective"]["mean"]
     assert f"{mean:.2f}" in row, (mean, row)
 

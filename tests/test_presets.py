@@ -16,7 +16,7 @@ import yaml
 
 from sim.io import load_scenario
 from sim.params import source_of
-from sim.text import verdict_summary
+from sim.text import setup_name, verdict_summary
 from sim.verdict import compare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,4 +110,4 @@ def test_preset_gives_a_verdict_over_its_own_horizon(preset):
     assert v.best in sc.org.setups
     assert v.runner_up in sc.org.setups and v.runner_up != v.best
     summary = verdict_summary(result)
-    assert f"'{v.best}'" in summary and f"{sc.horizon_months} months" in summary
+    assert f"'{setup_name(v.best)}'" in summary and f"{sc.horizon_months} months" in summary

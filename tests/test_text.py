@@ -214,15 +214,23 @@ def test_not_separated_says_so_and_what_would_separate_from_structured_facts(
     assert "nothing within reach" in headline(dataclasses.replace(c, verdict=nothing)).body
 
 
-def test_a_stricter_adaptive_level_is_explained(ahead_but_often_beaten):
-    """A gap whose displayed interval excludes zero but that adaptive looks did not accept."""
+def test_a_stricter_adaptive_level_shows_the_interval_that_decides(ahead_but_often_beaten):
+    """A gap whose displayed interval excludes zero but that adaptive looks did not accept:
+    the sentences show the stricter interval (spanning zero) and its level, not the other."""
     c = ahead_but_often_beaten
+    wide = type(c.verdict.gap)(c.verdict.gap.mean, -1000.0, 2 * c.verdict.gap.high)
     v = dataclasses.replace(
-        c.verdict, separated=False, separation_level=0.995, separate_by=SeparateBy(400, 900, None)
+        c.verdict,
+        separated=False,
+        separation_level=0.995,
+        separate_by=SeparateBy(400, 900, None),
+        deciding_gap=wide,
     )
     strict = dataclasses.replace(c, verdict=v)
-    assert "stricter margin an adaptive run needs" in headline(strict).body
-    assert "must be 99.5% sure" in verdict_summary(strict)
+    for text in (headline(strict).body, verdict_summary(strict)):
+        assert "could be either sign (99.5% sure it lies between -$1.0K and " in text, text
+        assert money(c.verdict.gap.low, signed=True) not in text
+        assert "stricter margin" not in text
 
 
 def test_influence_words_follow_team_and_lever_names():

@@ -14,7 +14,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sim.text import CURRENCY_SYMBOLS, translator
+from sim.text import translator
+from sim.text.numbers import money_expr
 from ui.text import setup_name
 
 KNOWN_COLORS = {
@@ -32,28 +33,6 @@ WIDTH = "container"
 def font(lang: str = "en") -> str:
     """The font family of a chart's text in `lang` (one with Japanese glyphs for Japanese)."""
     return FONT_JA if lang == "ja" else FONT
-
-
-def money_expr(value: str, currency: str = "USD", lang: str = "en") -> str:
-    """A Vega expression writing the number `value` (an expression) as short money.
-
-    The same conventions as `sim.text.money`: "$5.5M", "-€120K" in English, "¥6,541万",
-    "¥30億" in Japanese; for axis labels (`value="datum.value"`) and tooltips.
-    """
-    sym = CURRENCY_SYMBOLS.get(currency, "")
-    tail = "" if sym else f" {currency}"
-    a = f"abs({value})"
-    sign = f"({value} < 0 ? '-' : '')"
-    if lang == "ja":
-        units = ((1e12, "兆", ".3~r"), (1e8, "億", ".3~r"), (1e4, "万", ",.4~r"))
-        small = f"format({a}, ',.0f')"
-    else:
-        units = ((1e9, "B", ".3~r"), (1e6, "M", ".3~r"), (1e3, "K", ".3~r"))
-        small = f"format({a}, ',.0f')"
-    body = small
-    for unit, word, fmt in reversed(units):
-        body = f"({a} >= {unit:g} ? format({a} / {unit:g}, '{fmt}') + '{word}' : {body})"
-    return f"{sign} + '{sym}' + {body} + '{tail}'"
 
 
 def value_axis(kind: str, currency: str = "USD", lang: str = "en", **props) -> alt.Axis:
@@ -122,7 +101,7 @@ def _number_format(kind: str) -> str:
     return {"money": ",.3~s", "multiple": ".2f", "count": ",.0f", "pct": ".0%"}.get(kind, ",.3~s")
 
 
-def _finish(chart, title: str | None, height: int, lang: str = "en") -> alt.Chart:
+def _finish(chart, title: str | None, height: int | alt.Step, lang: str = "en") -> alt.Chart:
     face = font(lang)
     props = {"height": height, "width": WIDTH}
     if title:
@@ -375,7 +354,7 @@ def _fixed_width(spec: dict, width: int = 900) -> dict:
 def gap_chart(
     data: pd.DataFrame,
     setups: list[str],
-    x_title: str,
+    x_title: str | list[str],
     kind: str = "money",
     labels: tuple[str, str] | None = None,
     currency: str = "USD",

@@ -10,12 +10,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sim.text import N_, translator
+from sim.text import N_, setup_name, translator
 from ui.charts import _finish, color_scale, value_axis, value_tooltip
 
 ENDS = alt.Scale(domain=["low end", "high end"], range=["#5B8DB8", "#D98B3A"])
 ENDS_WORDS = {"low end": N_("low end"), "high end": N_("high end")}
 MARK_WORDS = {"breakeven": N_("breakeven"), "today": N_("today")}
+ROW_STEP = 30
+"""Pixels per row of the bar charts (tornado, value of information)."""
 
 
 def _words_expr(value: str, words: dict[str, str], lang: str) -> str:
@@ -80,7 +82,9 @@ def tornado_chart(
         .mark_rule(color="#B22", strokeWidth=1.5)
         .encode(x="x:Q")
     )
-    return _finish(alt.layer(bars, whiskers, today, zero), title, 30 + 28 * len(labels), lang)
+    # a fixed step per row (not a total height): the app fits a total height to the title
+    # and legend too, which squeezed the rows until bars overlapped and labels were dropped
+    return _finish(alt.layer(bars, whiskers, today, zero), title, alt.Step(ROW_STEP), lang)
 
 
 def breakeven_chart(
@@ -216,7 +220,7 @@ def voi_chart(
         tooltip=[alt.Tooltip("label:N", title=_("Input")), value_tip],
     )
     rule = alt.Chart(pd.DataFrame({"x": [evpi]})).mark_rule(strokeDash=[4, 3]).encode(x="x:Q")
-    return _finish(alt.layer(bars, rule), title, 30 + 26 * len(shown), lang)
+    return _finish(alt.layer(bars, rule), title, alt.Step(ROW_STEP), lang)
 
 
 def discovery_chart(
@@ -228,23 +232,42 @@ def discovery_chart(
     box: dict | None,
     title: str | None = None,
     lang: str = "en",
+    setup: str | None = None,
 ) -> alt.LayerChart:
-    """The sampled points on two inputs, filled where the setup wins; the first box drawn."""
+    """The sampled points on two inputs, coloured where the setup wins; the first box drawn.
+
+    `data`: one column per input (named by its dotted path), winner (a setup id), wins.
+    The chart's own fields are plain names: Vega-Lite reads a dot in a field name as a
+    nested field, so dotted paths would draw no points.
+    """
     _ = translator(lang)
+    wins_word = (
+        _("{setup} wins").format(setup=setup_name(setup, lang)) if setup else _("Setup wins")
+    )
+    other_word = _("another setup wins")
+    frame = pd.DataFrame(
+        {
+            "x": data[x].to_numpy(dtype=float),
+            "y": data[y].to_numpy(dtype=float),
+            "winner": [setup_name(str(w), lang) for w in data["winner"]],
+            "outcome": [wins_word if w else other_word for w in data["wins"]],
+        }
+    )
     points = (
-        alt.Chart(data)
-        .mark_circle(size=60)
+        alt.Chart(frame)
+        .mark_circle(size=70, opacity=0.85)
         .encode(
-            x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=False)),
-            y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
+            x=alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False)),
+            y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
-                "wins:N",
-                title=_("Setup wins"),
-                scale=alt.Scale(domain=[True, False], range=["#23958A", "#C9CDD2"]),
+                "outcome:N",
+                title=None,
+                scale=alt.Scale(domain=[wins_word, other_word], range=["#23958A", "#B5BAC1"]),
+                legend=alt.Legend(orient="top"),
             ),
             tooltip=[
-                alt.Tooltip(f"{x}:Q", title=x_title),
-                alt.Tooltip(f"{y}:Q", title=y_title),
+                alt.Tooltip("x:Q", title=x_title, format=",.3~g"),
+                alt.Tooltip("y:Q", title=y_title, format=",.3~g"),
                 alt.Tooltip("winner:N", title=_("Winner")),
             ],
         )

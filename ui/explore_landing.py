@@ -15,6 +15,7 @@ from sim.verdict import Comparison
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
 from ui.runs import SessionBusy
+from ui.safe import md_escape
 
 REPLICATIONS = 20
 
@@ -33,6 +34,14 @@ def stored_breakevens(result: Comparison, lang: str = "en", count: int = 3) -> l
         return None
     found = stored(_key(result, count))
     return None if found is None else [breakeven_text(b, lang) for b in found[0]]
+
+
+def flip_paths(result: Comparison, count: int = 3) -> list[str]:
+    """The inputs of the nearest breakevens already worked out (empty when none are)."""
+    if result.verdict.runner_up is None:
+        return []
+    found = stored(_key(result, count))
+    return [] if found is None else [b.input.path for b in found[0]]
 
 
 def landing_breakevens(result: Comparison, count: int = 3) -> None:
@@ -57,7 +66,7 @@ def landing_breakevens(result: Comparison, count: int = 3) -> None:
             )
         except (ValueError, SessionBusy) as err:  # over the app's budget, or busy
             st.warning(
-                _("The breakevens could not be worked out: {error}").format(error=err),
+                _("The breakevens could not be worked out: {error}").format(error=md_escape(err)),
                 icon=":material/warning:",
             )
             return

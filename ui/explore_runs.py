@@ -78,8 +78,8 @@ def run_method(
     label: str,
 ) -> Any:
     """fn(options) with a progress bar and a Cancel button; the result is stored under `key`."""
-    area = st.container()
-    with area:
+    area = st.empty()  # one slot: emptied, it takes the bar and the button with it
+    with area.container():
         bar = st.progress(0.0, text=_("{label}: starting…").format(label=label))
         st.button(
             _("Cancel"),

@@ -23,8 +23,8 @@ import streamlit as st
 from sim.io import ScenarioError, parse_scenario, scenario_from_yaml, scenario_to_dict
 from sim.params import Scenario
 from sim.params.analysis import APP_ATTRIBUTION_REPLICATIONS, APP_MAX_REPLICATIONS, RunSettings
-from sim.text import translator
-from sim.workshop import MAX_VARIANTS, Variant
+from sim.text import scenario_title, translator
+from sim.workshop import MAX_VARIANTS, Variant, changes
 from ui import urlstate
 from ui.i18n import N_, _
 from ui.safe import md_escape
@@ -101,7 +101,11 @@ def read_preset(name: str) -> tuple[str, Scenario | None, list]:
 def preset_label(name: str, lang: str | None = None) -> str:
     """A preset as people see it in the picker: its name (`lang`: else the session's)."""
     _text, scenario, _problems = read_preset(name)
-    title = scenario.name if scenario is not None else name
+    title = (
+        scenario_title(scenario.name, lang or st.session_state.get("lang", urlstate.DEFAULT_LANG))
+        if scenario is not None
+        else name
+    )
     if name != DEFAULT_PRESET:
         return title
     words = N_("{name} (default)")
@@ -231,6 +235,16 @@ def origin_caption() -> str:
     return _("From {origin}").format(origin=label)
 
 
+def form_key_prefix() -> str:
+    """The form widgets' key prefix: new after a cancelled change.
+
+    The browser keeps what was typed into a widget for as long as its key lives, so the
+    form of the assumptions a change went back to gets keys of its own.
+    """
+    generation = st.session_state.get("form_generation", 0)
+    return f"{FORM_PREFIX}{generation}." if generation else FORM_PREFIX
+
+
 def form_version() -> int:
     """A counter bumped whenever the scenario is replaced, to reset the form's widgets."""
     return st.session_state.get("form_version", 0)
@@ -250,6 +264,45 @@ def presets() -> dict[str, Scenario]:
 def base_scenario() -> Scenario | None:
     """The preset the current scenario started from (None if it no longer loads)."""
     return read_preset(st.session_state.get("preset", DEFAULT_PRESET))[1]
+
+
+def user_changes(before: Scenario, after: Scenario) -> list:
+    """What changed from `before` to `after`, leaving out the run settings the app chose.
+
+    A run setting that became the app's own default (its number of simulated futures,
+    written into the scenario when the form is run) is not the user's change.
+    """
+    d = default_settings()
+    app = {
+        "analysis.replications": d.replications,
+        "analysis.max_replications": d.max_replications,
+        "analysis.seed": d.seed,
+    }
+    return [c for c in changes(before, after) if not (c.path in app and c.after == app[c.path])]
+
+
+def changes_base(sc: Scenario, preset: str | None = None) -> Scenario | None:
+    """The preset to list `sc`'s changes against: only what the user changed shows.
+
+    The run settings the app chose by itself (its default number of simulated futures,
+    written into the scenario when the form is run) are not the user's changes: where `sc`
+    has the preset's own value or the app's default, the base takes `sc`'s value.
+    """
+    name = preset or st.session_state.get("preset", DEFAULT_PRESET)
+    if name not in preset_paths():
+        return None
+    base = read_preset(name)[1]
+    if base is None:
+        return None
+    d = default_settings()
+    app = {"replications": d.replications, "max_replications": d.max_replications, "seed": d.seed}
+    data = scenario_to_dict(base)
+    analysis = data.setdefault("analysis", {})
+    for key, default in app.items():
+        mine = getattr(sc.analysis, key)
+        if mine in (getattr(base.analysis, key), default):
+            analysis[key] = mine
+    return parse_scenario(data)
 
 
 def _from_url() -> bool:
@@ -374,6 +427,8 @@ def cancel_change() -> None:
     ss.result_cached = True
     ss.previous = None
     ss.cancelled = True
+    ss.form_generation = ss.get("form_generation", 0) + 1
+    ss.draft_dirty = False
 
 
 # ----------------------------------------------------------------------------- variants

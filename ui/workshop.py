@@ -19,6 +19,7 @@ from sim.outcomes import objective_unit
 from sim.params import BASELINE, OBJECTIVES
 from sim.report import gap_frame, report_html
 from sim.text import GLOSSARY, glossary, headline, objective_label, setup_name
+from sim.text.labels import objective_short
 from sim.text.numbers import value_text
 from sim.text.workshop import (
     article_text,
@@ -31,6 +32,7 @@ from sim.verdict import Comparison
 from sim.workshop import MAX_VARIANTS, changes
 from ui import charts, state
 from ui.explore_landing import stored_breakevens
+from ui.i18n import _
 from ui.runs import run_key
 from ui.safe import md_escape
 from ui.upload import problem_lines
@@ -49,12 +51,12 @@ def unsaved_mark() -> None:
     """In the sidebar: a visible mark when the Assumptions page holds edits not yet run."""
     if st.session_state.get("draft_dirty"):
         with st.sidebar, st.container(key="unsaved_mark"):
-            st.warning(say("unsaved"), icon=":material/edit_note:")
+            st.warning(say("unsaved", state.lang()), icon=":material/edit_note:")
             st.page_link(
                 "ui/pages/assumptions.py",
-                label=say("unsaved"),
+                label=say("unsaved", state.lang()),
                 icon=":material/tune:",
-                help=say("unsaved_help"),
+                help=say("unsaved_help", state.lang()),
             )
 
 
@@ -72,7 +74,7 @@ def stale_answer() -> DeltaGenerator:
     with slot.container(border=True, key="stale_answer"):
         st.warning(say("out_of_date", state.lang()), icon=":material/hourglass_top:")
         h = headline(old, state.lang())
-        st.markdown(f"**{h.title}.** {h.body}")
+        st.markdown(_("**{title}.** {body}").format(title=h.title, body=h.body))
         if state.previous():
             st.button(
                 say("cancel", state.lang()),
@@ -92,7 +94,7 @@ def cancelled_notice() -> None:
 def _short(result: Comparison, key: str) -> None:
     h = headline(result, state.lang())
     with st.container(key=key):
-        st.markdown(f"**{h.title}.** {h.body}")
+        st.markdown(_("**{title}.** {body}").format(title=h.title, body=h.body))
 
 
 def before_after(result: Comparison) -> None:
@@ -127,14 +129,15 @@ def before_after(result: Comparison) -> None:
             }
             if same:
                 delta = result.setups[setup].vs_none.mean - before.setups[setup].vs_none.mean
-                row[say("delta_col_change", lang)] = value_text(delta, obj, cur)
+                row[say("delta_col_change", lang)] = value_text(delta, obj, cur, lang=lang)
             rows.append(row)
         if rows:
             st.caption(say("gain_short", lang))
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        moved = changes(prev["scenario"], result.scenario)
+        moved = state.user_changes(prev["scenario"], result.scenario)
         if moved:
-            st.markdown("\n".join(f"- {md_escape(change_text(c, lang))}" for c in moved[:12]))
+            cur = result.scenario.currency
+            st.markdown("\n".join(f"- {md_escape(change_text(c, lang, cur))}" for c in moved[:12]))
         st.button(say("dismiss", lang), key="dismiss_previous", on_click=state.dismiss_previous)
 
 
@@ -196,7 +199,7 @@ def save_variant_control() -> None:
 def report_button(result: Comparison, stem: str) -> None:
     """Download the one-page HTML report (built when clicked)."""
     lang = state.lang()
-    base = state.base_scenario()
+    base = state.changes_base(result.scenario)
     breakevens = stored_breakevens(result, lang)
     download(
         say("report_download", lang),
@@ -211,7 +214,7 @@ def report_button(result: Comparison, stem: str) -> None:
 def what_changed() -> None:
     """The list of assumptions changed against the preset (and unsaved edits, if any)."""
     lang = state.lang()
-    base = state.base_scenario()
+    base = state.changes_base(state.scenario())
     found = changes(base, state.scenario()) if base is not None else []
     with st.expander(say("what_changed", lang, n=len(found)), icon=":material/edit_note:"):
         if not found:
@@ -221,7 +224,8 @@ def what_changed() -> None:
             st.caption(
                 say("changed_against", lang, preset=f"`{md_escape(preset, code=True)}.yaml`")
             )
-            st.markdown("\n".join(f"- {md_escape(change_text(c, lang))}" for c in found))
+            cur = state.scenario().currency
+            st.markdown("\n".join(f"- {md_escape(change_text(c, lang, cur))}" for c in found))
         if st.session_state.get("draft_dirty"):
             st.warning(say("unsaved", lang), icon=":material/edit_note:")
 
@@ -260,7 +264,8 @@ def gap_section(result: Comparison) -> None:
         return charts.gap_chart(
             frame,
             list(result.scenario.org.setups),
-            f"{say('gap_axis', lang)}: {objective_label(obj, lang)}{unit}",
+            # two short lines: one long line was cut off on a phone
+            [f"{say('gap_axis', lang)}:", f"{objective_short(obj, lang)}{unit}"],
             kind,
             (say("gap_band_futures", lang), say("gap_band_average", lang, pct=pct)),
             currency=cur,

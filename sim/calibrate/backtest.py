@@ -119,6 +119,8 @@ def run_backtest(
         warning = (
             f"only {which} fall inside the simulated 90% band "
             f"(under {WARN_BELOW:.0%}): the calibrated model does not reproduce the data's "
-            "months well; look at the chart for seasonality, capacity or a trend it misses"
+            "months well. The model has no seasons: a yearly season in the data (a summer or "
+            "December dip, as in the bundled example's leads) shows as months outside the "
+            "band; otherwise look at the chart for capacity or a trend it misses"
         )
     return Backtest(out, coverage, replications, burn_in, warning)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +37,7 @@ from sim.io import load_scenario, safe_csv
 from sim.params import Scenario
 from sim.text import explore as words
 from sim.text import setup_name, translator, value_text
-from sim.text.report import cell
+from sim.text.report import cell, width
 
 METHODS = ("tornado", "breakeven", "map", "voi", "discover")
 
@@ -159,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     cache = options.cache(args)
     executor = options.executor(args)
     try:
-        progress = progress_bar(not args.quiet and sys.stderr.isatty())
+        progress = progress_bar(not args.quiet)
         facts, table, text = answer(args, scenario, executor, cache, progress)
     finally:
         executor.close()
@@ -207,17 +209,29 @@ def answer(
             ]
         )
         lines = [words.tornado_text(t, lang), ""]
-        lines += [
-            cell(words.input_label(r.input.path, lang), 48, right=False)
-            + " "
-            + cell(words.input_value(r.input.path, r.low_value, cur, lang), 14)
-            + " "
-            + cell(value_text(r.gap_low.mean, t.objective, cur, lang=lang), 9)
-            + "   "
-            + cell(words.input_value(r.input.path, r.high_value, cur, lang), 14)
-            + " "
-            + cell(value_text(r.gap_high.mean, t.objective, cur, lang=lang), 9)
+        cells = [
+            (
+                words.input_label(r.input.path, lang),
+                words.input_value(r.input.path, r.low_value, cur, lang),
+                value_text(r.gap_low.mean, t.objective, cur, lang=lang),
+                words.input_value(r.input.path, r.high_value, cur, lang),
+                value_text(r.gap_high.mean, t.objective, cur, lang=lang),
+            )
             for r in t.rows
+        ]
+        # each column as wide as its widest entry: no label or value is cut
+        sizes = [max([9, *(width(c[i]) for c in cells)]) for i in range(5)]
+        lines += [
+            cell(c[0], sizes[0], right=False)
+            + " "
+            + cell(c[1], sizes[1])
+            + " "
+            + cell(c[2], sizes[2])
+            + "   "
+            + cell(c[3], sizes[3])
+            + " "
+            + cell(c[4], sizes[4])
+            for c in cells
         ]
         return facts, table, "\n".join(lines)
     if args.method == "breakeven":
@@ -286,14 +300,35 @@ def render(args: argparse.Namespace, facts: dict, table: pd.DataFrame, text: str
     return text + "\n"
 
 
-def progress_bar(enabled: bool) -> Callable[[int, int], None]:
-    """A one-line progress bar on stderr (tasks done of total)."""
+def progress_bar(
+    enabled: bool, terminal: bool | None = None, every: float = 5.0
+) -> Callable[[int, int], None]:
+    """Progress on stderr: tasks done of total, the percentage and the time left.
+
+    On a terminal one line is redrawn in place; otherwise (a log, a pipe) a line is written
+    every `every` seconds and at the end, so a long run still says how far it is.
+    """
+    terminal = sys.stderr.isatty() if terminal is None else terminal
+    start = time.monotonic()
+    last = [-math.inf]
 
     def show(done: int, total: int) -> None:
-        if enabled:
-            sys.stderr.write(f"\r{done}/{total} tasks")
-            sys.stderr.flush()
-            if done >= total:
-                sys.stderr.write("\n")
+        if not enabled:
+            return
+        now = time.monotonic()
+        finished = done >= total
+        if not terminal and not finished and now - last[0] < every:
+            return
+        last[0] = now
+        share = done / total if total else 1.0
+        line = f"{done}/{total} tasks  {share:4.0%}"
+        if 0 < done < total:
+            left = (now - start) * (total - done) / done
+            line += f"  ETA {int(left // 60)}:{int(left % 60):02d}"
+        if terminal:
+            sys.stderr.write(f"\r{line:<40}" + ("\n" if finished else ""))
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
     return show

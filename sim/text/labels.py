@@ -18,8 +18,31 @@ SETUP_NAMES = {
     "salesops": N_("SalesOps"),
     "revops": N_("RevOps"),
     "both": N_("Both teams"),
+    "salesops_half": N_("SalesOps at half size"),
+    "revops_half": N_("RevOps at half size"),
 }
-"""Display names of the default setups; other setups are shown by a tidied name."""
+"""Display names of the presets' setups; other setups are shown by a tidied name."""
+
+PRESET_TITLES = {
+    "Scaling mid-market SaaS, shrinking lead supply": N_(
+        "Scaling mid-market SaaS, shrinking lead supply"
+    ),
+    "Reps buried in admin, plentiful leads": N_("Reps buried in admin, plentiful leads"),
+    "Early-stage direct sales, little inbound": N_("Early-stage direct sales, little inbound"),
+    "Enterprise, high ACV, complex sale": N_("Enterprise, high ACV, complex sale"),
+    "Growth stage, field reps and a leaky funnel": N_(
+        "Growth stage, field reps and a leaky funnel"
+    ),
+    "High churn in a fast SMB market": N_("High churn in a fast SMB market"),
+    "日本の中堅企業向けB2B SaaS（円建て）": N_("Japanese mid-market B2B SaaS (in yen)"),
+}
+"""The presets' names (their `name:`) -> the name in English, translated per language."""
+
+
+def scenario_title(name: str, lang: str = "en") -> str:
+    """A scenario's name as shown: a preset's in the session's language, others as given."""
+    return translator(lang)(PRESET_TITLES[name]) if name in PRESET_TITLES else name
+
 
 TEAM_NAMES = {"salesops": N_("SalesOps"), "revops": N_("RevOps")}
 """Display names of the default teams."""

@@ -51,7 +51,7 @@ def money(
     missing: str = MISSING,
     lang: str = "en",
 ) -> str:
-    """Money in short form: $5.47M, €120K, -$3.2K; Japanese ¥6,541万, ¥30億.
+    """Money in short form: $5.47M, €120K, -$3.2K; in Japanese 6,541万円, 30億円, $547万.
 
     `signed` adds a + to gains.
     """
@@ -63,6 +63,8 @@ def money(
     suffix = "" if sym else f" {currency}"
     a = abs(x)
     sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
+    if lang == "ja" and currency == "JPY":
+        return f"{sign}{_ja_amount(a)}円"  # in words as in print: 6,541万円 (charts keep ¥)
     if lang == "ja":
         return f"{sign}{sym}{_ja_amount(a)}{suffix}"
     if a >= 1e9:
@@ -121,3 +123,23 @@ def value_text(
 def count_of(share: float, total: int) -> int:
     """A share of `total` things as a whole count (55% of 40 futures -> 22)."""
     return round(share * total)
+
+
+def money_expr(value: str, currency: str = "USD", lang: str = "en") -> str:
+    """A Vega expression writing the number `value` (an expression) as short money.
+
+    The conventions of `money` on chart axes and in tooltips: "$5.5M", "-€120K" in
+    English, "¥6,541万", "¥30億" in Japanese (charts keep the ¥ sign).
+    """
+    sym = CURRENCY_SYMBOLS.get(currency, "")
+    tail = "" if sym else f" {currency}"
+    a = f"abs({value})"
+    sign = f"({value} < 0 ? '-' : '')"
+    if lang == "ja":
+        units = ((1e12, "兆", ".3~r"), (1e8, "億", ".3~r"), (1e4, "万", ",.4~r"))
+    else:
+        units = ((1e9, "B", ".3~r"), (1e6, "M", ".3~r"), (1e3, "K", ".3~r"))
+    body = f"format({a}, ',.0f')"
+    for unit, word, fmt in reversed(units):
+        body = f"({a} >= {unit:g} ? format({a} / {unit:g}, '{fmt}') + '{word}' : {body})"
+    return f"{sign} + '{sym}' + {body} + '{tail}'"

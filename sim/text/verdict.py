@@ -83,6 +83,31 @@ def separate_by_text(separate_by: SeparateBy, lang: str = "en") -> str:
     return _(" or ").join(parts)
 
 
+def level_text(level: float) -> str:
+    """A confidence level in percent without needless decimals: "90", "97.3"."""
+    return f"{level * 100:.1f}".rstrip("0").rstrip(".")
+
+
+def gap_words(result: Comparison, lang: str) -> dict[str, str]:
+    """The top two's average difference in words, from the one interval that decides.
+
+    Separation is judged on `verdict.deciding` (stricter than the display level after an
+    adaptive run's repeated looks), so the interval shown and the words "sure of the sign"
+    or "could be either sign" always agree: the first excludes zero, the second spans it.
+    """
+    v = result.verdict
+    obj, cur = result.objective, result.scenario.currency
+    d = v.deciding
+    return {
+        "gap": value_text(abs(d.mean), obj, cur, signed=False, lang=lang),
+        "signed_gap": value_text(d.mean, obj, cur, lang=lang),
+        "pct": level_text(v.separation_level),
+        "interval": interval_text(d.low, d.high, obj, cur, lang),
+        "low": value_text(d.low, obj, cur, lang=lang),
+        "high": value_text(d.high, obj, cur, lang=lang),
+    }
+
+
 def _futures(result: Comparison, setup: str) -> tuple[int, int]:
     """(futures in which `setup` was best, futures simulated)."""
     n = result.replications
@@ -92,68 +117,54 @@ def _futures(result: Comparison, setup: str) -> tuple[int, int]:
 def verdict_summary(result: Comparison, lang: str = "en") -> str:
     """The verdict as plain text (the CLI's and the JSON's `verdict.summary`).
 
-    Setups are named by their ids, as the JSON's keys are.
+    Setups are named as people read them ("Both teams"); the JSON's keys keep the ids.
     """
     _ = translator(lang)
     v, sc = result.verdict, result.scenario
+    name = setup_name(v.best, lang)
     obj, cur = result.objective, sc.currency
     pct = round(result.confidence * 100)
     label = objective_label(obj, lang)
     months = sc.horizon_months
     if v.runner_up is None:
-        return _("Only one setup: '{setup}'.").format(setup=v.best)
+        return _("Only one setup: '{setup}'.").format(setup=name)
     best = result.setups[v.best]
-    gap = v.gap
     if v.best == BASELINE:
         head = _(
             "No ops team pays for itself here: '{best}' has the highest {label} over "
             "{months} months."
-        ).format(best=v.best, label=label, months=months)
+        ).format(best=name, label=label, months=months)
     else:
         head = _(
             "'{best}' wins: {gain} {label} over {months} months against no ops team ({pct}% "
             "sure it lies between {interval})."
         ).format(
-            best=v.best,
+            best=name,
             gain=value_text(best.vs_none.mean, obj, cur, lang=lang),
             label=label,
             months=months,
             pct=pct,
             interval=interval_text(best.vs_none.low, best.vs_none.high, obj, cur, lang),
         )
-    gap_words = {
-        "gap": value_text(abs(gap.mean), obj, cur, signed=False, lang=lang),
-        "signed_gap": value_text(gap.mean, obj, cur, lang=lang),
-        "runner": v.runner_up,
-        "pct": pct,
-        "interval": interval_text(gap.low, gap.high, obj, cur, lang),
-        "level": f"{v.separation_level:.1%}",
-    }
+    words = {**gap_words(result, lang), "runner": setup_name(v.runner_up, lang)}
     if v.separated:
         middle = _(
             " It is ahead of the runner-up '{runner}' on average by {gap} ({pct}% sure of the "
             "sign: between {interval})."
-        ).format(**gap_words)
+        ).format(**words)
     else:
-        if v.stricter_level:
-            middle = _(
-                " But it is not yet clearly ahead of '{runner}' on average: their average "
-                "difference, {signed_gap}, lies between {interval} at {pct}% confidence, but "
-                "an adaptive run that looked after every batch must be {level} sure, and is not."
-            ).format(**gap_words)
-        else:
-            middle = _(
-                " But it is not clearly ahead of '{runner}' on average: their average "
-                "difference, {signed_gap}, could be either sign ({pct}% sure it lies between "
-                "{interval})."
-            ).format(**gap_words)
+        middle = _(
+            " But it is not clearly ahead of '{runner}' on average: their average "
+            "difference, {signed_gap}, could be either sign ({pct}% sure it lies between "
+            "{interval})."
+        ).format(**words)
         if v.separate_by is not None:
             middle += _(" What would separate them: {what}.").format(
                 what=separate_by_text(v.separate_by, lang)
             )
     k, n = _futures(result, v.best)
     tail = _(" Taken one future at a time, '{best}' was best in {k} of {n} simulated futures.")
-    return head + split_text(result, v.best, lang) + middle + tail.format(best=v.best, k=k, n=n)
+    return head + split_text(result, v.best, lang) + middle + tail.format(best=name, k=k, n=n)
 
 
 def split_text(result: Comparison, setup: str, lang: str = "en") -> str:
@@ -227,15 +238,8 @@ def headline(result: Comparison, lang: str = "en") -> Headline:
     ).format(k=k, n=n)
     if v.runner_up is None:
         return Headline(title, body + futures, "success", True)
-    gap = v.gap
     runner = setup_name(v.runner_up, lang)
-    words = {
-        "runner": runner,
-        "gap": value_text(abs(gap.mean), obj, cur, signed=False, lang=lang),
-        "signed_gap": value_text(gap.mean, obj, cur, lang=lang),
-        "pct": pct,
-        "interval": interval_text(gap.low, gap.high, obj, cur, lang),
-    }
+    words = {**gap_words(result, lang), "runner": runner}
     if v.separated:
         body += _(
             " On average it is ahead of the runner-up, **{runner}**, by {gap}: {pct}% sure of "
@@ -243,19 +247,11 @@ def headline(result: Comparison, lang: str = "en") -> Headline:
         ).format(**words)
         tone = "success" if v.best != BASELINE else "info"
     else:
-        if v.stricter_level:
-            body += _(
-                " **But on average it is not yet clearly ahead of {runner}**: their average "
-                "difference, {signed_gap}, lies between {interval} at {pct}% confidence, but "
-                "not by the stricter margin an adaptive run needs because it looked at the "
-                "results after every batch."
-            ).format(**words)
-        else:
-            body += _(
-                " **But on average it is not clearly ahead of {runner}**: their average "
-                "difference, {signed_gap}, could be either sign ({pct}% sure it lies between "
-                "{interval})."
-            ).format(**words)
+        body += _(
+            " **But on average it is not clearly ahead of {runner}**: their average "
+            "difference, {signed_gap}, could be either sign ({pct}% sure it lies between "
+            "{interval})."
+        ).format(**words)
         if v.separate_by is not None:
             body += _(" What would separate them: {what}.").format(
                 what=separate_by_text(v.separate_by, lang)
@@ -314,11 +310,13 @@ def objectives_sentence(result: Comparison, lang: str = "en") -> str:
     if len(winners) == 1:
         (best,) = winners
         return _("Every measure agrees: '{best}' comes out on top on {labels}.").format(
-            best=best, labels=_("; ").join(objective_short(o, lang) for o in boards)
+            best=setup_name(best, lang),
+            labels=_("; ").join(objective_short(o, lang) for o in boards),
         )
     parts = [
         _("'{setup}' is best on {labels}").format(
-            setup=setup, labels=_("; ").join(objective_short(o, lang) for o in objectives)
+            setup=setup_name(setup, lang),
+            labels=_("; ").join(objective_short(o, lang) for o in objectives),
         )
         for setup, objectives in winners.items()
     ]

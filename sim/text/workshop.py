@@ -13,10 +13,11 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.params import BASELINE
-from sim.text.explore import input_label
+from sim.text.explore import input_label, input_value
 from sim.text.i18n import N_, translator
 from sim.text.labels import setup_name
 from sim.text.numbers import value_text
+from sim.text.verdict import gap_words
 
 if TYPE_CHECKING:
     from sim.verdict.compare import Comparison
@@ -192,11 +193,26 @@ def change_label(path: str, lang: str = "en") -> str:
         return path
 
 
-def change_text(change: Change, lang: str = "en") -> str:
+def change_value(path: str, value: Any, currency: str = "USD", lang: str = "en") -> str:
+    """A changed value in its field's unit.
+
+    Money in the currency and the language's way ($1.20M, ¥120万), shares as percentages;
+    other values as `value_words`.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        try:
+            return input_value(path, float(value), currency, lang)
+        except Exception:
+            return value_words(value)
+    return value_words(value)
+
+
+def change_text(change: Change, lang: str = "en", currency: str = "USD") -> str:
     """One change in words: "Account executives (reps): 11 → 12"."""
     return (
-        f"{change_label(change.path, lang)}: {value_words(change.before)} → "
-        f"{value_words(change.after)}"
+        f"{change_label(change.path, lang)}: "
+        f"{change_value(change.path, change.before, currency, lang)} → "
+        f"{change_value(change.path, change.after, currency, lang)}"
     )
 
 
@@ -214,15 +230,10 @@ def confidence_sentence(result: Comparison, lang: str = "en") -> str:
     p = result.setups[v.best].p_best
     if v.runner_up is None:
         return _("Only one setup is compared.")
-    obj, cur = result.objective, result.scenario.currency
-    gap = v.gap
     words = {
+        **gap_words(result, lang),
         "best": best,
         "runner": setup_name(v.runner_up, lang),
-        "gap": value_text(abs(gap.mean), obj, cur, signed=False, lang=lang),
-        "pct": round(result.confidence * 100),
-        "low": value_text(gap.low, obj, cur, lang=lang),
-        "high": value_text(gap.high, obj, cur, lang=lang),
         "p": f"{p:.0%}",
         "q": f"{result.setups[v.runner_up].p_best:.0%}",
     }

@@ -116,6 +116,13 @@ class Verdict:
     """Confidence at which `separated` was judged (stricter than display after adaptive looks)."""
     separate_by: SeparateBy | None = None
     """What would separate the top two; None when they are separated."""
+    deciding_gap: Interval | None = None
+    """The same difference at `separation_level` when that differs from the display level."""
+
+    @property
+    def deciding(self) -> Interval:
+        """The interval that decides whether the top two are separated (its sign says so)."""
+        return self.deciding_gap if self.deciding_gap is not None else self.gap
 
     @property
     def stricter_level(self) -> bool:
@@ -272,9 +279,10 @@ def make_verdict(
     values = results.objective(objective)
     diff = (values[best] - values[runner]).to_numpy(dtype=float)
     gap = mean_interval(diff, confidence)
-    separated = gap.excludes_zero and mean_interval(diff, strict).excludes_zero
+    deciding = mean_interval(diff, strict) if strict != confidence else None
+    separated = gap.excludes_zero and (deciding if deciding is not None else gap).excludes_zero
     if separated:
-        return Verdict(best, runner, True, gap, strict)
+        return Verdict(best, runner, True, gap, strict, deciding_gap=deciding)
     n = results.replications
     need = replications_needed(diff, strict)
     infl = most_influential_assumption(
@@ -295,4 +303,5 @@ def make_verdict(
             ),
             influential=infl,
         ),
+        deciding_gap=deciding,
     )

@@ -38,7 +38,7 @@ from sim.params.analysis import APP_MAX_REPLICATIONS, RunSettings
 from sim.params.meta import RANGE_PARTS
 from sim.params.paths import get_path, set_path
 from sim.text import lever_label, objective_help, objective_label, translator
-from ui.form.fields import PREFIX, _pct_in, _pct_out, _scalar_group, param_label
+from ui.form.fields import _pct_in, _pct_out, _scalar_group, param_label
 from ui.form.problems import _capital, _mode_words, _objective_words, field_label, humanise
 from ui.form.segments import _segment_editor, frame_segments, segments_frame
 from ui.form.teams import (
@@ -51,7 +51,7 @@ from ui.form.teams import (
     synergy_frame,
 )
 from ui.i18n import _, lang
-from ui.state import FORM_PREFIX
+from ui.state import FORM_PREFIX, form_key_prefix
 from ui.text import (
     LEVER_LABELS,
     ORG_PARAMS,
@@ -217,7 +217,7 @@ def assumptions_form(sc: Scenario, settings: RunSettings, draft: dict | None = N
                 },
                 num_rows="dynamic",
                 hide_index=True,
-                key=PREFIX + "org.synergy",
+                key=form_key_prefix() + "org.synergy",
             )
             setups_meta = field_meta("org.setups")
             st.markdown(
@@ -234,7 +234,7 @@ def assumptions_form(sc: Scenario, settings: RunSettings, draft: dict | None = N
                 column_config={"Setup": st.column_config.TextColumn(_("Setup"))},
                 num_rows="dynamic",
                 hide_index=True,
-                key=PREFIX + "org.setups",
+                key=form_key_prefix() + "org.setups",
             )
             st.caption(_("To add a new team, upload a scenario file that defines it."))
         with tabs[6 + len(teams)]:
@@ -262,7 +262,7 @@ def _run_settings(
             _(meta["horizon"].label),
             value=int(d.get("horizon_months", sc.analysis.horizon_months)),
             step=int(meta["horizon"].step or 6),
-            key=PREFIX + "horizon_months",
+            key=form_key_prefix() + "horizon_months",
             help=_(RUN_HELP["horizon"]),
         )
         objective = st.selectbox(
@@ -270,7 +270,7 @@ def _run_settings(
             options=list(OBJECTIVES),
             index=list(OBJECTIVES).index(d.get("objective", sc.analysis.objective)),
             format_func=partial(_objective_words, lang=lang()),
-            key=PREFIX + "objective",
+            key=form_key_prefix() + "objective",
             help=_(RUN_HELP["objective"])
             + "\n\n"
             + "\n\n".join(
@@ -284,7 +284,7 @@ def _run_settings(
             _(meta["after_horizon"].label),
             options=list(AFTER_HORIZON),
             index=list(AFTER_HORIZON).index(d.get("after_horizon", sc.analysis.after_horizon)),
-            key=PREFIX + "after_horizon",
+            key=form_key_prefix() + "after_horizon",
             help=_(RUN_HELP["after_horizon"]),
         )
         confidence = st.number_input(
@@ -292,14 +292,14 @@ def _run_settings(
             value=_pct_in(d.get("confidence", sc.analysis.confidence)),
             step=float(meta["confidence"].step or 0.01) * 100.0,
             format="%.0f",
-            key=PREFIX + "confidence",
+            key=form_key_prefix() + "confidence",
             help=_(RUN_HELP["confidence"]),
         )
         seed = st.number_input(
             _(meta["seed"].label),
             value=int(d.get("seed", settings.seed)),
             step=1,
-            key=PREFIX + "seed",
+            key=form_key_prefix() + "seed",
             help=_(RUN_HELP["seed"]),
         )
     with c2:
@@ -308,7 +308,7 @@ def _run_settings(
             options=["auto", "fixed"],
             index=0 if d.get("mode", default_mode) == "auto" else 1,
             format_func=partial(_mode_words, tr=translator(lang())),
-            key=PREFIX + "reps_mode",
+            key=form_key_prefix() + "reps_mode",
             help=_(RUN_HELP["replications"]),
         )
         fixed = st.number_input(
@@ -318,13 +318,13 @@ def _run_settings(
                 or (settings.replications if settings.replications != "auto" else 100)
             ),
             step=int(meta["replications"].step or 10),
-            key=PREFIX + "replications",
+            key=form_key_prefix() + "replications",
         )
         cap = st.number_input(
             _(meta["max_replications"].label),
             value=int(d.get("max_replications", settings.max_replications)),
             step=int(meta["max_replications"].step or 20),
-            key=PREFIX + "max_replications",
+            key=form_key_prefix() + "max_replications",
             help=_(RUN_HELP["max_replications"]),
         )
     return {

@@ -16,12 +16,10 @@ from sim.params import (
 from sim.params.meta import _RANGE_WORDS
 from sim.params.paths import get_path, has_path
 from ui.i18n import _
-from ui.state import FORM_PREFIX
+from ui.state import form_key_prefix
 from ui.text import (
     Param,
 )
-
-PREFIX = FORM_PREFIX
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -145,7 +143,11 @@ def _scalar_group(
     for i, p in enumerate(narrow):
         path = f"{prefix}{p.path}"
         with cols[i % columns]:
-            values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sc, path))
+            values[path] = _widget(
+                p, get_path(data, path), form_key_prefix() + path, source_of(sc, path)
+            )
     for p in wide:
         path = f"{prefix}{p.path}"
-        values[path] = _widget(p, get_path(data, path), PREFIX + path, source_of(sc, path))
+        values[path] = _widget(
+            p, get_path(data, path), form_key_prefix() + path, source_of(sc, path)
+        )

@@ -17,9 +17,10 @@ from sim.params import (
     field_meta,
 )
 from sim.params.paths import get_path, set_path
-from ui.form.fields import PREFIX, _num, _pct_in, _pct_out
+from ui.form.fields import _num, _pct_in, _pct_out
 from ui.i18n import _
 from ui.safe import md_escape
+from ui.state import form_key_prefix
 from ui.text import (
     SEGMENT_COLUMNS,
     SEGMENT_FIELDS,
@@ -120,7 +121,7 @@ def _segment_editor(data: dict, sc: Scenario) -> pd.DataFrame:
         column_config=cfg,
         num_rows="dynamic",
         hide_index=True,
-        key=PREFIX + "segments",
+        key=form_key_prefix() + "segments",
         width="stretch",
     )
     seg_sources = {path: text for path, text in sc.sources.items() if path.startswith("segments.")}

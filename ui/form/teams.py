@@ -15,8 +15,9 @@ from sim.params import (
 )
 from sim.params.paths import get_path
 from sim.text import lever_label, translator
-from ui.form.fields import PREFIX, _num, _pct_in, _pct_out, _scalar_group
+from ui.form.fields import _num, _pct_in, _pct_out, _scalar_group
 from ui.i18n import _, lang
+from ui.state import form_key_prefix
 from ui.text import (
     LEVER_LABELS,
     LEVER_UNITS,
@@ -94,7 +95,7 @@ def _team_section(team: str, data: dict, sc: Scenario, values: dict) -> pd.DataF
         },
         hide_index=True,
         num_rows="fixed",
-        key=f"{PREFIX}{prefix}effects",
+        key=f"{form_key_prefix()}{prefix}effects",
         width="stretch",
     )
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import streamlit as st
 
 from sim.params import Scenario
+from sim.text import scenario_title
 from sim.verdict import Comparison
 from sim.workshop import changes
 from ui import exports, runs, state, verdict, workshop
-from ui.form import FORM_PREFIX, Submission, assumptions_form
+from ui.form import Submission, assumptions_form
 from ui.i18n import _, lang
 from ui.safe import md_escape
+from ui.state import FORM_PREFIX
 from ui.upload import read_upload
 from ui.widgets import download, preset_picker, show_problems, show_upload_problems
 
@@ -149,7 +151,7 @@ def render() -> None:
     )
     _scenario_file()
     sc = state.scenario()
-    st.markdown(f"#### {md_escape(sc.name)}")
+    st.markdown(f"#### {md_escape(scenario_title(sc.name, lang()))}")
     st.caption(state.origin_caption())
     if sc.description:
         with st.expander(_("About this company"), expanded=False):

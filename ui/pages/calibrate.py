@@ -12,6 +12,7 @@ import hashlib
 from functools import partial
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from sim.calibrate import KINDS, ROLES, DataError, RawTable, calibrate, mapping_for, read_bytes
@@ -20,7 +21,9 @@ from sim.calibrate.mapping import with_overrides
 from sim.calibrate.plots import backtest_long, cycle_curves, deal_sizes, flow
 from sim.executors import SerialExecutor
 from sim.io import scenario_to_yaml
+from sim.params import field_meta
 from sim.text import translator
+from sim.text.explore import input_label, input_value
 from ui import state
 from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_chart
 from ui.i18n import N_, _, lang
@@ -93,7 +96,7 @@ def _files() -> dict[str, RawTable]:
             except DataError as err:
                 outcome = err
             except SessionBusy as err:
-                st.error(str(err), icon=":material/error:")
+                st.error(md_escape(err), icon=":material/error:")
                 return {}
             read[kind] = (digest, outcome)
         outcome = read[kind][1]
@@ -198,6 +201,46 @@ def _estimate(raws: dict[str, RawTable], mappings: dict) -> None:
         )
 
 
+def _estimates(cal, sc) -> pd.DataFrame:
+    """The estimates as people read them: the field's label, values in its unit."""
+    la, cur = lang(), sc.currency
+
+    def value(path: str, x: float | None) -> str:
+        if x is None:
+            return "—"
+        path = path.replace(".*.", ".0.")
+        try:
+            field_meta(path)
+        except Exception:  # an estimate with no field of its own (a monthly growth rate)
+            return f"{x:.2%}" if abs(x) < 1 else f"{x:,.4g}"
+        return input_value(path, float(x), cur, la)
+
+    def label(path: str, fallback: str) -> str:
+        try:
+            found = input_label(path.replace(".*.", ".0."), la)
+        except Exception:
+            return fallback
+        return fallback if "." in found and " " not in found else found
+
+    rows = []
+    for e in cal.estimates:
+        interval = (
+            _("{low} to {high}").format(low=value(e.path, e.low), high=value(e.path, e.high))
+            if e.low is not None and e.high is not None
+            else "—"
+        )
+        rows.append(
+            {
+                _("Estimate"): label(e.path, e.label),
+                _("Value"): value(e.path, e.value),
+                _("90% interval"): interval,
+                _("From"): f"{e.file}: {e.basis}",
+                _("Method"): e.method,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _results() -> None:
     ss = st.session_state
     result = ss.get(KEY + "result")
@@ -205,7 +248,7 @@ def _results() -> None:
         return
     cal, sc = result.calibration, result.scenario
     st.subheader(_("Estimates, with 90% intervals"))
-    st.dataframe(cal.table(), hide_index=True, width="stretch", key=KEY + "table")
+    st.dataframe(_estimates(cal, sc), hide_index=True, width="stretch", key=KEY + "table")
     for table in cal.files.values():
         for note in table.notes:
             st.caption(f"`{md_escape(table.name, code=True)}`: {md_escape(note)}")
@@ -225,7 +268,9 @@ def _results() -> None:
         _(
             "Simulates the data's own months (after a burn-in) without any ops team and counts "
             "the months whose actual wins and new ARR fall inside the simulated 90% band. An "
-            "in-sample check of the model's structure: under 70% is a warning."
+            "in-sample check of the model's structure: under 70% is a warning. The model has "
+            "no seasons, so data with a yearly season (the bundled example's leads dip in "
+            "summer and December) has its dips outside the band."
         )
     )
     if st.button(_("Run the back-test"), key=KEY + "bt", icon=":material/history:"):

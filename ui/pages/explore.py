@@ -23,9 +23,11 @@ from sim.io import safe_csv
 from sim.outcomes import objective_unit
 from sim.params import iter_scalar_paths
 from sim.text import explore as words
+from sim.text import scenario_title
 from ui import explore_charts as charts
 from ui import explore_data as data
 from ui import exports, state
+from ui.explore_landing import flip_paths
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
 from ui.runs import SessionBusy
@@ -149,9 +151,22 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
     _downloads(stem, "tornado", t.facts(), frame)
 
 
+def _top_two(sc) -> tuple[str, str | None]:
+    """The pair a breakeven is usually wanted for: the verdict's top two.
+
+    From the verdict of this scenario when it is on hand; else the first setup with a team.
+    """
+    result = st.session_state.get("result")
+    if result is not None and result.scenario == sc and result.verdict.runner_up is not None:
+        return result.verdict.best, result.verdict.runner_up
+    setups = list(sc.org.setups)
+    return setups[min(1, len(setups) - 1)], None
+
+
 def _breakeven(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(_("Where do two setups swap places along one input?"))
     setups = list(sc.org.setups)
+    first, second = _top_two(sc)
     c1, c2, c3 = st.columns([3, 1, 1])
     path = c1.selectbox(
         _("Input"), _paths(sc), format_func=partial(words.input_label, lang=lang()), key="be_path"
@@ -160,13 +175,15 @@ def _breakeven(sc, stem: str, reps: int, seed: int) -> None:
     a = c2.selectbox(
         _("Setup A"),
         setups,
-        index=min(1, len(setups) - 1),
+        index=setups.index(first),
         format_func=partial(setup_name, lang=lang()),
         key="be_a",
     )
+    others = [s for s in setups if s != a]
     b = c3.selectbox(
         _("Setup B"),
-        [s for s in setups if s != a],
+        others,
+        index=others.index(second) if second in others else 0,
         format_func=partial(setup_name, lang=lang()),
         key="be_b",
     )
@@ -223,6 +240,23 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
         for p in iter_scalar_paths(sc)
         if ".effects." not in p and explore.value_at(sc, p) is not None
     ]
+    # where the winner is known to change: the inputs of the nearest breakevens, if found
+    result = st.session_state.get("result")
+    flips = (
+        [p for p in flip_paths(result) if p in numbers]
+        if result is not None and result.scenario == sc
+        else []
+    )
+    if flips:
+        first = flips[0]
+        dy = flips[1] if len(flips) > 1 else (dy if dy != first else dx)
+        dx = first
+        st.caption(
+            _(
+                "The axes start on the inputs whose breakevens lie nearest today (from *What "
+                "would change it*), where the winner is known to change."
+            )
+        )
     c1, c2, c3 = st.columns([3, 3, 1])
     x = c1.selectbox(
         _("Across"),
@@ -368,6 +402,7 @@ def _discover(sc, stem: str, reps: int, seed: int) -> None:
             data.box_rect(d, *dims),
             _("Where {setup} wins").format(setup=_setup(setup)),
             lang=lang(),
+            setup=setup,
         ),
         "discovery",
         stem,
@@ -385,7 +420,10 @@ def render() -> None:
         _(
             "**{name}** · best means the highest {objective} · every variant faces the same "
             "simulated futures"
-        ).format(name=md_escape(sc.name), objective=objective_label(sc.objective, lang()))
+        ).format(
+            name=md_escape(scenario_title(sc.name, lang())),
+            objective=objective_label(sc.objective, lang()),
+        )
     )
     reps = st.sidebar.number_input(
         _("Futures per variant"),
@@ -395,7 +433,8 @@ def render() -> None:
         key="explore_reps",
         help=_(
             "Replications of every variant; common random numbers keep paired gaps precise "
-            "with few of them."
+            "with few of them. The value of information uses at least 40 and scenario "
+            "discovery at most 8; each result says how many it ran."
         ),
     )
     stem = exports.file_stem(sc)

@@ -38,9 +38,10 @@ def _result(v: Variant) -> Comparison | None:
 
 
 def _changed(v: Variant, lang: str) -> str:
-    base = state.read_preset(v.preset)[1] if v.preset in state.preset_paths() else None
+    base = state.changes_base(v.scenario, v.preset)
     found = changes(base, v.scenario) if base is not None else []
-    return "; ".join(change_text(c, lang) for c in found) or say("nothing", lang)
+    cur = v.scenario.currency
+    return "; ".join(change_text(c, lang, cur) for c in found) or say("nothing", lang)
 
 
 def _table(items: list[Variant], results: list[Comparison | None], lang: str) -> pd.DataFrame:

@@ -17,7 +17,8 @@ from streamlit.delta_generator import DeltaGenerator
 from sim.metrics import MONTHLY_SERIES
 from sim.outcomes import objective_unit
 from sim.params import BASELINE
-from sim.text import objectives_sentence, translator
+from sim.text import objectives_sentence, scenario_title, translator
+from sim.text.labels import objective_short
 from sim.text.workshop import say
 from sim.verdict import Comparison
 from ui import charts, data, exports, runs, state, verdict, workshop
@@ -168,7 +169,6 @@ def _ranking(result: Comparison) -> None:
     la = lang()
     frame = data.setup_summary(result, la)
     obj, cur = result.objective, result.scenario.currency
-    label = objective_label(obj, la)
 
     def val(x: float, signed: bool = False) -> str:
         return verdict.value_text(x, obj, cur, signed, lang=la)
@@ -181,7 +181,9 @@ def _ranking(result: Comparison) -> None:
     shown = pd.DataFrame(
         {
             setup_col: frame["setup_name"],
-            _("Average {label}").format(label=label): [val(x) for x in frame.objective_mean],
+            _("Average {label}").format(label=objective_short(obj, la)): [
+                val(x) for x in frame.objective_mean
+            ],
             spread: [
                 f"{val(a)} – {val(b)}"
                 for a, b in zip(frame.objective_p10, frame.objective_p90, strict=True)
@@ -204,6 +206,8 @@ def _ranking(result: Comparison) -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            # the setup stays in view while a narrow screen scrolls the figures sideways
+            setup_col: st.column_config.TextColumn(pinned=True, help=objective_help(obj, la)),
             spread: st.column_config.TextColumn(help=_gloss("spread")),
             gain_col: st.column_config.TextColumn(help=_gloss("confidence")),
             best_col: st.column_config.ProgressColumn(
@@ -566,20 +570,25 @@ def _downloads(result: Comparison, stem: str) -> None:
         ),
     ]
     with st.container(horizontal=True, gap="small", key="downloads"):
-        workshop.report_button(result, stem)
         for label, payload, name, mime, key in items:
             download(label, payload, name, mime, key, width="content")
 
 
-def _toolbar() -> None:
-    """What counts as best, the link, saving a variant."""
-    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+def _toolbar() -> DeltaGenerator:
+    """What counts as best, the link, the report, saving a variant.
+
+    Returns the report's slot, filled once the answer is in (beside *Share*).
+    """
+    c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     with c1:
         workshop.objective_picker()
     with c2:
         workshop.share_link()
     with c3:
+        report = st.empty()
+    with c4:
         workshop.save_variant_control()
+    return report
 
 
 def _objectives(result: Comparison) -> None:
@@ -596,12 +605,17 @@ def _objectives(result: Comparison) -> None:
         row = {_("Setup"): setup_name(setup, la)}
         for name, board in boards.items():
             star = " ★" if board.best == setup else ""
-            row[objective_label(name, la)] = (
+            row[objective_short(name, la)] = (
                 verdict.value_text(board.vs_none[setup].mean, name, cur, True, lang=la) + star
             )
         rows.append(row)
     st.markdown(_("**Every measure, side by side** — gain over no ops team; ★ = best on it"))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # short headings (the full name on hover), so the table fits a phone's width
+    columns = {
+        objective_short(name, la): st.column_config.TextColumn(help=objective_help(name, la))
+        for name in boards
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=columns)
     st.caption(objectives_sentence(result, la))
 
 
@@ -612,13 +626,13 @@ def render() -> None:
     st.title(_("Which ops team pays off?"))
     st.caption(
         _("**{name}** · {months}-month horizon · {settings}").format(
-            name=md_escape(sc.name),
+            name=md_escape(scenario_title(sc.name, lang())),
             months=sc.horizon_months,
             settings=state.settings_label(settings),
         ),
         help=objective_help(sc.objective, lang()) + " " + state.settings_help(settings),
     )
-    _toolbar()
+    report_slot = _toolbar()
     workshop.cancelled_notice()
     stale = workshop.stale_answer()
     progress_area = st.container()
@@ -685,6 +699,8 @@ def render() -> None:
         with tabs[5]:
             landing_breakevens(result)
     _downloads(st.session_state.result, stem)
+    with report_slot:
+        workshop.report_button(st.session_state.result, stem)
     workshop.glossary_box()
 
 

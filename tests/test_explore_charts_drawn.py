@@ -1,0 +1,98 @@
+"""The explore charts as drawn: every tornado and value-of-information row keeps its label,
+and scenario discovery draws its points with words, not true/false.
+
+Rendered to SVG with the same renderer as the app's downloads (`ui.widgets.chart_svg`).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ui.explore_charts import ROW_STEP, discovery_chart, tornado_chart, voi_chart
+from ui.widgets import chart_svg
+
+LABELS = [
+    "SalesOps's effects, all together",
+    "Inbound MQLs per month",
+    "RevOps's effects, all together",
+    "Account executives (reps)",
+    "ACV median",
+    "Win rate %",
+    "Addressable accounts",
+    "Churn %/month",
+    "Horizon (months)",
+    "Share of rep time spent selling (%)",
+]
+
+
+def _tornado_frame() -> pd.DataFrame:
+    rows = []
+    for i, label in enumerate(LABELS):
+        swing = 1e6 * (len(LABELS) - i)
+        for end, gap in (("low end", -swing / 2), ("high end", swing / 2)):
+            rows.append(
+                {
+                    "param": f"p{i}",
+                    "label": label,
+                    "end": end,
+                    "value": 1.0,
+                    "value_text": "1",
+                    "gap": 5e6 + gap,
+                    "low": 4e6 + gap,
+                    "high": 6e6 + gap,
+                    "swing": swing,
+                    "base": 5e6,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_every_tornado_row_label_is_drawn():
+    chart = tornado_chart(_tornado_frame(), 5e6, "Gap (USD)", title="What moves the gap")
+    spec = chart.to_dict()
+    # a step per row, never a total height the app would squeeze the rows into
+    assert spec["height"] == {"step": ROW_STEP} and ROW_STEP >= 24
+    svg = chart_svg(chart)
+    for label in LABELS:
+        assert f">{label}<" in svg.replace("&#x27;", "'").replace("&apos;", "'"), label
+
+
+def test_every_value_of_information_row_label_is_drawn():
+    frame = pd.DataFrame({"label": LABELS, "value": np.linspace(1e6, 1e4, len(LABELS))})
+    chart = voi_chart(frame, 1.2e6, "Worth knowing (USD)", title="Value of information")
+    assert chart.to_dict()["height"] == {"step": ROW_STEP}
+    svg = chart_svg(chart).replace("&#x27;", "'").replace("&apos;", "'")
+    for label in LABELS:
+        assert f">{label}<" in svg, label
+
+
+def test_discovery_draws_its_points_with_words():
+    rng = np.random.default_rng(0)
+    n = 24
+    data = pd.DataFrame(
+        {
+            "sales.reps": rng.uniform(8, 16, n),
+            "segments.0.win_rate": rng.uniform(0.1, 0.3, n),
+            "winner": ["both" if i % 3 else "salesops" for i in range(n)],
+        }
+    )
+    data["wins"] = data["winner"] == "both"
+    box = {"x0": 9.0, "x1": 14.0, "y0": 0.12, "y1": 0.25}
+    chart = discovery_chart(
+        data, "sales.reps", "segments.0.win_rate", "Reps", "Win rate", box, "Where", setup="both"
+    )
+    spec = chart.to_dict()
+    fields = {
+        enc.get("field")
+        for layer in spec["layer"]
+        for enc in layer.get("encoding", {}).values()
+        if isinstance(enc, dict)
+    }
+    assert not any("." in str(f) for f in fields if f), fields
+    svg = chart_svg(chart)
+    assert svg.count("<path") >= n  # every sampled point is drawn
+    assert "Both teams wins" in svg and "another setup wins" in svg
+    assert ">true<" not in svg and ">false<" not in svg
+    assert isinstance(chart, alt.LayerChart)
