@@ -34,7 +34,7 @@ from sim.params import (
     Scenario,
     field_meta,
 )
-from sim.params.analysis import APP_MAX_REPLICATIONS, RunSettings
+from sim.params.analysis import RunSettings
 from sim.params.meta import RANGE_PARTS
 from sim.params.paths import get_path, set_path
 from sim.text import lever_label, objective_help, objective_label, translator
@@ -379,8 +379,7 @@ def collect(
     heads = {t: float(team.get("headcount", 1.0)) for t, team in data["org"]["teams"].items()}
     data["org"]["setups"], setup_problems = frame_setups(setups, list(data["org"]["teams"]), heads)
     problems += setup_problems
-    settings, run_problems = _settings_from(run)
-    problems += run_problems
+    settings = _settings_from(run)
     analysis = data["analysis"]
     analysis["horizon_months"] = run["horizon_months"]
     analysis["objective"] = run["objective"]
@@ -388,10 +387,9 @@ def collect(
         analysis["after_horizon"] = run["after_horizon"]
     if run.get("confidence") is not None:
         analysis["confidence"] = run["confidence"]
-    if settings is not None:
-        analysis["seed"] = settings.seed
-        analysis["replications"] = settings.replications
-        analysis["max_replications"] = settings.max_replications
+    analysis["seed"] = settings.seed
+    analysis["replications"] = settings.replications
+    analysis["max_replications"] = settings.max_replications
     try:
         scenario = parse_scenario(data)
     except ScenarioError as err:
@@ -401,37 +399,17 @@ def collect(
     return data, Submission(scenario=scenario, settings=settings)
 
 
-def _settings_from(run: dict[str, Any]) -> tuple[RunSettings | None, list[tuple[str, str]]]:
-    problems = []
-    seed = run.get("seed")
-    if seed is None or int(seed) < 0:
-        problems.append(("run.seed", _("the seed is a whole number ≥ 0")))
-    cap = run.get("max_replications")
-    if cap is None or int(cap) < 2:
-        problems.append(("run.max_replications", _("at least 2 replications")))
-    elif int(cap) > 5 * APP_MAX_REPLICATIONS:
-        problems.append(
-            ("run.max_replications", _("at most {n}").format(n=5 * APP_MAX_REPLICATIONS))
-        )
-    if run.get("mode") == "fixed":
-        n = run.get("replications")
-        if n is None or int(n) < 2:
-            problems.append(("run.replications", _("at least 2 replications")))
-        elif int(n) > 5 * APP_MAX_REPLICATIONS:
-            problems.append(
-                ("run.replications", _("at most {n}").format(n=5 * APP_MAX_REPLICATIONS))
-            )
-        reps: int | str = int(n) if n is not None else 0
-    else:
-        reps = "auto"
-    if problems:
-        return None, problems
-    return (
-        RunSettings(
-            replications=reps,
-            max_replications=int(cap),
-            seed=int(seed),
-            attribution_replications=int(run["attribution_replications"]),
-        ),
-        [],
+def _settings_from(run: dict[str, Any]) -> RunSettings:
+    """The run settings as typed; the schema checks them with the rest of the scenario.
+
+    They go into the scenario's `analysis` block, so a bad seed or replication count is
+    refused by the same rule (and in the same words) as in a file, and a run too large for
+    the app by the app's budget, never by a second hand-written check here.
+    """
+    reps: int | str = int(run["replications"]) if run.get("mode") == "fixed" else "auto"
+    return RunSettings(
+        replications=reps,
+        max_replications=int(run["max_replications"]),
+        seed=int(run["seed"]),
+        attribution_replications=int(run["attribution_replications"]),
     )
