@@ -96,6 +96,8 @@ def run_key(
     }
     if teams:
         data["effect_scale"] = org.effect_scale
+    if setup in org.plans:  # a plan: when each team starts (a setup's start at month 0)
+        data["plan"] = {t: step.model_dump(mode="json") for t, step in org.starts(setup).items()}
     if len(teams) >= 2:
         data["overlap"] = org.overlap
         data["synergy"] = dict(sorted(org.synergy.items()))

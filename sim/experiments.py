@@ -267,9 +267,10 @@ def _ordered_setups(
     scenario: Scenario, setups: Iterable[str] | None, baseline: bool = True
 ) -> tuple[str, ...]:
     names = tuple(scenario.setup_names if setups is None else setups)
-    unknown = [s for s in names if s not in scenario.org.setups]
+    unknown = [s for s in names if not scenario.org.runs(s)]
     if unknown:
-        raise KeyError(f"unknown setup(s) {unknown}; known: {list(scenario.org.setups)}")
+        known = [*scenario.org.setups, *scenario.org.plans]
+        raise KeyError(f"unknown setup(s) {unknown}; known: {known}")
     others = tuple(s for s in names if s != BASELINE)
     # the baseline comes first: paired KPIs (ops ROI) need it
     return (BASELINE, *others) if baseline or BASELINE in names else others

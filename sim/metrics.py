@@ -75,6 +75,8 @@ MONTHLY_SERIES = (
     "repriced_mrr",
     "wins",
     "leads",
+    "seats_filled",
+    "ramped_reps",
 )
 """Names of the monthly series (value at month end, or flow within the month)."""
 
@@ -350,7 +352,11 @@ def monthly_series(run: RunRecord, scenario: Scenario) -> dict[str, np.ndarray]:
         _count_between(slot, closed, ends) + _count_between(sql, waiting_until, ends)
     ).astype(float)
     mrr = path.at(ends)
+    seats = run.seats
+    reps = float(scenario.sales.reps)
     return {
+        "seats_filled": np.full(months, reps) if seats is None else seats.filled.copy(),
+        "ramped_reps": np.full(months, reps) if seats is None else seats.ramped.copy(),
         "mrr": mrr,
         "arr": 12.0 * mrr,
         "customers": customers,
@@ -543,6 +549,7 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
         **{f"value_{k}": npv + v for k, v in after.items()},
         "ops_roi": math.nan,  # paired with the baseline: `paired_kpis`
         "events_per_lead": _ratio(run.events, n_leads),
+        "ramped_reps_mean": float(np.mean(series["ramped_reps"])),
     }
     for i, seg in enumerate(scenario.segments):
         alive_end = np.isinf(c.end) & (c.segment == i)

@@ -24,7 +24,7 @@ Three more rules shape a team's effect:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -152,8 +152,20 @@ class _Contribution:
     full: float  # effect at full strength
     ramp_days: float  # days to reach full strength (0 = at once)
     half_life_days: float | None = None  # fading after full effect (None = lasts)
+    start_days: float = 0.0  # the team's start (a plan's month); nothing before it
+
+    @property
+    def full_from(self) -> float:
+        """Day from which the effect is at full strength."""
+        return self.start_days + max(self.ramp_days, 0.0)
 
     def at(self, t: np.ndarray) -> np.ndarray:
+        if self.start_days:
+            t = np.asarray(t, dtype=float) - self.start_days
+            out = np.where(
+                t >= 0.0, _Contribution(self.full, self.ramp_days, self.half_life_days).at(t), 0.0
+            )
+            return out
         if self.ramp_days <= 0:
             out = np.full_like(t, self.full, dtype=float)
         else:
@@ -164,6 +176,10 @@ class _Contribution:
         return out
 
     def scalar(self, t: float) -> float:
+        if self.start_days:
+            t -= self.start_days
+            if t < 0.0:
+                return 0.0
         ramp = self.ramp_days
         v = self.full if ramp <= 0 or t >= ramp else self.full * max(t, 0.0) / ramp
         if self.half_life_days is not None and t > ramp:
@@ -182,7 +198,21 @@ class SetupEffects:
     synergy: dict[str, _Contribution] = field(default_factory=dict)
     monthly_cost: float = 0.0
     team_effects: dict[str, dict[str, float]] = field(default_factory=dict)
+    team_costs: dict[str, float] = field(default_factory=dict)  # monthly, per team
+    start_months: dict[str, float] = field(default_factory=dict)  # a plan's starts (else 0)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def monthly_costs(self, months: int) -> np.ndarray:
+        """The teams' cost in each month: each team is paid from its start month."""
+        if not any(self.start_months.values()):
+            return np.full(months, self.monthly_cost)
+        out = np.zeros(months)
+        month = np.arange(months)
+        for team, cost in self.team_costs.items():
+            start = self.start_months.get(team, 0.0)
+            # a start within a month pays that month's remaining share
+            out += cost * np.clip(month + 1.0 - start, 0.0, 1.0)
+        return out
 
     def moves(self, lever: str) -> bool:
         """Whether any team of this setup moves `lever` at all."""
@@ -221,7 +251,7 @@ class SetupEffects:
             if lever in self.synergy:
                 parts.append(self.synergy[lever])
             fades = any(p.half_life_days is not None for p in parts)
-            day = math.inf if fades else max([0.0, *(p.ramp_days for p in parts)])
+            day = math.inf if fades else max([0.0, *(p.full_from for p in parts)])
             cached = (day, math.nan if fades else self._combine(lever, day))
             self._memo[key] = cached
         return cached
@@ -257,7 +287,8 @@ class SetupEffects:
         Effects are piecewise monotone: they ramp, hold, then fade.
         """
         parts = [*self.contributions.get(lever, ()), *filter(None, [self.synergy.get(lever)])]
-        return self.at(lever, np.array([0.0, *(p.ramp_days for p in parts), 1e9]))
+        starts = [p.start_days for p in parts if p.start_days]
+        return self.at(lever, np.array([0.0, *starts, *(p.full_from for p in parts), 1e9]))
 
     def bound(self, lever: str) -> float:
         """Largest value of the combined effect over all time."""
@@ -318,18 +349,29 @@ def setup_effects(
     seed: int,
     replication: int,
     levers: Iterable[str] | None = None,
+    starts: Mapping[str, float] | None = None,
 ) -> SetupEffects:
     """Draw and combine the effects of `setup`'s teams in replication `replication`.
 
     `levers`, if given, keeps only those levers (the rest act as if no team moved them) while
     the teams' costs stay: this is how a gain is split into its sources on the same draws.
+    `setup` may name a plan: each team's effects ramp, and its cost runs, from its start
+    month; `starts` gives the months of this future (a trigger's month resolved; a team
+    missing from it never starts). A team's draws do not depend on when it starts.
     """
-    if setup not in scenario.org.setups:
-        known = ", ".join(scenario.org.setups)
+    if not scenario.org.runs(setup):
+        known = ", ".join([*scenario.org.setups, *scenario.org.plans])
         raise KeyError(f"unknown setup '{setup}' (known: {known})")
     keep = None if levers is None else set(levers)
     org = scenario.org
     members = org.members(setup)
+    if starts is None:
+        steps = org.starts(setup)
+        if any(step.when is not None for step in steps.values()):
+            raise ValueError(f"plan '{setup}' has a trigger: its starts depend on the run")
+        starts = {team: float(step.start or 0) for team, step in steps.items()}
+    members = tuple((name, fte) for name, fte in members if name in starts)
+    start_days = {name: starts[name] * MONTH_DAYS for name, _ in members}
     team_names = tuple(name for name, _ in members)
     contributions: dict[str, list[_Contribution]] = {}
     drawn: dict[str, dict[str, float]] = {}
@@ -368,19 +410,21 @@ def setup_effects(
             share = 1.0 if lead == name else org.overlap
             if keep is None or lever in keep:
                 contributions.setdefault(lever, []).append(
-                    _Contribution(value * share, ramp, half_life)
+                    _Contribution(value * share, ramp, half_life, start_days[name])
                 )
     synergy: dict[str, _Contribution] = {}
     if len(team_names) >= 2:
+        # from the day the last team starts, ramping with the slowest
+        together = max(start_days.values())
         for lever, value in org.synergy.items():
             if keep is None or lever in keep:
-                synergy[lever] = _Contribution(org.effect_scale * value, max(ramps))
+                synergy[lever] = _Contribution(org.effect_scale * value, max(ramps), None, together)
     # anchored levers: with the primary moved, the secondary counts `overlap` of its effect
     for primary, secondary in ANCHORS.values():
         moved = primary in contributions or primary in synergy
         if moved and secondary in contributions:
             contributions[secondary] = [
-                _Contribution(c.full * org.overlap, c.ramp_days, c.half_life_days)
+                _Contribution(c.full * org.overlap, c.ramp_days, c.half_life_days, c.start_days)
                 for c in contributions[secondary]
             ]
     return SetupEffects(
@@ -390,6 +434,8 @@ def setup_effects(
         overlap=1.0 if leads else org.overlap,
         contributions={k: tuple(v) for k, v in contributions.items()},
         synergy=synergy,
-        monthly_cost=org.monthly_cost(setup),
+        monthly_cost=sum(fte * org.teams[name].cost_per_fte_month for name, fte in members),
         team_effects=drawn,
+        team_costs={name: fte * org.teams[name].cost_per_fte_month for name, fte in members},
+        start_months={name: float(starts[name]) for name, _ in members},
     )

@@ -125,6 +125,7 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("rep_utilization", "share", _N, "Reps' time in use"),
         Outcome("audience_used", "share", _N, "Audience used up"),
         Outcome("events_per_lead", "number", _N),
+        Outcome("ramped_reps_mean", "number", _N, "Ramped reps (mean)"),
         # unit economics
         Outcome("cac", "money", _L),
         Outcome("cac_excl_ops", "money", _L, "CAC without the ops teams"),

@@ -25,6 +25,7 @@ STREAM_FAMILIES = (
     # handling, qualify, fit, score, cycle.z / cycle.exp / cycle.gamma, win, churn,
     # expansion.block<b>
     "starting_customers.<element>",  # segment, churn, expansion.block<b>
+    "seats.<team>",  # hires and leavers of a team's seats (seats.sales), when simulated
 )
 """Stream name patterns (<source> is inbound or outbound); docs/MODEL.md lists them all."""
 

@@ -32,6 +32,7 @@ FACTS = (
     "sim.cache",
     "sim.errors",
     "sim.facts",
+    "sim.plans",
 )
 """Packages and modules of facts: ids and numbers, no words, no command line."""
 UPPER = ("sim.text", "sim.cli")

@@ -192,6 +192,9 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
             "sales.hours_per_month",
             "sales.hours_per_first_touch",
             "sales.renewal_months",
+            "sales.ramp_months",
+            "sales.attrition_per_year",
+            "sales.backfill_months",
         ),
     ),
     "costs": (
@@ -200,6 +203,7 @@ PARAM_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
             "costs.rep_per_month",
             "costs.first_touch_per_person_month",
             "costs.other_gtm_per_month",
+            "costs.recruiting_per_hire",
             "costs.gross_margin",
             "costs.discount_rate_annual",
             "costs.customer_value_months",

@@ -35,6 +35,7 @@ examples:
   python -m sim explore tornado scenarios/default.yaml --reps 20 --format json
   python -m sim explore breakeven scenarios/default.yaml --param org.teams.revops.cost_per_fte_month
   python -m sim report scenarios/default.yaml --out report.html            # one-page HTML report
+  python -m sim plan scenarios/default.yaml --teams salesops,revops --starts 0,6,12,never
 """
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters but tab and newline: ESC starts ANSI and OSC sequences, CR overwrites."""

@@ -11,13 +11,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sim.cli import calibrate, compare, explore, report, uplift, validate
+from sim.cli import calibrate, compare, explore, plan, report, uplift, validate
 from sim.cli.options import EXAMPLES
 from sim.cli.signals import EXIT_BAD_INPUT
 from sim.text import translator
 from sim.text.i18n import LANGUAGES, normalize_lang
 
-SUBCOMMANDS = (validate, uplift, compare, explore, report, calibrate)
+SUBCOMMANDS = (validate, uplift, compare, plan, explore, report, calibrate)
 """The modules of the subcommands, in the order of the help; each has `add_parser` and `run`."""
 
 

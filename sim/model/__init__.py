@@ -48,7 +48,9 @@ from sim.model.records import (
     RunRecord,
 )
 from sim.model.rep_time import rep_time
+from sim.model.triggers import resolve as resolve_triggers
 from sim.model.warmup import warm_start
+from sim.model.workforce import sales_seats
 from sim.org import setup_effects
 from sim.params import Scenario
 from sim.streams import ReplicationDraws
@@ -61,6 +63,7 @@ def run_replication(
     seed: int,
     levers: tuple[str, ...] | None = None,
     shared: ReplicationDraws | None = None,
+    starts: dict[str, float] | None = None,
 ) -> RunRecord:
     """Simulate one replication of one setup and return its immutable records.
 
@@ -68,15 +71,28 @@ def run_replication(
     a gain into its sources on the same random numbers. `shared` hands in the replication's
     random numbers (and warm-up) already made for another setup (same seed and replication).
     Lead rows are the warm-up's leads still in play at day 0 (created before 0), then the
-    leads of the run, in order of creation.
+    leads of the run, in order of creation. `setup` may name a plan (`org.plans`); `starts`
+    gives its teams' start months in this future (its triggers are resolved when omitted).
     """
     if shared is None:
         shared = ReplicationDraws(seed, replication)
     elif (shared.seed, shared.replication) != (seed, replication):
         raise ValueError("shared draws belong to another seed or replication")
-    fx = setup_effects(scenario, setup, seed, replication, levers)
+    if starts is None and setup in scenario.org.plans:
+        steps = scenario.org.starts(setup)
+        if any(step.when is not None for step in steps.values()):  # starts depend on the run
+            _, record = resolve_triggers(
+                scenario,
+                steps,
+                lambda months: run_replication(
+                    scenario, setup, replication, seed, levers, shared, months
+                ),
+            )
+            return record
+    fx = setup_effects(scenario, setup, seed, replication, levers, starts)
     warm = warm_start(scenario, shared)
-    reps = rep_time(scenario, fx.stage("rep_time"))
+    seats = sales_seats(scenario, shared)
+    reps = rep_time(scenario, fx.stage("rep_time"), seats)
     arrivals = generate_arrivals(scenario, fx.stage("arrivals"), shared, reps)
     draws = arrivals.draws
     n = len(arrivals.created)
@@ -159,13 +175,14 @@ def run_replication(
         leads=leads,
         customers=customers,
         effects=fx,
-        monthly_costs=monthly_costs(scenario, fx),
+        monthly_costs=monthly_costs(scenario, fx, seats),
         deal_slots=floor.slots,
         slot_busy_days=floor.busy_days,
         first_touch_capacity=touch.capacity,
         events=floor.events,  # the run's own events (the warm-up's are in `extra`)
         audience_size=arrivals.audience_final,
         extra=info,
+        seats=seats,
     )
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from sim.levers import INBOUND_EFFECT_CAP, LEVERS
 from sim.model.drift import inbound_drift
 from sim.model.records import INBOUND, OUTBOUND
+from sim.model.workforce import outbound_bound_seats
 from sim.org import StageEffects
 from sim.params import MONTH_DAYS, Scenario, Segment
 from sim.streams import CandidateDraws, ReplicationDraws
@@ -113,6 +114,8 @@ def generate_arrivals(
     s0 = sales.selling_time_share
     share_max = LEVERS["selling_time_share"].clip[1]
     out_base = sales.reps * sales.outbound_leads_per_rep_month / MONTH_DAYS
+    if reps.seats is not None:  # the bound: every seat the hiring plan may open, filled
+        out_base = outbound_bound_seats(scenario) * sales.outbound_leads_per_rep_month / MONTH_DAYS
     out_bound = out_base * share_max / s0
 
     t_in = shared.candidates("inbound", in_bound, H)
@@ -127,6 +130,9 @@ def generate_arrivals(
         else t_in
     )
     r_out = reps.share(t_out) / s0 * out_base / out_bound if len(t_out) else t_out
+    if reps.seats is not None and len(t_out):  # outbound follows the ramped seats
+        per_rep = sales.outbound_leads_per_rep_month / MONTH_DAYS
+        r_out = reps.share(t_out) / s0 * reps.ramped_reps(t_out) * per_rep / out_bound
     times = np.concatenate([t_in, t_out])
     source = np.concatenate([np.zeros(len(t_in), np.int8), np.ones(len(t_out), np.int8)])
     cand = np.concatenate([np.arange(len(t_in)), np.arange(len(t_out))])

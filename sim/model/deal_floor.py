@@ -40,8 +40,9 @@ from sim.levers import LEVERS
 from sim.model.arrivals import LeadDraws, segments_of
 from sim.model.records import COLD, LOST, WON
 from sim.model.rep_time import RepTime, slots_at
+from sim.model.workforce import seat_slots
 from sim.org import StageEffects
-from sim.params import Scenario, Segment
+from sim.params import MONTH_DAYS, Scenario, Segment
 from sim.params.distributions import cycle_shapes
 from sim.streams import CandidateDraws
 
@@ -217,6 +218,13 @@ class SalesFloor:
                 self._settle_day = day
                 self._settled_slots = slots_at(slots, ratio, self.elasticity)
                 self._settled_cycle = ratio**-self.elasticity
+        # ramped seats, month by month (None: every rep there and ramped)
+        self._seat_slots = None
+        if reps is not None and reps.seats is not None:
+            self._seat_slots = seat_slots(reps.seats, sales.max_open_deals_per_rep)
+            self._last_month = len(self._seat_slots) - 1
+        # from this day on the slot count is a constant (never, when it follows the seats)
+        self._slots_day = math.inf if self._seat_slots is not None else self._settle_day
         self.price_elasticity = sales.price_elasticity
         self.patience = sales.sql_patience_days
         self.sqls = sqls
@@ -257,7 +265,12 @@ class SalesFloor:
             )
 
     def capacity(self, now: float) -> int:
-        """Deal slots at `now`: they follow the reps' selling time."""
+        """Deal slots at `now`: they follow the reps' selling time (and ramped seats)."""
+        if self._seat_slots is not None:
+            base = int(self._seat_slots[min(int(now // MONTH_DAYS), self._last_month)])
+            if base == 0 or self._ratio is None:
+                return base
+            return slots_at(base, self._ratio(now), self.elasticity)
         if now >= self._settle_day:
             return self._settled_slots
         return slots_at(self.slots, self._ratio(now), self.elasticity)  # type: ignore[misc]
@@ -271,6 +284,10 @@ class SalesFloor:
             self.busy_days += min(close, self.horizon) - now
             if close < self.horizon:  # at the time a timeout from `now` reaches
                 self._schedule_close(i, now + (close - now))
+        if self._seat_slots is not None:  # seats fill at month starts: waiting SQLs move up
+            for month in range(1, self._last_month + 1):
+                if month * MONTH_DAYS > now:
+                    env.timeout(month * MONTH_DAYS - now).callbacks.append(self._month_starts)
         self._let_in(min(env.peek(), self.horizon))
         if env.peek() < self.horizon:
             env.run(until=self.horizon)
@@ -307,7 +324,7 @@ class SalesFloor:
             if at_k >= until:
                 break
             at, k = at_k, k + 1
-            free = self._settled_slots if t >= self._settle_day else self.capacity(t)
+            free = self._settled_slots if t >= self._slots_day else self.capacity(t)
             if self.busy < free:
                 self.busy += 1
                 self.start(i, t, at_k)  # its own time, exact
@@ -377,7 +394,7 @@ class SalesFloor:
         """
         waiting, patience = self.waiting, self.patience
         self.busy -= 1
-        capacity = self._settled_slots if now >= self._settle_day else self.capacity(now)
+        capacity = self._settled_slots if now >= self._slots_day else self.capacity(now)
         while waiting and self.busy < capacity:
             _, j = heapq.heappop(waiting)
             if patience is not None and self.sql_time[j] + patience < now:
@@ -385,6 +402,14 @@ class SalesFloor:
                 continue
             self.busy += 1
             self.start(j, now, now)
+
+    def _month_starts(self, event: simpy.Event) -> None:
+        """A month starts: seats filled since may take waiting SQLs; then the arrivals due."""
+        now = self.env.now
+        self.busy += 1  # `release` frees one slot: here none is freed, only recounted
+        self.release(now)
+        if self._next_at < self.env.peek():
+            self._let_in(self.env.peek())
 
 
 @dataclass(frozen=True)
@@ -465,6 +490,9 @@ def work_the_floor(
     sales = scenario.sales
     H = scenario.horizon_days
     slots = sales.reps * sales.max_open_deals_per_rep
+    seated = reps is not None and reps.seats is not None
+    if seated:  # the floor runs while any seat is open; capacity follows the ramped seats
+        slots = int(seat_slots(reps.seats, sales.max_open_deals_per_rep).max())  # type: ignore[union-attr]
     floor = SalesFloor(scenario, fx, sqls, state, max(slots, 1), 0.0, H, open_deals, waiting, reps)
     events = 0
     if slots > 0 and (len(sqls) or open_deals):
@@ -485,7 +513,10 @@ def work_the_floor(
         price[~today] = fx.apply("price", acv[won][~today], floor.closed[won][~today])
     mrr[won] = price / 12.0
     mean_slots = float(slots)
-    if slots > 0 and floor._ratio is not None:
+    if seated:
+        days = np.arange(0.5, H, 1.0)
+        mean_slots = float(np.mean([floor.capacity(d) for d in days]))
+    elif slots > 0 and floor._ratio is not None:
         days = np.arange(0.5, H, 1.0)
         ratio = reps.share(days) / reps.today  # type: ignore[union-attr]
         e = sales.cycle_time_elasticity

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.model.seats import SeatHistory
 from sim.org import SetupEffects
 
 # Terminal (or open) state of a lead; every lead created ends in exactly one.
@@ -82,3 +83,4 @@ class RunRecord:
     events: int  # SimPy events scheduled
     audience_size: float | None
     extra: dict[str, float] = field(default_factory=dict)
+    seats: SeatHistory | None = None  # the sales seats, when simulated (else reps all there)

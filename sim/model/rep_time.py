@@ -27,6 +27,7 @@ import numpy as np
 
 from sim.levers import LEVERS
 from sim.model.drift import inbound_drift
+from sim.model.seats import SeatHistory
 from sim.org import SetupEffects, StageEffects, _Contribution
 from sim.params import MONTH_DAYS, Market, Scenario
 
@@ -40,6 +41,16 @@ class RepTime:
     scenario: Scenario
     fx: StageEffects | None  # None: today's organisation (the warm-up)
     touch_hours_per_mql: float  # rep-share of a month per inbound MQL a day (0: reps don't touch)
+    seats: SeatHistory | None = None  # the sales seats month by month (None: reps all there)
+
+    def ramped_reps(self, t: np.ndarray) -> np.ndarray:
+        """Ramped FTE of the sales team at times `t` (days): a monthly step function."""
+        tt = np.asarray(t, dtype=float)
+        if self.seats is None:
+            return np.full_like(tt, float(self.scenario.sales.reps))
+        ramped = self.seats.ramped
+        month = np.clip((tt // MONTH_DAYS).astype(np.int64), 0, ramped.size - 1)
+        return ramped[month]
 
     @property
     def today(self) -> float:
@@ -199,6 +210,10 @@ def _lever_fn(fx: SetupEffects, lever: str) -> Callable[[float, float], float]:
 
 def _contribution_at(c: _Contribution, t: float) -> float:
     """`_Contribution.at` for one time (numpy's exp2 for the fade: the same float)."""
+    if c.start_days:  # a plan's team: nothing before its start, then its ramp from there
+        t = t - c.start_days
+        if t < 0.0:
+            return 0.0
     out = c.full if c.ramp_days <= 0 else c.full * min(max(t / c.ramp_days, 0.0), 1.0)
     if c.half_life_days is not None:
         past = max(t - max(c.ramp_days, 0.0), 0.0)
@@ -211,14 +226,19 @@ def _today_load(rt: RepTime) -> float:
     return float(RepTime(rt.scenario, None, rt.touch_hours_per_mql)._load(np.zeros(1))[0])
 
 
-def rep_time(scenario: Scenario, fx: StageEffects | None) -> RepTime:
-    """Reps' time budget under a setup (`fx`), or under today's organisation (None)."""
+def rep_time(
+    scenario: Scenario, fx: StageEffects | None, seats: SeatHistory | None = None
+) -> RepTime:
+    """Reps' time budget under a setup (`fx`), or under today's organisation (None).
+
+    `seats`: the sales team's seats month by month, when they are simulated.
+    """
     sales = scenario.sales
     touching = scenario.lead_handling.first_touch.capacity == 0 and sales.reps > 0
     per_mql = (
         sales.hours_per_first_touch / (sales.reps * sales.hours_per_month) if touching else 0.0
     )
-    return RepTime(scenario, fx, per_mql)
+    return RepTime(scenario, fx, per_mql, seats)
 
 
 def slots_at(base_slots: int, ratio: float, elasticity: float) -> int:

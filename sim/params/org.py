@@ -22,11 +22,14 @@ it can carry no markup."""
 __all__ = [
     "BASELINE",
     "DEFAULT_SETUPS",
+    "TRIGGER_METRICS",
     "Coverage",
     "EffectRange",
     "LeverName",
     "Org",
+    "PlanStep",
     "Team",
+    "Trigger",
     "parse_member",
 ]
 
@@ -231,6 +234,56 @@ def parse_member(member: str) -> tuple[str, float | None]:
     return name, value
 
 
+TRIGGER_METRICS = ("reps", "arr", "leads_per_month", "cold_share", "slot_use")
+"""What a plan's trigger can watch, month by month, in each simulated future."""
+
+TriggerMetric = Literal[TRIGGER_METRICS]  # type: ignore[valid-type]
+
+
+class Trigger(Frozen):
+    """Hire when `metric` first reaches `at_least` at the end of a month."""
+
+    metric: TriggerMetric = info(
+        label="Watched figure",
+        unit="",
+        help="reps (seats filled), arr, leads_per_month, cold_share (SQLs gone cold) or "
+        "slot_use (share of deal slots in use).",
+    )
+    at_least: Finite = info(label="Threshold", unit="", help="The figure that triggers the hire.")
+
+
+class PlanStep(Frozen):
+    """When one team starts in a plan: a month, never (start empty), or on a trigger."""
+
+    start: Annotated[int, Field(ge=0)] | None = info(
+        None,
+        label="Start month",
+        unit="month",
+        help="Month the team starts (0 = now); its effects ramp and its cost runs from there. "
+        "Empty with no trigger = never.",
+    )
+    when: Trigger | None = info(
+        None, label="Trigger", unit="", help="Start when a figure reaches a threshold."
+    )
+    recruit_months: Annotated[Number, Field(ge=0.0, le=24.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Months to recruit after the trigger",
+        unit="months",
+        help="The team starts this many months after its trigger fires.",
+    )
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> PlanStep:
+        if self.start is not None and self.when is not None:
+            raise ValueError("give either start or when, not both")
+        return self
+
+    @property
+    def never(self) -> bool:
+        """Whether the team never starts in this plan."""
+        return self.start is None and self.when is None
+
+
 DEFAULT_SETUPS: dict[str, tuple[str, ...]] = {
     "none": (),
     "salesops": ("salesops",),
@@ -278,8 +331,31 @@ class Org(Frozen):
         default_factory=lambda: dict(DEFAULT_SETUPS),
     )
 
+    plans: dict[str, dict[str, PlanStep]] = info(
+        label="Plans",
+        unit="",
+        help="Plan name -> per team its start month or trigger; a team left out never starts.",
+        default_factory=dict,
+    )
+
+    def runs(self, name: str) -> bool:
+        """Whether `name` is a setup or a plan (both can be run)."""
+        return name in self.setups or name in self.plans
+
+    def starts(self, name: str) -> dict[str, PlanStep]:
+        """Each member team's plan step (a setup's teams start at month 0)."""
+        if name in self.plans:
+            return {t: step for t, step in self.plans[name].items() if not step.never}
+        return {team: PlanStep(start=0) for team in self.team_names(name)}
+
     def members(self, setup: str) -> tuple[tuple[str, float], ...]:
         """(team, fte) of each member of `setup`: a sized option's fte, else the headcount."""
+        if setup in self.plans:
+            return tuple(
+                (team, self.teams[team].headcount)
+                for team, step in self.plans[setup].items()
+                if not step.never
+            )
         out = []
         for member in self.setups[setup]:
             team, fte = parse_member(member)
@@ -319,6 +395,12 @@ class Org(Frozen):
                 if team in seen:
                     raise ValueError(f"setups.{name}: team '{team}' is listed twice")
                 seen.add(team)
+        for name, plan in self.plans.items():
+            if name in self.setups:
+                raise ValueError(f"plans.{name}: a setup has this name already")
+            for team in plan:
+                if team not in self.teams:
+                    raise ValueError(f"plans.{name}.{team}: unknown team '{team}'")
         for lever, value in self.synergy.items():
             if lever in LOWERING_LEVERS and value > 0:
                 raise ValueError(f"synergy.{lever}: this lever lowers a value, must be <= 0")

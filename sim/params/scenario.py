@@ -136,6 +136,24 @@ class Scenario(Frozen):
         return self
 
     @model_validator(mode="after")
+    def _within_horizon(self) -> Scenario:
+        horizon = self.analysis.horizon_months
+        for i, step in enumerate(self.sales.hiring):
+            if step.month >= horizon:
+                raise ValueError(
+                    f"sales.hiring.{i}.month: month {step.month} is beyond the horizon "
+                    f"({horizon} months)"
+                )
+        for name, plan in self.org.plans.items():
+            for team, step in plan.items():
+                if step.start is not None and step.start >= horizon:
+                    raise ValueError(
+                        f"org.plans.{name}.{team}.start: month {step.start} is beyond the "
+                        f"horizon ({horizon} months)"
+                    )
+        return self
+
+    @model_validator(mode="after")
     def _shares(self) -> Scenario:
         total = sum(s.lead_share for s in self.segments)
         if abs(total - 1.0) > 1e-6:

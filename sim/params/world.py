@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sim.params.base import (
     Frozen,
@@ -291,6 +291,17 @@ class LeadHandling(Frozen):
     speed_to_lead_decay: SpeedToLeadDecay = SpeedToLeadDecay()
 
 
+class Hire(Frozen):
+    """A step of the hiring plan: seats added (or removed) at the start of a month."""
+
+    month: Annotated[Whole, Field(ge=0)] = info(
+        label="Month", unit="month", help="Month the seats open (0 = now)."
+    )
+    reps: int = info(
+        label="Seats", unit="people", help="Seats added; negative closes the newest seats."
+    )
+
+
 class Sales(Frozen):
     """The sales team as it is today."""
 
@@ -419,6 +430,59 @@ class Sales(Frozen):
         high=36.0,
         step=1.0,
     )
+    hiring: tuple[Hire, ...] = info(
+        label="Hiring plan",
+        unit="",
+        help="Seats added (or removed, with a negative count) on a date; each new seat's "
+        "first hire starts that month and ramps.",
+        default_factory=tuple,
+    )
+    ramp_months: Annotated[Number, Field(ge=0.0, le=24.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Months for a new rep to ramp",
+        unit="months",
+        help="A new hire's deal slots and outbound grow linearly from 0 to full over this "
+        "many months (0 = productive at once).",
+        low=0.0,
+        high=9.0,
+        step=0.5,
+    )
+    attrition_per_year: Annotated[Number, Field(ge=0.0, le=3.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Rep attrition a year (%)",
+        unit="share/year",
+        help="Leavers per filled seat a year; a leaver's open deals stay with a seat. "
+        "0 = nobody leaves (the seats are not simulated).",
+        low=0.0,
+        high=0.4,
+        step=0.01,
+    )
+    backfill_months: Annotated[Number, Field(ge=0.0, le=24.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Months to backfill a leaver",
+        unit="months",
+        help="A leaver's seat stays vacant (no salary) this long before a new hire starts.",
+        low=0.0,
+        high=6.0,
+        step=0.5,
+    )
+
+    @model_validator(mode="after")
+    def _seats_never_negative(self) -> Sales:
+        seats = self.reps
+        for i, step in sorted(enumerate(self.hiring), key=lambda item: item[1].month):
+            seats += step.reps
+            if seats < 0:
+                raise ValueError(
+                    f"hiring.{i}.reps: leaves {seats} seats in month {step.month} "
+                    "(seats cannot be negative)"
+                )
+        return self
+
+    @property
+    def has_seats(self) -> bool:
+        """Whether the seats are simulated: someone is hired, leaves or ramps."""
+        return bool(self.hiring) or self.attrition_per_year > 0
 
 
 class Costs(Frozen):
@@ -441,6 +505,15 @@ class Costs(Frozen):
         low=4_000.0,
         high=15_000.0,
         step=100.0,
+    )
+    recruiting_per_hire: NonNegative = info(
+        0.0,
+        label="Recruiting cost per rep hired",
+        unit="money",
+        help="Paid once per hire: new seats and backfills.",
+        low=0.0,
+        high=40_000.0,
+        step=1000.0,
     )
     other_gtm_per_month: NonNegative = info(
         0.0,

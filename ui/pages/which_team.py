@@ -43,8 +43,10 @@ SERIES_LABELS = {
     "repriced_mrr": N_("Repriced MRR per month"),
     "wins": N_("Wins per month"),
     "leads": N_("Leads per month"),
+    "seats_filled": N_("Sales seats filled"),
+    "ramped_reps": N_("Ramped reps"),
 }
-COUNT_SERIES = {"customers", "pipeline", "wins", "leads"}
+COUNT_SERIES = {"customers", "pipeline", "wins", "leads", "seats_filled", "ramped_reps"}
 TABS_KEY = "result_tabs"
 WHY_TAB = N_(":material/lightbulb: Why")  # its gain attribution is computed only when opened
 CHANGE_TAB = N_(":material/alt_route: What would change it")  # computed only when opened
