@@ -382,7 +382,10 @@ def test_cancel_restores_the_form(server, page):
     reps = 'input[aria-label="Account executives (reps)"]:visible'
     page.get_by_role("tab", name="Sales team").click()
     before = page.locator(reps).input_value()
-    _fill(page, "Run settings", "Fixed number of replications", "400")
+    # a fixed, long run (an adaptive one may stop after its first batch, before Cancel shows)
+    _fill(page, "Run settings", "Fixed number of replications", "200")
+    page.get_by_text("Fixed", exact=True).click()
+    page.wait_for_timeout(300)
     _fill(page, "Sales team", "Account executives (reps)", str(int(before) + 6))
     page.get_by_role("button", name="Run with these assumptions").click()
     cancel = page.locator(".st-key-stale_answer button")

@@ -87,6 +87,7 @@ def run_method(
             icon=":material/cancel:",
             help=_("Stop this run; runs already finished are kept for next time."),
         )
+        queue_area = st.container()  # the queue's notice, inside the slot, gone with it
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -109,7 +110,7 @@ def run_method(
     )
     start = time.perf_counter()
     try:
-        with gated(area):
+        with gated(queue_area):
             result = fn(options)  # each method checks the app's budget before it builds
     finally:
         area.empty()
