@@ -22,6 +22,7 @@ themselves (the terminal sends it to the whole process group) and die with their
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import logging
 import multiprocessing as mp
@@ -199,8 +200,16 @@ def _start_method() -> str:
 _PR_SET_PDEATHSIG = 1
 
 
+WORKER_NICENESS = 10
+"""How much lower a pool worker's CPU priority is than its parent's (`os.nice`)."""
+
+
 def _worker_init() -> None:
-    """Set up a pool worker: deaf to Ctrl-C, and killed when its parent process dies.
+    """Set up a pool worker: deaf to Ctrl-C, killed when its parent dies, and polite.
+
+    Workers run at a lower CPU priority than the process that owns them: on a small machine
+    the simulation fills every core, and the app's server (or the CLI's progress) must still
+    answer at once; a lower priority costs the runs nothing when nothing else wants the CPU.
 
     SIGINT from the terminal reaches every process of the group; the parent decides what
     stops (it kills its workers), so a worker must not die mid-task with a traceback of its
@@ -209,6 +218,8 @@ def _worker_init() -> None:
     """
     if threading.current_thread() is threading.main_thread():  # where Python allows it
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(AttributeError, OSError):  # no nice() here: run as we are
+        os.nice(WORKER_NICENESS)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
