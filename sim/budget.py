@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 import numpy as np
 
@@ -146,14 +147,24 @@ _LIMITS = (
 )
 
 
+_B = TypeVar("_B")
+
+
 def budget_from_env(base: Budget, environ: Mapping[str, str] | None = None) -> Budget:
     """`base` with any figure its environment variables set; a bad value names the variable."""
+    return _figures_from_env(base, _LIMITS, environ)
+
+
+def _figures_from_env(base: _B, names: Sequence[str], environ: Mapping[str, str] | None) -> _B:
+    """`base` with the figures in `names` its environment variables set.
+
+    `base` is a frozen dataclass with `env_name`; values are whole numbers of at least 1,
+    underscores allowed as separators, and a bad one names its variable.
+    """
     env = os.environ if environ is None else environ
     changes: dict[str, int] = {}
-    for f in fields(base):
-        if f.name not in _LIMITS:
-            continue
-        var = base.env_name(f.name)
+    for name in names:
+        var = base.env_name(name)
         raw = env.get(var, "").strip().replace("_", "")
         if not raw:
             continue
@@ -163,7 +174,7 @@ def budget_from_env(base: Budget, environ: Mapping[str, str] | None = None) -> B
             raise ValueError(f"{var} must be a whole number, got {env[var]!r}") from None
         if value < 1:
             raise ValueError(f"{var} must be at least 1, got {env[var]!r}")
-        changes[f.name] = value
+        changes[name] = value
     return replace(base, **changes)
 
 
@@ -565,19 +576,5 @@ class DataBudget:
 
 def data_budget(environ: Mapping[str, str] | None = None) -> DataBudget:
     """The data-file budget, with any `ORGSIM_BUDGET_DATA_*` environment variable applied."""
-    env = os.environ if environ is None else environ
     base = DataBudget()
-    changes: dict[str, int] = {}
-    for f in fields(base):
-        var = base.env_name(f.name)
-        raw = env.get(var, "").strip().replace("_", "")
-        if not raw:
-            continue
-        try:
-            value = int(float(raw))
-        except ValueError:
-            raise ValueError(f"{var} must be a whole number, got {env[var]!r}") from None
-        if value < 1:
-            raise ValueError(f"{var} must be at least 1, got {env[var]!r}")
-        changes[f.name] = value
-    return replace(base, **changes)
+    return _figures_from_env(base, [f.name for f in fields(base)], environ)
