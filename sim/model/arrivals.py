@@ -151,20 +151,64 @@ def generate_arrivals(
         audience = fx.apply("audience_size", m.audience_size, times)
         keep = np.zeros(len(times), dtype=bool)
         maybe = np.flatnonzero(u < ratio)
-        used = 0.0
-        for j, uj, rj, aj in zip(
-            maybe.tolist(),
-            u[maybe].tolist(),
-            ratio[maybe].tolist(),
-            audience[maybe].tolist(),
-            strict=True,
-        ):
-            if uj < rj * (1.0 - used / aj):
-                keep[j] = True
-                used += 1.0
+        keep[maybe[_deplete(u[maybe], ratio[maybe], audience[maybe])]] = True
         audience_final = float(audience[-1]) if len(audience) else m.audience_size
     draws = LeadDraws(source[keep], cand[keep], d_in, d_out)
     return Arrivals(times[keep], draws, len(times), audience_final)
+
+
+_DEPLETE_BLOCK = 512
+
+
+def _deplete(u: np.ndarray, ratio: np.ndarray, audience: np.ndarray) -> np.ndarray:
+    """Which candidates are kept when each one kept uses up one account of the audience.
+
+    Candidate j (in order) is kept when ``u_j < r_j * (1 - used / a_j)``, `used` the number
+    kept before it: sequential by nature. The test only gets stricter as `used` grows (each
+    float step is monotone), so in a block of candidates whose `used` lies between the
+    block's start count U and U + (position in block), a candidate that passes with the upper
+    bound is kept and one that fails with U is refused, whatever the others do; only the few
+    in between are decided one by one, with their exact `used`, in plain Python as before.
+    The same floats, the same decisions as the one-by-one loop.
+    """
+    n = len(u)
+    kept = np.zeros(n, dtype=bool)
+    if n == 0:
+        return kept
+    if not (np.all(audience > 0) and np.all(np.isfinite(ratio)) and np.all(ratio >= 0)):
+        # outside the monotone case: one by one (a zero audience raises, as it always did)
+        used = 0.0
+        for j, (uj, rj, aj) in enumerate(zip(u.tolist(), ratio.tolist(), audience.tolist())):
+            if uj < rj * (1.0 - used / aj):
+                kept[j] = True
+                used += 1.0
+        return kept
+    used = 0
+    steps = np.arange(_DEPLETE_BLOCK, dtype=np.float64)
+    for b0 in range(0, n, _DEPLETE_BLOCK):
+        b1 = min(n, b0 + _DEPLETE_BLOCK)
+        ub, rb, ab = u[b0:b1], ratio[b0:b1], audience[b0:b1]
+        low = float(used)
+        sure = ub < rb * (1.0 - (low + steps[: b1 - b0]) / ab)
+        unsure = np.flatnonzero((ub < rb * (1.0 - low / ab)) & ~sure)
+        block = kept[b0:b1]
+        block[sure] = True
+        if unsure.size:
+            before = np.cumsum(sure) - sure  # sure keeps before each position
+            extra = 0
+            for p, bp, uj, rj, aj in zip(
+                unsure.tolist(),
+                before[unsure].tolist(),
+                ub[unsure].tolist(),
+                rb[unsure].tolist(),
+                ab[unsure].tolist(),
+                strict=True,
+            ):
+                if uj < rj * (1.0 - float(used + bp + extra) / aj):
+                    block[p] = True
+                    extra += 1
+        used += int(np.count_nonzero(block))
+    return kept
 
 
 __all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals"]
