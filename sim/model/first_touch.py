@@ -53,15 +53,20 @@ def fcfs_start_times(
     n = len(arrive)
     start = np.full(n, np.inf)
     free = [float(arrive[0]) if n else 0.0] * capacity if free is None else list(free)
-    pop, push = heapq.heappop, heapq.heappush
-    for k, (a, s) in enumerate(zip(arrive.tolist(), service_days.tolist(), strict=True)):
-        t = pop(free)
+    if len(service_days) != n:
+        raise ValueError("arrive and service_days differ in length")
+    # the earliest free server is free[0]; it is replaced by its next free time in one
+    # step (the heap holds the same times as a pop and a push would leave)
+    begins: list[float] = []
+    append, replace = begins.append, heapq.heapreplace
+    for a, s in zip(arrive.tolist(), service_days.tolist()):
+        t = free[0]
         begin = a if a > t else t
         if begin >= horizon:
-            push(free, t)  # the server stays free: the heap keeps all `capacity` of them
-            break
-        start[k] = begin
-        push(free, begin + s)
+            break  # the server stays free: the heap keeps all `capacity` of them
+        append(begin)
+        replace(free, begin + s)
+    start[: len(begins)] = begins
     return start, free
 
 
