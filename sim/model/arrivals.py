@@ -178,7 +178,8 @@ def _deplete(u: np.ndarray, ratio: np.ndarray, audience: np.ndarray) -> np.ndarr
     if not (np.all(audience > 0) and np.all(np.isfinite(ratio)) and np.all(ratio >= 0)):
         # outside the monotone case: one by one (a zero audience raises, as it always did)
         used = 0.0
-        for j, (uj, rj, aj) in enumerate(zip(u.tolist(), ratio.tolist(), audience.tolist())):
+        triples = zip(u.tolist(), ratio.tolist(), audience.tolist(), strict=True)
+        for j, (uj, rj, aj) in enumerate(triples):
             if uj < rj * (1.0 - used / aj):
                 kept[j] = True
                 used += 1.0

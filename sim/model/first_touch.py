@@ -53,13 +53,11 @@ def fcfs_start_times(
     n = len(arrive)
     start = np.full(n, np.inf)
     free = [float(arrive[0]) if n else 0.0] * capacity if free is None else list(free)
-    if len(service_days) != n:
-        raise ValueError("arrive and service_days differ in length")
     # the earliest free server is free[0]; it is replaced by its next free time in one
     # step (the heap holds the same times as a pop and a push would leave)
     begins: list[float] = []
     append, replace = begins.append, heapq.heapreplace
-    for a, s in zip(arrive.tolist(), service_days.tolist()):
+    for a, s in zip(arrive.tolist(), service_days.tolist(), strict=True):
         t = free[0]
         begin = a if a > t else t
         if begin >= horizon:
