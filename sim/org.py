@@ -277,6 +277,53 @@ class SetupEffects:
             total += syn.scalar(t)
         return total
 
+    def effect_fn(self, lever: str) -> Callable[[float], float]:
+        """`scalar(lever, t)` as a function of t, with the contributions' numbers bound once.
+
+        The same arithmetic in the same order as `scalar` (`_combine` over each
+        contribution's `_Contribution.scalar`, min/max as the comparisons they make), without
+        its method calls and lookups: the event loop asks during every ramp.
+        """
+        day, full = self.settled(lever)
+        parts = tuple(
+            (c.full, c.ramp_days, c.half_life_days, c.start_days)
+            for c in self.contributions.get(lever, ())
+        )
+        overlap = self.overlap
+        syn = self.synergy.get(lever)
+        syn_at = None if syn is None else syn.scalar
+
+        def effect(t: float) -> float:
+            if t >= day:
+                return full
+            pos = neg = big_pos = big_neg = 0.0
+            for c_full, ramp, half_life, start in parts:
+                u = t - start if start else t
+                if start and u < 0.0:
+                    v = 0.0  # the team has not started yet
+                else:  # full * max(u, 0) / ramp while it ramps; then faded by its half-life
+                    v = (
+                        c_full
+                        if ramp <= 0 or u >= ramp
+                        else c_full * (0.0 if u < 0.0 else u) / ramp
+                    )
+                    if half_life is not None and u > ramp:
+                        v *= 2.0 ** (-(u - (0.0 if ramp < 0.0 else ramp)) / half_life)
+                if v > 0:
+                    pos += v
+                    if v > big_pos:  # max(big_pos, v)
+                        big_pos = v
+                else:
+                    neg += v
+                    if v < big_neg:  # min(big_neg, v)
+                        big_neg = v
+            total = big_pos + overlap * (pos - big_pos) + big_neg + overlap * (neg - big_neg)
+            if syn_at is not None:
+                total += syn_at(t)
+            return total
+
+        return effect
+
     def stage(self, stage: Stage) -> StageEffects:
         """The view of these effects that one model stage reads."""
         return StageEffects(self, stage)
@@ -334,11 +381,10 @@ class StageEffects:
     def scalar_fn(self, lever: str) -> Callable[[float, float], float]:
         """`apply_scalar` for one lever as a function of (base, t), checked once."""
         self._check(lever)
-        day, full = self.fx.settled(lever)
-        combine, apply_one = self.fx.scalar, LEVERS[lever].apply_scalar
+        effect, apply_one = self.fx.effect_fn(lever), LEVERS[lever].scalar_fn()
 
         def applied(base: float, t: float) -> float:
-            return apply_one(base, full if t >= day else combine(lever, t))
+            return apply_one(base, effect(t))
 
         return applied
 

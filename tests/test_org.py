@@ -366,3 +366,46 @@ def test_an_effect_with_a_durability_halves_every_half_life_after_full_effect():
     assert float(fx.at("win_rate", 15 * m)) == pytest.approx(0.01)
     assert fx.scalar("win_rate", 1.5 * m) == pytest.approx(0.02)  # ramping up
     assert fx.bound("win_rate") == pytest.approx(0.04)
+
+
+# --------------------------------------------------------------------------- the event loop's path
+def test_the_event_loops_lever_functions_give_the_very_floats_of_scalar_and_apply_scalar():
+    """`StageEffects.scalar_fn` (bound once, used at every event during a ramp) is exact.
+
+    Contributions that ramp, start late (a plan's team), fade, go both ways and meet a
+    synergy: at every time, `scalar_fn(lever)(base, t)` is the float of
+    `apply_scalar(base, scalar(lever, t))`, and `SetupEffects.effect_fn(lever)(t)` that of
+    `scalar(lever, t)`.
+    """
+    m = MONTH_DAYS
+    fx = SetupEffects(
+        setup="x",
+        teams=("a", "b"),
+        overlap=0.5,
+        contributions={
+            "win_rate": (_Contribution(0.03, 4 * m), _Contribution(0.01, 6 * m, None, 3 * m)),
+            "sales_cycle": (_Contribution(-0.1, 4 * m, 9 * m), _Contribution(0.02, 0.0)),
+            "price": (_Contribution(0.05, 0.0, None, 2 * m), _Contribution(-0.02, 6 * m, 6 * m)),
+        },
+        synergy={"win_rate": _Contribution(0.004, 6 * m, None, 3 * m)},
+    )
+    times = [-5.0, -0.0, 0.0, 1e-9, 0.5, *np.linspace(0.0, 40 * m, 997).tolist(), 3 * m, 9 * m]
+    for lever in ("win_rate", "sales_cycle", "price"):
+        effect = fx.effect_fn(lever)
+        applied = fx.stage("deal_floor").scalar_fn(lever)
+        for t in times:
+            assert effect(t) == fx.scalar(lever, t), (lever, t)
+            for base in (0.0, 0.2, 90.0):
+                reference = LEVERS[lever].apply_scalar(base, fx.scalar(lever, t))
+                assert applied(base, t) == reference, (lever, t, base)
+
+
+def test_a_levers_scalar_function_is_its_apply_scalar_to_the_float():
+    """`Lever.scalar_fn` is `apply_scalar` with its min/max chains as comparisons: same floats."""
+    effects = [-2.0, -1.0, -0.9, -0.5, -0.0, 0.0, 1e-12, 0.3, 1.0, 2.5, math.inf, -math.inf]
+    for name, lever in LEVERS.items():
+        fn = lever.scalar_fn()
+        for base in (0.0, 0.01, 0.3, 0.99, 1.0, 5.0, 90.0):
+            for effect in effects:
+                got, want = fn(base, effect), lever.apply_scalar(base, effect)
+                assert got == want or (math.isnan(got) and math.isnan(want)), (name, base, effect)
