@@ -46,33 +46,33 @@ class LeadDraws:
     inbound_draws: CandidateDraws
     outbound_draws: CandidateDraws
     _inbound: np.ndarray = field(init=False, repr=False)
+    _flat: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._inbound = self.source == INBOUND
+        # each lead's place in its source's candidates, the outbound ones after the inbound
+        self._flat = np.where(self._inbound, self.cand, self.cand + self.inbound_draws.n)
 
     def of(self, source: int) -> CandidateDraws:
         """The candidate draws of one source."""
         return self.inbound_draws if source == INBOUND else self.outbound_draws
 
     def attr(self, kind: str, element: str) -> np.ndarray:
-        """A per-lead attribute (`uniform`, `normal`, `exponential`) from stream `element`."""
-        inbound = self._inbound
-        out = np.empty(len(self.source))
-        out[inbound] = getattr(self.inbound_draws, kind)(element)[self.cand[inbound]]
-        out[~inbound] = getattr(self.outbound_draws, kind)(element)[self.cand[~inbound]]
-        return out
+        """A per-lead attribute (`uniform`, `normal`, `exponential`) from stream `element`.
+
+        One gather from both sources' candidate draws side by side (each lead's own draw).
+        """
+        both = np.concatenate(
+            (
+                getattr(self.inbound_draws, kind)(element),
+                getattr(self.outbound_draws, kind)(element),
+            )
+        )
+        return both.take(self._flat)
 
     def segment(self, segments: tuple[Segment, ...]) -> np.ndarray:
         """Each lead's segment index, from its own segment draw."""
-        inbound = self._inbound
-        seg = np.empty(len(self.source), dtype=np.int64)
-        seg[inbound] = segments_of(self.inbound_draws.uniform("segment"), segments)[
-            self.cand[inbound]
-        ]
-        seg[~inbound] = segments_of(self.outbound_draws.uniform("segment"), segments)[
-            self.cand[~inbound]
-        ]
-        return seg
+        return segments_of(self.attr("uniform", "segment"), segments).astype(np.int64, copy=False)
 
 
 @dataclass(frozen=True)
