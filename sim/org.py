@@ -224,6 +224,11 @@ class SetupEffects:
         if not self.moves(lever):
             return np.zeros_like(tt)
         parts = self.contributions.get(lever, ())
+        if len(parts) == 1 and lever not in self.synergy and math.isfinite(parts[0].full):
+            # one team alone: the combination below is its (finite) effect + 0.0, each other
+            # term being 0.0 (overlap >= 0), so the floats are the same without the stacking
+            # and the reductions
+            return parts[0].at(tt) + 0.0
         if parts:
             c = np.stack([p.at(tt) for p in parts])
             pos = np.clip(c, 0.0, None)

@@ -409,3 +409,28 @@ def test_a_levers_scalar_function_is_its_apply_scalar_to_the_float():
             for effect in effects:
                 got, want = fn(base, effect), lever.apply_scalar(base, effect)
                 assert got == want or (math.isnan(got) and math.isnan(want)), (name, base, effect)
+
+
+def test_one_teams_effect_over_time_is_the_float_the_general_combination_gives():
+    """`SetupEffects.at` skips the stacking for a lever one team moves: the same floats.
+
+    The general combination of that team's effect with a second, zero one (larger plus
+    overlap times the rest) is the effect itself; the shortcut must give it to the bit,
+    ramping, starting late, fading, up or down.
+    """
+    m = MONTH_DAYS
+    t = np.concatenate([[-3.0, -0.0, 0.0], np.linspace(0.0, 40 * m, 2001)])
+    for c in (
+        _Contribution(0.03, 4 * m),
+        _Contribution(-0.1, 6 * m, 9 * m),
+        _Contribution(0.05, 0.0, None, 2 * m),
+        _Contribution(-0.02, 3 * m, 4 * m, 5 * m),
+        _Contribution(0.0, 2 * m),
+    ):
+        for overlap in (0.0, 0.5, 1.0):
+            alone = SetupEffects("x", ("a",), overlap, {"win_rate": (c,)})
+            beside_zero = SetupEffects(
+                "x", ("a", "b"), overlap, {"win_rate": (c, _Contribution(0.0, 0.0))}
+            )
+            got, want = alone.at("win_rate", t), beside_zero.at("win_rate", t)
+            assert got.tobytes() == want.tobytes(), (c, overlap)

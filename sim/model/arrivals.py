@@ -148,11 +148,16 @@ def generate_arrivals(
         # Sequential by nature: each lead created uses up one account of the audience. A
         # candidate with u >= ratio is refused whatever the audience, so only the others
         # need the loop.
-        audience = fx.apply("audience_size", m.audience_size, times)
         keep = np.zeros(len(times), dtype=bool)
         maybe = np.flatnonzero(u < ratio)
-        keep[maybe[_deplete(u[maybe], ratio[maybe], audience[maybe])]] = True
-        audience_final = float(audience[-1]) if len(audience) else m.audience_size
+        # the audience at each candidate's time, for the ones the loop reads (elementwise)
+        audience = fx.apply("audience_size", m.audience_size, times[maybe])
+        keep[maybe[_deplete(u[maybe], ratio[maybe], audience)]] = True
+        audience_final = (
+            float(fx.apply("audience_size", m.audience_size, times[-1:])[0])
+            if len(times)
+            else m.audience_size
+        )
     draws = LeadDraws(source[keep], cand[keep], d_in, d_out)
     return Arrivals(times[keep], draws, len(times), audience_final)
 

@@ -334,7 +334,9 @@ class SalesFloor:
                 return
             busy_days += end - begun if end > 0 else 0.0
             d = end - clock
-            schedule_close(i, clock + (d if d > 0.0 else 0.0))
+            t = clock + (d if d > 0.0 else 0.0)
+            d = t - env.now  # schedule_close(i, t), inline: the hot path
+            timeout(d if d > 0.0 else 0.0, (i, t)).callbacks.append(close)
 
         def let_in(until: float) -> None:
             """Every SQL that arrives before `until` asks for a slot, in order of time.
@@ -451,7 +453,9 @@ class SalesFloor:
 def _write(array: np.ndarray, by_row: dict[int, float] | dict[int, int]) -> None:
     """`array[row] = value` for each row the loop wrote (the last value a row was given)."""
     if by_row:
-        array[np.fromiter(by_row, dtype=np.intp, count=len(by_row))] = list(by_row.values())
+        n = len(by_row)
+        rows = np.fromiter(by_row, dtype=np.intp, count=n)
+        array[rows] = np.fromiter(by_row.values(), dtype=array.dtype, count=n)
 
 
 @dataclass(frozen=True)
