@@ -133,13 +133,19 @@ def generate_arrivals(
     if reps.seats is not None and len(t_out):  # outbound follows the ramped seats
         per_rep = sales.outbound_leads_per_rep_month / MONTH_DAYS
         r_out = reps.share(t_out) / s0 * reps.ramped_reps(t_out) * per_rep / out_bound
-    times = np.concatenate([t_in, t_out])
-    source = np.concatenate([np.zeros(len(t_in), np.int8), np.ones(len(t_out), np.int8)])
-    cand = np.concatenate([np.arange(len(t_in)), np.arange(len(t_out))])
-    ratio = np.concatenate([r_in, r_out])
-    u = np.concatenate([d_in.uniform("accept"), d_out.uniform("accept")])
-    order = np.argsort(times, kind="stable")
-    times, source, cand, ratio, u = times[order], source[order], cand[order], ratio[order], u[order]
+    # both streams' candidates in order of time: the same for every setup of the replication
+    key = ("arrivals.candidates", in_bound, out_bound, H)
+    merged = shared.memo.get(key)
+    if merged is None:
+        times = np.concatenate([t_in, t_out])
+        source = np.concatenate([np.zeros(len(t_in), np.int8), np.ones(len(t_out), np.int8)])
+        cand = np.concatenate([np.arange(len(t_in)), np.arange(len(t_out))])
+        u = np.concatenate([d_in.uniform("accept"), d_out.uniform("accept")])
+        order = np.argsort(times, kind="stable")
+        merged = (order, times[order], source[order], cand[order], u[order])
+        shared.memo[key] = merged  # never changed: every use below makes its own arrays
+    order, times, source, cand, u = merged
+    ratio = np.concatenate([r_in, r_out])[order]
 
     audience_final = None
     if m.audience_size is None:
