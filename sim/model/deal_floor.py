@@ -295,6 +295,9 @@ class SalesFloor:
         settle_day, settled_cycle = self._settle_day, self._settled_cycle
         cycle_fn, ratio, elasticity = self._cycle, self._ratio, self.elasticity
         close_day, win_settled, win_fn = self._close_day, self._win_settled.apply, self._win
+        # a lever nobody moves settles to the identity: not called at all
+        cycle_settled = None if cycle_settled is _identity else cycle_settled
+        win_settled = None if win_settled is _identity else win_settled
         price_fn, price_factor = self._price, self._price_factor
         price_elasticity = self.price_elasticity
         timeout, peek = env.timeout, env.peek
@@ -317,7 +320,9 @@ class SalesFloor:
             cycle = base_cycle[i]
             if not warm[i]:
                 if now >= cycle_day:
-                    cycle = cycle_settled(cycle) * settled_cycle
+                    if cycle_settled is not None:
+                        cycle = cycle_settled(cycle)
+                    cycle *= settled_cycle
                 else:
                     if cycle_fn is not None:
                         cycle = cycle_fn(cycle, now)
@@ -392,7 +397,8 @@ class SalesFloor:
             p = 1.0 / (1.0 + exp(-win_logit[i]))
             if not warm[i]:
                 if end >= close_day:
-                    p = win_settled(p)
+                    if win_settled is not None:
+                        p = win_settled(p)
                     if price_fn is not None:
                         p *= price_factor
                         p = 1.0 if p > 1.0 else p
@@ -552,8 +558,8 @@ def work_the_floor(
         floor.slot_start[given] = slot_start[given]
     won = np.flatnonzero(state == WON)
     mrr = np.zeros(len(state))
-    warm_rows = {sqls.rows[i] for i, w in enumerate(sqls.warm) if w}
-    today = np.array([k in warm_rows for k in won.tolist()], dtype=bool)
+    warm_rows = np.array(sqls.rows, dtype=np.int64)[np.array(sqls.warm, dtype=bool)]
+    today = np.isin(won, warm_rows)  # deals the warm-up started: today's price
     price = acv[won].copy()
     if (~today).any():
         price[~today] = fx.apply("price", acv[won][~today], floor.closed[won][~today])
