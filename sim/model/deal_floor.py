@@ -241,8 +241,10 @@ class SalesFloor:
         self.waiting: list[tuple[float, int]] = [(self.priority[i], i) for i in waiting]
         heapq.heapify(self.waiting)
         self.open_deals = open_deals
-        arriving = [i for i, t in enumerate(self.sql_time) if start <= t < self.horizon]
-        self.order = sorted(arriving, key=self.sql_time.__getitem__)  # stable: ties keep order
+        times = np.array(self.sql_time, dtype=float)
+        arriving = np.flatnonzero((start <= times) & (times < self.horizon))
+        # in order of time; stable: ties keep their order
+        self.order: list[int] = arriving[np.argsort(times[arriving], kind="stable")].tolist()
         self._next = 0  # the next SQL of `order` to arrive
         self._at = start  # the loop's time at the last arrival (see `run`: `let_in`)
         first = self.sql_time[self.order[0]] if self.order else math.inf
