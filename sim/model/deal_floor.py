@@ -206,7 +206,7 @@ class SalesFloor:
         self.fx = fx
         self.elasticity = sales.cycle_time_elasticity
         self.slots = slots
-        self._ratio = None if reps is None or reps.constant() else reps.ratio_fn()
+        self._ratio = None if reps is None or reps.constant() else _last_value(reps.ratio_fn())
         # once the selling time settles (after every ramp), slots and the cycle factor are
         # constants: the hot path then skips the lever arithmetic
         self._settle_day, self._settled_slots, self._settled_cycle = math.inf, slots, 1.0
@@ -488,6 +488,21 @@ def _settled(fx: StageEffects, lever: str) -> _Settled:
 
 def _identity(x: float) -> float:
     return x
+
+
+def _last_value(fn: Callable[[float], float]) -> Callable[[float], float]:
+    """`fn` remembering its last answer (`fn` is a pure function of t: the same float).
+
+    A slot granted at t asks the slot count, then the new cycle's pace, at the same t.
+    """
+    last = [math.nan, 0.0]
+
+    def remembered(t: float) -> float:
+        if t != last[0]:
+            last[0], last[1] = t, fn(t)
+        return last[1]
+
+    return remembered
 
 
 def fixed_effect(lever: str, effect: float) -> Callable[[float], float]:
