@@ -38,6 +38,7 @@ from sim.explore.runs import RunOptions, facts_header, objective_table, run_vari
 from sim.explore.voi import spline_basis
 from sim.org import draw_raw_effects, draw_retention_strength, draw_team_strength
 from sim.params import BASELINE, Scenario
+from sim.uncertainty import world_draws_of
 from sim.verdict.robust import doubt_split
 from sim.verdict.stats import Interval, mean_interval
 
@@ -66,12 +67,25 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
         if team.retention_strength is not None:
             ranges.append((f"org.teams.{name}.retention_strength", team.retention_strength))
         out += [UncertainInput(p, r.low, r.mode, r.high, name) for p, r in ranges if r.high > r.low]
+    out += [
+        UncertainInput(path, r.low, r.mode, r.high)
+        for path, r in scenario.uncertainty.items()
+        if r.high > r.low
+    ]
     return out
 
 
-def fixed_at_modes(inputs: list[UncertainInput]) -> dict[str, list[float]]:
-    """Overrides that collapse every uncertain input to its mode: path -> [mode]*3."""
-    return {i.path: [i.mode, i.mode, i.mode] for i in inputs}
+def fixed_at_modes(inputs: list[UncertainInput]) -> dict[str, Any]:
+    """Overrides that collapse every uncertain input to its mode.
+
+    A team's range: its path -> [mode, mode, mode]. The world's ranges: `uncertainty` ->
+    every path at [mode, mode, mode] (so a whole-number field is still rounded as drawn).
+    """
+    out: dict[str, Any] = {i.path: [i.mode] * 3 for i in inputs if i.team is not None}
+    world = {i.path: [i.mode] * 3 for i in inputs if i.team is None}
+    if world:
+        out["uncertainty"] = world
+    return out
 
 
 def input_draws(
@@ -95,6 +109,9 @@ def input_draws(
             for path, value in here.items():
                 if path in cols:
                     cols[path].append(value)
+    for path, values in world_draws_of(scenario, seed, replications).items():
+        if path in cols:
+            cols[path] = values
     return pd.DataFrame(cols, index=replications)
 
 
