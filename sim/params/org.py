@@ -149,6 +149,26 @@ class Team(Frozen):
             step=6.0,
         )
     )
+    attrition_per_year: Annotated[Number, Field(ge=0.0, le=3.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Team attrition a year (%)",
+        unit="share/year",
+        help="Leavers per filled seat of this team a year: a leaver's seat is vacant (no "
+        "salary, no effect) for the backfill time, then a successor ramps over the months to "
+        "full effect. 0 = nobody leaves.",
+        low=0.0,
+        high=0.4,
+        step=0.01,
+    )
+    backfill_months: Annotated[Number, Field(ge=0.0, le=24.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Months to backfill a leaver",
+        unit="months",
+        help="A leaver's seat in this team stays vacant this long before a successor starts.",
+        low=0.0,
+        high=6.0,
+        step=0.5,
+    )
     coverage: Coverage | None = info(
         None,
         label="Coverage",
