@@ -157,3 +157,12 @@ def test_a_plan_at_its_start_size_with_no_steps_is_the_sized_setup():
 def test_bad_fte_steps_name_the_field(steps, field):
     with pytest.raises(ScenarioError, match=field):
         _sized(steps=steps)
+
+
+def test_fte_steps_of_a_team_that_loses_people_are_refused_naming_the_field():
+    with pytest.raises(ScenarioError, match=r"plans\.grow\.revops\.steps"):
+        make(
+            analysis__horizon_months=H,
+            org__teams__revops__attrition_per_year=0.2,
+            org__plans={"grow": {"revops": {"start": 0, "steps": [{"after_months": 3, "fte": 2}]}}},
+        )

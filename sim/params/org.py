@@ -454,6 +454,11 @@ class Org(Frozen):
             for team in plan:
                 if team not in self.teams:
                     raise ValueError(f"plans.{name}.{team}: unknown team '{team}'")
+                if plan[team].steps and self.teams[team].attrition_per_year > 0:
+                    raise ValueError(
+                        f"plans.{name}.{team}.steps: a team that loses people "
+                        "(attrition_per_year > 0) cannot change size in a plan yet"
+                    )
         for lever, value in self.synergy.items():
             if lever in LOWERING_LEVERS and value > 0:
                 raise ValueError(f"synergy.{lever}: this lever lowers a value, must be <= 0")
