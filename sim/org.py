@@ -236,13 +236,35 @@ class _Contribution:
     half_life_days: float | None = None  # fading after full effect (None = lasts)
     start_days: float = 0.0  # the team's start (a plan's month); nothing before it
     staffing: Staffing | None = None  # its people over time (None: they stay)
+    steps: tuple[tuple[float, float], ...] = ()  # a plan's size changes: (days after start,
+    # change of the effect as a share of `full`), each ramping like the first hire
 
     @property
     def full_from(self) -> float:
         """Day from which the effect is at full strength."""
-        return self.start_days + max(self.ramp_days, 0.0)
+        last = max((off for off, _ in self.steps), default=0.0)
+        return self.start_days + last + max(self.ramp_days, 0.0)
 
     def at(self, t: np.ndarray) -> np.ndarray:
+        if self.steps:
+            out = _Contribution(self.full, self.ramp_days, self.half_life_days, self.start_days).at(
+                t
+            )
+            rel = np.asarray(t, dtype=float) - self.start_days
+            fade = 1.0
+            if self.half_life_days is not None:
+                fade = np.exp2(
+                    -np.maximum(rel - max(self.ramp_days, 0.0), 0.0) / self.half_life_days
+                )
+            for off, weight in self.steps:
+                x = rel - off
+                ramp = (
+                    (x >= 0.0).astype(float)
+                    if self.ramp_days <= 0
+                    else np.clip(x / self.ramp_days, 0.0, 1.0)
+                )
+                out = out + self.full * weight * ramp * fade
+            return out
         if self.staffing is not None:
             rel = np.asarray(t, dtype=float) - self.start_days
             out = self.full * self.staffing.levels(rel)
@@ -266,6 +288,20 @@ class _Contribution:
         return out
 
     def scalar(self, t: float) -> float:
+        if self.steps:
+            v = _Contribution(
+                self.full, self.ramp_days, self.half_life_days, self.start_days
+            ).scalar(t)
+            rel = t - self.start_days
+            fade = 1.0
+            if self.half_life_days is not None and rel > self.ramp_days:
+                fade = 2.0 ** (-(rel - max(self.ramp_days, 0.0)) / self.half_life_days)
+            for off, weight in self.steps:
+                x = rel - off
+                if x >= 0.0:
+                    ramp = 1.0 if self.ramp_days <= 0 or x >= self.ramp_days else x / self.ramp_days
+                    v += self.full * weight * ramp * fade
+            return v
         if self.staffing is not None:
             t -= self.start_days
             v = self.full * self.staffing.level(t)
@@ -297,11 +333,13 @@ class SetupEffects:
     team_costs: dict[str, float] = field(default_factory=dict)  # monthly, per team
     start_months: dict[str, float] = field(default_factory=dict)  # a plan's starts (else 0)
     staffing: dict[str, Staffing] = field(default_factory=dict)  # teams that lose people
+    cost_steps: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    # a plan's size changes: team -> (months after its start, monthly cost from then)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def monthly_costs(self, months: int) -> np.ndarray:
         """The teams' cost in each month: each team is paid from its start month."""
-        if not any(self.start_months.values()) and not self.staffing:
+        if not any(self.start_months.values()) and not self.staffing and not self.cost_steps:
             return np.full(months, self.monthly_cost)
         out = np.zeros(months)
         month = np.arange(months)
@@ -313,6 +351,10 @@ class SetupEffects:
                 continue
             # a start within a month pays that month's remaining share
             out += cost * np.clip(month + 1.0 - start, 0.0, 1.0)
+            before = cost
+            for after, later in self.cost_steps.get(team, ()):
+                out += (later - before) * np.clip(month + 1.0 - start - after, 0.0, 1.0)
+                before = later
         return out
 
     def ops_hires(self, months: int) -> np.ndarray:
@@ -527,6 +569,7 @@ def setup_effects(
     # `overlap` of its effect there (on a lever both move, this is the lever rule: the
     # lead's effect plus `overlap` of the other's)
     leads = stage_leads(drawn) if len(team_names) >= 2 else {}
+    sizes = _size_steps(scenario, setup, members)
     staffing = {
         name: people
         for name, fte in members
@@ -551,7 +594,12 @@ def setup_effects(
             if keep is None or lever in keep:
                 contributions.setdefault(lever, []).append(
                     _Contribution(
-                        value * share, ramp, half_life, start_days[name], staffing.get(name)
+                        value * share,
+                        ramp,
+                        half_life,
+                        start_days[name],
+                        staffing.get(name),
+                        sizes.get(name, {}).get(LEVERS[lever].kind == "correlation", ()),
                     )
                 )
     synergy: dict[str, _Contribution] = {}
@@ -567,7 +615,12 @@ def setup_effects(
         if moved and secondary in contributions:
             contributions[secondary] = [
                 _Contribution(
-                    c.full * org.overlap, c.ramp_days, c.half_life_days, c.start_days, c.staffing
+                    c.full * org.overlap,
+                    c.ramp_days,
+                    c.half_life_days,
+                    c.start_days,
+                    c.staffing,
+                    c.steps,
                 )
                 for c in contributions[secondary]
             ]
@@ -583,4 +636,51 @@ def setup_effects(
         team_costs={name: fte * org.teams[name].cost_per_fte_month for name, fte in members},
         start_months={name: float(starts[name]) for name, _ in members},
         staffing=staffing,
+        cost_steps={
+            name: tuple(
+                (step.after_months, step.fte * org.teams[name].cost_per_fte_month)
+                for step in org.starts(setup)[name].steps
+            )
+            for name, _ in members
+            if setup in org.plans and org.starts(setup)[name].steps
+        },
     )
+
+
+def _size_steps(
+    scenario: Scenario, setup: str, members: tuple[tuple[str, float], ...]
+) -> dict[str, dict[bool, tuple[tuple[float, float], ...]]]:
+    """A plan's FTE steps as changes of each team's effect, a share of its effect at the start.
+
+    Keyed by team, then by whether the lever is a correlation (scaled by min(1, size), not
+    by size); each step is (days after the team's start, change of the effect).
+    """
+    org = scenario.org
+    if setup not in org.plans:
+        return {}
+    out: dict[str, dict[bool, tuple[tuple[float, float], ...]]] = {}
+    for name, fte in members:
+        plan = org.plans[setup][name]
+        if not plan.steps:
+            continue
+        team = org.teams[name]
+        if team.attrition_per_year > 0:
+            raise ValueError(
+                f"org.plans.{setup}.{name}.steps: a team that loses people "
+                "(attrition_per_year > 0) cannot change size in a plan yet"
+            )
+        curvature = DEFAULT_CURVATURE if team.coverage is None else team.coverage.curvature
+        sizes = [
+            coverage_multiplier(team_coverage(org, scenario, name, f), curvature)
+            for f in (fte, *(step.fte for step in plan.steps))
+        ]
+        days = [step.after_months * MONTH_DAYS for step in plan.steps]
+        by_kind = {}
+        for corr in (False, True):
+            level = [min(1.0, x) if corr else x for x in sizes]
+            first = level[0] if level[0] > 0 else 1.0
+            by_kind[corr] = tuple(
+                (day, (level[k + 1] - level[k]) / first) for k, day in enumerate(days)
+            )
+        out[name] = by_kind
+    return out
