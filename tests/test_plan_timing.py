@@ -232,7 +232,9 @@ def test_a_stationary_company_hires_now_or_never(after, case, share):
     left before the value stops counting (the horizon in cash_only; the cap counted from
     today, `customer_value_months`, in going_concern), so `V(k)` changes sign at most once,
     from + to -. `S(s) = sum_{k >= s} V(k)` is then highest at a grid's ends: start at 0 if
-    the team pays for itself over the whole span, never if not.
+    the team pays for itself over the whole span, never if not. (Month 0 is the exception:
+    its deals close only from day `delta`, so it is worth less than month 1; at these costs
+    it is on the same side of the cost as month 1.)
 
     The team's cost is set from its value: `share` x its best month's value at that
     month's discount. At 2x every month loses, so never; at 0.25x even cash_only, where the
@@ -254,6 +256,7 @@ def test_a_stationary_company_hires_now_or_never(after, case, share):
     whole = float(values.sum())
     assert (whole > 0) == (case == "now")
     assert (values < 0).all() == (case == "never")
+    assert (values[0] > 0) == (values[1] > 0)
 
     sc = _company(growth=0.0, cost=cost, after=after)
     result = search_plans(sc, ["ops"], GRID, replications=6, executor=SERIAL)
