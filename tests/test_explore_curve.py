@@ -216,3 +216,49 @@ def test_cli_json_csv_and_bad_input(tmp_path, capsys):
     bad = ["--param", "sales.reps", "--between", "9", "3"]
     assert main(["explore", "curve", str(f), *bad, *RUN]) == 2
     assert "--between" in capsys.readouterr().err
+
+
+def test_the_charts_draw_every_setup_in_its_colour():
+    from ui.charts import setup_colors
+    from ui.curve_charts import curve_frame, loss_chart, p_best_chart
+    from ui.widgets import chart_svg
+
+    gains = [{"salesops": 5.0, "revops": -5.0, "both": 1.0} for _ in range(3)]
+    points = [_point(v, g) for v, g in zip((0.5, 1.0, 2.0), gains, strict=True)]
+    c = Curve(make(), "value_created", 0.9, 4, 0, size_input(0.5, 2), (0.5, 2.0), points)
+    frame = curve_frame(c)
+    assert len(frame) == 3 * 4 and set(frame["setup_name"]) >= {"No ops team", "SalesOps"}
+    setups = c.setups
+    for chart in (
+        p_best_chart(frame, setups, "Company size", 1.0, log=True),
+        loss_chart(frame, setups, "Company size", "Expected loss (USD)", 1.0, log=True),
+    ):
+        spec = chart.to_dict()
+        scales = [
+            layer["encoding"]["color"]["scale"]
+            for layer in spec["layer"]
+            if "color" in layer.get("encoding", {})
+        ]
+        assert scales and all(s["range"] == list(setup_colors(setups).values()) for s in scales)
+        assert spec["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
+        svg = chart_svg(chart)
+        for name in ("No ops team", "SalesOps", "RevOps"):
+            assert f">{name}<" in svg
+
+
+def test_the_app_default_size_curve_fits_the_app_budget_for_every_preset():
+    """9 sizes from a quarter to four times today's at 20 futures: the costliest end (four
+    times the leads) stands for every point, and it fits for every preset."""
+    from pathlib import Path
+
+    from sim.budget import APP_BUDGET
+    from sim.io import load_scenario
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "scenarios").glob("*.yaml")):
+        sc = load_scenario(path)
+        options = RunOptions(replications=20, budget=APP_BUDGET, workers=2)
+        grid = size_input().grid(9)
+        biggest = sim.experiments.variants_from(sc, [size_changes(sc, grid[-1])])[0].scenario
+        assert biggest.sales.reps == 4 * sc.sales.reps
+        options.check(biggest, len(grid), path.stem)

@@ -154,6 +154,35 @@ def curve_input(
     return make_input(scenario, param, low, high)
 
 
+def strength_path(scenario: Scenario, team: str) -> str:
+    """The input standing for a team's strength.
+
+    `org.teams.T.strength` where the explore inputs take it; otherwise all of the team's
+    effects together (0 = every lever at its poor end, 1 = at its good end).
+    """
+    path = f"org.teams.{team}.strength"
+    try:
+        make_input(scenario, path)
+    except (KeyError, ValueError):
+        return f"org.teams.{team}.effects"
+    return path
+
+
+def axis_paths(scenario: Scenario) -> list[str]:
+    """The short list of axes: each team's cost and strength, the company's size, the horizon."""
+    teams = [
+        t
+        for t in scenario.org.teams
+        if any(t in members for members in scenario.org.setups.values())
+    ]
+    return [
+        *(f"org.teams.{t}.cost_per_fte_month" for t in teams),
+        *(strength_path(scenario, t) for t in teams),
+        SIZE,
+        "analysis.horizon_months",
+    ]
+
+
 @dataclass(frozen=True)
 class SetupPoint:
     """One setup at one value of the input."""

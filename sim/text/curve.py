@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.params import BASELINE
-from sim.text.explore import input_label, input_value
+from sim.text.explore import in_sentence, input_label, input_value
 from sim.text.i18n import translator
 from sim.text.labels import setup_name
 from sim.text.numbers import value_text
@@ -28,6 +28,14 @@ def axis_label(path: str, lang: str = "en") -> str:
     if path == SIZE:
         return _("Company size (× today)")
     return input_label(path, lang)
+
+
+def axis_in_sentence(path: str, lang: str = "en") -> str:
+    """A curve's axis inside a sentence: "the company's size", "RevOps' cost per FTE"."""
+    _ = translator(lang)
+    if path == SIZE:
+        return _("the company's size")
+    return in_sentence(path, lang)
 
 
 def axis_value(path: str, value: float | None, currency: str = "USD", lang: str = "en") -> str:
@@ -49,7 +57,7 @@ def curve_text(c: Curve, lang: str = "en") -> list[str]:
             "Along {label}: at {low} the best on average is {a} (best in {pa:.0%} of "
             "futures); at {high} it is {b} (best in {pb:.0%})."
         ).format(
-            label=axis_label(path, lang),
+            label=axis_in_sentence(path, lang),
             low=axis_value(path, first.value, cur, lang),
             a=setup_name(first.best, lang),
             pa=first.setups[first.best].p_best,
