@@ -118,7 +118,7 @@ def delay_chart(
     color = alt.Color(
         "team_name:N",
         scale=team_scale(teams, names),
-        legend=alt.Legend(title=None, orient="top", symbolType="circle"),
+        legend=alt.Legend(title=None, orient="top", symbolType="circle", symbolOpacity=1),
         sort=names,
     )
     ticks = sorted({float(x) for x in data["x"]} | {float(never_at)})

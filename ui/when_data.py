@@ -152,12 +152,15 @@ def _finite(x: float) -> float | None:
 def plans_frame(result: WhenResult, lang: str = "en") -> pd.DataFrame:
     """One row per plan, best first: its value, loss against the best, P(best), futures."""
     s = result.search
+    grid = grid_plans(s.teams, s.starts)
     rows = []
     for p in sorted(s.plans, key=lambda p: (p.name != s.best, p.loss_vs_best.mean, p.name)):
+        words = plan_words(p.starts, result.currency, lang)
         rows.append(
             {
                 "plan": p.name,
-                "plan_words": plan_words(p.starts, result.currency, lang),
+                # the scenario's own plans are known by their names
+                "plan_words": words if p.name in grid else f"{p.name} — {words}",
                 **{f"start_{t}": json.dumps(v) for t, v in p.starts.items()},
                 "value": p.value.mean,
                 "value_low": _finite(p.value.low),

@@ -22,8 +22,8 @@ from sim.io import scenario_hash
 from sim.params.org import TRIGGER_METRICS
 from sim.plans import DEFAULT_STARTS
 from sim.plans.search import FIRST_BATCH
-from sim.text import scenario_title
-from sim.text.plans import METRIC_WORDS, plan_sentence, plan_words
+from sim.text import scenario_title, translator
+from sim.text.plans import METRIC_WORDS, plan_sentence
 from ui import exports, runs, state, workshop
 from ui import when_charts as charts
 from ui import when_data as data
@@ -34,10 +34,9 @@ from ui.safe import md_escape
 from ui.text import money, objective_label, team_name
 from ui.widgets import chart_with_downloads, download, show_problems
 
-DEFAULT_REPS = 40
-"""Futures per plan at most: the first 20 for every plan, then 20 more for those left."""
-NEW_PLAN = "\u0000new"
-"""The plan picker's entry for a plan not yet in the scenario."""
+# a page's bare strings are drawn on it (Streamlit's magic): comments, not docstrings, here
+DEFAULT_REPS = 40  # futures per plan at most: the first 20 for every plan, 20 more for the rest
+NEW_PLAN = "\u0000new"  # the plan picker's entry for a plan not yet in the scenario
 KIND_WORDS = {
     "month": N_("in a month"),
     "never": N_("never"),
@@ -52,14 +51,30 @@ def _reps() -> int:
     return max(2, int(raw)) if raw.isdigit() else DEFAULT_REPS
 
 
-def _start_word(start: int | None) -> str:
-    return _("never") if start is None else _("month {month}").format(month=start)
+def _words(la: str) -> dict:
+    """The select boxes' option words in `la`, fixed now.
+
+    A format function may be called outside the session, where its language is unknown.
+    """
+    tr = translator(la)
+    return {
+        "new": tr("A new plan"),
+        "kinds": {k: tr(w) for k, w in KIND_WORDS.items()},
+        "metrics": {m: tr(METRIC_WORDS[m]) for m in TRIGGER_METRICS},
+        "never": tr("never"),
+        "month": tr("month {month}"),
+    }
+
+
+def _start_word(start: int | None, words: dict) -> str:
+    return words["never"] if start is None else words["month"].format(month=start)
 
 
 # ----------------------------------------------------------------------------- own plans
 def _plans_editor(sc) -> None:
     """The scenario's own plans: listed, edited, added or deleted (validated by the schema)."""
     la = lang()
+    words = _words(la)
     names = list(sc.org.plans)
     title = _("The scenario's own plans ({n})").format(n=len(names))
     problems = st.session_state.get("when_plan_problems")
@@ -78,7 +93,7 @@ def _plans_editor(sc) -> None:
         choice = st.selectbox(
             _("Plan to edit"),
             [NEW_PLAN, *names],
-            format_func=lambda n: _("A new plan") if n == NEW_PLAN else n,
+            format_func=lambda n: words["new"] if n == NEW_PLAN else n,
             key="when_plan_pick",
         )
         old = None if choice == NEW_PLAN else choice
@@ -101,7 +116,7 @@ def _plans_editor(sc) -> None:
                     _("Starts"),
                     data.KINDS,
                     index=data.KINDS.index(row["kind"]),
-                    format_func=lambda k: _(KIND_WORDS[k]),
+                    format_func=words["kinds"].get,
                     key=f"when_kind_{team}.{v}",
                 )
                 start = c2.number_input(
@@ -116,7 +131,7 @@ def _plans_editor(sc) -> None:
                     _("Watched figure"),
                     TRIGGER_METRICS,
                     index=TRIGGER_METRICS.index(row["metric"]),
-                    format_func=lambda m: _(METRIC_WORDS[m]),
+                    format_func=words["metrics"].get,
                     key=f"when_metric_{team}.{v}",
                 )
                 at_least = c4.number_input(
@@ -200,7 +215,7 @@ def _search_settings(sc) -> tuple[list[str], list[int | None], int]:
         _("Start months searched"),
         options,
         default=[s for s in DEFAULT_STARTS if s is None or s < horizon],
-        format_func=_start_word,
+        format_func=partial(_start_word, words=_words(la)),
         key="when_starts",
         help=_("Month 0 is now; 'never' is not hiring the team within the horizon."),
     )
@@ -231,7 +246,12 @@ def _search(sc, seed: int):
             _(
                 "{n} plans: {grid} combinations of start months and {own} of the scenario's "
                 "own, each on up to {most} simulated futures."
-            ).format(n=n, grid=n - len(sc.org.plans), own=len(sc.org.plans), most=most)
+            ).format(
+                n=int(n),
+                grid=int(n - len(sc.org.plans)),
+                own=len(sc.org.plans),
+                most=int(most),
+            )
         )
     else:
         st.info(
@@ -288,22 +308,21 @@ def _answer(result: data.WhenResult, seconds: float, stem: str) -> None:
     cur = result.currency
     best = s.plan(s.best)
     st.success(md_escape(plan_sentence(s, cur, la)), icon=":material/event:")
-    c1, c2, c3 = st.columns(3)
-    c1.metric(
-        _("Best plan"),
-        plan_words(best.starts, cur, la),
-        border=True,
+    frame = data.plans_frame(result, la)  # best first
+    st.markdown(
+        _("**Best plan:** {plan}").format(plan=md_escape(frame["plan_words"].iloc[0])),
         help=_("The plan with the highest mean {objective}.").format(
             objective=objective_label(s.objective, la)
         ),
     )
-    c2.metric(
+    c1, c2 = st.columns(2)
+    c1.metric(
         _("Futures where it is best"),
         f"{best.p_best:.0%}",
         border=True,
         help=_("Share of the simulated futures in which it was the best of the plans run there."),
     )
-    c3.metric(
+    c2.metric(
         _("Plan runs"),
         f"{s.runs:,}",
         delta=_("{without} without dropping plans").format(
@@ -353,17 +372,17 @@ def _answer(result: data.WhenResult, seconds: float, stem: str) -> None:
             "best plan."
         ).format(pct=round(s.confidence * 100))
     )
-    _table(result, la)
+    _table(result, frame, la)
     _fans(result, stem, la)
     _downloads(result, stem, la)
 
 
-def _table(result: data.WhenResult, la: str) -> None:
+def _table(result: data.WhenResult, frame: pd.DataFrame, la: str) -> None:
     s = result.search
     cur = result.currency
-    frame = data.plans_frame(result, la)
     pct = round(s.confidence * 100)
-    plan_col, value_col = _("Plan"), objective_label(s.objective, la)
+    label = objective_label(s.objective, la)
+    plan_col, value_col = _("Plan"), label[:1].upper() + label[1:]
     loss_col = _("Loss vs best ({level}%)").format(level=pct)
     best_col, reps_col = _("Futures where best"), _("Futures")
 
@@ -464,7 +483,7 @@ def _fans(result: data.WhenResult, stem: str, la: str) -> None:
     st.caption(
         _(
             "Lines are the middle simulated future; bands hold the middle 80% of {n} futures."
-        ).format(n=result.fan_replications)
+        ).format(n=int(result.fan_replications))
     )
 
 
