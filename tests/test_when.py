@@ -231,6 +231,15 @@ def test_charts_draw_never_and_the_teams(when):
 
 
 # ----------------------------------------------------------------------------- the report
+@pytest.fixture
+def _no_svg(monkeypatch):
+    """The report's charts as empty SVG: their drawing is tested elsewhere, and slow."""
+    import sim.report
+
+    monkeypatch.setattr(sim.report, "svg", lambda spec: "<svg></svg>")
+
+
+@pytest.mark.usefixtures("_no_svg")
 def test_report_has_a_when_section_with_a_search(when):
     from sim.report import report_html
     from sim.verdict import compare
@@ -255,6 +264,7 @@ def scenario_file(tmp_path):
     return path
 
 
+@pytest.mark.usefixtures("_no_svg")
 def test_report_command_adds_when_with_plan_teams(capsys, scenario_file, tmp_path):
     out = tmp_path / "report.html"
     fast = ["--workers", "1", "--backend", "serial", "--set", "analysis.horizon_months=12"]

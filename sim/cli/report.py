@@ -83,6 +83,7 @@ def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
     a = scenario.analysis
     replications = a.replications if args.reps is None else args.reps
     check_comparison(scenario, replications, args.workers, source=str(args.scenario))
+    asked = _plan_request(scenario, args, replications)  # checked before anything runs
     from sim.report import report_html  # imported once the run is known to fit
     from sim.verdict import compare
 
@@ -111,20 +112,33 @@ def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
         pair = (result.verdict.best, result.verdict.runner_up)
         found = nearest_breakevens(scenario, pair, run_options)
         breakevens = [breakeven_text(b, args.lang) for b in found]
-    plans = _plans(scenario, args, replications, result.seed, executor, cache)
+    plans = None
+    if asked is not None:
+        from sim.plans import search_plans
+
+        teams, starts, objective = asked
+        plans = search_plans(
+            scenario,
+            teams,
+            starts,
+            replications=args.reps,
+            max_replications=replications,
+            seed=result.seed,
+            objective=objective,
+            executor=executor,
+            cache=cache,
+        )
     return report_html(result, find_base(scenario, args.base), breakevens, args.lang, plans)
 
 
-def _plans(
-    scenario: Scenario, args: argparse.Namespace, most: int, seed: int, executor: Any, cache: Any
-) -> Any:
-    """The plan search of `--plan-teams` (checked like `plan`), or None when not asked for."""
+def _plan_request(
+    scenario: Scenario, args: argparse.Namespace, most: int
+) -> tuple[list[str], list[int | None], str] | None:
+    """The teams, starts and objective of `--plan-teams`, checked like `plan` (None: none)."""
     if args.plan_teams is None:
         if args.plan_starts is not None:
             raise options.BadInput("--plan-starts: give --plan-teams too")
         return None
-    from sim.plans import search_plans
-
     teams, starts = teams_and_starts(
         scenario, args.plan_teams, args.plan_starts, "--plan-teams", "--plan-starts"
     )
@@ -132,14 +146,4 @@ def _plans(
     if objective == "ops_roi":
         raise options.BadInput("--plan-teams: plans are compared on value, not on ops_roi")
     check_search(scenario, teams, starts, most, args, "--plan-starts")
-    return search_plans(
-        scenario,
-        teams,
-        starts,
-        replications=args.reps,
-        max_replications=most,
-        seed=seed,
-        objective=objective,
-        executor=executor,
-        cache=cache,
-    )
+    return teams, starts, objective
