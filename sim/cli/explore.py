@@ -204,6 +204,10 @@ def answer(
                     "gap_high_low": r["gap_high"]["low"],
                     "gap_high_high": r["gap_high"]["high"],
                     "swing": r["swing"],
+                    "winner_low": r["winner_low"],
+                    "winner_high": r["winner_high"],
+                    "flips": r["flips"],
+                    "new_winner": r["new_winner"] or "",
                 }
                 for r in facts["rows"]
             ]
@@ -216,6 +220,8 @@ def answer(
                 value_text(r.gap_low.mean, t.objective, cur, lang=lang),
                 words.input_value(r.input.path, r.high_value, cur, lang),
                 value_text(r.gap_high.mean, t.objective, cur, lang=lang),
+                # the setup that takes over at an end, after its gap
+                "→ " + setup_name(r.new_winner, lang) if r.new_winner else "",
             )
             for r in t.rows
         ]
@@ -231,6 +237,7 @@ def answer(
             + cell(c[3], sizes[3])
             + " "
             + cell(c[4], sizes[4])
+            + ("   " + c[5] if c[5] else "")
             for c in cells
         ]
         return facts, table, "\n".join(lines)

@@ -110,7 +110,8 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(
         _(
             "Each input alone at the low and the high end of its range, everything else as "
-            "today: how far does the gap between the top two setups move?"
+            "today: how far does the gap between the top two setups move, and does another "
+            "setup (any of them) win at either end?"
         )
     )
     chosen = st.multiselect(
@@ -148,6 +149,14 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
         stem,
         _("Tornado chart of the gap between the top two setups"),
     )
+    flips = data.tornado_flips_frame(t, lang())
+    if len(flips):
+        st.markdown(
+            _("**Inputs that change the winner** (today {winner}; → on the chart):").format(
+                winner=md_escape(_setup(t.winner))
+            )
+        )
+        st.dataframe(flips, hide_index=True, width="stretch")
     _downloads(stem, "tornado", t.facts(), frame)
 
 
