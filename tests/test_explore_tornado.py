@@ -109,6 +109,15 @@ def test_a_swing_that_hands_the_win_to_the_third_setup():
     text = tornado_text(t)
     assert "at its high end" in text
     assert "SalesOps wins instead of Both teams" in text
+    # the app's frames: the end that changes the winner is marked, and the table lists it
+    from ui.explore_data import tornado_flips_frame, tornado_frame
+
+    frame = tornado_frame(t)
+    marked = frame[frame["changes"]]
+    assert list(marked["end"]) == ["high end"] and list(marked["winner"]) == ["SalesOps"]
+    table = tornado_flips_frame(t)
+    assert len(table) == 1 and table["New winner"].iloc[0] == "SalesOps"
+    assert table["Winner at the low end"].iloc[0] == "Both teams"
 
 
 def test_only_the_pair_judges_the_winner_within_the_pair():

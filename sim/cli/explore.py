@@ -35,11 +35,12 @@ from sim.explore.runs import REPLICATIONS
 from sim.facts import json_ready
 from sim.io import load_scenario, safe_csv
 from sim.params import Scenario
+from sim.text import N_, setup_name, translator, value_text
 from sim.text import explore as words
-from sim.text import setup_name, translator, value_text
 from sim.text.report import cell, width
 
 METHODS = ("tornado", "breakeven", "map", "voi", "discover")
+ENDS = {"low": N_("low end"), "high": N_("high end")}
 
 
 def add_parser(sub: Any) -> None:
@@ -220,8 +221,11 @@ def answer(
                 value_text(r.gap_low.mean, t.objective, cur, lang=lang),
                 words.input_value(r.input.path, r.high_value, cur, lang),
                 value_text(r.gap_high.mean, t.objective, cur, lang=lang),
-                # the setup that takes over at an end, after its gap
-                "→ " + setup_name(r.new_winner, lang) if r.new_winner else "",
+                # the setup that takes over, and at which end
+                ", ".join(
+                    _("→ {setup} ({end})").format(setup=setup_name(w, lang), end=_(ENDS[end]))
+                    for end, w in r.flip_ends
+                ),
             )
             for r in t.rows
         ]
