@@ -179,12 +179,15 @@ def test_default_inputs_follow_the_teams_a_setup_has():
         **{
             "org.setups": {"none": [], "salesops": ["salesops@0.5"]},
             "org.teams.salesops.durability_months": 24,
+            "org.teams.salesops.attrition_per_year": 0.3,
             "sales.attrition_per_year": 0.2,
         }
     )
     paths = default_input_paths(scenario)
     assert "org.teams.salesops.strength" in paths
     assert "org.teams.salesops.durability_months" in paths
+    assert "org.teams.salesops.attrition_per_year" in paths  # the team loses people
+    assert "org.teams.salesops.backfill_months" in paths
     assert not any(p.startswith("org.teams.revops.") for p in paths)  # no setup has RevOps
     assert {"sales.attrition_per_year", "sales.ramp_months", "sales.backfill_months"} <= set(paths)
 

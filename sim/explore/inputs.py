@@ -17,7 +17,8 @@ An *input* is something a sweep can set to a value through ordinary dotted overr
 
 The default set (`default_inputs`) is the handful the article's criteria point at — each
 team's effects and cost, then, for every team a setup has, its strength (and retention
-strength), its effects' half-life when set and its coverage; the horizon, the audience,
+strength), its effects' half-life when set, its coverage, and its attrition and backfill when
+it loses people; the horizon, the audience,
 inbound volume, reps and their selling time, the handoff gap, the seat model's rates when
 the seats are simulated, win rate, churn and deal size — so a tornado stays a few times one
 comparison; `all_inputs` lists every number of the scenario.
@@ -26,7 +27,8 @@ Not every number can move alone: lead shares must sum to 1, a hiring plan must l
 `sweepable` builds both ends of each input as a scenario and leaves out (as `Skipped`, with
 the reason) those that do not validate, so `parse_inputs(scenario, ["all"])` runs on any
 valid scenario. Analysis settings other than the horizon are not inputs: they say how the
-question is asked, not what the company is. The value-after-horizon convention
+question is asked, not what the company is; nor are the plans' dates and sizes, which are
+decisions (and a tornado compares the setups, not the plans). The value-after-horizon convention
 (`analysis.after_horizon`) in particular is a choice of three accounting rules with no low
 or high end; compare them with `--set analysis.after_horizon=...` instead.
 """
@@ -40,7 +42,6 @@ from typing import Any
 
 from sim.levers import LEVERS
 from sim.params import Scenario, canonical_path, field_meta, iter_scalar_paths
-from sim.params.org import parse_member
 
 SPREAD = 0.25
 """How far either side of today's value a number moves by default (a fraction of it)."""
@@ -52,6 +53,9 @@ RANGE_FIELDS = ("strength", "retention_strength")
 
 TEAM_EXTRA_FIELDS = ("durability_months", "coverage.fte_per_rep", "coverage.curvature")
 """A team's numbers beside effects and cost that join the default set when they are set."""
+
+TEAM_SEAT_FIELDS = ("attrition_per_year", "backfill_months")
+"""A team's seat rates: in the default set when the team loses people."""
 
 SEAT_PATHS = ("sales.attrition_per_year", "sales.ramp_months", "sales.backfill_months")
 """The seat model's rates: in the default set when the seats are simulated."""
@@ -256,7 +260,7 @@ def _tidy(x: float) -> float:
 
 def _used_teams(scenario: Scenario) -> list[str]:
     """The teams some setup has (alone or sized, `team@fte`), in the scenario's order."""
-    used = {parse_member(m)[0] for members in scenario.org.setups.values() for m in members}
+    used = {team for setup in scenario.org.setups for team in scenario.org.team_names(setup)}
     return [team for team in scenario.org.teams if team in used]
 
 
@@ -264,7 +268,8 @@ def default_input_paths(scenario: Scenario) -> list[str]:
     """The article's handful, then the teams' strength, half-life and coverage.
 
     Team effects and costs come first, then for each team a setup has its strength (and
-    retention strength), half-life and coverage when set; the horizon and the key world
+    retention strength), half-life and coverage when set, and its attrition and backfill
+    when it loses people; the horizon and the key world
     numbers; the seat model's rates when the seats are simulated; each segment's numbers.
     """
     teams = _used_teams(scenario)
@@ -279,6 +284,8 @@ def default_input_paths(scenario: Scenario) -> list[str]:
         for name in TEAM_EXTRA_FIELDS:
             if _present(scenario, f"org.teams.{team}.{name}"):
                 paths.append(f"org.teams.{team}.{name}")
+        if spec.attrition_per_year > 0:
+            paths += [f"org.teams.{team}.{name}" for name in TEAM_SEAT_FIELDS]
     paths.append("analysis.horizon_months")
     for path in KEY_WORLD_PATHS:
         if value_at(scenario, path) is not None:
@@ -316,8 +323,10 @@ def all_inputs(scenario: Scenario, spread: float = SPREAD) -> list[Input]:
             if path.endswith(".mode"):
                 out.append(make_input(scenario, whole, spread=spread))
             continue
-        if value_at(scenario, path) is None or (
-            path.startswith("analysis.") and (path != "analysis.horizon_months")
+        if (
+            value_at(scenario, path) is None
+            or (path.startswith("analysis.") and path != "analysis.horizon_months")
+            or path.startswith("org.plans.")
         ):
             continue
         out.append(make_input(scenario, path, spread=spread))
