@@ -384,11 +384,21 @@ def parse_inputs(
     ["all"] is every input that can move alone (`sweepable`); a path named is taken as
     asked (a sweep reports it as skipped when an end of it is not a valid scenario).
     """
-    specs = [s for s in (specs or []) if s.strip()]
+    items = asked_inputs(scenario, specs, spread)
+    if _specs(specs) == ["all"]:
+        return sweepable(scenario, items)[0]
+    return items
+
+
+def asked_inputs(
+    scenario: Scenario, specs: Iterable[str] | None, spread: float = SPREAD
+) -> list[Input]:
+    """The inputs `specs` ask for, before `sweepable` (["all"]: every candidate)."""
+    specs = _specs(specs)
     if not specs or specs == ["default"]:
         return default_inputs(scenario, spread)
     if specs == ["all"]:
-        return sweepable(scenario, all_inputs(scenario, spread))[0]
+        return all_inputs(scenario, spread)
     out = []
     for spec in specs:
         path, _, bounds = spec.partition("=")
@@ -398,6 +408,10 @@ def parse_inputs(
         else:
             out.append(make_input(scenario, path, spread=spread))
     return out
+
+
+def _specs(specs: Iterable[str] | None) -> list[str]:
+    return [s for s in (specs or []) if s.strip()]
 
 
 def parse_range(text: str, path: str = "") -> tuple[float, float]:

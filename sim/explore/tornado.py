@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.explore.inputs import Input, Skipped, parse_inputs, sweepable
+from sim.explore.inputs import Input, Skipped, asked_inputs, sweepable
 from sim.explore.runs import (
     RunOptions,
     check_pair,
@@ -164,7 +164,8 @@ def tornado(
     options = options or RunOptions()
     objective = options.objective_for(scenario)
     confidence = options.confidence_for(scenario)
-    asked = [i for i in (inputs or []) if isinstance(i, Input)] or parse_inputs(
+    # every candidate asked for ("all": each number), so what cannot move is listed as skipped
+    asked = [i for i in (inputs or []) if isinstance(i, Input)] or asked_inputs(
         scenario, [i for i in (inputs or []) if isinstance(i, str)]
     )
     if pair is not None:
