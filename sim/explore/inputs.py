@@ -157,7 +157,7 @@ def _team_range(scenario: Scenario, path: str) -> tuple[str, str] | None:
     return None
 
 
-def _range_part(path: str) -> str | None:
+def whole_range(path: str) -> str | None:
     """The whole range when `path` names one number of a team's range (effect or strength)."""
     parts = path.split(".")
     if (
@@ -182,7 +182,7 @@ def make_input(
     Raises KeyError naming the path when it is not a number of this scenario.
     """
     path = canonical_path(path.strip())
-    whole = _range_part(path)
+    whole = whole_range(path)
     if whole is not None:
         raise KeyError(
             f"{path}: one number of a range; sweep {whole} (the range fixed at one value)"
@@ -318,7 +318,7 @@ def all_inputs(scenario: Scenario, spread: float = SPREAD) -> list[Input]:
     """
     out: list[Input] = []
     for path in iter_scalar_paths(scenario):
-        whole = _range_part(path)
+        whole = whole_range(path)
         if whole is not None:
             if path.endswith(".mode"):
                 out.append(make_input(scenario, whole, spread=spread))

@@ -17,7 +17,7 @@ import streamlit as st
 
 from sim import explore
 from sim.experiments import variants_from
-from sim.explore.inputs import default_input_paths
+from sim.explore.inputs import default_input_paths, whole_range
 from sim.facts import json_ready
 from sim.io import safe_csv
 from sim.outcomes import objective_unit
@@ -244,10 +244,12 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
         )
     )
     dx, dy = explore.default_axes(sc)
+    # one number of a team's range (an effect's, a strength's) is not an axis: the range is
+    # swept as a whole
     numbers = [
         p
         for p in iter_scalar_paths(sc)
-        if ".effects." not in p and explore.value_at(sc, p) is not None
+        if ".effects." not in p and whole_range(p) is None and explore.value_at(sc, p) is not None
     ]
     # where the winner is known to change: the inputs of the nearest breakevens, if found
     result = st.session_state.get("result")
