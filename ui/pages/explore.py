@@ -1,6 +1,7 @@
 """What would change the answer? Sensitivity of the current scenario's verdict.
 
-Tornado, breakevens, a decision map, the value of information and scenario discovery.
+Tornado, breakevens, a decision map, the value of information, scenario discovery and
+curves of P(best) and expected loss along one axis.
 
 Every method runs on the same futures as the verdict (common random numbers), through the
 app's run cache, with a progress bar and a Cancel button; each result downloads as CSV,
@@ -27,6 +28,7 @@ from sim.text import scenario_title
 from ui import explore_charts as charts
 from ui import explore_data as data
 from ui import exports, state
+from ui.explore_curve import draw as draw_curve
 from ui.explore_landing import flip_paths
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
@@ -422,6 +424,10 @@ def _discover(sc, stem: str, reps: int, seed: int) -> None:
     _downloads(stem, "discovery", d.facts(), frame)
 
 
+def _curve(sc, stem: str, reps: int, seed: int) -> None:
+    draw_curve(sc, stem, reps, seed, _get, _downloads)
+
+
 def render() -> None:
     """Draw the page."""
     sc = state.scenario()
@@ -456,9 +462,11 @@ def render() -> None:
             _("Decision map"),
             _("Value of information"),
             _("Scenario discovery"),
+            _("Curve"),
         ]
     )
-    for tab, draw in zip(tabs, (_tornado, _breakeven, _map, _voi, _discover), strict=True):
+    methods = (_tornado, _breakeven, _map, _voi, _discover, _curve)
+    for tab, draw in zip(tabs, methods, strict=True):
         with tab:
             draw(sc, stem, int(reps), seed)
 
