@@ -37,12 +37,13 @@ from sim.explore.runs import REPLICATIONS
 from sim.facts import json_ready
 from sim.io import load_scenario, safe_csv
 from sim.params import Scenario
+from sim.text import N_, setup_name, translator, value_text
 from sim.text import explore as words
-from sim.text import setup_name, translator, value_text
 from sim.text.doubt import doubt_text
 from sim.text.report import cell, width
 
 METHODS = ("tornado", "breakeven", "map", "voi", "discover", "curve", "doubt")
+ENDS = {"low": N_("low end"), "high": N_("high end")}
 
 
 def add_parser(sub: Any) -> None:
@@ -214,6 +215,10 @@ def answer(
                     "gap_high_low": r["gap_high"]["low"],
                     "gap_high_high": r["gap_high"]["high"],
                     "swing": r["swing"],
+                    "winner_low": r["winner_low"],
+                    "winner_high": r["winner_high"],
+                    "flips": r["flips"],
+                    "new_winner": r["new_winner"] or "",
                 }
                 for r in facts["rows"]
             ]
@@ -226,6 +231,11 @@ def answer(
                 value_text(r.gap_low.mean, t.objective, cur, lang=lang),
                 words.input_value(r.input.path, r.high_value, cur, lang),
                 value_text(r.gap_high.mean, t.objective, cur, lang=lang),
+                # the setup that takes over, and at which end
+                ", ".join(
+                    _("→ {setup} ({end})").format(setup=setup_name(w, lang), end=_(ENDS[end]))
+                    for end, w in r.flip_ends
+                ),
             )
             for r in t.rows
         ]
@@ -241,6 +251,7 @@ def answer(
             + cell(c[3], sizes[3])
             + " "
             + cell(c[4], sizes[4])
+            + ("   " + c[5] if c[5] else "")
             for c in cells
         ]
         return facts, table, "\n".join(lines)

@@ -18,7 +18,7 @@ import streamlit as st
 
 from sim import explore
 from sim.experiments import variants_from
-from sim.explore.inputs import default_input_paths
+from sim.explore.inputs import default_input_paths, whole_range
 from sim.facts import json_ready
 from sim.io import safe_csv
 from sim.outcomes import objective_unit
@@ -112,7 +112,8 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(
         _(
             "Each input alone at the low and the high end of its range, everything else as "
-            "today: how far does the gap between the top two setups move?"
+            "today: how far does the gap between the top two setups move, and does another "
+            "setup (any of them) win at either end?"
         )
     )
     chosen = st.multiselect(
@@ -150,6 +151,14 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
         stem,
         _("Tornado chart of the gap between the top two setups"),
     )
+    flips = data.tornado_flips_frame(t, lang())
+    if len(flips):
+        st.markdown(
+            _("**Inputs that change the winner** (today {winner}; → on the chart):").format(
+                winner=md_escape(_setup(t.winner))
+            )
+        )
+        st.dataframe(flips, hide_index=True, width="stretch")
     _downloads(stem, "tornado", t.facts(), frame)
 
 
@@ -237,10 +246,12 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
         )
     )
     dx, dy = explore.default_axes(sc)
+    # one number of a team's range (an effect's, a strength's) is not an axis: the range is
+    # swept as a whole
     numbers = [
         p
         for p in iter_scalar_paths(sc)
-        if ".effects." not in p and explore.value_at(sc, p) is not None
+        if ".effects." not in p and whole_range(p) is None and explore.value_at(sc, p) is not None
     ]
     # where the winner is known to change: the inputs of the nearest breakevens, if found
     result = st.session_state.get("result")
