@@ -19,6 +19,7 @@ from sim.outcomes import objective_unit
 from sim.text import curve as words
 from ui import curve_charts as charts
 from ui.i18n import _, lang
+from ui.safe import md_escape
 from ui.widgets import chart_with_downloads
 
 HORIZON = "analysis.horizon_months"
@@ -104,7 +105,7 @@ def draw(
     if found is None:
         return
     for line in words.curve_text(found, lang()):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {md_escape(line)}")
     frame = charts.curve_frame(found, lang())
     setups = found.setups
     label = words.axis_label(path, lang())
