@@ -30,6 +30,8 @@ from sim.explore import (
 )
 from sim.explore.discovery import REPLICATIONS as DISCOVER_REPLICATIONS
 from sim.explore.discovery import SAMPLES
+from sim.explore.doubt import REPLICATIONS as DOUBT_REPLICATIONS
+from sim.explore.doubt import doubt
 from sim.explore.inputs import parse_range
 from sim.explore.runs import REPLICATIONS
 from sim.facts import json_ready
@@ -37,9 +39,10 @@ from sim.io import load_scenario, safe_csv
 from sim.params import Scenario
 from sim.text import N_, setup_name, translator, value_text
 from sim.text import explore as words
+from sim.text.doubt import doubt_text
 from sim.text.report import cell, width
 
-METHODS = ("tornado", "breakeven", "map", "voi", "discover", "curve")
+METHODS = ("tornado", "breakeven", "map", "voi", "discover", "curve", "doubt")
 ENDS = {"low": N_("low end"), "high": N_("high end")}
 
 
@@ -47,7 +50,7 @@ def add_parser(sub: Any) -> None:
     """Register `explore` and its subcommands on the main parser's subparsers."""
     e = sub.add_parser(
         "explore",
-        help="what would change the answer: tornado, breakeven, map, voi, discover, curve",
+        help="what would change the answer: tornado, breakeven, map, voi, discover, curve, doubt",
         description="Sensitivity of the verdict on common random numbers, on any executor.",
     )
     methods = e.add_subparsers(dest="method", required=True, parser_class=type(e))
@@ -99,6 +102,11 @@ def add_parser(sub: Any) -> None:
 
     v = methods.add_parser("voi", help="value of information: EVPI and partial EVPI")
     common(v, 100)
+
+    c = methods.add_parser(
+        "doubt", help="each gain's spread: chance (run-to-run) apart from not knowing the inputs"
+    )
+    common(c, DOUBT_REPLICATIONS)
 
     d = methods.add_parser("discover", help="Latin hypercube + PRIM: where a setup wins")
     common(d, DISCOVER_REPLICATIONS)
@@ -293,6 +301,8 @@ def answer(
         ]
         table = pd.DataFrame(facts["evppi"])
         return facts, table, "\n".join(facts["text"])
+    if args.method == "doubt":
+        return _doubt(scenario, options, lang)
     d = discover(scenario, args.setup, _params(args.params), args.samples, options)
     facts = d.facts()
     facts["text"] = [words.box_text(d, i, lang) for i in range(len(d.boxes))]
@@ -304,6 +314,28 @@ def answer(
         setup=setup_name(d.setup, lang), share=d.share, n=len(d.winners)
     )
     return facts, table, text + "\n" + ("\n".join(facts["text"]) or _("No box found."))
+
+
+def _doubt(scenario: Scenario, options: RunOptions, lang: str) -> tuple[dict, pd.DataFrame, str]:
+    """`explore doubt`: each gain's spread split into chance and the inputs."""
+    result = doubt(scenario, options)
+    facts = result.facts()
+    facts["text"] = [doubt_text(result, setup, lang) for setup in result.gains]
+    table = pd.DataFrame(
+        [
+            {
+                "setup": setup,
+                "gain": g["gain"]["mean"],
+                "gain_low": g["gain"]["low"],
+                "gain_high": g["gain"]["high"],
+                "chance_share": g["chance_share"],
+                "input_share": g["input_share"],
+                "main_input": g["main_input"],
+            }
+            for setup, g in facts["setups"].items()
+        ]
+    )
+    return facts, table, "\n".join(facts["text"])
 
 
 def render(args: argparse.Namespace, facts: dict, table: pd.DataFrame, text: str) -> str:

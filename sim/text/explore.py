@@ -277,11 +277,18 @@ def evpi_text(v: ValueOfInformation, lang: str = "en") -> str:
     _ = translator(lang)
     cur = v.scenario.currency
     pct = round(v.confidence * 100)
-    return _(
+    message = _(
         "Choosing {chosen} now leaves an expected {evpi} on the table against knowing every "
         "team's real effects before deciding ({pct}%: {low} to {high}). No study is worth "
         "more than that."
-    ).format(
+    )
+    if v.scenario.uncertainty:
+        message = _(
+            "Choosing {chosen} now leaves an expected {evpi} on the table against knowing every "
+            "team's real effects and the world's uncertain numbers before deciding ({pct}%: "
+            "{low} to {high}). No study is worth more than that."
+        )
+    return message.format(
         chosen=setup_name(v.chosen, lang),
         evpi=value_text(v.evpi.mean, v.objective, cur, signed=False, lang=lang),
         pct=pct,
@@ -296,13 +303,14 @@ def evppi_text(v: ValueOfInformation, index: int = 0, lang: str = "en") -> str:
     if not v.evppi:
         return _("There is no team effect to learn about.")
     row = v.evppi[index]
-    what = (
-        _("{team}'s real effects").format(team=team_name(row.team, lang))
-        if row.lever is None
-        else _("{team}'s real effect on {lever}").format(
+    if row.team is None:  # an uncertain world number
+        what = _("the real {input}").format(input=in_sentence(row.param, lang))
+    elif row.lever is None:
+        what = _("{team}'s real effects").format(team=team_name(row.team, lang))
+    else:
+        what = _("{team}'s real effect on {lever}").format(
             team=team_name(row.team, lang), lever=lever_phrase(row.lever, lang)
         )
-    )
     return _("Learning {what} before deciding is worth about {value}.").format(
         what=what,
         value=value_text(row.value, v.objective, v.scenario.currency, signed=False, lang=lang),
