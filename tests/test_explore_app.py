@@ -43,3 +43,19 @@ def test_landing_page_shows_the_nearest_breakevens():
     assert not at.exception, [e.value for e in at.exception]
     shown = "\n".join(m.value for m in at.markdown) + "\n".join(s.value for s in at.success)
     assert "overtakes" in shown or "No single input" in shown
+
+
+def test_explore_page_runs_a_tornado_and_names_the_winner():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run(timeout=TIMEOUT)
+    at.switch_page("ui/pages/explore.py").run(timeout=TIMEOUT)
+    at.multiselect(key="tornado_inputs").set_value(["org.teams.salesops.cost_per_fte_month"])
+    at.run(timeout=TIMEOUT)
+    at.button(key="run_tornado").click().run(timeout=TIMEOUT)
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(i.value for i in at.info)
+    assert "moves the gap" in text or "None of these inputs" in text
+    # the words say whether the winner changes, by name
+    assert "changes the winner" in text or "wins instead of" in text
