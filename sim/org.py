@@ -446,13 +446,14 @@ class SetupEffects:
 
         The same arithmetic in the same order as `scalar` (`_combine` over each
         contribution's `_Contribution.scalar`, min/max as the comparisons they make), without
-        its method calls and lookups: the event loop asks during every ramp.
+        its method calls and lookups: the event loop asks during every ramp. A contribution
+        that follows its people or a plan's size steps goes through `scalar` itself.
         """
         day, full = self.settled(lever)
-        parts = tuple(
-            (c.full, c.ramp_days, c.half_life_days, c.start_days)
-            for c in self.contributions.get(lever, ())
-        )
+        contributions = self.contributions.get(lever, ())
+        if any(c.staffing is not None or c.steps for c in contributions):
+            return lambda t: self.scalar(lever, t)  # people who leave, a plan's size steps
+        parts = tuple((c.full, c.ramp_days, c.half_life_days, c.start_days) for c in contributions)
         overlap = self.overlap
         syn = self.synergy.get(lever)
         syn_at = None if syn is None else syn.scalar

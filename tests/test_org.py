@@ -11,6 +11,7 @@ from conftest import base_dict, make, make_from
 from sim.levers import LEVERS
 from sim.org import (
     SetupEffects,
+    Staffing,
     _Contribution,
     coverage_multiplier,
     draw_team_effects,
@@ -386,13 +387,19 @@ def test_the_event_loops_lever_functions_give_the_very_floats_of_scalar_and_appl
             "win_rate": (_Contribution(0.03, 4 * m), _Contribution(0.01, 6 * m, None, 3 * m)),
             "sales_cycle": (_Contribution(-0.1, 4 * m, 9 * m), _Contribution(0.02, 0.0)),
             "price": (_Contribution(0.05, 0.0, None, 2 * m), _Contribution(-0.02, 6 * m, 6 * m)),
+            # a team whose people leave, and a plan's team that grows
+            "qualification_rate": (
+                _Contribution(0.1, 4 * m, None, 0.0, Staffing(4 * m, ((1.0, 0.0, 200.0),))),
+                _Contribution(0.05, 3 * m, None, m, None, ((4 * m, 0.5),)),
+            ),
         },
         synergy={"win_rate": _Contribution(0.004, 6 * m, None, 3 * m)},
     )
     times = [-5.0, -0.0, 0.0, 1e-9, 0.5, *np.linspace(0.0, 40 * m, 997).tolist(), 3 * m, 9 * m]
-    for lever in ("win_rate", "sales_cycle", "price"):
+    for lever in ("win_rate", "sales_cycle", "price", "qualification_rate"):
         effect = fx.effect_fn(lever)
-        applied = fx.stage("deal_floor").scalar_fn(lever)
+        stage = "qualification" if lever == "qualification_rate" else "deal_floor"
+        applied = fx.stage(stage).scalar_fn(lever)
         for t in times:
             assert effect(t) == fx.scalar(lever, t), (lever, t)
             for base in (0.0, 0.2, 90.0):
@@ -426,6 +433,10 @@ def test_one_teams_effect_over_time_is_the_float_the_general_combination_gives()
         _Contribution(0.05, 0.0, None, 2 * m),
         _Contribution(-0.02, 3 * m, 4 * m, 5 * m),
         _Contribution(0.0, 2 * m),
+        _Contribution(
+            0.1, 4 * m, None, 0.0, Staffing(4 * m, ((1.0, 0.0, 200.0), (1.0, 260.0, 1e9)))
+        ),
+        _Contribution(0.05, 3 * m, 9 * m, m, None, ((4 * m, 0.5),)),
     ):
         for overlap in (0.0, 0.5, 1.0):
             alone = SetupEffects("x", ("a",), overlap, {"win_rate": (c,)})
