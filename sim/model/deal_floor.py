@@ -446,6 +446,10 @@ class SalesFloor:
             for _, i in waiting:
                 if sql_time[i] + patience < horizon:
                     self.state[rows[i]] = COLD
+        # the callbacks call one another (close -> release -> start -> close, a reference
+        # cycle): unlinked, the floor's lists and environment are freed with the floor, not
+        # left to the cyclic garbage collector
+        close = None  # noqa: F811
         return _events(env)
 
     def still_waiting(self) -> list[int]:
