@@ -406,7 +406,6 @@ ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’]+(?:[ ,\-/]+[A-Za-z][A-Za-z'’]+
 
 UNTRANSLATABLE = {
     "Skip to main content",  # Streamlit's own accessibility link
-    "MB per file",  # Streamlit's file uploader ("200MB per file"): not configurable
     "YAML, YML, JSON",  # the file types the uploader takes
 }
 
@@ -417,8 +416,9 @@ UNTRANSLATABLE = {
         ("", ".st-key-verdict"),
         ("assumptions", ".st-key-assumptions_verdict"),
         ("status", None),
+        ("calibrate", ".st-key-cal-up-deals"),
     ],
-    ids=["landing", "assumptions", "status"],
+    ids=["landing", "assumptions", "status", "calibrate"],
 )
 def test_a_japanese_session_shows_no_english_sentence(server, page, path, ready):
     page.goto(f"{server}/{path}?lang=ja")
@@ -433,6 +433,43 @@ def test_a_japanese_session_shows_no_english_sentence(server, page, path, ready)
     if path == "status":
         assert not re.search(r"\d+中\d+", text), text  # "2 / 2", not "2中2"
     page.screenshot(path=str(ARTIFACTS / f"ja_{path or 'landing'}.png"))
+
+
+UPLOADER_ENGLISH = re.compile(r"Drag and drop|Upload|per file|Browse files")
+"""Streamlit's own uploader words, which it writes in English whatever the language."""
+
+
+def _after(locator, selector: str) -> str:
+    """The text CSS writes after the first `selector` inside `locator` (its `::after`)."""
+    return locator.locator(selector).first.evaluate(
+        "e => getComputedStyle(e, '::after').getPropertyValue('content')"
+    )
+
+
+def test_a_japanese_uploader_has_no_english_words(server, page):
+    """Streamlit's uploader words (button, limits, the drop hint while a file is dragged over)
+    are hidden in a Japanese session and Japanese ones drawn in their place."""
+    page.goto(f"{server}/calibrate?lang=ja")
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]').first
+    zone.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    page.wait_for_timeout(1000)
+    shown = page.locator('[data-testid="stApp"]').inner_text()
+    assert not UPLOADER_ENGLISH.search(shown), shown
+    assert "ファイルを選ぶ" in _after(zone, "button [data-testid='stMarkdownContainer'] p")
+    limits = _after(zone, "[data-testid='stFileUploaderDropzoneInstructions'] span")
+    assert "CSV, XLSX, TXT" in limits and "MBまで" in limits, limits
+    zone.evaluate(
+        """e => { const dt = new DataTransfer();
+        dt.items.add(new File(['x'], 'deals.csv', {type: 'text/csv'}));
+        e.dispatchEvent(new DragEvent('dragenter', {dataTransfer: dt, bubbles: true})); }"""
+    )
+    hint = zone.locator(":scope > div:not([data-testid])").first
+    hint.wait_for(timeout=10_000)
+    assert not UPLOADER_ENGLISH.search(zone.inner_text()), zone.inner_text()
+    assert "ドロップ" in hint.evaluate(
+        "e => getComputedStyle(e, '::after').getPropertyValue('content')"
+    )
+    page.screenshot(path=str(ARTIFACTS / "ja_uploader_drag.png"))
 
 
 # ----------------------------------------------------------------------------- hostile links

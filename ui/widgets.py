@@ -7,9 +7,10 @@ a download is clicked (deferred `st.download_button` data).
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import altair as alt
 import streamlit as st
@@ -202,3 +203,51 @@ def preset_picker(key: str) -> None:
     if bad:
         name, problems = bad
         show_upload_problems(f"{name}.yaml", problems)
+
+
+def _css_text(text: str) -> str:
+    """`text` as a CSS string (quotes, backslashes and `<` escaped, no line breaks)."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    body = body.replace("<", "\\3c ")
+    return f'"{body}"'
+
+
+def _key_class(key: str) -> str:
+    """The class Streamlit gives an element with this key (`st-key-` and the key, tidied)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def file_uploader(label: str, types: list[str], key: str, help_text: str | None = None) -> Any:
+    """`st.file_uploader` whose own words are in the session's language.
+
+    Streamlit writes its button ("Upload"), its instructions ("1MB per file • CSV") and the
+    drop hint ("Drag and drop a file here") in English whatever the language, and offers no
+    parameter for them: CSS hides those words (`visibility: hidden`, so neither the screen
+    nor a screen reader has them) and writes the catalog's in their place with `::after`
+    (the size from the server's own limit, the types as given).
+    """
+    size = st.get_option("server.maxUploadSize")
+    words = _("{types} · at most {size} MB").format(
+        size=size, types=", ".join(t.upper() for t in types)
+    )
+    button = _css_text(_("Choose a file"))
+    drop = _css_text(_("Drop the file here"))
+    scope = f".{_key_class(key)} [data-testid='stFileUploaderDropzone']"
+    hide = "visibility:hidden;font-size:0 !important;line-height:0;"
+    show = "visibility:visible;font-size:0.875rem;line-height:1.4;"
+    overlay = f"{scope} > div:not([data-testid]):not(:has([data-testid]))"
+    st.html(
+        "<style>"
+        f"{scope} button [data-testid='stMarkdownContainer'] p{{{hide}}}"
+        f"{scope} button [data-testid='stMarkdownContainer'] p::after"
+        f"{{content:{button};{show}}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span"
+        f"{{{hide}white-space:normal;}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after"
+        f"{{content:{_css_text(words)};{show}}}"
+        f"{overlay} *{{{hide}}}"
+        f"{overlay}::after"
+        f"{{content:{drop};{show}}}"
+        "</style>"
+    )
+    return st.file_uploader(label, type=types, key=key, help=help_text)

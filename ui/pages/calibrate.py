@@ -29,7 +29,7 @@ from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_ch
 from ui.i18n import N_, _, lang
 from ui.runs import SessionBusy, app_budget, gated
 from ui.safe import md_escape
-from ui.widgets import download
+from ui.widgets import download, file_uploader
 
 EXAMPLE_DIR = state.ROOT / "examples" / "lumen_ledger"
 BACKTEST_REPS = 30
@@ -77,9 +77,7 @@ def _files() -> dict[str, RawTable]:
         cols = st.columns(3)
         for col, kind in zip(cols, KINDS, strict=True):
             with col:
-                f = st.file_uploader(
-                    _(LABELS[kind]), type=["csv", "xlsx", "txt"], key=KEY + "up." + kind
-                )
+                f = file_uploader(_(LABELS[kind]), ["csv", "xlsx", "txt"], KEY + "up." + kind)
                 if f is not None:
                     uploads[kind] = (f.name, f.getvalue())
     raws: dict[str, RawTable] = {}
