@@ -295,6 +295,60 @@ def test_workshop_before_after_link_report_and_phone(server, browser):
     context.close()
 
 
+# ----------------------------------------------------------------------------- phone
+PHONE = {"width": 390, "height": 844}
+OVERFLOW = """() => {
+  const vw = document.documentElement.clientWidth, out = [];
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  for (const e of document.querySelectorAll('[data-testid=stDataFrame], .vega-embed')) {
+    if (!shown(e)) continue;
+    const r = e.getBoundingClientRect();
+    if (r.left < -1 || r.right > vw + 1) out.push(['box', e.className, r.left, r.right]);
+    const grid = e.querySelector('.dvn-scroller');  // a table's own sideways scroll
+    if (grid && grid.scrollWidth > grid.clientWidth + 2)
+      out.push(['scrolls', e.innerText.slice(0, 40), grid.scrollWidth, grid.clientWidth]);
+    const svg = e.querySelector('svg');
+    if (!svg) continue;
+    const box = svg.getBoundingClientRect();
+    for (const t of svg.querySelectorAll('text')) {
+      const q = t.getBoundingClientRect();
+      if (!t.textContent.trim() || q.width === 0) continue;
+      const middle = (q.top + q.bottom) / 2;  // a line's box is taller than its letters
+      if (q.left < -1 || q.right > Math.min(vw, box.right) + 2 || middle < box.top
+          || middle > box.bottom)
+        out.push(['cut', t.textContent, q.left, q.right, q.top - box.top, box.height]);
+    }
+  }
+  return out;
+}"""
+"""What sticks out on a phone: a table or chart wider than the screen, a table that scrolls
+sideways, a chart's words (axis titles, legends) outside its drawing or the screen."""
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_phone_sees_whole_tables_and_charts(server, browser, lang):
+    """At 390 x 844 the landing page's verdict, tables and charts fit the screen: tables come
+    as stacked text, legends wrap, no axis title or legend is cut off."""
+    phone = browser.new_context(viewport=PHONE, is_mobile=True)
+    small = phone.new_page()
+    small.goto(f"{server}/?lang={lang}")
+    _verdict(small)
+    small.get_by_role(
+        "button", name="KPI表（CSV）" if lang == "ja" else "KPI table (CSV)"
+    ).wait_for(timeout=VERDICT_TIMEOUT_MS)
+    small.wait_for_timeout(2000)
+    assert small.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 2
+    assert small.locator(".vega-embed:visible").count() >= 2
+    assert small.locator("[class*='st-key-table_narrow_']:visible").count() >= 2
+    assert small.locator("[class*='st-key-table_wide_']:visible").count() == 0
+    assert small.evaluate(OVERFLOW) == []
+    height = small.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    small.set_viewport_size({"width": PHONE["width"], "height": int(height) + 40})
+    small.wait_for_timeout(1000)
+    small.screenshot(path=str(ARTIFACTS / f"landing_390_{lang}.png"), full_page=True)
+    phone.close()
+
+
 # ----------------------------------------------------------------------------- Japanese
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

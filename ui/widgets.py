@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from sim.params import Scenario
@@ -251,3 +252,54 @@ def file_uploader(label: str, types: list[str], key: str, help_text: str | None 
         "</style>"
     )
     return st.file_uploader(label, type=types, key=key, help=help_text)
+
+
+PHONE_WIDTH = 480
+"""Screens at most this wide (px) get tables as stacked text instead of a grid."""
+
+
+def _cell(value: Any, percent: bool) -> str:
+    """A table cell as text: percentages for share columns, "—" for missing values."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if percent and isinstance(value, int | float):
+        return f"{value:.0%}"
+    return str(value)
+
+
+def phone_table(
+    frame: pd.DataFrame,
+    key: str,
+    column_config: dict | None = None,
+    percent: tuple[str, ...] = (),
+) -> None:
+    """`st.dataframe` on wide screens; on a phone the same rows as stacked text.
+
+    A grid of more than two or three columns does not fit 390 px: it scrolled sideways
+    and hid most columns. Both are drawn; a CSS media query shows one (`PHONE_WIDTH`). On
+    a phone each row is its first cell in bold, then every other column's heading and value.
+    `percent` names the columns holding shares (written as percentages in the text).
+    """
+    wide, narrow = f"table_wide_{key}", f"table_narrow_{key}"
+    st.html(
+        "<style>"
+        f".{_key_class(narrow)}{{display:none !important;}}"
+        f"@media (max-width:{PHONE_WIDTH}px){{"
+        f".{_key_class(wide)}{{display:none !important;}}"
+        f".{_key_class(narrow)}{{display:flex !important;}}}}"
+        "</style>"
+    )
+    with st.container(key=wide):
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+    columns = list(frame.columns)
+    lines = []
+    for row in frame.itertuples(index=False):
+        cells = [_cell(v, c in percent) for c, v in zip(columns, row, strict=True)]
+        rest = " · ".join(
+            _("{heading}: {value}").format(heading=md_escape(str(c)), value=md_escape(v))
+            for c, v in zip(columns[1:], cells[1:], strict=True)
+        )
+        first = md_escape(cells[0])
+        lines.append(f"- **{first}** — {rest}" if rest else f"- {first}")
+    with st.container(key=narrow):
+        st.markdown("\n".join(lines))
