@@ -282,7 +282,7 @@ def phone_table(
     """
     wide, narrow = f"table_wide_{key}", f"table_narrow_{key}"
     st.html(
-        "<style>"
+        "<style>"  # i18n: ok (CSS)
         f".{_key_class(narrow)}{{display:none !important;}}"
         f"@media (max-width:{PHONE_WIDTH}px){{"
         f".{_key_class(wide)}{{display:none !important;}}"
