@@ -34,6 +34,8 @@ def test_example_company_estimates_backtests_and_becomes_the_scenario(calib):
     # labels and values in their units, not field paths and raw floats
     assert any("Win rate" in x for x in table["Estimate"]), list(table["Estimate"])
     assert not [x for x in table["Estimate"] if "segments." in x]
+    # two segments: each row says whose number it is
+    assert len({x for x in table["Estimate"] if x.endswith("Win rate %")}) == 2
     assert (table["90% interval"] != "—").sum() > 15
     assert not [x for x in table["Value"] if re.fullmatch(r"\d+\.\d{4,}", x)]
     season = table[table["Estimate"] == "Inbound season (12 monthly multipliers)"]

@@ -219,7 +219,15 @@ def _estimates(cal, sc) -> pd.DataFrame:
             found = input_label(path.replace(".*.", ".0."), la)
         except Exception:
             return fallback
-        return fallback if "." in found and " " not in found else found
+        if "." in found and " " not in found:
+            return fallback
+        parts = path.split(".")
+        if len(sc.segments) > 1 and parts[0] == "segments" and parts[1].isdigit():
+            # two segments' win rates are two rows: say whose
+            return _("{segment}: {label}").format(
+                segment=sc.segments[int(parts[1])].name, label=found
+            )
+        return found
 
     rows = []
     for e in cal.estimates:
