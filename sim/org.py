@@ -83,7 +83,6 @@ def draw_team_effects(
     retention strength on the retention levers); a correlation (scoring accuracy) is not a
     rate and is taken as drawn.
     """
-    u = stream(seed, replication, f"effects.{team_name}").random(len(LEVERS))
     strength = scale * draw_team_strength(team_name, team, seed, replication)
     kept = strength
     if team.retention_strength is not None and RETENTION_LEVERS & set(team.effects):
@@ -94,8 +93,18 @@ def draw_team_effects(
             return 1.0
         return kept if lever in RETENTION_LEVERS else strength
 
+    raw = draw_raw_effects(team_name, team, seed, replication)
+    return {lever: value * multiplier(lever) for lever, value in raw.items()}
+
+
+def draw_raw_effects(team_name: str, team: Team, seed: int, replication: int) -> dict[str, float]:
+    """Each lever's draw from the team's effect range in this replication, before strength.
+
+    One uniform for every known lever in a fixed order (`draw_team_effects` scales these).
+    """
+    u = stream(seed, replication, f"effects.{team_name}").random(len(LEVERS))
     return {
-        lever: triangular_ppf(float(u[i]), team.effects[lever]) * multiplier(lever)
+        lever: triangular_ppf(float(u[i]), team.effects[lever])
         for i, lever in enumerate(LEVERS)
         if lever in team.effects
     }
@@ -148,18 +157,130 @@ DEFAULT_CURVATURE = 2.0
 
 
 @dataclass(frozen=True)
+class Staffing:
+    """A team's people over time, counted from the team's start: who is in post, how ramped.
+
+    Each seat holds stints `(weight, hire_day, leave_day)`; a hire ramps linearly to full
+    over `ramp_days` (the team's months to full effect), a leaver's seat is vacant until the
+    next stint. The team's level at a time is the weighted sum of its seats' ramped shares
+    (1 = everyone in post and ramped); its effects scale with it, its cost with the seats
+    filled. Built only for a team that loses people (`attrition_per_year` > 0).
+    """
+
+    ramp_days: float
+    stints: tuple[tuple[float, float, float], ...]
+
+    def level(self, t: float) -> float:
+        """The team's ramped share at `t` days after its start (plain Python)."""
+        ramp = self.ramp_days
+        v = 0.0
+        for w, hire, leave in self.stints:
+            if hire <= t < leave:
+                v += w if ramp <= 0 or t - hire >= ramp else w * (t - hire) / ramp
+        return v
+
+    def levels(self, t: np.ndarray) -> np.ndarray:
+        """`level` at many times (days after the start)."""
+        t = np.asarray(t, dtype=float)
+        out = np.zeros_like(t)
+        for w, hire, leave in self.stints:
+            inside = (t >= hire) & (t < leave)
+            share = 1.0 if self.ramp_days <= 0 else np.clip((t - hire) / self.ramp_days, 0, 1)
+            out = out + np.where(inside, w * share, 0.0)
+        return out
+
+    def filled_by_month(self, months: int, start_days: float) -> np.ndarray:
+        """Share of the team's seats filled in each month (the months' average), from its start."""
+        edges = np.arange(months + 1) * MONTH_DAYS
+        out = np.zeros(months)
+        for w, hire, leave in self.stints:
+            a, b = start_days + hire, start_days + leave
+            overlap = np.clip(np.minimum(edges[1:], b) - np.maximum(edges[:-1], a), 0.0, None)
+            out += w * overlap / MONTH_DAYS
+        return out
+
+    def hires_by_month(self, months: int, start_days: float) -> np.ndarray:
+        """Successors hired in each month.
+
+        A team's first people are not counted: a setup or a plan pays no recruiting for them.
+        """
+        out = np.zeros(months)
+        for _w, hire, _leave in self.stints:
+            if hire > 0:
+                month = int((start_days + hire) // MONTH_DAYS)
+                if month < months:
+                    out[month] += 1
+        return out
+
+
+def draw_staffing(
+    team_name: str, team: Team, fte: float, seed: int, replication: int, horizon_days: float
+) -> Staffing | None:
+    """The team's seats over the horizon in this replication (None when nobody leaves).
+
+    Seats: `fte` rounded up (at least one), equal shares. Each seat draws exponential tenures
+    from its own stream, counted from the team's start, so the people are the same in every
+    setup and plan that has the team, whenever it starts.
+    """
+    rate = team.attrition_per_year / (12 * MONTH_DAYS)  # leavers per seat-day
+    if rate <= 0:
+        return None
+    seats = max(1, math.ceil(fte - 1e-9))
+    backfill = team.backfill_months * MONTH_DAYS
+    stints: list[tuple[float, float, float]] = []
+    for k in range(seats):
+        rng = stream(seed, replication, f"team_seats.{team_name}.{k}")
+        hire = 0.0
+        while hire < horizon_days:
+            leave = hire + float(rng.exponential(1.0 / rate))
+            stints.append((1.0 / seats, hire, leave))
+            hire = leave + backfill
+    return Staffing(team.months_to_full_effect * MONTH_DAYS, tuple(stints))
+
+
+@dataclass(frozen=True)
 class _Contribution:
     full: float  # effect at full strength
     ramp_days: float  # days to reach full strength (0 = at once)
     half_life_days: float | None = None  # fading after full effect (None = lasts)
     start_days: float = 0.0  # the team's start (a plan's month); nothing before it
+    staffing: Staffing | None = None  # its people over time (None: they stay)
+    steps: tuple[tuple[float, float], ...] = ()  # a plan's size changes: (days after start,
+    # change of the effect as a share of `full`), each ramping like the first hire
 
     @property
     def full_from(self) -> float:
         """Day from which the effect is at full strength."""
-        return self.start_days + max(self.ramp_days, 0.0)
+        last = max((off for off, _ in self.steps), default=0.0)
+        return self.start_days + last + max(self.ramp_days, 0.0)
 
     def at(self, t: np.ndarray) -> np.ndarray:
+        if self.steps:
+            out = _Contribution(self.full, self.ramp_days, self.half_life_days, self.start_days).at(
+                t
+            )
+            rel = np.asarray(t, dtype=float) - self.start_days
+            fade = 1.0
+            if self.half_life_days is not None:
+                fade = np.exp2(
+                    -np.maximum(rel - max(self.ramp_days, 0.0), 0.0) / self.half_life_days
+                )
+            for off, weight in self.steps:
+                x = rel - off
+                ramp = (
+                    (x >= 0.0).astype(float)
+                    if self.ramp_days <= 0
+                    else np.clip(x / self.ramp_days, 0.0, 1.0)
+                )
+                out = out + self.full * weight * ramp * fade
+            return out
+        if self.staffing is not None:
+            rel = np.asarray(t, dtype=float) - self.start_days
+            out = self.full * self.staffing.levels(rel)
+            if self.half_life_days is not None:
+                past = np.maximum(rel - max(self.ramp_days, 0.0), 0.0)
+                out = out * np.exp2(-past / self.half_life_days)
+            return out
         if self.start_days:
             t = np.asarray(t, dtype=float) - self.start_days
             out = np.where(
@@ -176,6 +297,26 @@ class _Contribution:
         return out
 
     def scalar(self, t: float) -> float:
+        if self.steps:
+            v = _Contribution(
+                self.full, self.ramp_days, self.half_life_days, self.start_days
+            ).scalar(t)
+            rel = t - self.start_days
+            fade = 1.0
+            if self.half_life_days is not None and rel > self.ramp_days:
+                fade = 2.0 ** (-(rel - max(self.ramp_days, 0.0)) / self.half_life_days)
+            for off, weight in self.steps:
+                x = rel - off
+                if x >= 0.0:
+                    ramp = 1.0 if self.ramp_days <= 0 or x >= self.ramp_days else x / self.ramp_days
+                    v += self.full * weight * ramp * fade
+            return v
+        if self.staffing is not None:
+            t -= self.start_days
+            v = self.full * self.staffing.level(t)
+            if self.half_life_days is not None and t > self.ramp_days:
+                v *= 2.0 ** (-(t - max(self.ramp_days, 0.0)) / self.half_life_days)
+            return v
         if self.start_days:
             t -= self.start_days
             if t < 0.0:
@@ -200,18 +341,36 @@ class SetupEffects:
     team_effects: dict[str, dict[str, float]] = field(default_factory=dict)
     team_costs: dict[str, float] = field(default_factory=dict)  # monthly, per team
     start_months: dict[str, float] = field(default_factory=dict)  # a plan's starts (else 0)
+    staffing: dict[str, Staffing] = field(default_factory=dict)  # teams that lose people
+    cost_steps: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    # a plan's size changes: team -> (months after its start, monthly cost from then)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def monthly_costs(self, months: int) -> np.ndarray:
         """The teams' cost in each month: each team is paid from its start month."""
-        if not any(self.start_months.values()):
+        if not any(self.start_months.values()) and not self.staffing and not self.cost_steps:
             return np.full(months, self.monthly_cost)
         out = np.zeros(months)
         month = np.arange(months)
         for team, cost in self.team_costs.items():
             start = self.start_months.get(team, 0.0)
+            people = self.staffing.get(team)
+            if people is not None:  # paid for the seats filled (a vacancy costs no salary)
+                out += cost * people.filled_by_month(months, start * MONTH_DAYS)
+                continue
             # a start within a month pays that month's remaining share
             out += cost * np.clip(month + 1.0 - start, 0.0, 1.0)
+            before = cost
+            for after, later in self.cost_steps.get(team, ()):
+                out += (later - before) * np.clip(month + 1.0 - start - after, 0.0, 1.0)
+                before = later
+        return out
+
+    def ops_hires(self, months: int) -> np.ndarray:
+        """Successors hired into the ops teams in each month (leavers' seats refilled)."""
+        out = np.zeros(months)
+        for team, people in self.staffing.items():
+            out += people.hires_by_month(months, self.start_months.get(team, 0.0) * MONTH_DAYS)
         return out
 
     def moves(self, lever: str) -> bool:
@@ -250,7 +409,7 @@ class SetupEffects:
             parts = [*self.contributions.get(lever, ())]
             if lever in self.synergy:
                 parts.append(self.synergy[lever])
-            fades = any(p.half_life_days is not None for p in parts)
+            fades = any(p.half_life_days is not None or p.staffing is not None for p in parts)
             day = math.inf if fades else max([0.0, *(p.full_from for p in parts)])
             cached = (day, math.nan if fades else self._combine(lever, day))
             self._memo[key] = cached
@@ -288,7 +447,24 @@ class SetupEffects:
         """
         parts = [*self.contributions.get(lever, ()), *filter(None, [self.synergy.get(lever)])]
         starts = [p.start_days for p in parts if p.start_days]
-        return self.at(lever, np.array([0.0, *starts, *(p.full_from for p in parts), 1e9]))
+        times = np.array([0.0, *starts, *(p.full_from for p in parts), 1e9])
+        if self.staffing:
+            # people who leave only shrink a contribution toward 0 (the combination is
+            # monotone in each one), so the extremes of the fully staffed team bound them
+            return self._unstaffed().at(lever, times)
+        return self.at(lever, times)
+
+    def _unstaffed(self) -> SetupEffects:
+        def bare(c: _Contribution) -> _Contribution:
+            return _Contribution(c.full, c.ramp_days, c.half_life_days, c.start_days)
+
+        return SetupEffects(
+            setup=self.setup,
+            teams=self.teams,
+            overlap=self.overlap,
+            contributions={k: tuple(map(bare, v)) for k, v in self.contributions.items()},
+            synergy={k: bare(v) for k, v in self.synergy.items()},
+        )
 
     def bound(self, lever: str) -> float:
         """Largest value of the combined effect over all time."""
@@ -402,6 +578,22 @@ def setup_effects(
     # `overlap` of its effect there (on a lever both move, this is the lever rule: the
     # lead's effect plus `overlap` of the other's)
     leads = stage_leads(drawn) if len(team_names) >= 2 else {}
+    sizes = _size_steps(scenario, setup, members)
+    staffing = {
+        name: people
+        for name, fte in members
+        if (
+            people := draw_staffing(
+                name,
+                org.teams[name],
+                org.teams[name].headcount if fte is None else fte,
+                seed,
+                replication,
+                scenario.horizon_days,
+            )
+        )
+        is not None
+    }
     for (name, _fte), ramp in zip(members, ramps, strict=True):
         team = org.teams[name]
         half_life = None if team.durability_months is None else team.durability_months * MONTH_DAYS
@@ -410,7 +602,14 @@ def setup_effects(
             share = 1.0 if lead == name else org.overlap
             if keep is None or lever in keep:
                 contributions.setdefault(lever, []).append(
-                    _Contribution(value * share, ramp, half_life, start_days[name])
+                    _Contribution(
+                        value * share,
+                        ramp,
+                        half_life,
+                        start_days[name],
+                        staffing.get(name),
+                        sizes.get(name, {}).get(LEVERS[lever].kind == "correlation", ()),
+                    )
                 )
     synergy: dict[str, _Contribution] = {}
     if len(team_names) >= 2:
@@ -424,7 +623,14 @@ def setup_effects(
         moved = primary in contributions or primary in synergy
         if moved and secondary in contributions:
             contributions[secondary] = [
-                _Contribution(c.full * org.overlap, c.ramp_days, c.half_life_days, c.start_days)
+                _Contribution(
+                    c.full * org.overlap,
+                    c.ramp_days,
+                    c.half_life_days,
+                    c.start_days,
+                    c.staffing,
+                    c.steps,
+                )
                 for c in contributions[secondary]
             ]
     return SetupEffects(
@@ -438,4 +644,52 @@ def setup_effects(
         team_effects=drawn,
         team_costs={name: fte * org.teams[name].cost_per_fte_month for name, fte in members},
         start_months={name: float(starts[name]) for name, _ in members},
+        staffing=staffing,
+        cost_steps={
+            name: tuple(
+                (step.after_months, step.fte * org.teams[name].cost_per_fte_month)
+                for step in org.starts(setup)[name].steps
+            )
+            for name, _ in members
+            if setup in org.plans and org.starts(setup)[name].steps
+        },
     )
+
+
+def _size_steps(
+    scenario: Scenario, setup: str, members: tuple[tuple[str, float], ...]
+) -> dict[str, dict[bool, tuple[tuple[float, float], ...]]]:
+    """A plan's FTE steps as changes of each team's effect, a share of its effect at the start.
+
+    Keyed by team, then by whether the lever is a correlation (scaled by min(1, size), not
+    by size); each step is (days after the team's start, change of the effect).
+    """
+    org = scenario.org
+    if setup not in org.plans:
+        return {}
+    out: dict[str, dict[bool, tuple[tuple[float, float], ...]]] = {}
+    for name, fte in members:
+        plan = org.plans[setup][name]
+        if not plan.steps:
+            continue
+        team = org.teams[name]
+        if team.attrition_per_year > 0:
+            raise ValueError(
+                f"org.plans.{setup}.{name}.steps: a team that loses people "
+                "(attrition_per_year > 0) cannot change size in a plan yet"
+            )
+        curvature = DEFAULT_CURVATURE if team.coverage is None else team.coverage.curvature
+        sizes = [
+            coverage_multiplier(team_coverage(org, scenario, name, f), curvature)
+            for f in (fte, *(step.fte for step in plan.steps))
+        ]
+        days = [step.after_months * MONTH_DAYS for step in plan.steps]
+        by_kind = {}
+        for corr in (False, True):
+            level = [min(1.0, x) if corr else x for x in sizes]
+            first = level[0] if level[0] > 0 else 1.0
+            by_kind[corr] = tuple(
+                (day, (level[k + 1] - level[k]) / first) for k, day in enumerate(days)
+            )
+        out[name] = by_kind
+    return out

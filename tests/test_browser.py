@@ -526,6 +526,34 @@ def test_a_japanese_uploader_has_no_english_words(server, page):
     page.screenshot(path=str(ARTIFACTS / "ja_uploader_drag.png"))
 
 
+def test_japanese_when_page_searches_and_shows_no_english_sentence(server, page):
+    """The When? page in Japanese, on a 12-month link: a plan search gives its answer, the
+    cost-of-delay chart labels 'never' in Japanese, and no English phrase shows."""
+    from urllib.parse import urlencode
+
+    from sim.io import load_scenario
+    from ui import urlstate
+
+    base = load_scenario(ROOT / "scenarios" / "default.yaml")
+    short = load_scenario(ROOT / "scenarios" / "default.yaml", ["analysis.horizon_months=12"])
+    query = urlencode(urlstate.encode("default", base, short, "ja"))
+    page.goto(f"{server}/when?{query}")
+    button = page.get_by_role("button", name="計画を探索")
+    button.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    page.wait_for_timeout(1000)
+    button.click()
+    answer = page.locator('[data-testid="stAlertContentSuccess"]').first
+    answer.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    assert "採用" in answer.inner_text()
+    page.get_by_role("button", name="結果データ（JSON）").wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    assert page.locator('[data-testid="stVegaLiteChart"]:visible').count() >= 3
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    english = {m.group(0) for m in ENGLISH_RUN.finditer(text)} - UNTRANSLATABLE
+    assert not english, english
+    page.screenshot(path=str(ARTIFACTS / "ja_when.png"))
+
+
 # ----------------------------------------------------------------------------- hostile links
 EVIL = "https://evil.example"
 PAYLOAD = (

@@ -50,6 +50,7 @@ TRUSTED = {
     "headline": "the verdict's title and body",
     "confidence_sentence": "how sure, in words and numbers",
     "objectives_sentence": "objectives by name and numbers",
+    "robust_text": "setup names and numbers",
     "article_text": "the article's expected verdict, by preset id",
     "glossary": "catalog definitions",
     "setup_name": "a setup's catalog name or its id in words",

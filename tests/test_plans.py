@@ -105,3 +105,64 @@ def test_a_trigger_that_never_fires_is_never():
 def test_bad_plans_name_the_field(plan, field):
     with pytest.raises(ScenarioError, match=field):
         _plans(p=plan)
+
+
+def _sized(**plan_extra):
+    return make(
+        analysis__horizon_months=H,
+        org__setups={"none": [], "half": ["revops@0.5"], "full": ["revops"]},
+        org__plans={"grow": {"revops": {"start": 0, "fte": 0.5, **plan_extra}}},
+    )
+
+
+def test_a_team_that_grows_works_at_each_size_and_pays_for_it():
+    """Half-time from the start, full-time from month 4: the half-time team's effect until
+    the step, the full team's once the added half has ramped; cost follows the FTE."""
+    from sim.org import setup_effects
+    from sim.params import MONTH_DAYS
+
+    sc = _sized(steps=[{"after_months": 4, "fte": 1.0}])
+    ramp = sc.org.teams["revops"].months_to_full_effect * MONTH_DAYS
+    for rep in range(3):
+        grow = setup_effects(sc, "grow", 0, rep)
+        half = setup_effects(sc, "half", 0, rep)
+        full = setup_effects(sc, "full", 0, rep)
+        before = np.linspace(0, 4 * MONTH_DAYS, 50)
+        after = np.linspace(4 * MONTH_DAYS + ramp, H * MONTH_DAYS, 50)
+        for lever in ("qualification_rate", "monthly_churn", "price"):
+            assert np.allclose(grow.at(lever, before), half.at(lever, before))
+            assert np.allclose(grow.at(lever, after), full.at(lever, after))
+            assert np.allclose(
+                [grow.scalar(lever, t) for t in after], full.at(lever, after), rtol=1e-12
+            )
+        cost = grow.monthly_costs(H)
+        per_fte = sc.org.teams["revops"].cost_per_fte_month
+        assert np.allclose(cost[:4], 0.5 * per_fte) and np.allclose(cost[4:], per_fte)
+    run = simulate(sc, "grow", 0, 0)
+    check_conservation(run.record, sc, run.kpis)
+
+
+def test_a_plan_at_its_start_size_with_no_steps_is_the_sized_setup():
+    _same_runs(_sized(), "grow", "half")
+
+
+@pytest.mark.parametrize(
+    ("steps", "field"),
+    [
+        ([{"after_months": 4, "fte": 1}, {"after_months": 2, "fte": 2}], r"grow\.revops"),
+        ([{"after_months": 0, "fte": 1}], r"grow\.revops"),
+        ([{"after_months": 3, "fte": -1}], r"steps\.0\.fte"),
+    ],
+)
+def test_bad_fte_steps_name_the_field(steps, field):
+    with pytest.raises(ScenarioError, match=field):
+        _sized(steps=steps)
+
+
+def test_fte_steps_of_a_team_that_loses_people_are_refused_naming_the_field():
+    with pytest.raises(ScenarioError, match=r"plans\.grow\.revops\.steps"):
+        make(
+            analysis__horizon_months=H,
+            org__teams__revops__attrition_per_year=0.2,
+            org__plans={"grow": {"revops": {"start": 0, "steps": [{"after_months": 3, "fte": 2}]}}},
+        )

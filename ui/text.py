@@ -228,6 +228,8 @@ TEAM_FIELDS = (
     "retention_strength.mode",
     "retention_strength.high",
     "durability_months",
+    "attrition_per_year",
+    "backfill_months",
     "coverage.fte_per_rep",
     "coverage.curvature",
 )

@@ -3,7 +3,8 @@
 Reps, the first-touch desk, marketing and other GTM costs are the same in every setup; the
 ops teams' cost is the setup's own, from each team's start (month 0 in a setup; a team is
 paid while it ramps). With the seats simulated, reps are paid for the seats filled (a vacant
-seat costs no salary) and each hire costs `costs.recruiting_per_hire`.
+seat costs no salary) and each hire costs `costs.recruiting_per_hire`; so does each successor
+hired into an ops team that loses people (a team's vacant seat costs no salary either).
 """
 
 from __future__ import annotations
@@ -32,4 +33,7 @@ def monthly_costs(
     if seats is not None:
         out["reps"] = seats.filled * costs.rep_per_month
         out["recruiting"] = seats.hires * costs.recruiting_per_hire
+    if fx.staffing:  # ops teams that lose people: each successor is recruited too
+        ops = fx.ops_hires(months) * costs.recruiting_per_hire
+        out["recruiting"] = out.get("recruiting", np.zeros(months)) + ops
     return out

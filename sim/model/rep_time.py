@@ -219,6 +219,14 @@ def _lever_fn(fx: SetupEffects, lever: str) -> Callable[[float, float], float]:
 
 def _contribution_at(c: _Contribution, t: float) -> float:
     """`_Contribution.at` for one time (numpy's exp2 for the fade: the same float)."""
+    if c.steps:  # a plan's FTE steps: the object's own arithmetic, one value
+        return float(c.at(np.array([t]))[0])
+    if c.staffing is not None:  # a team that loses people: its level since its start
+        t = t - c.start_days
+        out = c.full * c.staffing.level(t)
+        if c.half_life_days is not None:
+            out = out * float(np.exp2(-max(t - max(c.ramp_days, 0.0), 0.0) / c.half_life_days))
+        return out
     if c.start_days:  # a plan's team: nothing before its start, then its ramp from there
         t = t - c.start_days
         if t < 0.0:

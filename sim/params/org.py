@@ -149,6 +149,26 @@ class Team(Frozen):
             step=6.0,
         )
     )
+    attrition_per_year: Annotated[Number, Field(ge=0.0, le=3.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Team attrition a year (%)",
+        unit="share/year",
+        help="Leavers per filled seat of this team a year: a leaver's seat is vacant (no "
+        "salary, no effect) for the backfill time, then a successor ramps over the months to "
+        "full effect. 0 = nobody leaves.",
+        low=0.0,
+        high=0.4,
+        step=0.01,
+    )
+    backfill_months: Annotated[Number, Field(ge=0.0, le=24.0, allow_inf_nan=False)] = info(
+        0.0,
+        label="Months to backfill a leaver",
+        unit="months",
+        help="A leaver's seat in this team stays vacant this long before a successor starts.",
+        low=0.0,
+        high=6.0,
+        step=0.5,
+    )
     coverage: Coverage | None = info(
         None,
         label="Coverage",
@@ -252,6 +272,22 @@ class Trigger(Frozen):
     at_least: Finite = info(label="Threshold", unit="", help="The figure that triggers the hire.")
 
 
+class FteStep(Frozen):
+    """A change of a team's size some months after it starts in a plan."""
+
+    after_months: Annotated[Number, Field(ge=0.0, le=600.0, allow_inf_nan=False)] = info(
+        label="Months after the team's start",
+        unit="months",
+        help="When the team changes size, counted from its start (a date or a trigger).",
+    )
+    fte: Annotated[Number, Field(gt=0.0, le=100.0, allow_inf_nan=False)] = info(
+        label="FTE from then on",
+        unit="people",
+        help="The team's size from that month; people added ramp over the months to full "
+        "effect, and the team's effect follows its coverage curve at the new size.",
+    )
+
+
 class PlanStep(Frozen):
     """When one team starts in a plan: a month, never (start empty), or on a trigger."""
 
@@ -271,11 +307,28 @@ class PlanStep(Frozen):
         unit="months",
         help="The team starts this many months after its trigger fires.",
     )
+    fte: Annotated[Number, Field(gt=0.0, le=100.0, allow_inf_nan=False)] | None = info(
+        None,
+        label="FTE at the start",
+        unit="people",
+        help="The team's size when it starts; empty = its headcount.",
+    )
+    steps: tuple[FteStep, ...] = info(
+        label="FTE steps",
+        unit="",
+        help="Later changes of the team's size, counted from its start.",
+        default_factory=tuple,
+    )
 
     @model_validator(mode="after")
     def _one_rule(self) -> PlanStep:
         if self.start is not None and self.when is not None:
             raise ValueError("give either start or when, not both")
+        if self.steps and self.never:
+            raise ValueError("steps: a team that never starts cannot change size")
+        months = [step.after_months for step in self.steps]
+        if months != sorted(set(months)) or (months and months[0] <= 0):
+            raise ValueError("steps: after_months must rise step by step, each above 0")
         return self
 
     @property
@@ -352,7 +405,7 @@ class Org(Frozen):
         """(team, fte) of each member of `setup`: a sized option's fte, else the headcount."""
         if setup in self.plans:
             return tuple(
-                (team, self.teams[team].headcount)
+                (team, self.teams[team].headcount if step.fte is None else step.fte)
                 for team, step in self.plans[setup].items()
                 if not step.never
             )
@@ -401,6 +454,11 @@ class Org(Frozen):
             for team in plan:
                 if team not in self.teams:
                     raise ValueError(f"plans.{name}.{team}: unknown team '{team}'")
+                if plan[team].steps and self.teams[team].attrition_per_year > 0:
+                    raise ValueError(
+                        f"plans.{name}.{team}.steps: a team that loses people "
+                        "(attrition_per_year > 0) cannot change size in a plan yet"
+                    )
         for lever, value in self.synergy.items():
             if lever in LOWERING_LEVERS and value > 0:
                 raise ValueError(f"synergy.{lever}: this lever lowers a value, must be <= 0")

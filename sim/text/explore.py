@@ -19,11 +19,17 @@ if TYPE_CHECKING:
     from sim.explore.breakeven import Breakeven
     from sim.explore.decision_map import DecisionMap
     from sim.explore.discovery import Discovery
-    from sim.explore.tornado import Tornado
+    from sim.explore.tornado import Tornado, TornadoRow
     from sim.explore.voi import ValueOfInformation
 
 MONEY_UNITS = {"money": "", "money/month": N_("/month"), "money/year": N_("/year")}
 SHARE_UNITS = {"share", "share/month", "share/year"}
+RANGE_LABELS = {
+    "strength": N_("Overall strength"),
+    "retention_strength": N_("Retention strength"),
+}
+"""A team's strength ranges as inputs: one value, so without the range's "low / most likely /
+high"."""
 UNIT_WORDS = {
     "accounts": N_("accounts"),
     "customers": N_("customers"),
@@ -60,6 +66,8 @@ def input_label(path: str, lang: str = "en") -> str:
         label = _(field_meta(path).label)
     except KeyError:
         label = path
+    if parts[:2] == ["org", "teams"] and len(parts) == 4 and parts[3] in RANGE_LABELS:
+        label = _(RANGE_LABELS[parts[3]])
     if parts[:2] == ["org", "teams"] and len(parts) >= 3:
         if lang == "en":
             label = label[:1].lower() + label[1:]
@@ -86,6 +94,8 @@ def input_value(path: str, value: float | None, currency: str = "USD", lang: str
         return _money(value, currency, lang) + (_(unit) if unit else "")
     if meta.unit in SHARE_UNITS:
         return share_text(value)
+    if meta.unit == "multiplier":
+        return f"×{value:.3g}"
     unit = unit_text(meta.unit, lang)
     sep = "" if lang == "ja" else " "
     if meta.integer or float(value).is_integer():
@@ -128,7 +138,9 @@ def in_sentence(path: str, lang: str = "en") -> str:
     parts = path.split(".")
     if parts[:2] == ["org", "teams"]:
         return (
-            label.replace(": ", "'s ", 1) if len(parts) != 4 and ".effects." not in path else label
+            label.replace(": ", "'s ", 1)
+            if parts[3:4] != ["effects"] and ".effects." not in path
+            else label
         )
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
@@ -271,33 +283,89 @@ def map_text(m: DecisionMap, lang: str = "en") -> str:
 
 
 def tornado_text(t: Tornado, lang: str = "en") -> str:
-    """The tornado's first row in words: what moves the gap between the top two most."""
+    """The tornado in words: what moves the gap between the top two most, and what flips.
+
+    Each input that hands the win to another setup (even one outside the pair) is named
+    with the setup that takes over; inputs left out are listed.
+    """
     _ = translator(lang)
     a, b = (setup_name(s, lang) for s in t.pair)
     cur = t.scenario.currency
     if not t.rows or t.rows[0].swing == 0:
-        return _("None of these inputs moves the gap between {a} and {b}.").format(a=a, b=b)
-    top = t.rows[0]
-    flips = [r for r in t.rows if r.flips]
-    text = _(
-        "{label} moves the gap between {a} and {b} most: from {low} to {high} across its "
-        "range (today {base})."
-    ).format(
-        label=input_label(top.input.path, lang),
-        a=a,
-        b=b,
-        low=value_text(top.gap_low.mean, t.objective, cur, lang=lang),
-        high=value_text(top.gap_high.mean, t.objective, cur, lang=lang),
-        base=value_text(t.base_gap.mean, t.objective, cur, lang=lang),
-    )
-    if flips:
-        names = ", ".join(input_label(r.input.path, lang) for r in flips[:3])
-        text += " " + _("{b} would win at one end of: {names}.").format(b=b, names=names)
+        text = _("None of these inputs moves the gap between {a} and {b}.").format(a=a, b=b)
     else:
-        text += " " + _("No single input, moved alone across its range, puts {b} ahead.").format(
-            b=b
+        top = t.rows[0]
+        text = _(
+            "{label} moves the gap between {a} and {b} most: from {low} to {high} across its "
+            "range (today {base})."
+        ).format(
+            label=input_label(top.input.path, lang),
+            a=a,
+            b=b,
+            low=value_text(top.gap_low.mean, t.objective, cur, lang=lang),
+            high=value_text(top.gap_high.mean, t.objective, cur, lang=lang),
+            base=value_text(t.base_gap.mean, t.objective, cur, lang=lang),
         )
+    flipping = t.flipping
+    for row in flipping[:FLIPS_WORDED]:
+        text += " " + flip_text(t, row, lang)
+    if len(flipping) > FLIPS_WORDED:
+        names = ", ".join(input_label(r.input.path, lang) for r in flipping[FLIPS_WORDED:])
+        text += " " + _("The winner also changes at one end of: {names}.").format(names=names)
+    if not flipping:
+        if _pair_only(t):
+            text += " " + _(
+                "No single input, moved alone across its range, changes which of {a} and {b} wins."
+            ).format(a=a, b=b)
+        else:
+            text += " " + _(
+                "No single input, moved alone across its range, changes the winner: {winner} "
+                "stays best."
+            ).format(winner=setup_name(t.winner, lang))
+    if t.skipped:
+        names = ", ".join(input_label(s.param, lang) for s in t.skipped)
+        text += " " + _(
+            "Left out, as moving them alone makes the scenario invalid: {names}."
+        ).format(names=names)
     return text
+
+
+FLIPS_WORDED = 3
+"""Flipping rows a tornado's words name one by one; the rest are listed."""
+
+
+def _pair_only(t: Tornado) -> bool:
+    """Whether the winners were judged within the pair only (the other setups not run)."""
+    return len(t.winner_among) < len(t.scenario.org.setups)
+
+
+def flip_text(t: Tornado, row: TornadoRow, lang: str = "en") -> str:
+    """A row that changes the winner in words, one sentence per end that changes it.
+
+    "With RevOps's cost per FTE at its high end ($10M/month), SalesOps wins instead of both."
+    """
+    _ = translator(lang)
+    cur = t.scenario.currency
+    today = setup_name(t.winner, lang)
+    sentences = []
+    for end, winner in row.flip_ends:
+        value = input_value(
+            row.input.path, row.low_value if end == "low" else row.high_value, cur, lang
+        )
+        message = (
+            _("With {label} at its low end ({value}), {new} wins instead of {today}.")
+            if end == "low"
+            else _("With {label} at its high end ({value}), {new} wins instead of {today}.")
+        )
+        sentences.append(
+            message.format(
+                label=in_sentence(row.input.path, lang),
+                value=value,
+                new=setup_name(winner, lang),
+                today=today,
+            )
+        )
+    return " ".join(sentences)
 
 
 def evpi_text(v: ValueOfInformation, lang: str = "en") -> str:
@@ -305,11 +373,18 @@ def evpi_text(v: ValueOfInformation, lang: str = "en") -> str:
     _ = translator(lang)
     cur = v.scenario.currency
     pct = round(v.confidence * 100)
-    return _(
+    message = _(
         "Choosing {chosen} now leaves an expected {evpi} on the table against knowing every "
         "team's real effects before deciding ({pct}%: {low} to {high}). No study is worth "
         "more than that."
-    ).format(
+    )
+    if v.scenario.uncertainty:
+        message = _(
+            "Choosing {chosen} now leaves an expected {evpi} on the table against knowing every "
+            "team's real effects and the world's uncertain numbers before deciding ({pct}%: "
+            "{low} to {high}). No study is worth more than that."
+        )
+    return message.format(
         chosen=setup_name(v.chosen, lang),
         evpi=value_text(v.evpi.mean, v.objective, cur, signed=False, lang=lang),
         pct=pct,
@@ -324,13 +399,14 @@ def evppi_text(v: ValueOfInformation, index: int = 0, lang: str = "en") -> str:
     if not v.evppi:
         return _("There is no team effect to learn about.")
     row = v.evppi[index]
-    what = (
-        _("{team}'s real effects").format(team=team_name(row.team, lang))
-        if row.lever is None
-        else _("{team}'s real effect on {lever}").format(
+    if row.team is None:  # an uncertain world number
+        what = _("the real {input}").format(input=in_sentence(row.param, lang))
+    elif row.lever is None:
+        what = _("{team}'s real effects").format(team=team_name(row.team, lang))
+    else:
+        what = _("{team}'s real effect on {lever}").format(
             team=team_name(row.team, lang), lever=lever_phrase(row.lever, lang)
         )
-    )
     return _("Learning {what} before deciding is worth about {value}.").format(
         what=what,
         value=value_text(row.value, v.objective, v.scenario.currency, signed=False, lang=lang),

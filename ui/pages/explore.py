@@ -1,6 +1,7 @@
 """What would change the answer? Sensitivity of the current scenario's verdict.
 
-Tornado, breakevens, a decision map, the value of information and scenario discovery.
+Tornado, breakevens, a decision map, the value of information, scenario discovery and
+curves of P(best) and expected loss along one axis.
 
 Every method runs on the same futures as the verdict (common random numbers), through the
 app's run cache, with a progress bar and a Cancel button; each result downloads as CSV,
@@ -17,7 +18,7 @@ import streamlit as st
 
 from sim import explore
 from sim.experiments import variants_from
-from sim.explore.inputs import default_input_paths
+from sim.explore.inputs import default_input_paths, whole_range
 from sim.facts import json_ready
 from sim.io import safe_csv, scenario_hash
 from sim.outcomes import objective_unit
@@ -27,6 +28,7 @@ from sim.text import scenario_title
 from ui import explore_charts as charts
 from ui import explore_data as data
 from ui import exports, state
+from ui.explore_curve import draw as draw_curve
 from ui.explore_landing import flip_paths
 from ui.explore_runs import result_key, run_method, stored
 from ui.i18n import _, lang
@@ -120,7 +122,8 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
     st.markdown(
         _(
             "Each input alone at the low and the high end of its range, everything else as "
-            "today: how far does the gap between the top two setups move?"
+            "today: how far does the gap between the top two setups move, and does another "
+            "setup (any of them) win at either end?"
         )
     )
     chosen = st.multiselect(
@@ -163,6 +166,14 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
         stem,
         _("Tornado chart of the gap between the top two setups"),
     )
+    flips = data.tornado_flips_frame(t, lang())
+    if len(flips):
+        st.markdown(
+            _("**Inputs that change the winner** (today {winner}; → on the chart):").format(
+                winner=md_escape(_setup(t.winner))
+            )
+        )
+        st.dataframe(flips, hide_index=True, width="stretch")
     _downloads(stem, "tornado", t.facts(), frame)
 
 
@@ -249,10 +260,12 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
             "best in fewer futures, ✓ where it is clearly ahead; ◆ is the company today."
         )
     )
+    # one number of a team's range (an effect's, a strength's) is not an axis: the range is
+    # swept as a whole
     numbers = [
         p
         for p in iter_scalar_paths(sc)
-        if ".effects." not in p and explore.value_at(sc, p) is not None
+        if ".effects." not in p and whole_range(p) is None and explore.value_at(sc, p) is not None
     ]
     # where the winner is known to change: the nearest breakevens' and the tornado's flips
     result = st.session_state.get("result")
@@ -424,6 +437,10 @@ def _discover(sc, stem: str, reps: int, seed: int) -> None:
     _downloads(stem, "discovery", d.facts(), frame)
 
 
+def _curve(sc, stem: str, reps: int, seed: int) -> None:
+    draw_curve(sc, stem, reps, seed, _get, _downloads)
+
+
 def render() -> None:
     """Draw the page."""
     sc = state.scenario()
@@ -451,8 +468,8 @@ def render() -> None:
     )
     st.sidebar.caption(
         _(
-            "Futures each tool runs: tornado, breakeven and decision map {reps}; value of "
-            "information {voi}; scenario discovery {discover} per sampled point."
+            "Futures each tool runs: tornado, breakeven, decision map and curve {reps}; value "
+            "of information {voi}; scenario discovery {discover} per sampled point."
         ).format(
             reps=int(reps), voi=int(_voi_reps(int(reps))), discover=int(_discover_reps(int(reps)))
         )
@@ -465,9 +482,11 @@ def render() -> None:
             _("Decision map"),
             _("Value of information"),
             _("Scenario discovery"),
+            _("Curve"),
         ]
     )
-    for tab, draw in zip(tabs, (_tornado, _breakeven, _map, _voi, _discover), strict=True):
+    methods = (_tornado, _breakeven, _map, _voi, _discover, _curve)
+    for tab, draw in zip(tabs, methods, strict=True):
         with tab:
             draw(sc, stem, int(reps), seed)
 

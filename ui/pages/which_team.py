@@ -17,7 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from sim.metrics import MONTHLY_SERIES
 from sim.outcomes import objective_unit
 from sim.params import BASELINE
-from sim.text import objectives_sentence, scenario_title, translator
+from sim.text import objectives_sentence, robust_text, scenario_title, translator
 from sim.text.labels import objective_short
 from sim.text.workshop import say
 from sim.verdict import Comparison
@@ -401,6 +401,11 @@ def _why_tab(result: Comparison) -> DeltaGenerator:
     """Diagnostics and team costs; returns the slot where the gain attribution goes."""
     la = lang()
     sc = result.scenario
+    robust = robust_text(result, la)
+    if robust:
+        st.markdown(_("**Best on average, and safest against a bad future**"))
+        st.markdown(robust, help=_gloss("robust"))
+        st.divider()
     st.markdown(
         _(
             "**What the company looks like without an ops team**, figure by figure, against "
