@@ -30,6 +30,7 @@ page = st.navigation(
             title=_("What would change the answer?"),
             icon=":material/alt_route:",
         ),
+        st.Page("ui/pages/when.py", title=_("When?"), icon=":material/event:"),
         st.Page("ui/pages/assumptions.py", title=_("Assumptions"), icon=":material/tune:"),
         st.Page("ui/pages/variants.py", title=_("Variants"), icon=":material/compare:"),
         st.Page("ui/pages/calibrate.py", title=_("Calibrate"), icon=":material/query_stats:"),

@@ -18,6 +18,7 @@ def comparison_json(result: Comparison, lang: str = "en") -> dict[str, Any]:
     out["lang"] = lang
     out["verdict"]["summary"] = text.verdict_summary(result, lang)
     out["verdict"]["objectives_text"] = text.objectives_sentence(result, lang)
+    out["verdict"]["robust_text"] = text.robust_text(result, lang)
     out["diagnostics"] = [
         {
             "signal": d["signal"],

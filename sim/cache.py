@@ -2,8 +2,8 @@
 
 One run is one replication of one setup. What it depends on is narrower than the scenario:
 
-* the **world** — segments, market, lead handling, sales, costs, starting customers and the
-  horizon (`analysis.horizon_months`);
+* the **world** — segments, market, lead handling, sales, costs, starting customers, the
+  horizon (`analysis.horizon_months`) and the world's declared ranges (`uncertainty`);
 * the **setup's own teams** (their names, sizes, costs, ramps and effect ranges), and how
   teams combine (overlap, synergy, effect scale) when it has any;
 * the replication, the seed, a lever restriction (gain attribution), and the model version.
@@ -70,6 +70,10 @@ def world_key(scenario: Scenario) -> str:
     """A stable hash of the world part of a scenario (arrival streams depend on it alone)."""
     data = scenario.model_dump(mode="json", include=set(WORLD_FIELDS))
     data["horizon_months"] = scenario.analysis.horizon_months  # the same key as before the split
+    if scenario.uncertainty:  # drawn per future: part of the world (absent, the key is as before)
+        data["uncertainty"] = scenario.model_dump(mode="json", include={"uncertainty"})[
+            "uncertainty"
+        ]
     return _digest(data)
 
 

@@ -31,6 +31,7 @@ from sim.metrics import MONTHLY_SERIES, check_finite, kpis, monthly_series, pair
 from sim.model import RunRecord, run_replication
 from sim.params import BASELINE, Scenario
 from sim.streams import ReplicationDraws
+from sim.uncertainty import in_future
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called after each finished task (one replication's missing runs)."""
@@ -71,7 +72,11 @@ def simulate(
     seed: int = 0,
     levers: Sequence[str] | None = None,
 ) -> RunResult:
-    """Simulate one replication of one setup; the records stay available for inspection."""
+    """Simulate one replication of one setup; the records stay available for inspection.
+
+    A scenario with uncertain world numbers runs (and is measured) at this future's draws.
+    """
+    scenario = in_future(scenario, seed, replication)
     record = run_replication(
         scenario, setup, replication, seed, tuple(levers) if levers is not None else None
     )
@@ -108,16 +113,19 @@ class RunTask:
 
 
 def run_task(task: RunTask) -> list[RunOutput]:
-    """Run a task's setups on its replication's shared random numbers; outputs in order."""
+    """Run a task's setups on its replication's shared random numbers; outputs in order.
+
+    Every setup runs on the same future's world (`sim.uncertainty.in_future`: its draws of
+    any uncertain world number), and is measured on it.
+    """
     shared = ReplicationDraws(task.seed, task.replication)
+    scenario = in_future(task.scenario, task.seed, task.replication)
     out = []
     for setup in task.setups:
         restrict = None if setup == BASELINE else task.levers
-        record = run_replication(
-            task.scenario, setup, task.replication, task.seed, restrict, shared
-        )
-        series = monthly_series(record, task.scenario)
-        figures = kpis(record, task.scenario, series)
+        record = run_replication(scenario, setup, task.replication, task.seed, restrict, shared)
+        series = monthly_series(record, scenario)
+        figures = kpis(record, scenario, series)
         check_finite(figures, series, f"setup '{setup}', replication {task.replication}")
         out.append(RunOutput(figures, series))
     return out
@@ -150,13 +158,12 @@ class LeverSetTask:
 def run_lever_set_task(task: LeverSetTask) -> list[RunOutput]:
     """Run a lever-set task's restrictions on its replication's shared draws; in order."""
     shared = ReplicationDraws(task.seed, task.replication)
+    scenario = in_future(task.scenario, task.seed, task.replication)
     out = []
     for levers in task.lever_sets:
-        record = run_replication(
-            task.scenario, task.setup, task.replication, task.seed, levers, shared
-        )
-        series = monthly_series(record, task.scenario)
-        out.append(RunOutput(kpis(record, task.scenario, series), series))
+        record = run_replication(scenario, task.setup, task.replication, task.seed, levers, shared)
+        series = monthly_series(record, scenario)
+        out.append(RunOutput(kpis(record, scenario, series), series))
     return out
 
 
@@ -176,7 +183,9 @@ def variants_from(
     """Variants of `base`, one per mapping of dotted paths to values (validated).
 
     `{"sales.reps": 12, "org.teams.revops.cost_per_fte_month": 12000}` is one variant; a bad
-    path or value raises `sim.io.ScenarioError` naming the field.
+    path or value raises `sim.io.ScenarioError` naming the field. A variant that sets a world
+    number the base draws per future (`uncertainty:`) fixes it at the value set
+    (`sim.io.apply_overrides`).
     """
     from sim.io import apply_overrides, parse_scenario, scenario_to_dict
 
@@ -184,6 +193,7 @@ def variants_from(
     for i, change in enumerate(changes):
         sets = [f"{path}={_yaml_value(value)}" for path, value in change.items()]
         data = apply_overrides(scenario_to_dict(base), sets, source=base.name)
+
         vid = ids[i] if ids is not None else f"v{i}"
         out.append(Variant(vid, parse_scenario(data, source=base.name), dict(change)))
     return out

@@ -232,7 +232,11 @@ def read_limited(path: Path, limit: int = MAX_SCENARIO_BYTES) -> bytes:
 
 
 def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> dict:
-    """Apply `dotted.key=value` settings (values are YAML; list items by index)."""
+    """Apply `dotted.key=value` settings (values are YAML; list items by index).
+
+    Setting a world number the scenario draws per future (`uncertainty:`) fixes it: its
+    range is dropped, so the value set is the value run.
+    """
     if not isinstance(data, Mapping):
         raise ScenarioError([("", "a scenario must be a mapping of keys to values")], source)
     result = _settings_in_block(copy.deepcopy(dict(data)))
@@ -253,6 +257,11 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: str = "") -> di
             set_path(result, key, value, create=True)
         except PathError as err:
             raise ScenarioError([(err.path, err.reason)], "--set") from None
+        drawn = result.get("uncertainty")
+        if isinstance(drawn, dict) and key in drawn and key.split(".")[0] != "uncertainty":
+            del drawn[key]
+            if not drawn:
+                del result["uncertainty"]
     return result
 
 
@@ -277,12 +286,18 @@ def _settings_in_block(data: dict) -> dict:
 def scenario_to_dict(scenario: Scenario) -> dict:
     """Plain data in the file layout, ready to write.
 
-    Analysis settings go under `analysis:`, ranges as [low, mode, high], `sources:` last
-    (left out when there are none).
+    Analysis settings go under `analysis:`, ranges as [low, mode, high], `uncertainty:` and
+    `sources:` last (each left out when there are none).
     """
     data = scenario.model_dump(mode="json")
     if not data.get("sources"):
         data.pop("sources", None)
+    if data.get("uncertainty"):
+        data["uncertainty"] = {
+            k: [v["low"], v["mode"], v["high"]] for k, v in data["uncertainty"].items()
+        }
+    else:
+        data.pop("uncertainty", None)
     for team in data.get("org", {}).get("teams", {}).values():
         team["effects"] = {
             k: [v["low"], v["mode"], v["high"]] for k, v in team.get("effects", {}).items()

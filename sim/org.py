@@ -83,7 +83,6 @@ def draw_team_effects(
     retention strength on the retention levers); a correlation (scoring accuracy) is not a
     rate and is taken as drawn.
     """
-    u = stream(seed, replication, f"effects.{team_name}").random(len(LEVERS))
     strength = scale * draw_team_strength(team_name, team, seed, replication)
     kept = strength
     if team.retention_strength is not None and RETENTION_LEVERS & set(team.effects):
@@ -94,8 +93,18 @@ def draw_team_effects(
             return 1.0
         return kept if lever in RETENTION_LEVERS else strength
 
+    raw = draw_raw_effects(team_name, team, seed, replication)
+    return {lever: value * multiplier(lever) for lever, value in raw.items()}
+
+
+def draw_raw_effects(team_name: str, team: Team, seed: int, replication: int) -> dict[str, float]:
+    """Each lever's draw from the team's effect range in this replication, before strength.
+
+    One uniform for every known lever in a fixed order (`draw_team_effects` scales these).
+    """
+    u = stream(seed, replication, f"effects.{team_name}").random(len(LEVERS))
     return {
-        lever: triangular_ppf(float(u[i]), team.effects[lever]) * multiplier(lever)
+        lever: triangular_ppf(float(u[i]), team.effects[lever])
         for i, lever in enumerate(LEVERS)
         if lever in team.effects
     }

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.outcomes import objective_unit
 from sim.params import BASELINE, Scenario, source_of
+from sim.plans import PlanSearch
 from sim.text import (
     headline,
     objective_label,
@@ -24,6 +25,7 @@ from sim.text import (
     setup_name,
 )
 from sim.text.numbers import money, money_expr, value_text
+from sim.text.plans import delay_head, delay_rows, plan_sentence
 from sim.text.workshop import change_label, change_value, confidence_sentence, say
 from sim.verdict import Comparison
 from sim.workshop import changes
@@ -266,16 +268,41 @@ def _money(result: Comparison, lang: str) -> str:
     )
 
 
+def _when(plans: PlanSearch, currency: str, lang: str) -> str:
+    """The "when" section: the advice in words and the cost of delay per team and start."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in delay_head(plans, lang))
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+        for row in delay_rows(plans, currency, lang)
+    )
+    note = say(
+        "report_when_note",
+        lang,
+        plans=len(plans.plans),
+        n=plans.replications,
+        seed=plans.seed,
+        objective=objective_label(plans.objective, lang),
+    )
+    return (
+        f"<h2>{html.escape(say('report_when', lang))}</h2>"
+        f"<p>{_md(plan_sentence(plans, currency, lang))}</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f'<p class="muted">{html.escape(note)}</p>'
+    )
+
+
 def report_html(
     result: Comparison,
     base: Scenario | None = None,
     breakevens: list[str] | None = None,
     lang: str = "en",
+    plans: PlanSearch | None = None,
 ) -> str:
     """The report as one HTML page.
 
-    Verdict, money, how sure, charts, breakevens (when given, already worded), and every
-    assumption that differs from `base` with its source.
+    Verdict, money, how sure, charts, breakevens (when given, already worded), when to start
+    each team (when a plan search is given), and every assumption that differs from `base`
+    with its source.
     """
     sc = result.scenario
     h = headline(result, lang)
@@ -308,6 +335,8 @@ def report_html(
     if breakevens:
         items = "".join(f"<li>{_md(b)}</li>" for b in breakevens)
         parts.append(f"<h2>{html.escape(say('report_breakevens', lang))}</h2><ul>{items}</ul>")
+    if plans is not None:
+        parts.append(_when(plans, sc.currency, lang))
     parts += [
         f"<h2>{html.escape(say('report_assumptions', lang))}</h2>",
         _assumptions(result, base, lang),

@@ -7,8 +7,8 @@ same list, so what the link carries is exactly what the screen says was changed.
 
 Changes go down to single numbers where the shape allows it (`sales.reps`,
 `org.teams.revops.effects.price`); where a list or mapping changes shape (a segment added,
-a lever switched off) the whole list or mapping is the change. `sources` always counts as
-one value: its keys are themselves dotted paths.
+a lever switched off) the whole list or mapping is the change. `sources` and `uncertainty`
+always count as one value each: their keys are themselves dotted paths.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ MAX_CHANGES = 400
 MAX_VARIANTS = 6
 PATH_PATTERN = re.compile(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+){0,12}")
 WORKSHOP_FORMAT = 1
-WHOLE = ("sources",)
+WHOLE = ("sources", "uncertainty")
 """Top-level keys compared as one value."""
 
 
@@ -40,9 +40,13 @@ class Change:
 
 
 def plain(scenario: Scenario) -> dict:
-    """A scenario as plain data for comparing: the file layout with `sources` always there."""
+    """A scenario as plain data for comparing: the file layout, `sources` always there.
+
+    `uncertainty` is always there too, so removing it is a change like any other.
+    """
     data = scenario_to_dict(scenario)
     data.setdefault("sources", {})
+    data.setdefault("uncertainty", {})
     return data
 
 

@@ -91,6 +91,7 @@ def test_opening_why_explains_the_gain_on_the_verdicts_futures(landing):
     assert result.lever_runs.replications == tuple(range(int(REPS)))
     shown = "\n".join(m.value for m in landing.markdown)
     assert "Where the gain of" in shown
+    assert "safest against a bad future" in shown  # the robust choice beside the winner
 
 
 def test_results_survive_page_switches(landing):

@@ -59,6 +59,23 @@ def test_every_tornado_row_label_is_drawn():
         assert f">{label}<" in svg.replace("&#x27;", "'").replace("&apos;", "'"), label
 
 
+def test_a_row_that_changes_the_winner_is_drawn_and_marked():
+    """A row that hands the win to another setup is drawn even below the top rows by swing,
+    and its end is marked with the new winner's name."""
+    frame = _tornado_frame()
+    frame["winner"] = "Both teams"
+    frame["changes"] = False
+    last = frame["label"] == LABELS[-1]
+    flip = last & (frame["end"] == "high end")
+    frame.loc[flip, "winner"] = "SalesOps"
+    frame.loc[flip, "changes"] = True
+    chart = tornado_chart(frame, 5e6, "Gap (USD)", top=3)
+    svg = chart_svg(chart).replace("&#x27;", "'").replace("&apos;", "'")
+    assert f">{LABELS[-1]}<" in svg  # outside the top 3 by swing, drawn as it flips
+    assert f">{LABELS[5]}<" not in svg  # outside the top 3, no flip: left out
+    assert svg.count(">→ SalesOps<") == 1  # the one end that changes the winner
+
+
 def test_every_value_of_information_row_label_is_drawn():
     frame = pd.DataFrame({"label": LABELS, "value": np.linspace(1e6, 1e4, len(LABELS))})
     chart = voi_chart(frame, 1.2e6, "Worth knowing (USD)", title="Value of information")

@@ -41,7 +41,9 @@ def _messages() -> list[tuple[str, str]]:
     return out
 
 
-COMMAND_NAMES = {"what would change the answer: tornado, breakeven, map, voi, discover"}
+COMMAND_NAMES = {
+    "what would change the answer: tornado, breakeven, map, voi, discover, curve, doubt"
+}
 """Messages naming the CLI's subcommands, which are typed as they are, in English."""
 
 ROWS = _rows()

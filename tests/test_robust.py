@@ -70,3 +70,83 @@ def test_most_of_the_doubt_is_the_inputs_when_they_spread_the_gain_more():
     chance = rng.normal(0, 1, 4000)
     drawn = rng.normal(0, 1, 4000) + rng.normal(0, 2, 4000)  # variance 1 + 4
     assert doubt_split(chance, drawn).input_share == pytest.approx(0.8, abs=0.03)
+
+
+# ------------------------------------------------------------ the verdict's robust section
+@pytest.fixture(scope="module")
+def small_comparison():
+    """The reference company over 6 months, 8 futures, no attribution."""
+    from conftest import make
+
+    from sim.verdict import compare
+
+    return compare(make(horizon_months=6), 8, seed=3, workers=1, explain=False)
+
+
+def test_the_verdict_json_has_a_robust_section(small_comparison):
+    from sim.answers import comparison_json
+
+    out = comparison_json(small_comparison)
+    robust = out["verdict"]["robust"]
+    setups = set(small_comparison.setups)
+    assert set(robust) >= {"minimax_regret", "satisficing"}
+    assert set(robust["minimax_regret"]) >= {"setup", "max_regret"}
+    assert set(robust["satisficing"]) >= {"share", "setup", "margins"}
+    assert robust["satisficing"]["share"] == 0.9
+    assert robust["minimax_regret"]["setup"] in setups
+    assert robust["satisficing"]["setup"] in setups
+    assert set(robust["satisficing"]["margins"]) == setups
+    assert robust["minimax_regret"]["max_regret"] >= 0.0
+    assert out["verdict"]["robust_text"]
+
+
+def test_the_verdict_robust_section_is_robust_py_on_the_comparisons_own_table(small_comparison):
+    """Recomputed here from the replications with the plain functions: the same answer."""
+    table = small_comparison.results.objective(small_comparison.objective)
+    assert table.shape == (8, 4)
+    robust = small_comparison.facts()["verdict"]["robust"]
+    worst = max_regret(table)
+    margin = satisficing_margin(table, 0.9)
+    assert robust["minimax_regret"]["setup"] == worst.idxmin()
+    assert robust["minimax_regret"]["max_regret"] == pytest.approx(worst.min())
+    assert robust["minimax_regret"]["max_regrets"] == pytest.approx(worst.to_dict())
+    assert robust["satisficing"]["margins"] == pytest.approx(margin.to_dict())
+    assert robust["satisficing"]["margin"] == pytest.approx(margin.min())
+    # the best on average has no regret in the futures it wins, and is the verdict's winner
+    assert robust["best_on_average"] == small_comparison.verdict.best == table.mean().idxmax()
+
+
+def test_the_robust_sentence_says_when_the_robust_choice_is_the_winner(small_comparison):
+    from sim.text import robust_text, setup_name
+
+    choice = small_comparison.robust()
+    text = robust_text(small_comparison)
+    best = small_comparison.verdict.best
+    assert setup_name(best) in text
+    same = choice.minimax_regret == best and choice.satisficing == best
+    assert text.startswith("The robust choice is the winner too") == same
+    if choice.minimax_regret != best:
+        assert setup_name(choice.minimax_regret) in text
+    assert robust_text(small_comparison, "ja") != text
+
+
+def test_the_robust_sentence_names_a_safer_setup_when_it_differs():
+    """A hand-made reading: none best on average and in 3 futures of 4, 'b' safest."""
+    from types import SimpleNamespace
+
+    from sim.text import robust_text
+
+    choice = robust_choice(
+        pd.DataFrame({"none": [12.0e6, 12.0e6, 12.0e6, -20.0e6], "b": [2.0e6] * 4}), share=0.75
+    )
+    fake = SimpleNamespace(
+        robust=lambda: choice,
+        objective="cumulative_contribution",
+        scenario=SimpleNamespace(currency="USD"),
+        verdict=SimpleNamespace(best="none"),
+    )
+    text = robust_text(fake)
+    assert text.startswith("Best on average: 'No ops team'.")
+    assert "Safest against a bad future: 'B'" in text
+    assert "$10.00M" in text and "$22.00M" in text
+    assert "It is also the best setup outright in at least 75% of futures." in text

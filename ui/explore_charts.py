@@ -41,10 +41,16 @@ def tornado_chart(
 ) -> alt.LayerChart:
     """Bars from today's gap to the gap at each end of each input; whiskers: its interval.
 
-    `data`: label, end ("low end"/"high end"), value_text, gap, low, high, swing, base.
+    `data`: label, end ("low end"/"high end"), value_text, gap, low, high, swing, base, and
+    optionally winner and changes (`ui.explore_data.tornado_frame`): an end where another
+    setup wins is marked "→ winner" beside its bar. The `top` rows by swing are drawn, and
+    every row that changes the winner besides.
     """
     _ = translator(lang)
-    labels = list(dict.fromkeys(data.sort_values("swing", ascending=False)["label"]))[:top]
+    by_swing = list(dict.fromkeys(data.sort_values("swing", ascending=False)["label"]))
+    changes = data["changes"] if "changes" in data.columns else pd.Series(False, data.index)
+    flipping = set(data.loc[changes.astype(bool), "label"])
+    labels = [label for i, label in enumerate(by_swing) if i < top or label in flipping]
     shown = data[data["label"].isin(labels)]
     y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=320))
     base = alt.Chart(shown)
@@ -63,6 +69,8 @@ def tornado_chart(
         alt.Tooltip("value_text:N", title=_("Value")),
         *tips,
     ]
+    if "winner" in shown.columns:
+        tooltip.append(alt.Tooltip("winner:N", title=_("Winner")))
     base = base.encode(y=y)
     bars = base.mark_bar(opacity=0.8, height=14).encode(
         x=alt.X("base:Q", title=x_title, axis=value_axis(kind, currency, lang)),
@@ -82,9 +90,23 @@ def tornado_chart(
         .mark_rule(color="#B22", strokeWidth=1.5)
         .encode(x="x:Q")
     )
+    layers = [bars, whiskers, today, zero]
+    if "winner" in shown.columns and "changes" in shown.columns:
+        marked = shown[shown["changes"].astype(bool)].assign(
+            mark=lambda d: "→ " + d["winner"].astype(str)
+        )
+        # beyond the bar's outer end: left of a bar that goes left of today, right otherwise
+        left = marked["gap"] < marked["base"]
+        for part, align, dx in ((marked[left], "right", -6), (marked[~left], "left", 6)):
+            if len(part):
+                layers.append(
+                    alt.Chart(part)
+                    .mark_text(align=align, dx=dx, fontWeight="bold", color="#B22")
+                    .encode(x="gap:Q", y=y, text="mark:N")
+                )
     # a fixed step per row (not a total height): the app fits a total height to the title
     # and legend too, which squeezed the rows until bars overlapped and labels were dropped
-    return _finish(alt.layer(bars, whiskers, today, zero), title, alt.Step(ROW_STEP), lang)
+    return _finish(alt.layer(*layers), title, alt.Step(ROW_STEP), lang)
 
 
 def breakeven_chart(

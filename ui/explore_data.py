@@ -7,18 +7,23 @@ import itertools
 import pandas as pd
 
 from sim.explore import Breakeven, DecisionMap, Discovery, Tornado, ValueOfInformation
+from sim.text import translator
 from sim.text.explore import input_label, input_value
 from ui.text import setup_name
 
 
 def tornado_frame(t: Tornado, lang: str = "en") -> pd.DataFrame:
-    """Two rows per input (low end, high end): gap and its interval, value, swing."""
+    """Two rows per input (low end, high end): gap and its interval, value, swing, winners.
+
+    `winner` is the setup that wins at that end (its name), `changes` whether it is not
+    today's winner there; `flips` and `new_winner` are the row's (the same at both ends).
+    """
     cur = t.scenario.currency
     rows = []
     for r in t.rows:
-        for end, value, gap in (
-            ("low end", r.low_value, r.gap_low),
-            ("high end", r.high_value, r.gap_high),
+        for end, value, gap, winner in (
+            ("low end", r.low_value, r.gap_low, r.winner_low),
+            ("high end", r.high_value, r.gap_high, r.winner_high),
         ):
             rows.append(
                 {
@@ -32,9 +37,35 @@ def tornado_frame(t: Tornado, lang: str = "en") -> pd.DataFrame:
                     "high": gap.high,
                     "swing": r.swing,
                     "base": t.base_gap.mean,
+                    "winner": setup_name(winner, lang) if winner else "",
+                    "changes": bool(winner) and winner != t.winner,
+                    "flips": r.flips,
+                    "new_winner": setup_name(r.new_winner, lang) if r.new_winner else "",
                 }
             )
     return pd.DataFrame(rows)
+
+
+def tornado_flips_frame(t: Tornado, lang: str = "en") -> pd.DataFrame:
+    """One row per input whose swing changes the winner (empty when none does).
+
+    The table beside the chart: the input, each end's value and winner, and the new winner.
+    """
+    _ = translator(lang)
+    cur = t.scenario.currency
+    return pd.DataFrame(
+        [
+            {
+                _("Input"): input_label(r.input.path, lang),
+                _("Low end"): input_value(r.input.path, r.low_value, cur, lang),
+                _("Winner at the low end"): setup_name(r.winner_low, lang),
+                _("High end"): input_value(r.input.path, r.high_value, cur, lang),
+                _("Winner at the high end"): setup_name(r.winner_high, lang),
+                _("New winner"): setup_name(r.new_winner, lang) if r.new_winner else "",
+            }
+            for r in t.flipping
+        ]
+    )
 
 
 def breakeven_frame(b: Breakeven) -> pd.DataFrame:

@@ -15,8 +15,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from sim.io import scenario_hash
 from sim.outcomes import objective_unit
-from sim.params import BASELINE, OBJECTIVES
+from sim.params import BASELINE, OBJECTIVES, Scenario
+from sim.plans import PlanSearch
 from sim.report import gap_frame, report_html
 from sim.text import GLOSSARY, glossary, headline, objective_label, setup_name
 from sim.text.labels import objective_short
@@ -32,6 +34,7 @@ from sim.verdict import Comparison
 from sim.workshop import MAX_VARIANTS, changes
 from ui import charts, state
 from ui.explore_landing import stored_breakevens
+from ui.explore_runs import stored
 from ui.i18n import _
 from ui.runs import run_key
 from ui.safe import md_escape
@@ -196,14 +199,31 @@ def save_variant_control() -> None:
         )
 
 
+WHEN_LAST = "when_last"
+"""Session key: the scenario hash and stored-result key of the session's last plan search."""
+
+
+def stored_plans(scenario: Scenario) -> PlanSearch | None:
+    """The session's last plan search (the When? page) of `scenario`, if it is still kept."""
+    last = st.session_state.get(WHEN_LAST)
+    if not last or last.get("scenario") != scenario_hash(scenario):
+        return None
+    found = stored(last["key"])
+    return None if found is None else found[0].search
+
+
 def report_button(result: Comparison, stem: str) -> None:
-    """Download the one-page HTML report (built when clicked)."""
+    """Download the one-page HTML report (built when clicked).
+
+    With the nearest breakevens and when to start each team, if they were worked out.
+    """
     lang = state.lang()
     base = state.changes_base(result.scenario)
     breakevens = stored_breakevens(result, lang)
+    plans = stored_plans(result.scenario)
     download(
         say("report_download", lang),
-        lambda: report_html(result, base, breakevens, lang),
+        lambda: report_html(result, base, breakevens, lang, plans),
         f"{stem}_report.html",
         "text/html",
         "dl_report",

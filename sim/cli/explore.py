@@ -1,4 +1,4 @@
-"""`python -m sim explore tornado|breakeven|map|voi|discover SCENARIO ...`.
+"""`python -m sim explore tornado|breakeven|map|voi|discover|curve SCENARIO ...`.
 
 Each subcommand runs one method of `sim.explore` on the run options every simulating
 command takes (`--backend`, `--scheduler`, `--workers`, `--cache-dir`) and writes its facts
@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.cli import options
+from sim.cli import explore_curve, options
 from sim.executors import default_workers
 from sim.explore import (
     RunOptions,
@@ -30,23 +30,27 @@ from sim.explore import (
 )
 from sim.explore.discovery import REPLICATIONS as DISCOVER_REPLICATIONS
 from sim.explore.discovery import SAMPLES
+from sim.explore.doubt import REPLICATIONS as DOUBT_REPLICATIONS
+from sim.explore.doubt import doubt
 from sim.explore.inputs import parse_range
 from sim.explore.runs import REPLICATIONS
 from sim.facts import json_ready
 from sim.io import load_scenario, safe_csv
 from sim.params import Scenario
+from sim.text import N_, setup_name, translator, value_text
 from sim.text import explore as words
-from sim.text import setup_name, translator, value_text
+from sim.text.doubt import doubt_text
 from sim.text.report import cell, width
 
-METHODS = ("tornado", "breakeven", "map", "voi", "discover")
+METHODS = ("tornado", "breakeven", "map", "voi", "discover", "curve", "doubt")
+ENDS = {"low": N_("low end"), "high": N_("high end")}
 
 
 def add_parser(sub: Any) -> None:
-    """Register `explore` and its five subcommands on the main parser's subparsers."""
+    """Register `explore` and its subcommands on the main parser's subparsers."""
     e = sub.add_parser(
         "explore",
-        help="what would change the answer: tornado, breakeven, map, voi, discover",
+        help="what would change the answer: tornado, breakeven, map, voi, discover, curve, doubt",
         description="Sensitivity of the verdict on common random numbers, on any executor.",
     )
     methods = e.add_subparsers(dest="method", required=True, parser_class=type(e))
@@ -99,6 +103,11 @@ def add_parser(sub: Any) -> None:
     v = methods.add_parser("voi", help="value of information: EVPI and partial EVPI")
     common(v, 100)
 
+    c = methods.add_parser(
+        "doubt", help="each gain's spread: chance (run-to-run) apart from not knowing the inputs"
+    )
+    common(c, DOUBT_REPLICATIONS)
+
     d = methods.add_parser("discover", help="Latin hypercube + PRIM: where a setup wins")
     common(d, DISCOVER_REPLICATIONS)
     d.add_argument("--setup", required=True, help="the setup whose wins to explain")
@@ -115,6 +124,8 @@ def add_parser(sub: Any) -> None:
         metavar="N",
         help="also Sobol indices of the top-two gap from N x (2k+2) points",
     )
+
+    explore_curve.add_parser(methods, common)
 
 
 def _pair(text: str | None) -> tuple[str, str] | None:
@@ -204,6 +215,10 @@ def answer(
                     "gap_high_low": r["gap_high"]["low"],
                     "gap_high_high": r["gap_high"]["high"],
                     "swing": r["swing"],
+                    "winner_low": r["winner_low"],
+                    "winner_high": r["winner_high"],
+                    "flips": r["flips"],
+                    "new_winner": r["new_winner"] or "",
                 }
                 for r in facts["rows"]
             ]
@@ -216,6 +231,11 @@ def answer(
                 value_text(r.gap_low.mean, t.objective, cur, lang=lang),
                 words.input_value(r.input.path, r.high_value, cur, lang),
                 value_text(r.gap_high.mean, t.objective, cur, lang=lang),
+                # the setup that takes over, and at which end
+                ", ".join(
+                    _("→ {setup} ({end})").format(setup=setup_name(w, lang), end=_(ENDS[end]))
+                    for end, w in r.flip_ends
+                ),
             )
             for r in t.rows
         ]
@@ -231,6 +251,7 @@ def answer(
             + cell(c[3], sizes[3])
             + " "
             + cell(c[4], sizes[4])
+            + ("   " + c[5] if c[5] else "")
             for c in cells
         ]
         return facts, table, "\n".join(lines)
@@ -270,6 +291,8 @@ def answer(
         )
         text += "\n"
         return facts, table, text + grid.sort_index(ascending=False).to_string()
+    if args.method == "curve":
+        return explore_curve.answer(args, scenario, options, lang)
     if args.method == "voi":
         v = value_of_information(scenario, options)
         facts = v.facts()
@@ -278,6 +301,8 @@ def answer(
         ]
         table = pd.DataFrame(facts["evppi"])
         return facts, table, "\n".join(facts["text"])
+    if args.method == "doubt":
+        return _doubt(scenario, options, lang)
     d = discover(scenario, args.setup, _params(args.params), args.samples, options)
     facts = d.facts()
     facts["text"] = [words.box_text(d, i, lang) for i in range(len(d.boxes))]
@@ -289,6 +314,28 @@ def answer(
         setup=setup_name(d.setup, lang), share=d.share, n=len(d.winners)
     )
     return facts, table, text + "\n" + ("\n".join(facts["text"]) or _("No box found."))
+
+
+def _doubt(scenario: Scenario, options: RunOptions, lang: str) -> tuple[dict, pd.DataFrame, str]:
+    """`explore doubt`: each gain's spread split into chance and the inputs."""
+    result = doubt(scenario, options)
+    facts = result.facts()
+    facts["text"] = [doubt_text(result, setup, lang) for setup in result.gains]
+    table = pd.DataFrame(
+        [
+            {
+                "setup": setup,
+                "gain": g["gain"]["mean"],
+                "gain_low": g["gain"]["low"],
+                "gain_high": g["gain"]["high"],
+                "chance_share": g["chance_share"],
+                "input_share": g["input_share"],
+                "main_input": g["main_input"],
+            }
+            for setup, g in facts["setups"].items()
+        ]
+    )
+    return facts, table, "\n".join(facts["text"])
 
 
 def render(args: argparse.Namespace, facts: dict, table: pd.DataFrame, text: str) -> str:

@@ -14,11 +14,13 @@ from sim.cli import options
 from sim.cli.compare import Bar
 from sim.executors import default_workers
 from sim.io import load_scenario, safe_csv
+from sim.params import Scenario
 from sim.plans import DEFAULT_STARTS, search_json, search_plans
 from sim.text.plans import plan_sentence, plans_table
 
 
-def _starts(value: str) -> list[int | None]:
+def parse_starts(value: str) -> list[int | None]:
+    """An argparse type: comma-separated start months, 'never' for not at all."""
     out: list[int | None] = []
     for part in value.split(","):
         part = part.strip()
@@ -54,7 +56,7 @@ def add_parser(sub: Any) -> None:
     )
     c.add_argument(
         "--starts",
-        type=_starts,
+        type=parse_starts,
         help="comma-separated start months, 'never' for not at all "
         "(default: 0,3,6,9,12,18,24,never, those within the horizon)",
     )
@@ -70,44 +72,71 @@ def add_parser(sub: Any) -> None:
     options.add_run_options(c)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Search the plans; write the advice and table, the JSON facts, or CSV (one row per plan)."""
-    scenario = load_scenario(args.scenario, list(args.set))
+def teams_and_starts(
+    scenario: Scenario,
+    teams_arg: str | None,
+    starts_arg: list[int | None] | None,
+    teams_option: str = "--teams",
+    starts_option: str = "--starts",
+) -> tuple[list[str], list[int | None]]:
+    """The teams and start months asked for, checked against the scenario (BadInput)."""
     horizon = scenario.horizon_months
     known = list(scenario.org.teams)
-    teams = known if args.teams is None else [t.strip() for t in args.teams.split(",") if t.strip()]
+    teams = known if teams_arg is None else [t.strip() for t in teams_arg.split(",") if t.strip()]
     unknown = [t for t in teams if t not in known]
     if unknown or not teams or len(set(teams)) != len(teams):
         raise options.BadInput(
-            f"--teams: unknown or repeated team(s) {unknown or teams} (known: {', '.join(known)})"
+            f"{teams_option}: unknown or repeated team(s) {unknown or teams} "
+            f"(known: {', '.join(known)})"
         )
-    if args.starts is None:
+    if starts_arg is None:
         starts = [s for s in DEFAULT_STARTS if s is None or s < horizon]
     else:
-        starts = args.starts
+        starts = starts_arg
         late = [s for s in starts if s is not None and s >= horizon]
         if late:
             raise options.BadInput(
-                f"--starts: month {late[0]} is beyond the horizon ({horizon} months)"
+                f"{starts_option}: month {late[0]} is beyond the horizon ({horizon} months)"
             )
-    objective = args.objective or scenario.objective
-    if objective == "ops_roi":
-        raise options.BadInput("--objective: plans are compared on value, not on ops_roi")
-    most = args.reps or scenario.analysis.replications
+    return teams, starts
+
+
+def check_search(
+    scenario: Scenario,
+    teams: list[str],
+    starts: list[int | None],
+    most: int,
+    args: argparse.Namespace,
+    starts_option: str = "--starts",
+) -> None:
+    """Refuse (BudgetError, the option named) a search over the command line's budget.
+
+    Each plan runs like one setup for up to `most` replications: the search is checked as
+    that many runs (the replications, a run's size and memory, then the plans' total work).
+    """
     plans = len(starts) ** len(teams) + len(scenario.org.plans)
-    options.check_workers(args)
-    # each plan runs like one setup for up to `most` replications: the search is checked as
-    # that many runs (the replications, a run's size and memory, then the plans' total work)
     check_explore(
         scenario,
         plans,
         most,
-        "--starts",
+        starts_option,
         args.workers or (1 if args.backend == "serial" else default_workers()),
         options.cli_budget(),
         setups=1,
         source=str(args.scenario),
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Search the plans; write the advice and table, the JSON facts, or CSV (one row per plan)."""
+    scenario = load_scenario(args.scenario, list(args.set))
+    teams, starts = teams_and_starts(scenario, args.teams, args.starts)
+    objective = args.objective or scenario.objective
+    if objective == "ops_roi":
+        raise options.BadInput("--objective: plans are compared on value, not on ops_roi")
+    most = args.reps or scenario.analysis.replications
+    options.check_workers(args)
+    check_search(scenario, teams, starts, most, args)
     cache = options.cache(args)
     executor = options.executor(args)
     bar = Bar(enabled=not args.quiet and sys.stderr.isatty())  # one bar per batch of plans

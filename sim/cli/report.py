@@ -2,7 +2,8 @@
 
 The preset it is compared with is `--base FILE`, or else the preset in `scenarios/` of the
 same scenario name (none: no assumption table). `--breakevens` adds the breakevens nearest
-to today (a short tornado of the top two; slower).
+to today (a short tornado of the top two; slower); `--plan-teams` adds when to start each
+of those teams (the `plan` search on the report's replications; slower).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from sim.budget import check_comparison
 from sim.cli import options
+from sim.cli.plan import check_search, parse_starts, teams_and_starts
 from sim.io import ScenarioError, load_scenario
 from sim.params import Scenario
 
@@ -35,6 +37,17 @@ def add_parser(sub: Any) -> None:
     options.add_after_horizon(r)
     r.add_argument("--lang", default="en", help="language of the words (default en)")
     r.add_argument("--breakevens", action="store_true", help="add the nearest breakevens")
+    r.add_argument(
+        "--plan-teams",
+        help="add when to start each of these comma-separated teams (the `plan` search, "
+        "on the report's replications; slower)",
+    )
+    r.add_argument(
+        "--plan-starts",
+        type=parse_starts,
+        help="start months searched with --plan-teams, 'never' for not at all "
+        "(default: 0,3,6,9,12,18,24,never, those within the horizon)",
+    )
     options.add_run_options(r)
 
 
@@ -70,6 +83,7 @@ def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
     a = scenario.analysis
     replications = a.replications if args.reps is None else args.reps
     check_comparison(scenario, replications, args.workers, source=str(args.scenario))
+    asked = _plan_request(scenario, args, replications)  # checked before anything runs
     from sim.report import report_html  # imported once the run is known to fit
     from sim.verdict import compare
 
@@ -98,4 +112,38 @@ def html(args: argparse.Namespace, executor: Any, cache: Any) -> str:
         pair = (result.verdict.best, result.verdict.runner_up)
         found = nearest_breakevens(scenario, pair, run_options)
         breakevens = [breakeven_text(b, args.lang) for b in found]
-    return report_html(result, find_base(scenario, args.base), breakevens, args.lang)
+    plans = None
+    if asked is not None:
+        from sim.plans import search_plans
+
+        teams, starts, objective = asked
+        plans = search_plans(
+            scenario,
+            teams,
+            starts,
+            replications=args.reps,
+            max_replications=replications,
+            seed=result.seed,
+            objective=objective,
+            executor=executor,
+            cache=cache,
+        )
+    return report_html(result, find_base(scenario, args.base), breakevens, args.lang, plans)
+
+
+def _plan_request(
+    scenario: Scenario, args: argparse.Namespace, most: int
+) -> tuple[list[str], list[int | None], str] | None:
+    """The teams, starts and objective of `--plan-teams`, checked like `plan` (None: none)."""
+    if args.plan_teams is None:
+        if args.plan_starts is not None:
+            raise options.BadInput("--plan-starts: give --plan-teams too")
+        return None
+    teams, starts = teams_and_starts(
+        scenario, args.plan_teams, args.plan_starts, "--plan-teams", "--plan-starts"
+    )
+    objective = args.objective or scenario.objective
+    if objective == "ops_roi":
+        raise options.BadInput("--plan-teams: plans are compared on value, not on ops_roi")
+    check_search(scenario, teams, starts, most, args, "--plan-starts")
+    return teams, starts, objective

@@ -4,8 +4,10 @@ Every method runs variants of a scenario through `sim.experiments.run_experiment
 executor, the run cache, progress), on common random numbers, and returns facts with
 intervals; `sim.text.explore` words them.
 
-* `inputs`: the uncertain inputs and their ranges (declared ranges, ±25%, team effects).
-* `tornado`: one input at a time at its two ends — the top-two gap and gains vs none.
+* `inputs`: the uncertain inputs and their ranges (declared ranges, ±25%, team effects and
+  strengths), and which of them can move alone (`sweepable`).
+* `tornado`: one input at a time at its two ends — the top-two gap, gains vs none, and the
+  winner over every setup (a row flips when another setup wins at an end).
 * `breakeven`: where a pair's paired gap crosses zero along one input, with an interval.
 * `decision_map`: the verdict on a grid of two inputs.
 * `voi`: EVPI and partial EVPI of the teams' effects, from the same replications.
@@ -17,10 +19,12 @@ from sim.explore.decision_map import DEFAULT_AXES, DecisionMap, decision_map, de
 from sim.explore.discovery import Discovery, Sobol, discover, latin_hypercube, sobol_indices
 from sim.explore.inputs import (
     Input,
+    Skipped,
     all_inputs,
     default_inputs,
     make_input,
     parse_inputs,
+    sweepable,
     value_at,
 )
 from sim.explore.prim import Box, Rule, prim
@@ -38,6 +42,7 @@ __all__ = [
     "Input",
     "Rule",
     "RunOptions",
+    "Skipped",
     "Sobol",
     "Tornado",
     "TornadoRow",
@@ -56,6 +61,7 @@ __all__ = [
     "parse_inputs",
     "prim",
     "sobol_indices",
+    "sweepable",
     "tornado",
     "value_at",
     "value_of_information",

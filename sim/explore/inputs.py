@@ -10,12 +10,27 @@ An *input* is something a sweep can set to a value through ordinary dotted overr
   afresh in every future; an input value fixes it (`[v, v, v]`), between the range's ends;
 * all of a team's effects at once (`org.teams.revops.effects`): a position between 0 (every
   lever at the unfavourable end of its range) and 1 (every lever at its favourable end) —
-  "what if this team is as good, or as poor, as its ranges allow".
+  "what if this team is as good, or as poor, as its ranges allow";
+* a team's overall strength or retention strength (`org.teams.revops.strength`): today a
+  triangular range drawn once per future; an input value fixes it (`[v, v, v]`), between
+  the range's ends (25% either side of it, inside its declared range, when it is one value).
 
 The default set (`default_inputs`) is the handful the article's criteria point at — each
-team's effects and cost, the horizon, the audience, inbound volume, reps and their selling
-time, win rate, churn, deal size and the handoff gap — so a tornado stays a few times one
+team's effects and cost, then, for every team a setup has, its strength (and retention
+strength), its effects' half-life when set, its coverage, and its attrition and backfill when
+it loses people; the horizon, the audience,
+inbound volume, reps and their selling time, the handoff gap, the seat model's rates when
+the seats are simulated, win rate, churn and deal size — so a tornado stays a few times one
 comparison; `all_inputs` lists every number of the scenario.
+
+Not every number can move alone: lead shares must sum to 1, a hiring plan must leave seats.
+`sweepable` builds both ends of each input as a scenario and leaves out (as `Skipped`, with
+the reason) those that do not validate, so `parse_inputs(scenario, ["all"])` runs on any
+valid scenario. Analysis settings other than the horizon are not inputs: they say how the
+question is asked, not what the company is; nor are the plans' dates and sizes, which are
+decisions (and a tornado compares the setups, not the plans). The value-after-horizon convention
+(`analysis.after_horizon`) in particular is a choice of three accounting rules with no low
+or high end; compare them with `--set analysis.after_horizon=...` instead.
 """
 
 from __future__ import annotations
@@ -32,6 +47,18 @@ SPREAD = 0.25
 """How far either side of today's value a number moves by default (a fraction of it)."""
 
 EFFECT_PARTS = ("low", "mode", "high")
+
+RANGE_FIELDS = ("strength", "retention_strength")
+"""A team's triangular ranges that multiply its effects: swept as one value (kind "range")."""
+
+TEAM_EXTRA_FIELDS = ("durability_months", "coverage.fte_per_rep", "coverage.curvature")
+"""A team's numbers beside effects and cost that join the default set when they are set."""
+
+TEAM_SEAT_FIELDS = ("attrition_per_year", "backfill_months")
+"""A team's seat rates: in the default set when the team loses people."""
+
+SEAT_PATHS = ("sales.attrition_per_year", "sales.ramp_months", "sales.backfill_months")
+"""The seat model's rates: in the default set when the seats are simulated."""
 
 KEY_WORLD_PATHS = (
     "market.audience_size",
@@ -52,7 +79,8 @@ class Input:
 
     path: str
     kind: str
-    """"number", "effect" (one team effect) or "effects" (all of a team's effects)."""
+    """"number", "effect" (one team effect), "effects" (all of a team's effects) or "range"
+    (a team's strength or retention strength, fixed at one value)."""
     base: float | None
     low: float
     high: float
@@ -62,7 +90,7 @@ class Input:
         """The dotted overrides that put this input at `value`."""
         if self.kind == "number":
             return {self.path: round(value) if self.integer else float(value)}
-        if self.kind == "effect":
+        if self.kind in ("effect", "range"):
             v = float(value)
             return {self.path: [v, v, v]}
         team = self.path.split(".")[2]
@@ -118,6 +146,30 @@ def _team_effect(scenario: Scenario, path: str) -> tuple[str, str | None] | None
     return None
 
 
+def _team_range(scenario: Scenario, path: str) -> tuple[str, str] | None:
+    """(team, field) when `path` names a team's strength or retention strength."""
+    parts = path.split(".")
+    if len(parts) == 4 and parts[:2] == ["org", "teams"] and parts[3] in RANGE_FIELDS:
+        team = parts[2]
+        if team not in scenario.org.teams:
+            raise KeyError(f"{path}: no team '{team}' in the scenario")
+        return team, parts[3]
+    return None
+
+
+def whole_range(path: str) -> str | None:
+    """The whole range when `path` names one number of a team's range (effect or strength)."""
+    parts = path.split(".")
+    if (
+        len(parts) >= 5
+        and parts[:2] == ["org", "teams"]
+        and parts[-1] in EFFECT_PARTS
+        and (parts[3] == "effects" or parts[3] in RANGE_FIELDS)
+    ):
+        return ".".join(parts[:-1])
+    return None
+
+
 def make_input(
     scenario: Scenario,
     path: str,
@@ -130,6 +182,27 @@ def make_input(
     Raises KeyError naming the path when it is not a number of this scenario.
     """
     path = canonical_path(path.strip())
+    whole = whole_range(path)
+    if whole is not None:
+        raise KeyError(
+            f"{path}: one number of a range; sweep {whole} (the range fixed at one value)"
+        )
+    ranged = _team_range(scenario, path)
+    if ranged is not None:
+        team, name = ranged
+        rng = getattr(scenario.org.teams[team], name)
+        if rng is None:
+            raise KeyError(f"{path}: team '{team}' states no {name.replace('_', ' ')}")
+        if rng.low < rng.high:
+            lo, hi = rng.low, rng.high
+        else:
+            meta = field_meta(f"{path}.mode")
+            lo, hi = _default_ends(rng.mode, meta.low, meta.high, False, spread)
+        lo = lo if low is None else low
+        hi = hi if high is None else high
+        if not lo <= hi:
+            raise ValueError(f"{path}: low {lo} is above high {hi}")
+        return Input(path, "range", None, lo, hi)
     effect = _team_effect(scenario, path)
     if effect is not None:
         team, lever = effect
@@ -185,19 +258,51 @@ def _tidy(x: float) -> float:
     return float(f"{x:.10g}")
 
 
+def _used_teams(scenario: Scenario) -> list[str]:
+    """The teams some setup has (alone or sized, `team@fte`), in the scenario's order."""
+    used = {team for setup in scenario.org.setups for team in scenario.org.team_names(setup)}
+    return [team for team in scenario.org.teams if team in used]
+
+
 def default_input_paths(scenario: Scenario) -> list[str]:
-    """The article's handful: team effects and costs, horizon, then the key world numbers."""
+    """The article's handful, then the teams' strength, half-life and coverage.
+
+    Team effects and costs come first, then for each team a setup has its strength (and
+    retention strength), half-life and coverage when set, and its attrition and backfill
+    when it loses people; the horizon and the key world
+    numbers; the seat model's rates when the seats are simulated; each segment's numbers.
+    """
+    teams = _used_teams(scenario)
     paths: list[str] = []
-    for team in scenario.org.teams:
-        if any(team in members for members in scenario.org.setups.values()):
-            paths += [f"org.teams.{team}.effects", f"org.teams.{team}.cost_per_fte_month"]
+    for team in teams:
+        paths += [f"org.teams.{team}.effects", f"org.teams.{team}.cost_per_fte_month"]
+    for team in teams:
+        spec = scenario.org.teams[team]
+        paths.append(f"org.teams.{team}.strength")
+        if spec.retention_strength is not None:
+            paths.append(f"org.teams.{team}.retention_strength")
+        for name in TEAM_EXTRA_FIELDS:
+            if _present(scenario, f"org.teams.{team}.{name}"):
+                paths.append(f"org.teams.{team}.{name}")
+        if spec.attrition_per_year > 0:
+            paths += [f"org.teams.{team}.{name}" for name in TEAM_SEAT_FIELDS]
     paths.append("analysis.horizon_months")
     for path in KEY_WORLD_PATHS:
         if value_at(scenario, path) is not None:
             paths.append(path)
+    if scenario.sales.has_seats:
+        paths += list(SEAT_PATHS)
     for i in range(len(scenario.segments)):
         paths += [f"segments.{i}.{name}" for name in KEY_SEGMENT_FIELDS]
     return paths
+
+
+def _present(scenario: Scenario, path: str) -> bool:
+    """Whether the scenario gives a value at `path` (an unset optional block gives none)."""
+    try:
+        return value_at(scenario, path) is not None
+    except (AttributeError, KeyError, IndexError):
+        return False
 
 
 def default_inputs(scenario: Scenario, spread: float = SPREAD) -> list[Input]:
@@ -206,27 +311,90 @@ def default_inputs(scenario: Scenario, spread: float = SPREAD) -> list[Input]:
 
 
 def all_inputs(scenario: Scenario, spread: float = SPREAD) -> list[Input]:
-    """Every number of the scenario (null ones left out) and every team effect, one by one."""
+    """Every number of the scenario (null ones left out), every team effect and strength.
+
+    Candidates only: some cannot move alone (`sweepable` says which); `parse_inputs(...,
+    ["all"])` keeps those that can.
+    """
     out: list[Input] = []
     for path in iter_scalar_paths(scenario):
-        parts = path.split(".")
-        if parts[-1] in EFFECT_PARTS and "effects" in parts:
-            if parts[-1] == "mode":
-                out.append(make_input(scenario, ".".join(parts[:-1]), spread=spread))
+        whole = whole_range(path)
+        if whole is not None:
+            if path.endswith(".mode"):
+                out.append(make_input(scenario, whole, spread=spread))
             continue
-        if value_at(scenario, path) is None or (
-            path.startswith("analysis.") and (path != "analysis.horizon_months")
+        if (
+            value_at(scenario, path) is None
+            or (path.startswith("analysis.") and path != "analysis.horizon_months")
+            or path.startswith("org.plans.")
         ):
             continue
         out.append(make_input(scenario, path, spread=spread))
     return out
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An input left out of a sweep: its path and why (the validation's words)."""
+
+    param: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        """JSON-ready: {param, reason}."""
+        return {"param": self.param, "reason": self.reason}
+
+
+def sweepable(scenario: Scenario, items: Iterable[Input]) -> tuple[list[Input], list[Skipped]]:
+    """(inputs whose two ends both make a valid scenario, the others with the reason).
+
+    Each end is built as a variant would be (`sim.experiments.variants_from`), so what is
+    kept is exactly what a sweep can run: a lead share moved alone breaks the shares' sum,
+    and is skipped with that message.
+    """
+    from sim.experiments import variants_from
+
+    kept: list[Input] = []
+    skipped: list[Skipped] = []
+    for item in items:
+        reasons = []
+        for value in dict.fromkeys((item.low, item.high)):
+            try:
+                variants_from(scenario, [item.changes(scenario, value)])
+            except (ValueError, KeyError) as err:
+                problems = getattr(err, "problems", None)
+                words = (
+                    "; ".join(f"{f}: {m}" if f else m for f, m in problems)
+                    if problems
+                    else str(err)
+                )
+                reasons.append(f"at {value:g}: {words}")
+        if reasons:
+            skipped.append(Skipped(item.path, "; ".join(reasons)))
+        else:
+            kept.append(item)
+    return kept, skipped
+
+
 def parse_inputs(
     scenario: Scenario, specs: Iterable[str] | None, spread: float = SPREAD
 ) -> list[Input]:
-    """Inputs from `path` or `path=LOW:HIGH` strings; None or ["default"] the default set."""
-    specs = [s for s in (specs or []) if s.strip()]
+    """Inputs from `path` or `path=LOW:HIGH` strings; None or ["default"] the default set.
+
+    ["all"] is every input that can move alone (`sweepable`); a path named is taken as
+    asked (a sweep reports it as skipped when an end of it is not a valid scenario).
+    """
+    items = asked_inputs(scenario, specs, spread)
+    if _specs(specs) == ["all"]:
+        return sweepable(scenario, items)[0]
+    return items
+
+
+def asked_inputs(
+    scenario: Scenario, specs: Iterable[str] | None, spread: float = SPREAD
+) -> list[Input]:
+    """The inputs `specs` ask for, before `sweepable` (["all"]: every candidate)."""
+    specs = _specs(specs)
     if not specs or specs == ["default"]:
         return default_inputs(scenario, spread)
     if specs == ["all"]:
@@ -240,6 +408,10 @@ def parse_inputs(
         else:
             out.append(make_input(scenario, path, spread=spread))
     return out
+
+
+def _specs(specs: Iterable[str] | None) -> list[str]:
+    return [s for s in (specs or []) if s.strip()]
 
 
 def parse_range(text: str, path: str = "") -> tuple[float, float]:

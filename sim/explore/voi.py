@@ -15,8 +15,10 @@ The uncertain parameters are the teams' effects, drawn afresh in every simulated
   exact value obeys, which a regression on few futures can overshoot). A team's whole
   effect set is one more row: an additive spline in all its levers.
 
-World numbers are fixed in a scenario, not drawn, so they carry no value of information
-here; `sim.explore.tornado` and `breakeven` show how much they would move the answer.
+World numbers given a range in the scenario's `uncertainty:` section are drawn per future
+too (`sim.uncertainty`), so each of them gets a partial EVPI the same way, regressed on its
+own draws. The other world numbers are fixed, so they carry no value of information here;
+`sim.explore.tornado` and `breakeven` show how much they would move the answer.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import pandas as pd
 from sim.explore.runs import RunOptions, facts_header, objective_table, run_variants
 from sim.org import draw_team_effects
 from sim.params import Scenario
+from sim.uncertainty import world_draws_of
 from sim.verdict.stats import Interval, mean_interval
 
 KNOTS = 3
@@ -38,10 +41,13 @@ KNOTS = 3
 
 @dataclass(frozen=True)
 class VoiRow:
-    """The partial EVPI of one parameter (a team effect, or all of one team's effects)."""
+    """The partial EVPI of one parameter.
+
+    A team effect, all of one team's effects, or an uncertain world number (`team` None).
+    """
 
     param: str
-    team: str
+    team: str | None
     lever: str | None
     value: float
 
@@ -136,7 +142,10 @@ def effect_draws(scenario: Scenario, seed: int, replications: list[int]) -> pd.D
 def value_of_information(
     scenario: Scenario, options: RunOptions | None = None
 ) -> ValueOfInformation:
-    """EVPI and the partial EVPI of every team effect (and of each team's effects together)."""
+    """EVPI and the partial EVPI of every team effect and uncertain world number.
+
+    Each team's effects together get a row too.
+    """
     options = options or RunOptions()
     objective = options.objective_for(scenario)
     confidence = options.confidence_for(scenario)
@@ -160,6 +169,10 @@ def value_of_information(
         if len(cols) > 1 and len(net) >= 5 * len(cols):
             value = min(total, evppi(net, draws[cols].to_numpy(), knots=None))
             rows.append(VoiRow(f"org.teams.{name}.effects", name, None, value))
+    world = world_draws_of(scenario, options.seed, [int(r) for r in values.index])
+    for path, x in world.items():
+        value = min(total, evppi(net, np.asarray(x, dtype=float)))
+        rows.append(VoiRow(path, None, None, value))
     rows.sort(key=lambda r: -r.value)
     return ValueOfInformation(
         scenario=scenario,

@@ -54,6 +54,7 @@ from sim.model.workforce import sales_seats
 from sim.org import setup_effects
 from sim.params import Scenario
 from sim.streams import ReplicationDraws
+from sim.uncertainty import in_future
 
 
 def run_replication(
@@ -74,6 +75,7 @@ def run_replication(
     leads of the run, in order of creation. `setup` may name a plan (`org.plans`); `starts`
     gives its teams' start months in this future (its triggers are resolved when omitted).
     """
+    scenario = in_future(scenario, seed, replication)  # itself unless world numbers are drawn
     if shared is None:
         shared = ReplicationDraws(seed, replication)
     elif (shared.seed, shared.replication) != (seed, replication):

@@ -260,7 +260,8 @@ def iter_scalar_paths(scenario: Scenario, *, analysis: bool = True) -> Iterator[
     """Every numeric field of this scenario as a dotted path, in file order.
 
     Includes optional numbers that are null (`market.audience_size`), each number of each
-    effect range, and synergy values; not words, choices, setups or sources. `analysis`
+    effect range, and synergy values; not words, choices, setups, sources or the world's
+    declared ranges (`uncertainty`, keyed by paths). `analysis`
     False leaves out the analysis settings (they describe the question, not the company).
     """
     yield from _walk(scenario, "", analysis)
@@ -273,7 +274,7 @@ def _walk(node: Any, prefix: str, analysis: bool) -> Iterator[str]:
         return
     if isinstance(node, BaseModel):
         for name, field in type(node).model_fields.items():
-            if name == "sources" or (name == "analysis" and not analysis):
+            if name in ("sources", "uncertainty") or (name == "analysis" and not analysis):
                 continue
             value = getattr(node, name)
             path = f"{prefix}{name}"

@@ -13,18 +13,25 @@ shortcuts to it).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from sim.params.analysis import ANALYSIS_FIELDS, LEGACY_TOP_LEVEL, Analysis, Objective
 from sim.params.base import MONTH_DAYS, Frozen, info
-from sim.params.org import Org
-from sim.params.paths import has_path
+from sim.params.org import EffectRange, Org
+from sim.params.paths import get_path, has_path, set_path
 from sim.params.world import Costs, LeadHandling, Market, Sales, Segment, StartingCustomers
 
-__all__ = ["Scenario", "canonical_path"]
+__all__ = ["UNCERTAIN_BLOCKS", "Scenario", "canonical_path"]
+
+UNCERTAIN_BLOCKS = ("segments", "market", "lead_handling", "sales", "costs", "starting_customers")
+"""The blocks whose numbers `uncertainty:` may give a range: the world, not the teams (their
+effects and strength are ranges already) and not the question (`analysis`)."""
+
+_ABSENT = object()
 
 
 def canonical_path(path: str) -> str:
@@ -92,6 +99,14 @@ class Scenario(Frozen):
     costs: Costs = Costs()
     starting_customers: StartingCustomers = StartingCustomers()
     org: Org = Field(default_factory=lambda: Org(setups={"none": ()}))
+    uncertainty: dict[str, EffectRange] = info(
+        label="Uncertain world numbers",
+        unit="",
+        help="A field path -> [low, most likely, high]: a triangular range for a number of "
+        "the world, drawn afresh in every simulated future (the same draw for every setup). "
+        "The field's own value is then not used; empty = every world number is as given.",
+        default_factory=dict,
+    )
     sources: dict[str, str] = info(
         label="Sources",
         unit="",
@@ -177,6 +192,54 @@ class Scenario(Frozen):
                     for p in unknown
                 )
             )
+        return self
+
+    @model_validator(mode="after")
+    def _uncertainty_known(self) -> Scenario:
+        """Every range names a number of the world, and both its ends are valid values there.
+
+        Each end is checked by validating this scenario with the field set to it, so a range
+        outside a field's bounds (a share above 1, fewer than 0 reps) is refused naming the
+        field, as a wrong value of the field itself would be.
+        """
+        if not self.uncertainty:
+            return self
+        data = self.model_dump(mode="json", exclude={"uncertainty"})
+        problems = []
+        for path, rng in self.uncertainty.items():
+            where = f"uncertainty.{path}"
+            value = get_path(data, path, _ABSENT)
+            if path.split(".")[0] not in UNCERTAIN_BLOCKS:
+                problems.append(
+                    f"{where}: only a number of the world ({', '.join(UNCERTAIN_BLOCKS)}) can be "
+                    "given a range here; a team's effects and strength are ranges already"
+                )
+            elif value is _ABSENT:
+                problems.append(
+                    f"{where}: no field '{path}' in this scenario (write a field path such as "
+                    "market.inbound_mqls_per_month or segments.0.win_rate)"
+                )
+            elif value is None:
+                problems.append(f"{where}: the field is empty here; give it a number first")
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                problems.append(f"{where}: '{path}' is not a number")
+            else:
+                for end, x in (("low", rng.low), ("high", rng.high)):
+                    trial = copy.deepcopy(data)
+                    set_path(trial, path, int(x) if isinstance(value, int) else x)
+                    if isinstance(value, int) and x != int(x):
+                        problems.append(f"{where}: its {end} end {x:g} must be a whole number")
+                        continue
+                    try:
+                        Scenario.model_validate(trial)
+                    except ValidationError as err:
+                        first = err.errors()[0]
+                        problems.append(
+                            f"{where}: its {end} end {x:g} is not a valid value of the field "
+                            f"({first['msg']})"
+                        )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property

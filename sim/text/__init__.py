@@ -50,6 +50,7 @@ from sim.text.verdict import (
     interval_text,
     objectives_sentence,
     provisional,
+    robust_text,
     separate_by_text,
     verdict_summary,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "objective_label",
     "objectives_sentence",
     "provisional",
+    "robust_text",
     "scenario_title",
     "separate_by_text",
     "setup_action",

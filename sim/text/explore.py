@@ -9,19 +9,27 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.params import field_meta
+from sim.levers import LEVERS
+from sim.params import BASELINE, field_meta
 from sim.text.i18n import N_, translator
-from sim.text.labels import lever_phrase, setup_name, team_name
+from sim.text.labels import lever_phrase, objective_label, setup_name, team_name
 from sim.text.numbers import money, value_text
 
 if TYPE_CHECKING:
     from sim.explore.breakeven import Breakeven
+    from sim.explore.decision_map import DecisionMap
     from sim.explore.discovery import Discovery
-    from sim.explore.tornado import Tornado
+    from sim.explore.tornado import Tornado, TornadoRow
     from sim.explore.voi import ValueOfInformation
 
 MONEY_UNITS = {"money": "", "money/month": N_("/month"), "money/year": N_("/year")}
 SHARE_UNITS = {"share", "share/month", "share/year"}
+RANGE_LABELS = {
+    "strength": N_("Overall strength"),
+    "retention_strength": N_("Retention strength"),
+}
+"""A team's strength ranges as inputs: one value, so without the range's "low / most likely /
+high"."""
 UNIT_WORDS = {
     "accounts": N_("accounts"),
     "customers": N_("customers"),
@@ -58,6 +66,8 @@ def input_label(path: str, lang: str = "en") -> str:
         label = _(field_meta(path).label)
     except KeyError:
         label = path
+    if parts[:2] == ["org", "teams"] and len(parts) == 4 and parts[3] in RANGE_LABELS:
+        label = _(RANGE_LABELS[parts[3]])
     if parts[:2] == ["org", "teams"] and len(parts) >= 3:
         if lang == "en":
             label = label[:1].lower() + label[1:]
@@ -74,7 +84,7 @@ def input_value(path: str, value: float | None, currency: str = "USD", lang: str
     if len(parts) == 4 and parts[3] == "effects":
         return _("{share:.0%} of the way from worst to best").format(share=value)
     if len(parts) == 5 and parts[3] == "effects":
-        return f"{value:+.3g}"
+        return effect_value(parts[4], value, lang)
     try:
         meta = field_meta(path)
     except KeyError:
@@ -83,12 +93,30 @@ def input_value(path: str, value: float | None, currency: str = "USD", lang: str
         unit = MONEY_UNITS[meta.unit]
         return _money(value, currency, lang) + (_(unit) if unit else "")
     if meta.unit in SHARE_UNITS:
-        return f"{value:.2%}" if abs(value) < 0.01 else f"{value:.1%}"
+        return share_text(value)
+    if meta.unit == "multiplier":
+        return f"×{value:.3g}"
     unit = unit_text(meta.unit, lang)
     sep = "" if lang == "ja" else " "
     if meta.integer or float(value).is_integer():
         return f"{value:,.0f}{sep}{unit}".strip()
     return f"{value:,.3g}{sep}{unit}".strip()
+
+
+def effect_value(lever: str, value: float, lang: str = "en") -> str:
+    """One team effect in its lever's terms: -10% (relative), +2.0 points, a 0.50 correlation."""
+    _ = translator(lang)
+    kind = LEVERS[lever].kind if lever in LEVERS else "points"
+    if kind == "relative":
+        return f"{value:+.0%}" if abs(value) >= 0.1 or value == 0 else f"{value:+.1%}"
+    if kind == "points":
+        return _("{value} points").format(value=f"{value * 100:+.1f}")
+    return _("a {value} correlation").format(value=f"{value:.2f}")
+
+
+def share_text(x: float) -> str:
+    """A share as a percentage with enough digits to read a small one (1.2%, 0.35%)."""
+    return f"{x:.2%}" if abs(x) < 0.01 else f"{x:.1%}"
 
 
 def _money(x: float, currency: str, lang: str = "en") -> str:
@@ -110,7 +138,9 @@ def in_sentence(path: str, lang: str = "en") -> str:
     parts = path.split(".")
     if parts[:2] == ["org", "teams"]:
         return (
-            label.replace(": ", "'s ", 1) if len(parts) != 4 and ".effects." not in path else label
+            label.replace(": ", "'s ", 1)
+            if parts[3:4] != ["effects"] and ".effects." not in path
+            else label
         )
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
@@ -156,52 +186,186 @@ def breakeven_text(b: Breakeven, lang: str = "en") -> str:
             band=band,
         )
     if today <= b.breakeven:
-        return _("{winner} overtakes {other} when {label} rises above {x} ({band}).").format(
+        text = _("{winner} overtakes {other} when {label} rises above {x} ({band}).").format(
             winner=setup_name(b.above, lang),
             other=setup_name(b.below, lang),
             label=in_sentence(path, lang),
             x=x,
             band=band,
         )
-    return _("{winner} overtakes {other} when {label} falls below {x} ({band}).").format(
-        winner=setup_name(b.below, lang),
-        other=setup_name(b.above, lang),
-        label=label.lower()
-        if lang == "en" and label[:1].isupper() and not label.isupper()
-        else label,
-        x=x,
-        band=band,
+    else:
+        text = _("{winner} overtakes {other} when {label} falls below {x} ({band}).").format(
+            winner=setup_name(b.below, lang),
+            other=setup_name(b.above, lang),
+            label=in_sentence(path, lang),
+            x=x,
+            band=band,
+        )
+    said = uplift_text(b, lang)
+    return (text + ("" if lang == "ja" else " ") + said) if said else text
+
+
+def uplift_text(b: Breakeven, lang: str = "en") -> str:
+    """A team's breakeven in the outcome it implies ("" when there is none).
+
+    "That is: no ops team wins if net-new ARR with RevOps is less than 1.2% above no ops
+    team's."
+    """
+    _ = translator(lang)
+    u = b.uplift
+    if u is None or u.at is None or b.below == b.above or not math.isfinite(u.at):
+        return ""
+    setup = u.setup
+    other = b.pair[1] if setup == b.pair[0] else b.pair[0]
+    if not u.relative and other == BASELINE:
+        return ""  # against no ops team the objective's gain at the breakeven is zero
+    end = u.values[0] if b.below == other else u.values[-1]
+    less = end < u.at
+    if u.relative and less:
+        template = _(
+            "That is: {winner} wins if net-new ARR with {setup} is less than {value} above "
+            "no ops team's."
+        )
+    elif u.relative:
+        template = _(
+            "That is: {winner} wins if net-new ARR with {setup} is more than {value} above "
+            "no ops team's."
+        )
+    elif less:
+        template = _(
+            "That is: {winner} wins if {objective} with {setup} is less than {value} above "
+            "no ops team's."
+        )
+    else:
+        template = _(
+            "That is: {winner} wins if {objective} with {setup} is more than {value} above "
+            "no ops team's."
+        )
+    value = (
+        share_text(u.at)
+        if u.relative
+        else value_text(u.at, u.outcome, b.scenario.currency, signed=False, lang=lang)
+    )
+    return template.format(
+        winner=setup_name(other, lang),
+        setup=setup_name(setup, lang),
+        value=value,
+        objective=objective_label(u.outcome, lang) if not u.relative else "",
     )
 
 
+def map_text(m: DecisionMap, lang: str = "en") -> str:
+    """Who wins where on a decision map, and whether the winner changes in the range shown."""
+    _ = translator(lang)
+    cur = m.scenario.currency
+    winners = m.winners
+    if len(winners) == 1:
+        return _(
+            "{setup} wins everywhere on this map: the winner does not change for {x} from "
+            "{x_low} to {x_high} and {y} from {y_low} to {y_high}. Widen the ranges or pick "
+            "other inputs to find where it would."
+        ).format(
+            setup=setup_name(winners[0], lang),
+            x=in_sentence(m.x.path, lang),
+            x_low=input_value(m.x.path, m.x_values[0], cur, lang),
+            x_high=input_value(m.x.path, m.x_values[-1], cur, lang),
+            y=in_sentence(m.y.path, lang),
+            y_low=input_value(m.y.path, m.y_values[0], cur, lang),
+            y_high=input_value(m.y.path, m.y_values[-1], cur, lang),
+        )
+    counts = _(", ").join(
+        _("{setup} in {n} of {total}").format(
+            setup=setup_name(s, lang), n=m.wins(s), total=len(m.cells)
+        )
+        for s in winners
+    )
+    return _("The winner changes on this map: {counts} cells.").format(counts=counts)
+
+
 def tornado_text(t: Tornado, lang: str = "en") -> str:
-    """The tornado's first row in words: what moves the gap between the top two most."""
+    """The tornado in words: what moves the gap between the top two most, and what flips.
+
+    Each input that hands the win to another setup (even one outside the pair) is named
+    with the setup that takes over; inputs left out are listed.
+    """
     _ = translator(lang)
     a, b = (setup_name(s, lang) for s in t.pair)
     cur = t.scenario.currency
     if not t.rows or t.rows[0].swing == 0:
-        return _("None of these inputs moves the gap between {a} and {b}.").format(a=a, b=b)
-    top = t.rows[0]
-    flips = [r for r in t.rows if r.flips]
-    text = _(
-        "{label} moves the gap between {a} and {b} most: from {low} to {high} across its "
-        "range (today {base})."
-    ).format(
-        label=input_label(top.input.path, lang),
-        a=a,
-        b=b,
-        low=value_text(top.gap_low.mean, t.objective, cur, lang=lang),
-        high=value_text(top.gap_high.mean, t.objective, cur, lang=lang),
-        base=value_text(t.base_gap.mean, t.objective, cur, lang=lang),
-    )
-    if flips:
-        names = ", ".join(input_label(r.input.path, lang) for r in flips[:3])
-        text += " " + _("{b} would win at one end of: {names}.").format(b=b, names=names)
+        text = _("None of these inputs moves the gap between {a} and {b}.").format(a=a, b=b)
     else:
-        text += " " + _("No single input, moved alone across its range, puts {b} ahead.").format(
-            b=b
+        top = t.rows[0]
+        text = _(
+            "{label} moves the gap between {a} and {b} most: from {low} to {high} across its "
+            "range (today {base})."
+        ).format(
+            label=input_label(top.input.path, lang),
+            a=a,
+            b=b,
+            low=value_text(top.gap_low.mean, t.objective, cur, lang=lang),
+            high=value_text(top.gap_high.mean, t.objective, cur, lang=lang),
+            base=value_text(t.base_gap.mean, t.objective, cur, lang=lang),
         )
+    flipping = t.flipping
+    for row in flipping[:FLIPS_WORDED]:
+        text += " " + flip_text(t, row, lang)
+    if len(flipping) > FLIPS_WORDED:
+        names = ", ".join(input_label(r.input.path, lang) for r in flipping[FLIPS_WORDED:])
+        text += " " + _("The winner also changes at one end of: {names}.").format(names=names)
+    if not flipping:
+        if _pair_only(t):
+            text += " " + _(
+                "No single input, moved alone across its range, changes which of {a} and {b} wins."
+            ).format(a=a, b=b)
+        else:
+            text += " " + _(
+                "No single input, moved alone across its range, changes the winner: {winner} "
+                "stays best."
+            ).format(winner=setup_name(t.winner, lang))
+    if t.skipped:
+        names = ", ".join(input_label(s.param, lang) for s in t.skipped)
+        text += " " + _(
+            "Left out, as moving them alone makes the scenario invalid: {names}."
+        ).format(names=names)
     return text
+
+
+FLIPS_WORDED = 3
+"""Flipping rows a tornado's words name one by one; the rest are listed."""
+
+
+def _pair_only(t: Tornado) -> bool:
+    """Whether the winners were judged within the pair only (the other setups not run)."""
+    return len(t.winner_among) < len(t.scenario.org.setups)
+
+
+def flip_text(t: Tornado, row: TornadoRow, lang: str = "en") -> str:
+    """A row that changes the winner in words, one sentence per end that changes it.
+
+    "With RevOps's cost per FTE at its high end ($10M/month), SalesOps wins instead of both."
+    """
+    _ = translator(lang)
+    cur = t.scenario.currency
+    today = setup_name(t.winner, lang)
+    sentences = []
+    for end, winner in row.flip_ends:
+        value = input_value(
+            row.input.path, row.low_value if end == "low" else row.high_value, cur, lang
+        )
+        message = (
+            _("With {label} at its low end ({value}), {new} wins instead of {today}.")
+            if end == "low"
+            else _("With {label} at its high end ({value}), {new} wins instead of {today}.")
+        )
+        sentences.append(
+            message.format(
+                label=in_sentence(row.input.path, lang),
+                value=value,
+                new=setup_name(winner, lang),
+                today=today,
+            )
+        )
+    return " ".join(sentences)
 
 
 def evpi_text(v: ValueOfInformation, lang: str = "en") -> str:
@@ -209,11 +373,18 @@ def evpi_text(v: ValueOfInformation, lang: str = "en") -> str:
     _ = translator(lang)
     cur = v.scenario.currency
     pct = round(v.confidence * 100)
-    return _(
+    message = _(
         "Choosing {chosen} now leaves an expected {evpi} on the table against knowing every "
         "team's real effects before deciding ({pct}%: {low} to {high}). No study is worth "
         "more than that."
-    ).format(
+    )
+    if v.scenario.uncertainty:
+        message = _(
+            "Choosing {chosen} now leaves an expected {evpi} on the table against knowing every "
+            "team's real effects and the world's uncertain numbers before deciding ({pct}%: "
+            "{low} to {high}). No study is worth more than that."
+        )
+    return message.format(
         chosen=setup_name(v.chosen, lang),
         evpi=value_text(v.evpi.mean, v.objective, cur, signed=False, lang=lang),
         pct=pct,
@@ -228,13 +399,14 @@ def evppi_text(v: ValueOfInformation, index: int = 0, lang: str = "en") -> str:
     if not v.evppi:
         return _("There is no team effect to learn about.")
     row = v.evppi[index]
-    what = (
-        _("{team}'s real effects").format(team=team_name(row.team, lang))
-        if row.lever is None
-        else _("{team}'s real effect on {lever}").format(
+    if row.team is None:  # an uncertain world number
+        what = _("the real {input}").format(input=in_sentence(row.param, lang))
+    elif row.lever is None:
+        what = _("{team}'s real effects").format(team=team_name(row.team, lang))
+    else:
+        what = _("{team}'s real effect on {lever}").format(
             team=team_name(row.team, lang), lever=lever_phrase(row.lever, lang)
         )
-    )
     return _("Learning {what} before deciding is worth about {value}.").format(
         what=what,
         value=value_text(row.value, v.objective, v.scenario.currency, signed=False, lang=lang),

@@ -264,6 +264,12 @@ GLOSSARY = {
         "Expected regret: the average, over simulated futures, of how far the setup falls "
         "short of that future's best setup."
     ),
+    "robust": N_(
+        "Safest against a bad future (minimax regret): in each simulated future, each setup "
+        "falls short of that future's best setup by some amount; the safest setup is the one "
+        "whose largest shortfall is smallest. Within X of the best in 90% of futures "
+        "(satisficing): the shortfall a setup stays under in 9 futures out of 10."
+    ),
     "contribution": OBJECTIVE_HELP["cumulative_contribution"],
 }
 """Analysts' terms, explained (help text; plain words are on screen first)."""

@@ -18,6 +18,9 @@ METRIC_WORDS = {
 }
 """What a trigger watches, in words."""
 
+SHARE_METRICS = ("cold_share", "slot_use")
+"""Trigger figures that are shares (0 to 1), written in percent."""
+
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
@@ -37,17 +40,81 @@ def start_words(
     if isinstance(start, dict):  # a trigger
         when = start["when"]
         metric = when["metric"]
-        threshold = (
-            money(when["at_least"], currency, lang=lang)
-            if metric == "arr"
-            else f"{when['at_least']:g}"
-        )
+        threshold = threshold_words(metric, when["at_least"], currency, lang)
         return _("hire {team} when {figure} reaches {threshold}").format(
             team=name, figure=_(METRIC_WORDS[metric]), threshold=threshold
         )
     if start == 0:
         return _("hire {team} now").format(team=name)
     return _("hire {team} in month {month}").format(team=name, month=start)
+
+
+def threshold_words(metric: str, value: float, currency: str, lang: str = "en") -> str:
+    """A trigger's threshold as people read it: money for ARR, shares in percent."""
+    if metric == "arr":
+        return money(value, currency, lang=lang)
+    if metric in SHARE_METRICS:
+        return f"{value:.0%}"
+    return f"{value:g}"
+
+
+def start_label(start: Any, currency: str = "USD", lang: str = "en") -> str:
+    """One team's start, short: "month 6", "never", "when ARR reaches $5.00M (+2 months)"."""
+    _ = translator(lang)
+    if start is None:
+        return _("never")
+    if isinstance(start, dict):
+        when = start["when"]
+        text = _("when {figure} reaches {threshold}").format(
+            figure=_(METRIC_WORDS[when["metric"]]),
+            threshold=threshold_words(when["metric"], when["at_least"], currency, lang),
+        )
+        recruit = start.get("recruit_months") or 0
+        if recruit:
+            text += " " + _("(+{months} months to recruit)").format(months=f"{recruit:g}")
+        return text
+    return _("month {month}").format(month=start)
+
+
+def plan_words(starts: dict[str, Any], currency: str = "USD", lang: str = "en") -> str:
+    """A plan as people read it: "SalesOps: month 0 · RevOps: never"."""
+    _ = translator(lang)
+    if not starts:
+        return _("no team")
+    return " · ".join(
+        _("{team}: {start}").format(
+            team=team_name(team, lang), start=start_label(start, currency, lang)
+        )
+        for team, start in starts.items()
+    )
+
+
+def delay_rows(result: PlanSearch, currency: str = "USD", lang: str = "en") -> list[list[str]]:
+    """The cost of delay as table rows: team, start, loss against the best, its interval."""
+    rows = []
+    for team, points in result.delay_cost.items():
+        for d in points:
+            rows.append(
+                [
+                    team_name(team, lang),
+                    start_label(d.start, currency, lang),
+                    money(d.loss.mean, currency, lang=lang),
+                    f"{money(d.loss.low, currency, lang=lang)} .. "
+                    f"{money(d.loss.high, currency, lang=lang)}",
+                ]
+            )
+    return rows
+
+
+def delay_head(result: PlanSearch, lang: str = "en") -> list[str]:
+    """The headings of `delay_rows`."""
+    _ = translator(lang)
+    return [
+        _("Team"),
+        _("Start"),
+        _("Loss vs best"),
+        _("{level}% interval").format(level=round(result.confidence * 100)),
+    ]
 
 
 def _joined(parts: list[str], lang: str) -> str:
@@ -161,4 +228,14 @@ def plans_table(result: PlanSearch, currency: str = "USD", lang: str = "en") -> 
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["plan_sentence", "plans_table", "start_words"]
+__all__ = [
+    "METRIC_WORDS",
+    "delay_head",
+    "delay_rows",
+    "plan_sentence",
+    "plan_words",
+    "plans_table",
+    "start_label",
+    "start_words",
+    "threshold_words",
+]

@@ -18,7 +18,7 @@ from sim.text.labels import (
     setup_name,
 )
 from sim.text.numbers import fmt_number
-from sim.text.verdict import objectives_sentence, verdict_summary
+from sim.text.verdict import objectives_sentence, robust_text, verdict_summary
 
 if TYPE_CHECKING:
     from sim.verdict.compare import Comparison
@@ -108,6 +108,9 @@ def comparison_table(result: Comparison, lang: str = "en") -> str:
         )
         lines.append(cell(names[name], wide, right=False) + cells)
     lines += [objectives_sentence(result, lang)]
+    robust = robust_text(result, lang)
+    if robust:
+        lines += ["", robust]
     lines += [
         "",
         _("Setups: {names}").format(

@@ -335,3 +335,78 @@ def objectives_sentence(result: Comparison, lang: str = "en") -> str:
     if why:
         return _("{setups} — {why}.").format(setups=text, why=_("; ").join(why))
     return _("{setups}.").format(setups=text)
+
+
+def robust_text(result: Comparison, lang: str = "en") -> str:
+    """The robust choice beside the best on average, in one or two sentences.
+
+    E.g. "Best on average: 'Both teams'. Safest against a bad future: 'RevOps only' (its
+    worst shortfall against the best setup of the same future is $0.40M, against $0.90M for
+    'Both teams'). Within $0.30M of the best in 90% of futures: 'Both teams' ...". Says so
+    plainly when the robust choice is the winner itself; '' with a single setup.
+    """
+    _ = translator(lang)
+    choice = result.robust()
+    if choice is None:
+        return ""
+    obj, cur = result.objective, result.scenario.currency
+    best = result.verdict.best
+
+    def amount(x: float) -> str:
+        return value_text(x, obj, cur, signed=False, lang=lang)
+
+    words = {
+        "best": setup_name(best, lang),
+        "safe": setup_name(choice.minimax_regret, lang),
+        "near": setup_name(choice.satisficing, lang),
+        "regret": amount(choice.max_regret[choice.minimax_regret]),
+        "best_regret": amount(choice.max_regret[best]),
+        "margin": amount(choice.satisficing_margin[choice.satisficing]),
+        "best_margin": amount(choice.satisficing_margin[best]),
+        "pct": level_text(choice.satisficing_share),
+    }
+    outright = choice.satisficing_margin[choice.satisficing] <= 0.0
+    if choice.minimax_regret == best and choice.satisficing == best:
+        if outright:
+            return _(
+                "The robust choice is the winner too: '{best}' is best on average and also "
+                "the safest against a bad future (its worst shortfall against the best setup "
+                "of the same future is {regret}, the smallest of any setup), and it is the "
+                "best setup outright in at least {pct}% of futures."
+            ).format(**words)
+        return _(
+            "The robust choice is the winner too: '{best}' is best on average and also the "
+            "safest against a bad future (its worst shortfall against the best setup of the "
+            "same future is {regret}, the smallest of any setup), and it is within {margin} of "
+            "the best in {pct}% of futures."
+        ).format(**words)
+    text = _("Best on average: '{best}'.").format(**words)
+    if choice.minimax_regret == best:
+        text += _(
+            " It is also the safest against a bad future (its worst shortfall against the best "
+            "setup of the same future is {regret})."
+        ).format(**words)
+    else:
+        text += _(
+            " Safest against a bad future: '{safe}' (its worst shortfall against the best "
+            "setup of the same future is {regret}, against {best_regret} for '{best}')."
+        ).format(**words)
+    if choice.satisficing == best and outright:
+        text += _(" It is also the best setup outright in at least {pct}% of futures.").format(
+            **words
+        )
+    elif choice.satisficing == best:
+        text += _(
+            " It is also the closest to the best in {pct}% of futures (within {margin})."
+        ).format(**words)
+    elif outright:
+        text += _(
+            " The best setup outright in at least {pct}% of futures: '{near}' ('{best}': within "
+            "{best_margin})."
+        ).format(**words)
+    else:
+        text += _(
+            " Within {margin} of the best in {pct}% of futures: '{near}' ('{best}': within "
+            "{best_margin})."
+        ).format(**words)
+    return text

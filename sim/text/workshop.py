@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sim.params import BASELINE
 from sim.text.explore import input_label, input_value
 from sim.text.i18n import N_, translator
-from sim.text.labels import setup_name
+from sim.text.labels import setup_name, team_name
 from sim.text.numbers import value_text
 from sim.text.verdict import gap_words
 
@@ -156,6 +156,12 @@ WORDS = {
         "{months}-month horizon; best means the highest {objective}."
     ),
     "report_fan": N_("Profit after go-to-market costs, to date"),
+    "report_when": N_("When to start each team"),
+    "report_when_note": N_(
+        "Cost of delay: the loss against the best plan when only that team's start moves, the "
+        "other teams as in the best plan; {plans} plans compared on up to {n} simulated futures "
+        "each (seed {seed}), best means the highest {objective}."
+    ),
     "month": N_("Month"),
 }
 
@@ -187,10 +193,72 @@ def value_words(value: Any) -> str:
 
 def change_label(path: str, lang: str = "en") -> str:
     """A changed field as people call it ("RevOps's effect on price", "Reps")."""
+    parts = path.split(".")
+    if parts[:2] == ["org", "plans"] and len(parts) > 2:
+        return _plan_field(parts, lang)
     try:
         return input_label(path, lang)
     except Exception:
         return path
+
+
+def _plan_field(parts: list[str], lang: str) -> str:
+    """A plan's field: "Plans › later › RevOps › Start month"."""
+    _ = translator(lang)
+    words = [_("Plans"), parts[2]]
+    if len(parts) > 3:
+        words.append(team_name(parts[3], lang))
+    if len(parts) > 4:
+        try:
+            words.append(input_label(".".join(parts), lang))
+        except Exception:
+            words.append(".".join(parts[4:]))
+    return " › ".join(words)
+
+
+def _step_start(step: Any) -> Any:
+    """A plan step in the file layout as `start_label` takes it (None: never)."""
+    if not isinstance(step, dict):
+        return step
+    if step.get("when"):
+        return {"when": step["when"], "recruit_months": step.get("recruit_months", 0)}
+    return step.get("start")
+
+
+def _plan_value(path: str, value: Any, currency: str, lang: str) -> str | None:
+    """A plan, a plan's steps, or the hiring plan in words; None for any other field."""
+    from sim.text.plans import plan_words, start_label
+
+    _ = translator(lang)
+    parts = path.split(".")
+    if path == "sales.hiring" and isinstance(value, list):
+        steps = [v for v in value if isinstance(v, dict)]
+        return (
+            "; ".join(
+                _("{reps} seats in month {month}").format(
+                    reps=f"{int(v.get('reps', 0)):+d}", month=v.get("month")
+                )
+                for v in steps
+            )
+            or "—"
+        )
+    if parts[:2] != ["org", "plans"] or not isinstance(value, dict):
+        return None
+    if len(parts) == 2:
+        return (
+            "; ".join(
+                f"{name}: "
+                + plan_words({t: _step_start(v) for t, v in steps.items()}, currency, lang)
+                for name, steps in value.items()
+                if isinstance(steps, dict)
+            )
+            or "—"
+        )
+    if len(parts) == 3:
+        return plan_words({t: _step_start(v) for t, v in value.items()}, currency, lang)
+    if len(parts) == 4:
+        return start_label(_step_start(value), currency, lang)
+    return None
 
 
 def change_value(path: str, value: Any, currency: str = "USD", lang: str = "en") -> str:
@@ -199,6 +267,9 @@ def change_value(path: str, value: Any, currency: str = "USD", lang: str = "en")
     Money in the currency and the language's way ($1.20M, ¥120万), shares as percentages;
     other values as `value_words`.
     """
+    worded = _plan_value(path, value, currency, lang)
+    if worded is not None:
+        return worded
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         try:
             return input_value(path, float(value), currency, lang)

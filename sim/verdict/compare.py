@@ -8,6 +8,9 @@
 * **Nothing computed twice.** A `Comparison` keeps its replications: `reassess` (or
   `Comparison.with_objective`) re-ranks them for another objective or confidence without
   simulating, and the gain attribution's re-runs are kept for the same reason.
+* **Robust beside best.** `Comparison.robust` reads the same futures x setups table for the
+  setup with the smallest worst shortfall (minimax regret) and the one closest to the best in
+  90% of futures (satisficing; `sim.verdict.robust`).
 * **Facts, not words.** A `Comparison` holds setup ids, numbers and criterion ids;
   `sim.answers` puts the sentences of `sim.text` beside them for the JSON answer.
 """
@@ -42,6 +45,7 @@ from sim.verdict.ranking import (
     objective_board,
     summarise,
 )
+from sim.verdict.robust import RobustChoice, robust_choice
 from sim.verdict.stats import CONFIDENCE, mean_interval
 
 SIDE_BY_SIDE = ("value_created", "npv_contribution", "cumulative_contribution", "ending_arr")
@@ -102,6 +106,21 @@ class Comparison:
         order = [o for o in order if o in self.results.kpis.columns]
         return objective_board(self.results, order, self.confidence)
 
+    def payoff_table(self) -> pd.DataFrame:
+        """The objective as a futures x setups table, futures where every setup ran only."""
+        return self.results.objective(self.objective).dropna(how="any")
+
+    def robust(self) -> RobustChoice | None:
+        """Minimax regret and the satisficing setup on this comparison's own futures.
+
+        None with a single setup or no future in which every setup ran. Setups are taken
+        best on average first, so a tie goes to the better one on average.
+        """
+        table = self.payoff_table()[list(self.setups)]
+        if table.shape[1] < 2 or len(table) == 0:
+            return None
+        return robust_choice(table)
+
     def with_objective(self, objective: str, confidence: float | None = None) -> Comparison:
         """The same replications judged on another objective (or confidence); no simulation."""
         return reassess(self, objective, confidence)
@@ -159,6 +178,7 @@ class Comparison:
                     },
                 },
                 "explained_setup": self.explained_setup,
+                "robust": robust_facts(self.robust()),
             },
             "setups": setups,
             "objectives": {
@@ -194,6 +214,31 @@ class Comparison:
             if self.lever_runs is not None:
                 out["attribution_replications"] = len(self.lever_runs.replications)
         return json_ready(out)
+
+
+def robust_facts(choice: RobustChoice | None) -> dict[str, Any] | None:
+    """The robust readings for JSON: the minimax-regret setup and the satisficing one.
+
+    `minimax_regret.max_regret` is the chosen setup's worst shortfall against the best setup
+    of the same future (`max_regrets`: every setup's); `satisficing.margins[s]` is how far
+    from the best setup `s` stays in `share` of the futures.
+    """
+    if choice is None:
+        return None
+    return {
+        "best_on_average": choice.best_on_average,
+        "minimax_regret": {
+            "setup": choice.minimax_regret,
+            "max_regret": choice.max_regret[choice.minimax_regret],
+            "max_regrets": dict(choice.max_regret),
+        },
+        "satisficing": {
+            "share": choice.satisficing_share,
+            "setup": choice.satisficing,
+            "margin": choice.satisficing_margin[choice.satisficing],
+            "margins": dict(choice.satisficing_margin),
+        },
+    }
 
 
 def _assemble(

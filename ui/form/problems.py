@@ -36,6 +36,8 @@ def field_label(path: str, sc: Scenario) -> str:
         rest = ".".join(parts[3:])
         team = _("{team} team").format(team=team_name(parts[2], lang()))
         return _in(team, rest) if rest else team
+    if parts[:2] == ["org", "plans"]:
+        return _plan_label(parts)
     for p in ORG_PARAMS:
         if p.path == path:
             return _in(_("Overlap & setups"), param_label(p))
@@ -46,6 +48,22 @@ def field_label(path: str, sc: Scenario) -> str:
             return _in(_("Run settings"), _(field_meta(path).label))
         return _in(_("Run settings"), parts[-1])
     return path
+
+
+def _plan_label(parts: list[str]) -> str:
+    """A plan's field in words ("Plans › later › RevOps › Start month")."""
+    where = _("Plans")
+    if len(parts) > 2:
+        where = _in(where, parts[2])
+    if len(parts) > 3:
+        where = _in(where, team_name(parts[3], lang()))
+    if len(parts) > 4:
+        try:
+            what = _(field_meta(".".join(parts)).label)
+        except Exception:  # a path the schema does not know: its own words
+            what = ".".join(parts[4:])
+        where = _in(where, what)
+    return where
 
 
 def _in(where: str, what: str) -> str:
