@@ -209,21 +209,21 @@ class Estimate:
 
 def _mean_drift(scenario: Scenario, start_days: float, end_days: float) -> float:
     """The inbound multiplier averaged over [start, end] days, as the model's arrivals use it."""
-    from sim.model.arrivals import inbound_drift  # the model's own curve, not a copy
+    from sim.model.drift import inbound_level  # the model's own curve, not a copy
 
     if end_days <= start_days:
         return 0.0
     t = np.linspace(start_days, end_days, 257)
     with np.errstate(over="ignore"):
-        g = np.asarray(inbound_drift(scenario.market, t), dtype=float)
+        g = np.asarray(inbound_level(scenario.market, t), dtype=float)
     return float(np.trapezoid(g, t) / (end_days - start_days))
 
 
 def _max_drift(scenario: Scenario, days: float) -> float:
-    from sim.model.arrivals import inbound_drift
+    from sim.model.drift import inbound_drift, season_peak
 
     with np.errstate(over="ignore"):
-        return max(1.0, float(inbound_drift(scenario.market, days)))
+        return max(1.0, float(inbound_drift(scenario.market, days))) * season_peak(scenario.market)
 
 
 def estimate(

@@ -295,6 +295,60 @@ def test_workshop_before_after_link_report_and_phone(server, browser):
     context.close()
 
 
+# ----------------------------------------------------------------------------- phone
+PHONE = {"width": 390, "height": 844}
+OVERFLOW = """() => {
+  const vw = document.documentElement.clientWidth, out = [];
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  for (const e of document.querySelectorAll('[data-testid=stDataFrame], .vega-embed')) {
+    if (!shown(e)) continue;
+    const r = e.getBoundingClientRect();
+    if (r.left < -1 || r.right > vw + 1) out.push(['box', e.className, r.left, r.right]);
+    const grid = e.querySelector('.dvn-scroller');  // a table's own sideways scroll
+    if (grid && grid.scrollWidth > grid.clientWidth + 2)
+      out.push(['scrolls', e.innerText.slice(0, 40), grid.scrollWidth, grid.clientWidth]);
+    const svg = e.querySelector('svg');
+    if (!svg) continue;
+    const box = svg.getBoundingClientRect();
+    for (const t of svg.querySelectorAll('text')) {
+      const q = t.getBoundingClientRect();
+      if (!t.textContent.trim() || q.width === 0) continue;
+      const middle = (q.top + q.bottom) / 2;  // a line's box is taller than its letters
+      if (q.left < -1 || q.right > Math.min(vw, box.right) + 2 || middle < box.top
+          || middle > box.bottom)
+        out.push(['cut', t.textContent, q.left, q.right, q.top - box.top, box.height]);
+    }
+  }
+  return out;
+}"""
+"""What sticks out on a phone: a table or chart wider than the screen, a table that scrolls
+sideways, a chart's words (axis titles, legends) outside its drawing or the screen."""
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_phone_sees_whole_tables_and_charts(server, browser, lang):
+    """At 390 x 844 the landing page's verdict, tables and charts fit the screen: tables come
+    as stacked text, legends wrap, no axis title or legend is cut off."""
+    phone = browser.new_context(viewport=PHONE, is_mobile=True)
+    small = phone.new_page()
+    small.goto(f"{server}/?lang={lang}")
+    _verdict(small)
+    small.get_by_role(
+        "button", name="KPI表（CSV）" if lang == "ja" else "KPI table (CSV)"
+    ).wait_for(timeout=VERDICT_TIMEOUT_MS)
+    small.wait_for_timeout(2000)
+    assert small.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 2
+    assert small.locator(".vega-embed:visible").count() >= 2
+    assert small.locator("[class*='st-key-table_narrow_']:visible").count() >= 2
+    assert small.locator("[class*='st-key-table_wide_']:visible").count() == 0
+    assert small.evaluate(OVERFLOW) == []
+    height = small.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    small.set_viewport_size({"width": PHONE["width"], "height": int(height) + 40})
+    small.wait_for_timeout(1000)
+    small.screenshot(path=str(ARTIFACTS / f"landing_390_{lang}.png"), full_page=True)
+    phone.close()
+
+
 # ----------------------------------------------------------------------------- Japanese
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -406,7 +460,6 @@ ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’]+(?:[ ,\-/]+[A-Za-z][A-Za-z'’]+
 
 UNTRANSLATABLE = {
     "Skip to main content",  # Streamlit's own accessibility link
-    "MB per file",  # Streamlit's file uploader ("200MB per file"): not configurable
     "YAML, YML, JSON",  # the file types the uploader takes
 }
 
@@ -417,8 +470,9 @@ UNTRANSLATABLE = {
         ("", ".st-key-verdict"),
         ("assumptions", ".st-key-assumptions_verdict"),
         ("status", None),
+        ("calibrate", ".st-key-cal-up-deals"),
     ],
-    ids=["landing", "assumptions", "status"],
+    ids=["landing", "assumptions", "status", "calibrate"],
 )
 def test_a_japanese_session_shows_no_english_sentence(server, page, path, ready):
     page.goto(f"{server}/{path}?lang=ja")
@@ -433,6 +487,43 @@ def test_a_japanese_session_shows_no_english_sentence(server, page, path, ready)
     if path == "status":
         assert not re.search(r"\d+中\d+", text), text  # "2 / 2", not "2中2"
     page.screenshot(path=str(ARTIFACTS / f"ja_{path or 'landing'}.png"))
+
+
+UPLOADER_ENGLISH = re.compile(r"Drag and drop|Upload|per file|Browse files")
+"""Streamlit's own uploader words, which it writes in English whatever the language."""
+
+
+def _after(locator, selector: str) -> str:
+    """The text CSS writes after the first `selector` inside `locator` (its `::after`)."""
+    return locator.locator(selector).first.evaluate(
+        "e => getComputedStyle(e, '::after').getPropertyValue('content')"
+    )
+
+
+def test_a_japanese_uploader_has_no_english_words(server, page):
+    """Streamlit's uploader words (button, limits, the drop hint while a file is dragged over)
+    are hidden in a Japanese session and Japanese ones drawn in their place."""
+    page.goto(f"{server}/calibrate?lang=ja")
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]').first
+    zone.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    page.wait_for_timeout(1000)
+    shown = page.locator('[data-testid="stApp"]').inner_text()
+    assert not UPLOADER_ENGLISH.search(shown), shown
+    assert "ファイルを選ぶ" in _after(zone, "button [data-testid='stMarkdownContainer'] p")
+    limits = _after(zone, "[data-testid='stFileUploaderDropzoneInstructions'] span")
+    assert "CSV, XLSX, TXT" in limits and "MBまで" in limits, limits
+    zone.evaluate(
+        """e => { const dt = new DataTransfer();
+        dt.items.add(new File(['x'], 'deals.csv', {type: 'text/csv'}));
+        e.dispatchEvent(new DragEvent('dragenter', {dataTransfer: dt, bubbles: true})); }"""
+    )
+    hint = zone.locator(":scope > div:not([data-testid])").first
+    hint.wait_for(timeout=10_000)
+    assert not UPLOADER_ENGLISH.search(zone.inner_text()), zone.inner_text()
+    assert "ドロップ" in hint.evaluate(
+        "e => getComputedStyle(e, '::after').getPropertyValue('content')"
+    )
+    page.screenshot(path=str(ARTIFACTS / "ja_uploader_drag.png"))
 
 
 def test_japanese_when_page_searches_and_shows_no_english_sentence(server, page):

@@ -34,11 +34,17 @@ def test_example_company_estimates_backtests_and_becomes_the_scenario(calib):
     # labels and values in their units, not field paths and raw floats
     assert any("Win rate" in x for x in table["Estimate"]), list(table["Estimate"])
     assert not [x for x in table["Estimate"] if "segments." in x]
+    # two segments: each row says whose number it is
+    assert len({x for x in table["Estimate"] if x.endswith("Win rate %")}) == 2
     assert (table["90% interval"] != "—").sum() > 15
     assert not [x for x in table["Value"] if re.fullmatch(r"\d+\.\d{4,}", x)]
+    season = table[table["Estimate"] == "Inbound season (12 monthly multipliers)"]
+    assert len(season) == 1 and "busiest" in season["Value"].iloc[0], list(table["Estimate"])
     at.button(key="cal.bt").click().run(timeout=TIMEOUT)
-    labels = [m.label for m in at.metric]
-    assert "Months of wins inside the band" in labels
+    inside = {m.label: float(m.value.rstrip("%")) for m in at.metric}
+    assert "Months of wins inside the band" in inside
+    # the example passes its own back-test: no warning, both series at 70% or more
+    assert min(inside.values()) >= 70 and not at.warning, (inside, [w.value for w in at.warning])
     at.button(key="cal.use").click().run(timeout=TIMEOUT)
     sc = at.session_state["scenario"]
     assert sc.sources["segments.0.win_rate"].startswith("calibrated: deals.csv")

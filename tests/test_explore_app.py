@@ -45,6 +45,24 @@ def test_landing_page_shows_the_nearest_breakevens():
     assert "overtakes" in shown or "No single input" in shown
 
 
+def test_decision_map_says_who_wins_and_the_sidebar_the_futures_run():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run(timeout=TIMEOUT)
+    at.switch_page("ui/pages/explore.py").run(timeout=TIMEOUT)
+    at.number_input(key="map_n").set_value(2)
+    at.run(timeout=TIMEOUT)
+    at.button(key="run_map").click().run(timeout=TIMEOUT)
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(i.value for i in at.info)
+    assert "wins everywhere on this map" in said or "The winner changes on this map" in said
+    ran = [c.value for c in at.caption if "simulated futures per variant" in c.value]
+    assert ran and ran[0].startswith("3 simulated futures")
+    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    assert "decision map and curve 3;" in sidebar and "scenario discovery 3 per" in sidebar
+
+
 def test_explore_page_runs_a_tornado_and_names_the_winner():
     from streamlit.testing.v1 import AppTest
 

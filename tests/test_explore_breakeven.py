@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from conftest import make
 
 import sim
 from sim.executors import SerialExecutor
+from sim.experiments import variants_from
 from sim.explore import RunOptions, breakeven, make_input
 from sim.explore.breakeven import crossings, locate
-from sim.text.explore import breakeven_text
+from sim.explore.runs import default_pair
+from sim.text.explore import breakeven_text, input_value, share_text
 from sim.verdict.stats import Interval
 
 REPS = 4
@@ -79,3 +82,53 @@ def test_integer_and_effect_inputs(scenario):
     with pytest.raises(KeyError, match=r"sales\.nope"):
         make_input(scenario, "sales.nope")
     assert math.isfinite(reps.low) and reps.low < reps.base < reps.high
+
+
+EFFECTS = "org.teams.revops.effects"
+
+
+def _net_new_gain(scenario, setup: str) -> float:
+    """Net-new ARR of `setup` over no ops team's, as a share of no ops team's (own run)."""
+    kpis = sim.run_replications(scenario, REPS, 3, [setup], executor=SerialExecutor()).kpis
+    start = 12.0 * scenario.starting_customers.count * scenario.starting_customers.mrr_each
+    new = kpis.groupby("setup")["ending_arr"].mean() - start
+    return float((new[setup] - new["none"]) / new["none"])
+
+
+def test_a_teams_effects_breakeven_is_said_in_net_new_arr():
+    """The position between worst and best is also said as the net-new ARR it implies."""
+    scenario = make()
+    found = breakeven(scenario, EFFECTS, (0.0, 1.0), ("revops", "none"), _options(), points=3)
+    u = found.uplift
+    assert u is not None and u.setup == "revops" and u.relative and u.outcome == "net_new_arr"
+    item = make_input(scenario, EFFECTS)
+    for value, gain in zip(found.values, u.values, strict=True):
+        at = variants_from(scenario, [item.changes(scenario, value)])[0].scenario
+        assert gain == pytest.approx(_net_new_gain(at, "revops"), rel=1e-9)
+    assert found.facts()["uplift"]["values"] == u.values
+    if found.breakeven is None:
+        assert u.at is None and "net-new ARR" not in breakeven_text(found)
+        return
+    assert u.at == pytest.approx(float(np.interp(found.breakeven, found.values, u.values)))
+    text = breakeven_text(found)
+    side = "less" if u.values[0 if found.below == "none" else -1] < u.at else "more"
+    assert f"net-new ARR with RevOps is {side} than {share_text(u.at)} above" in text
+    assert share_text(u.at) in breakeven_text(found, "ja")
+
+
+def test_without_a_pair_the_pair_is_todays_top_two(scenario):
+    """For a team's effects today is a range, not the grid's middle: today is run as it is."""
+    found = breakeven(scenario, EFFECTS, (0.0, 1.0), None, _options(), points=3)
+    today = sim.run_replications(scenario, REPS, 3, executor=SerialExecutor())
+    assert found.pair == default_pair(today.objective("cumulative_contribution"))
+    # the pair's setups with the team: the team alone first
+    assert found.uplift is None or found.uplift.setup in found.pair
+
+
+def test_one_effect_is_written_in_its_levers_terms():
+    assert input_value("org.teams.revops.effects.monthly_churn", -0.1) == "-10%"
+    assert input_value("org.teams.revops.effects.win_rate", 0.015) == "+1.5 points"
+    assert input_value("org.teams.revops.effects.lead_scoring_accuracy", 0.5) == (
+        "a 0.50 correlation"
+    )
+    assert "ポイント" in input_value("org.teams.revops.effects.win_rate", 0.015, lang="ja")

@@ -58,6 +58,7 @@ TRUSTED = {
     "gain_cell": "a number with its interval",
     "tornado_text": "schema labels and numbers",
     "breakeven_text": "schema labels, setup ids and numbers",
+    "map_text": "schema labels, setup ids and numbers",
     "evpi_text": "numbers",
     "evppi_text": "schema labels and numbers",
     "box_text": "schema labels and numbers",

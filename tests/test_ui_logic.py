@@ -233,3 +233,14 @@ def test_the_setups_table_keeps_sized_options_and_full_teams():
     frame.iloc[1, 1] = 0.0
     back, _ = form.frame_setups(frame, teams, heads)
     assert back["both"] == ["revops"]
+
+
+def test_uploader_words_are_safe_css_and_find_their_widget():
+    from ui.widgets import _css_text, _key_class
+
+    assert _css_text('say "hi"') == '"say \\"hi\\""'
+    assert "</style>" not in _css_text("</style><script>")
+    assert "\n" not in _css_text("two\nlines")
+    # Streamlit's own rule for a key's class: anything but letters, digits, - and _ is a -
+    assert _key_class("cal.up.deals") == "st-key-cal-up-deals"
+    assert _key_class(" upload_scenario ") == "st-key-upload_scenario"

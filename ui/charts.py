@@ -11,6 +11,8 @@ Japanese glyphs (Noto Sans CJK JP, Debian's `fonts-noto-cjk`), so PNG exports sh
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -28,6 +30,11 @@ EXTRA_COLORS = ("#23958A", "#D2434F", "#8C6D31", "#D665B5", "#3FA7C4", "#6B8E23"
 FONT = "Source Sans Pro, Noto Sans CJK JP, sans-serif"  # i18n: ok (font names)
 FONT_JA = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"  # i18n: ok
 WIDTH = "container"
+NARROW = "width < 360"
+"""A Vega expression, true where the plot is phone-narrow. It reads the plot's own width, so a
+chart follows its container, and exports (a fixed 900 px) keep the wide layout."""
+TITLE_UNITS = 40
+"""A title longer than this (a CJK character counts two) takes two lines on a phone."""
 
 
 def font(lang: str = "en") -> str:
@@ -76,15 +83,55 @@ def color_scale(setups: list[str] | tuple[str, ...], lang: str = "en") -> alt.Sc
     )
 
 
+def narrow_legend(title: str | None = None, narrow_columns: int = 2, **props) -> alt.Legend:
+    """A legend under the chart: one row, or `narrow_columns` columns on a phone.
+
+    On a phone the one row ran off the right edge; in columns it wraps.
+    """
+    return alt.Legend(
+        title=title,
+        orient="bottom",
+        columns={"expr": f"{NARROW} ? {narrow_columns} : 0"},
+        **props,
+    )
+
+
+def _units(text: str) -> int:
+    """Display width of `text` in Latin characters (a CJK character is two)."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+
+
+def _lines(text: str, units: int) -> list[str]:
+    """`text` in lines of at most about `units` (at spaces; anywhere in CJK text)."""
+    words = text.split(" ") if " " in text else list(text)
+    sep = " " if " " in text else ""
+    lines: list[str] = [""]
+    for word in words:
+        joined = f"{lines[-1]}{sep}{word}" if lines[-1] else word
+        if lines[-1] and _units(joined) > units:
+            lines.append(word)
+        else:
+            lines[-1] = joined
+    return lines
+
+
+def narrow_title(text: str) -> str | dict:
+    """A chart title: as it is, or (long) broken into lines where the plot is phone-narrow."""
+    if _units(text) <= TITLE_UNITS:
+        return text
+    lines = _lines(text, max(_units(text) // 2 + 2, TITLE_UNITS // 2))
+    full = json.dumps(text, ensure_ascii=False)
+    return {"expr": f"{NARROW} ? {json.dumps(lines, ensure_ascii=False)} : {full}"}
+
+
 def _setup_color(
     setups, legend: bool = True, title: str | None = None, lang: str = "en"
 ) -> alt.Color:
     return alt.Color(
         "setup_name:N",
         scale=color_scale(setups, lang),
-        legend=alt.Legend(
-            title=title,
-            orient="top",
+        legend=narrow_legend(
+            title,
             symbolOpacity=1,
             symbolType="circle",
             symbolSize=120,
@@ -105,7 +152,9 @@ def _finish(chart, title: str | None, height: int | alt.Step, lang: str = "en") 
     face = font(lang)
     props = {"height": height, "width": WIDTH}
     if title:
-        props["title"] = alt.TitleParams(title, anchor="start", fontSize=15, font=face)
+        props["title"] = alt.TitleParams(
+            narrow_title(title), anchor="start", fontSize=15, font=face
+        )
     return (
         chart.properties(**props)
         .configure(font=face)
@@ -305,9 +354,9 @@ def attribution_chart(
         color=alt.Color(
             "kind:N",
             scale=ATTRIBUTION_COLORS,
-            legend=alt.Legend(
-                title=None,
-                orient="top",
+            legend=narrow_legend(
+                None,
+                1,
                 labelExpr=(
                     f"datum.label == 'adds' ? '{legend_words['adds']}' : "
                     f"datum.label == 'costs' ? '{legend_words['costs']}' : "

@@ -7,11 +7,13 @@ a download is clicked (deferred `st.download_button` data).
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from sim.params import Scenario
@@ -202,3 +204,102 @@ def preset_picker(key: str) -> None:
     if bad:
         name, problems = bad
         show_upload_problems(f"{name}.yaml", problems)
+
+
+def _css_text(text: str) -> str:
+    """`text` as a CSS string (quotes, backslashes and `<` escaped, no line breaks)."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    body = body.replace("<", "\\3c ")
+    return f'"{body}"'
+
+
+def _key_class(key: str) -> str:
+    """The class Streamlit gives an element with this key (`st-key-` and the key, tidied)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def file_uploader(label: str, types: list[str], key: str, help_text: str | None = None) -> Any:
+    """`st.file_uploader` whose own words are in the session's language.
+
+    Streamlit writes its button ("Upload"), its instructions ("1MB per file • CSV") and the
+    drop hint ("Drag and drop a file here") in English whatever the language, and offers no
+    parameter for them: CSS hides those words (`visibility: hidden`, so neither the screen
+    nor a screen reader has them) and writes the catalog's in their place with `::after`
+    (the size from the server's own limit, the types as given).
+    """
+    size = st.get_option("server.maxUploadSize")
+    words = _("{types} · at most {size} MB").format(
+        size=size, types=", ".join(t.upper() for t in types)
+    )
+    button = _css_text(_("Choose a file"))
+    drop = _css_text(_("Drop the file here"))
+    scope = f".{_key_class(key)} [data-testid='stFileUploaderDropzone']"
+    hide = "visibility:hidden;font-size:0 !important;line-height:0;"
+    show = "visibility:visible;font-size:0.875rem;line-height:1.4;"
+    overlay = f"{scope} > div:not([data-testid]):not(:has([data-testid]))"
+    st.html(
+        "<style>"
+        f"{scope} button [data-testid='stMarkdownContainer'] p{{{hide}}}"
+        f"{scope} button [data-testid='stMarkdownContainer'] p::after"
+        f"{{content:{button};{show}}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span"
+        f"{{{hide}white-space:normal;}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after"
+        f"{{content:{_css_text(words)};{show}}}"
+        f"{overlay} *{{{hide}}}"
+        f"{overlay}::after"
+        f"{{content:{drop};{show}}}"
+        "</style>"
+    )
+    return st.file_uploader(label, type=types, key=key, help=help_text)
+
+
+PHONE_WIDTH = 480
+"""Screens at most this wide (px) get tables as stacked text instead of a grid."""
+
+
+def _cell(value: Any, percent: bool) -> str:
+    """A table cell as text: percentages for share columns, "—" for missing values."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if percent and isinstance(value, int | float):
+        return f"{value:.0%}"
+    return str(value)
+
+
+def phone_table(
+    frame: pd.DataFrame,
+    key: str,
+    column_config: dict | None = None,
+    percent: tuple[str, ...] = (),
+) -> None:
+    """`st.dataframe` on wide screens; on a phone the same rows as stacked text.
+
+    A grid of more than two or three columns does not fit 390 px: it scrolled sideways
+    and hid most columns. Both are drawn; a CSS media query shows one (`PHONE_WIDTH`). On
+    a phone each row is its first cell in bold, then every other column's heading and value.
+    `percent` names the columns holding shares (written as percentages in the text).
+    """
+    wide, narrow = f"table_wide_{key}", f"table_narrow_{key}"
+    st.html(
+        "<style>"  # i18n: ok (CSS)
+        f".{_key_class(narrow)}{{display:none !important;}}"
+        f"@media (max-width:{PHONE_WIDTH}px){{"
+        f".{_key_class(wide)}{{display:none !important;}}"
+        f".{_key_class(narrow)}{{display:flex !important;}}}}"
+        "</style>"
+    )
+    with st.container(key=wide):
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+    columns = list(frame.columns)
+    lines = []
+    for row in frame.itertuples(index=False):
+        cells = [_cell(v, c in percent) for c, v in zip(columns, row, strict=True)]
+        rest = " · ".join(
+            _("{heading}: {value}").format(heading=md_escape(str(c)), value=md_escape(v))
+            for c, v in zip(columns[1:], cells[1:], strict=True)
+        )
+        first = md_escape(cells[0])
+        lines.append(f"- **{first}** — {rest}" if rest else f"- {first}")
+    with st.container(key=narrow):
+        st.markdown("\n".join(lines))

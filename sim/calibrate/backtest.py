@@ -4,9 +4,11 @@ The calibrated scenario is run, without any ops team, over the months of the dat
 burn-in (the pipeline the company already had then is the model's warm-up), starting from
 the inbound rate the fitted trend gives for the first back-test month. Each month's actual
 wins and new ARR are compared with the simulated 90% band (5th to 95th percentile over
-replications). It is an in-sample check of the model's structure — seasonality, capacity
-limits or a funnel the model does not have show as months outside the band — not a test
-of a forecast. Under 70% of months inside the band is a warning.
+replications). It is an in-sample check of the model's structure — month-to-month swings
+in lead volume beyond chance, capacity limits or a funnel the model does not have show as
+months outside the band — not a test of a forecast. Under 70% of months inside the band is
+a warning. A season the calibration found (`market.seasonality`) is turned to start in the
+back-test's first calendar month.
 """
 
 from __future__ import annotations
@@ -52,12 +54,22 @@ class Backtest:
 
 
 def backtest_scenario(cal: Calibration, scenario: Scenario, burn_in: int, months: int) -> Scenario:
-    """The calibrated scenario set to the back-test window: horizon, warm-up, inbound then."""
+    """The calibrated scenario set to the back-test window: horizon, warm-up, inbound then.
+
+    `burn_in` is the data month (0 = the data's first) the simulation starts in. A season
+    (`market.seasonality`, written from the month after the data) is turned to start in that
+    month's calendar month.
+    """
     ratio = cal.trend.rate_at(burn_in).value / cal.trend.rate_at(cal.trend.months - 1).value
     data = scenario.model_dump()
     data["analysis"]["horizon_months"] = months
     data["sales"]["warmup_months"] = float(burn_in)
     data["market"]["inbound_mqls_per_month"] = scenario.market.inbound_mqls_per_month * ratio
+    season = scenario.market.seasonality
+    if season is not None:
+        start = cal.start.to_period("M") + burn_in
+        shift = (start.month - cal.first_month.month) % 12
+        data["market"]["seasonality"] = [season[(k + shift) % 12] for k in range(12)]
     return Scenario.model_validate(data)
 
 
@@ -119,8 +131,8 @@ def run_backtest(
         warning = (
             f"only {which} fall inside the simulated 90% band "
             f"(under {WARN_BELOW:.0%}): the calibrated model does not reproduce the data's "
-            "months well. The model has no seasons: a yearly season in the data (a summer or "
-            "December dip, as in the bundled example's leads) shows as months outside the "
-            "band; otherwise look at the chart for capacity or a trend it misses"
+            "months well. Look at the chart: lead volume that varies from month to month more "
+            "than chance (the model's arrivals vary as chance does, around the trend and the "
+            "season it found), capacity, or a trend it misses"
         )
     return Backtest(out, coverage, replications, burn_in, warning)

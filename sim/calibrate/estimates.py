@@ -28,6 +28,8 @@ SETTLE_DAYS = 30
 not had time to be touched or qualified."""
 RECENT_DAYS = 90
 _BLANK = "blank"
+OVERDISPERSED = 1.5
+"""Monthly counts varying this much more than Poisson around their fit get a note."""
 """Owners with a deal created this recently count as today's reps."""
 
 
@@ -91,6 +93,20 @@ class Calibration:
     amounts: str = "annual"
     response_hours: np.ndarray | None = None
     """Observed first-response times (hours), to undo today's speed-to-lead in conversion."""
+    season: est.Season | None = None
+    """The inbound flow's yearly season (January first), when the data show one."""
+
+    @property
+    def first_month(self) -> pd.Period:
+        """The calendar month a simulation of this company starts in: the one after the data."""
+        return (self.as_of + pd.Timedelta(days=1)).to_period("M")
+
+    def season_from(self, month: pd.Period) -> tuple[float, ...] | None:
+        """The season's 12 multipliers starting at calendar `month` (None without a season)."""
+        if self.season is None:
+            return None
+        s = self.season.multipliers
+        return tuple(s[(month.month - 1 + k) % 12] for k in range(12))
 
     def get(self, path: str) -> Estimate | None:
         """The estimate for a field path, if the data gave one."""
@@ -178,7 +194,7 @@ def calibrate_tables(
     # Deal flow: what the lead funnel must deliver.
     flow = monthly_counts(d.created, start, as_of)
     exposure = _exposure(flow.index, start, as_of)
-    trend = est.poisson_trend(flow.to_numpy(), exposure)
+    trend, season = est.seasonal_trend(flow.to_numpy(), exposure, flow.index.month.to_numpy())
     trend_source = deals.name
     reps, slots = _capacity(d, as_of, deals.name, notes)
     estimates += [reps, slots]
@@ -187,7 +203,7 @@ def calibrate_tables(
         lead_est, lead_trend, response = _lead_estimates(leads, as_of, _whole(reps.value), notes)
         estimates += lead_est
         if lead_trend is not None:
-            trend, trend_source = lead_trend, leads.name
+            (trend, season), trend_source = lead_trend, leads.name
     else:
         notes.append(
             "no leads file: inbound MQLs a month are implied by the deals' own flow and the "
@@ -196,6 +212,30 @@ def calibrate_tables(
     last = trend.rate_at(trend.months - 1)
     growth = trend.growth()
     what = "inbound MQLs" if trend_source != deals.name else "deals created"
+    on_season = " and month of the year" if season is not None else ""
+    if season is not None:
+        by_month = ", ".join(
+            f"{pd.Period(f'2000-{k + 1:02d}', 'M'):%b} {x:.2f}"
+            for k, x in enumerate(season.multipliers)
+        )
+        notes.append(
+            f"a yearly season in {trend.months} months of {what} (its months differ more than "
+            f"chance, p = {season.p_value:.2g}): {by_month} x the trend; the scenario's "
+            "market.seasonality carries it"
+        )
+    if trend.dispersion > OVERDISPERSED:
+        notes.append(
+            f"monthly {what} vary {trend.dispersion:.1f} times as much as chance around the "
+            f"trend{' and season' if season is not None else ''}; the model's arrivals vary as "
+            "chance does, so a back-test may show months outside its band"
+        )
+    if season is None and trend.months >= est.SEASON_MIN_MONTHS:
+        notes.append(f"no yearly season in {trend.months} months of {what}")
+    elif season is None:
+        notes.append(
+            f"{trend.months} months of {what}: a season needs {est.SEASON_MIN_MONTHS} (each "
+            "month of the year twice); none is modelled"
+        )
     estimates.append(
         Estimate(
             "market.inbound_growth_per_month",
@@ -205,7 +245,7 @@ def calibrate_tables(
             growth.high,
             f"{trend.months} months of {what}",
             trend_source,
-            f"Poisson regression on month, dispersion {trend.dispersion:.2f}",
+            f"Poisson regression on month{on_season}, dispersion {trend.dispersion:.2f}",
         )
     )
     if trend_source != deals.name:
@@ -218,7 +258,7 @@ def calibrate_tables(
                 last.high,
                 f"{trend.months} months of inbound MQLs, trend at the last month",
                 trend_source,
-                "Poisson regression on month",
+                f"Poisson regression on month{on_season}",
             )
         )
     else:
@@ -231,7 +271,7 @@ def calibrate_tables(
                 last.high,
                 f"{trend.months} months of deals created",
                 deals.name,
-                "Poisson regression on month",
+                f"Poisson regression on month{on_season}",
             )
         )
     if customers is not None:
@@ -252,6 +292,7 @@ def calibrate_tables(
         currency,
         amounts,
         response,
+        season,
     )
 
 
@@ -440,7 +481,7 @@ def _capacity(
 
 def _lead_estimates(
     leads: Table, as_of: pd.Timestamp, reps: int, notes: list[str]
-) -> tuple[list[Estimate], est.Trend | None, np.ndarray | None]:
+) -> tuple[list[Estimate], tuple[est.Trend, est.Season | None] | None, np.ndarray | None]:
     f = leads.frame
     file = leads.name
     out: list[Estimate] = []
@@ -450,7 +491,9 @@ def _lead_estimates(
     mql = inbound[inbound.mql.notna()]
     start = f.created.min()
     counts = monthly_counts(mql.mql, start, as_of)
-    trend = est.poisson_trend(counts.to_numpy(), _exposure(counts.index, start, as_of))
+    trend = est.seasonal_trend(
+        counts.to_numpy(), _exposure(counts.index, start, as_of), counts.index.month.to_numpy()
+    )
     settled = mql[mql.mql <= as_of - pd.Timedelta(days=SETTLE_DAYS)]
     if leads.mapping.column("first_touch"):
         touched = settled.first_touch.notna()

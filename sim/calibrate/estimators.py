@@ -108,6 +108,95 @@ def poisson_trend(
     return Trend(float(beta[0]), float(beta[1]), cov, centre, dispersion, n, level)
 
 
+SEASON_MIN_MONTHS = 24
+"""Months of counts a season needs: each month of the year seen at least twice, so that the
+season and the trend are not one another."""
+
+SEASON_P = 0.05
+"""A season is kept when its months differ more than chance would (quasi-Poisson F test)."""
+
+
+@dataclass(frozen=True)
+class Season:
+    """A yearly season of monthly counts: January..December multipliers of the trend."""
+
+    multipliers: tuple[float, ...]
+    """12 multiples of the trend, January first, averaging 1."""
+    p_value: float
+    """F test of the 11 seasonal terms against the trend alone (quasi-Poisson)."""
+    months: int
+
+
+def _irls(y: np.ndarray, off: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson regression log μ = off + X β by iteratively reweighted least squares: (β, μ)."""
+    beta = np.zeros(X.shape[1])
+    beta[0] = math.log(max(y.sum(), 0.5) / np.exp(off).sum())
+    for _ in range(100):
+        mu = np.exp(off + X @ beta)
+        step = np.linalg.solve(X.T @ (X * mu[:, None]), X.T @ (y - mu))
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return beta, np.exp(off + X @ beta)
+
+
+def _deviance(y: np.ndarray, mu: np.ndarray) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(y > 0, y * np.log(y / mu), 0.0)
+    return float(2.0 * np.sum(term - (y - mu)))
+
+
+def seasonal_trend(
+    counts: np.ndarray,
+    exposure: np.ndarray | None,
+    calendar: np.ndarray,
+    level: float = LEVEL,
+) -> tuple[Trend, Season | None]:
+    """The trend of `poisson_trend`, and a yearly season around it when the data show one.
+
+    With `SEASON_MIN_MONTHS` months or more, log μ_m = log(exposure_m) + a + b·(m − centre)
+    + s_{calendar month of m} is fitted with the 12 s summing to zero; the season is kept when
+    the F test of its 11 terms against the trend alone (deviance, quasi-Poisson dispersion of
+    the larger fit) gives p < `SEASON_P`. The multipliers exp(s) are then scaled to average 1
+    and the trend's level takes the scale, so the fitted counts are unchanged; the trend's
+    dispersion and interval are those of the seasonal fit. Otherwise: `poisson_trend`, no
+    season. `calendar` is each count's month of the year (1 = January).
+    """
+    plain = poisson_trend(counts, exposure, level)
+    y = np.asarray(counts, dtype=float)
+    n = len(y)
+    month = np.asarray(calendar, dtype=int) - 1
+    if n < SEASON_MIN_MONTHS or len(set(month.tolist())) < 12:
+        return plain, None
+    off = np.log(np.ones(n) if exposure is None else np.asarray(exposure, dtype=float))
+    m = np.arange(n, dtype=float)
+    centre = float(m.mean())
+    effects = np.zeros((n, 11))
+    for k in range(11):
+        effects[:, k] = (month == k).astype(float) - (month == 11).astype(float)
+    X0 = np.column_stack([np.ones(n), m - centre])
+    X1 = np.column_stack([X0, effects])
+    _, mu0 = _irls(y, off, X0)
+    beta, mu1 = _irls(y, off, X1)
+    dof = n - X1.shape[1]
+    d0, d1 = _deviance(y, mu0), _deviance(y, mu1)
+    scale = max(d1 / dof, 1e-12)
+    f = max(d0 - d1, 0.0) / 11.0 / scale
+    p_value = float(stats.f.sf(f, 11, dof))
+    if p_value >= SEASON_P:
+        return plain, None
+    s = np.append(beta[2:], -beta[2:].sum())
+    raw = np.exp(s)
+    mean = float(raw.mean())
+    cov = np.linalg.inv(X1.T @ (X1 * mu1[:, None]))[:2, :2]
+    dispersion = float(np.sum((y - mu1) ** 2 / mu1) / max(dof, 1))
+    cov = cov * max(1.0, dispersion)
+    trend = Trend(
+        float(beta[0]) + math.log(mean), float(beta[1]), cov, centre, dispersion, n, level
+    )
+    return trend, Season(tuple(float(x) for x in raw / mean), p_value, n)
+
+
 @dataclass(frozen=True)
 class LognormalFit:
     """A lognormal fit: median and log-sd, each with an interval."""

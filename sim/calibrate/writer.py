@@ -72,6 +72,7 @@ def build_scenario(cal: Calibration, base: Scenario, base_label: str) -> Scenari
             put(e.path, e.value, e)
     _undo_speed_to_lead(data, cal, sources)
     _audience(data, cal, base_label, sources)
+    _season(data, cal, sources)
     if cal.get("market.inbound_mqls_per_month") is None:
         _implied_inbound(data, cal, base, base_label, sources)
     data["name"] = f"{base.name}, calibrated on {', '.join(t.name for t in cal.files.values())}"
@@ -180,6 +181,25 @@ def _undo_speed_to_lead(data: dict, cal: Calibration, sources: dict[str, str]) -
     for i, seg in enumerate(data["segments"]):
         seg["qualification_rate"] = value
         sources[f"segments.{i}.qualification_rate"] = text
+
+
+def _season(data: dict, cal: Calibration, sources: dict[str, str]) -> None:
+    """The data's yearly season, from the month the simulation starts in.
+
+    That month is the one after the data. Without a season in the data the base's season
+    is dropped: the data do not show it.
+    """
+    season = cal.season_from(cal.first_month)
+    if season is None or cal.season is None:
+        data["market"]["seasonality"] = None
+        return
+    values = [round(x, 4) for x in season]
+    data["market"]["seasonality"] = values
+    sources["market.seasonality"] = (
+        f"calibrated: {cal.trend_source}, month-of-year terms of the trend's Poisson regression "
+        f"over {cal.season.months} months (F test p = {cal.season.p_value:.2g}); the first is "
+        f"{cal.first_month:%B}, the month after the data"
+    )
 
 
 def _audience(data: dict, cal: Calibration, base_label: str, sources: dict[str, str]) -> None:

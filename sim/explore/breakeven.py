@@ -12,10 +12,23 @@ say which setup wins throughout the range searched.
 
 With common random numbers a team's cost moves every replication's gap by the same exact
 amount, so along a cost the gap is a straight line and the interpolation is exact.
+
+Along a team's effects (a position between its worst and best, or one lever's effect) the
+breakeven is also said in an outcome (`Uplift`): the pair's setup with that team is set
+against no ops team at every value searched (no ops team runs once: it has no team to
+move), and its gain — in net-new ARR relative to no ops team's, or in the objective where
+no ops team's net-new ARR is not positive — is interpolated at the breakeven. "RevOps wins
+if its effects are past 42% of the way from worst to best" becomes "... if RevOps lifts
+net-new ARR by more than 1.2%".
+
+Without a pair the pair is today's top two: the setups ranked by mean on the scenario as it
+is today, run alongside (for a team's effects, today is the range drawn afresh in every
+future, not a point of the grid).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,9 +47,43 @@ from sim.explore.runs import (
 )
 from sim.params import BASELINE, Scenario
 from sim.verdict.stats import Interval
+from sim.verdict.uplift import net_new_arr
 
 POINTS = 7
 """Values along the range unless asked (enough for a curve, few enough to stay cheap)."""
+
+TODAY = "today"
+"""The variant id of the scenario as it is (for today's top two)."""
+
+NET_NEW_ARR = "net_new_arr"
+"""The outcome a team's effects are said in, as a share of no ops team's (`Uplift`)."""
+
+
+@dataclass(frozen=True)
+class Uplift:
+    """What a team's effects imply in an outcome: its setup's gain over no ops team.
+
+    `values` holds the gain at each value searched; `at` is the gain interpolated at the
+    breakeven (None without one). `outcome` is "net_new_arr" with `relative` true (a share of
+    no ops team's mean net-new ARR), or the objective with `relative` false (its own unit)
+    where no ops team's net-new ARR is not positive somewhere along the range.
+    """
+
+    setup: str
+    outcome: str
+    relative: bool
+    values: list[float]
+    at: float | None
+
+    def facts(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "setup": self.setup,
+            "outcome": self.outcome,
+            "relative": self.relative,
+            "values": self.values,
+            "at_breakeven": self.at,
+        }
 
 
 @dataclass(frozen=True)
@@ -60,6 +107,8 @@ class Breakeven:
     above: str
     """The pair's winner at HIGH."""
     crossings: int
+    uplift: Uplift | None = None
+    """For a team's effects: the breakeven in an outcome (None for other inputs)."""
 
     @property
     def today(self) -> float | None:
@@ -80,6 +129,7 @@ class Breakeven:
             "below": self.below,
             "above": self.above,
             "crossings": self.crossings,
+            "uplift": None if self.uplift is None else self.uplift.facts(),
             "points": [
                 {"value": v, "gap": g.as_dict()}
                 for v, g in zip(self.values, self.gaps, strict=True)
@@ -138,28 +188,32 @@ def breakeven(
     lo, hi = between if between is not None else (item.low, item.high)
     if not lo < hi:
         raise ValueError(f"--between: LOW must be below HIGH, got {lo} and {hi}")
+    team = _team(item)
     if pair is not None:
         pair = check_pair(scenario, pair)
-        setups = list(dict.fromkeys(pair))
-        if BASELINE not in setups:
-            setups = list(pair)
+        setups: list[str] | None = list(pair)
+        if team is not None and BASELINE not in pair:
+            setups = [BASELINE, *pair]  # no ops team runs once: nothing of it moves
     else:
         setups = None
-    options.check(scenario, points, "breakeven points (--points)", len(setups) if setups else None)
     grid = item.grid(points, lo, hi)
     changes = {f"p{i}": item.changes(scenario, v) for i, v in enumerate(grid)}
+    if pair is None:
+        changes[TODAY] = {}  # a point of the grid already run costs nothing more
+    options.check(
+        scenario, len(changes), "breakeven points (--points)", len(setups) if setups else None
+    )
     runs = run_variants(scenario, changes, options, setups)
     tables = [objective_table(runs[f"p{i}"][1], objective) for i in range(len(grid))]
-    if pair is None:  # today's top two: at the value nearest today's (the middle for effects)
-        near = (
-            len(grid) // 2
-            if item.base is None
-            else int(np.argmin([abs(v - item.base) for v in grid]))
-        )
-        pair = default_pair(tables[near])
+    if pair is None:
+        pair = default_pair(objective_table(runs[TODAY][1], objective))
     a, b = pair
     gaps = [paired_gap(t, a, b, confidence) for t in tables]
     x, interval, count = locate(grid, gaps)
+    lift = None
+    if team is not None:
+        kpis = [runs[f"p{i}"][1] for i in range(len(grid))]
+        lift = uplift(scenario, team, (a, b), kpis, objective, grid, x)
     return Breakeven(
         scenario=scenario,
         objective=objective,
@@ -176,6 +230,54 @@ def breakeven(
         below=a if gaps[0].mean >= 0 else b,
         above=a if gaps[-1].mean >= 0 else b,
         crossings=count,
+        uplift=lift,
+    )
+
+
+def _team(item: Input) -> str | None:
+    """The team whose effects the input is (None for any other input)."""
+    return item.path.split(".")[2] if item.kind in ("effect", "effects") else None
+
+
+def uplift(
+    scenario: Scenario,
+    team: str,
+    pair: tuple[str, str],
+    kpis: Sequence[Any],
+    objective: str,
+    grid: Sequence[float],
+    at: float | None,
+) -> Uplift | None:
+    """The gain over no ops team of the pair's setup with `team`, along the grid.
+
+    The setup is the one of the pair that has the team (the team alone first when both
+    have it); None when neither has it. `kpis` are the runs at each grid value, no ops team
+    among them.
+    """
+    org = scenario.org
+    with_team = [s for s in pair if team in dict(org.members(s))]
+    if not with_team:
+        return None
+    setup = next((s for s in with_team if [n for n, _ in org.members(s)] == [team]), with_team[0])
+    arr = []
+    gain = []
+    for frame in kpis:
+        ours = frame[frame["setup"] == setup]
+        base = frame[frame["setup"] == BASELINE]
+        if base.empty or ours.empty:
+            return None
+        new_ours = float(net_new_arr(ours, scenario).mean())
+        new_base = float(net_new_arr(base, scenario).mean())
+        arr.append((new_ours - new_base) / new_base if new_base > 0 else math.nan)
+        gain.append(float(ours[objective].mean()) - float(base[objective].mean()))
+    relative = all(math.isfinite(v) for v in arr)
+    values = arr if relative else gain
+    return Uplift(
+        setup=setup,
+        outcome=NET_NEW_ARR if relative else objective,
+        relative=relative,
+        values=values,
+        at=None if at is None else float(np.interp(at, grid, values)),
     )
 
 

@@ -6,12 +6,16 @@ setup, its P(best), and whether it is clearly ahead of the runner-up. All cells 
 experiment on the same futures, so neighbouring cells differ by the inputs, not by luck.
 The company's own point (today's values) is kept beside the grid.
 
-Default axes follow the article's criteria: audience size x the reps' selling-time share
-(RevOps' audience criterion against SalesOps' selling-time one), and churn x reps.
+Default axes are the inputs already known to change the winner (a tornado's flipping rows,
+the nearest breakevens) when there are some; else they follow the article's criteria:
+audience size x the reps' selling-time share (RevOps' audience criterion against SalesOps'
+selling-time one), and churn x reps. Those may show one winner everywhere; the map's words
+(`sim.text.explore.map_text`) then say so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +67,18 @@ class DecisionMap:
     cells: list[Cell]
 
     @property
+    def winners(self) -> list[str]:
+        """The setups that win at least one cell, most cells first (ties in run order)."""
+        counts: dict[str, int] = {}
+        for c in self.cells:
+            counts[c.best] = counts.get(c.best, 0) + 1
+        return sorted(counts, key=lambda s: -counts[s])
+
+    def wins(self, setup: str) -> int:
+        """How many cells `setup` wins."""
+        return sum(c.best == setup for c in self.cells)
+
+    @property
     def own(self) -> dict[str, float | None]:
         """Today's values of both inputs (None for a team effect, a range today)."""
         return {"x": self.x.base, "y": self.y.base}
@@ -93,12 +109,34 @@ class DecisionMap:
         }
 
 
-def default_axes(scenario: Scenario) -> tuple[str, str]:
-    """The first of the article's axis pairs whose numbers this scenario has."""
+def default_axes(scenario: Scenario, flips: Sequence[str] = ()) -> tuple[str, str]:
+    """The map's axes: inputs known to change the winner first, else the article's pairs.
+
+    `flips` are inputs already known to change which setup wins inside their range (a
+    tornado's flipping rows, the nearest breakevens); the numbers among them come first,
+    and an axis they leave open is the article's first pair whose numbers this scenario has.
+    Nothing is run here: without `flips` the map may show one winner everywhere, and
+    `map_text` then says so.
+    """
+    known = [p for p in dict.fromkeys(flips) if _number(scenario, p)]
     for x, y in DEFAULT_AXES:
         if value_at(scenario, x) is not None and value_at(scenario, y) is not None:
-            return x, y
-    return "market.inbound_mqls_per_month", "sales.selling_time_share"
+            break
+    else:
+        x, y = "market.inbound_mqls_per_month", "sales.selling_time_share"
+    if not known:
+        return x, y
+    first = known[0]
+    second = known[1] if len(known) > 1 else (y if y != first else x)
+    return first, second
+
+
+def _number(scenario: Scenario, path: str) -> bool:
+    """Whether `path` is a number of the scenario that a map axis can sweep."""
+    try:
+        return make_input(scenario, path).kind == "number"
+    except (KeyError, ValueError):
+        return False
 
 
 def axis(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.levers import INBOUND_EFFECT_CAP, LEVERS
-from sim.model.drift import inbound_drift
+from sim.model.drift import inbound_drift, inbound_level, season_peak
 from sim.model.records import INBOUND, OUTBOUND
 from sim.model.workforce import outbound_bound_seats
 from sim.org import StageEffects
@@ -111,6 +111,8 @@ def generate_arrivals(
     in_base = m.inbound_mqls_per_month / MONTH_DAYS
     # bounds fixed by the world and the lever registry, never by the org (CRN across variants)
     in_bound = in_base * drift_max * (1.0 + INBOUND_EFFECT_CAP)
+    if m.season is not None:  # the season's busiest month bounds it too (world alone)
+        in_bound = in_bound * season_peak(m)
     s0 = sales.selling_time_share
     share_max = LEVERS["selling_time_share"].clip[1]
     out_base = sales.reps * sales.outbound_leads_per_rep_month / MONTH_DAYS
@@ -125,7 +127,7 @@ def generate_arrivals(
 
     # rate(t) / bound for each candidate, before audience depletion
     r_in = (
-        fx.apply("inbound_rate", in_base * inbound_drift(m, t_in), t_in) / in_bound
+        fx.apply("inbound_rate", in_base * inbound_level(m, t_in), t_in) / in_bound
         if len(t_in)
         else t_in
     )
@@ -229,21 +231,24 @@ __all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals"]
 def generate_warmup_arrivals(scenario: Scenario, shared: ReplicationDraws, days: float) -> Arrivals:
     """Leads of the `days` before day 0, under today's organisation (the warm-up).
 
-    Inbound follows the same drift backwards in time (a shrinking supply was larger in the
-    past); outbound runs at today's selling share. Warm-up leads come from their own streams
-    and do not use up today's audience: `market.audience_size` is what is left *today*.
+    Inbound follows the same drift and season backwards in time (a shrinking supply was
+    larger in the past); outbound runs at today's selling share. Warm-up leads come from
+    their own streams and do not use up today's audience: `market.audience_size` is what
+    is left *today*.
     """
     m = scenario.market
     sales = scenario.sales
     in_base = m.inbound_mqls_per_month / MONTH_DAYS
     in_bound = in_base * max(1.0, float(inbound_drift(m, -days)))
+    if m.season is not None:
+        in_bound = in_bound * season_peak(m)
     out_rate = sales.reps * sales.outbound_leads_per_rep_month / MONTH_DAYS
     t_in = shared.candidates("warmup.inbound", in_bound, days) - days
     t_out = shared.candidates("warmup.outbound", out_rate, days) - days
     d_in = shared.draws("warmup.inbound", len(t_in))
     d_out = shared.draws("warmup.outbound", len(t_out))
     keep_in = (
-        d_in.uniform("accept") * in_bound < in_base * inbound_drift(m, t_in)
+        d_in.uniform("accept") * in_bound < in_base * inbound_level(m, t_in)
         if len(t_in)
         else np.zeros(0, dtype=bool)
     )

@@ -1,7 +1,10 @@
-"""The inbound supply over time: shrinking, compounding or logistic toward a cap.
+"""The inbound supply over time: a trend (shrinking, compounding or logistic) and a season.
 
-Read by the arrivals (the inbound rate) and the reps' time budget (the inbound workload),
-so it lives below both.
+The trend shrinks, compounds or grows logistically toward a cap; a yearly season of 12
+monthly multipliers moves the volume around it. Read by the arrivals (the inbound rate) and
+the reps' time budget (the inbound workload), so it lives below both. The trend alone
+(`inbound_drift`) also gives the run-rate after the horizon; the volume (`inbound_level`)
+is the trend times the month's season.
 """
 
 from __future__ import annotations
@@ -31,3 +34,29 @@ def inbound_drift(market: Market, t: np.ndarray | float) -> np.ndarray:
     r = math.log1p(growth) * cap / (cap - 1.0)
     with np.errstate(over="ignore"):
         return cap / (1.0 + (cap - 1.0) * np.exp(-r * months))
+
+
+def season_at(season: tuple[float, ...], t: np.ndarray | float) -> np.ndarray:
+    """The season's multiplier at day `t`.
+
+    Month k of the simulation (k = 0 from day 0, negative before it) takes entry k mod 12.
+    """
+    month = np.floor(np.asarray(t, dtype=float) / MONTH_DAYS).astype(np.int64) % 12
+    return np.asarray(season, dtype=float)[month]
+
+
+def season_peak(market: Market) -> float:
+    """The season's largest multiplier (1 without a season): the arrivals' bound uses it."""
+    return 1.0 if market.season is None else max(market.season)
+
+
+def inbound_level(market: Market, t: np.ndarray | float) -> np.ndarray:
+    """Today's inbound rate x this = the inbound volume at day `t`.
+
+    The drift times the month's season (`market.seasonality`). Without a season (or with 12
+    ones) it is the drift itself, the very same floats.
+    """
+    drift = inbound_drift(market, t)
+    if market.season is None:
+        return drift
+    return drift * season_at(market.season, t)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.levers import LEVERS
-from sim.model.drift import inbound_drift
+from sim.model.drift import inbound_level, season_at
 from sim.model.seats import SeatHistory
 from sim.org import SetupEffects, StageEffects, _Contribution
 from sim.params import MONTH_DAYS, Market, Scenario
@@ -60,7 +60,7 @@ class RepTime:
     def _load(self, t: np.ndarray) -> np.ndarray:
         """Reps' share of time making first touches at times `t` (days)."""
         sc = self.scenario
-        rate = sc.market.inbound_mqls_per_month * inbound_drift(sc.market, t)
+        rate = sc.market.inbound_mqls_per_month * inbound_level(sc.market, t)
         leak = sc.lead_handling.handoff_leakage
         if self.fx is not None:
             rate = self.fx.apply("inbound_rate", rate, t)
@@ -153,6 +153,15 @@ class RepTime:
 
 
 def _drift_fn(market: Market) -> Callable[[float], float]:
+    """`inbound_level(market, t)` for one time (numpy's power and exp: the same float)."""
+    trend = _trend_fn(market)
+    season = market.season
+    if season is None:
+        return trend
+    return lambda t: trend(t) * float(season_at(season, t))
+
+
+def _trend_fn(market: Market) -> Callable[[float], float]:
     """`inbound_drift(market, t)` for one time (numpy's power and exp: the same float)."""
     growth, cap = market.inbound_growth_per_month, market.inbound_growth_cap
     if growth <= 0 or cap is None:

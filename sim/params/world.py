@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.params.base import (
     Frozen,
@@ -24,6 +24,9 @@ from sim.params.base import (
     info,
 )
 from sim.params.distributions import CycleDistribution
+
+SEASON_MEAN_TOLERANCE = 1e-3
+"""How far from 1 the mean of `market.seasonality` may be (rounded figures)."""
 
 __all__ = [
     "Costs",
@@ -213,6 +216,39 @@ class Market(Frozen):
         high=150_000.0,
         step=1000.0,
     )
+    seasonality: tuple[Number, ...] | None = info(
+        None,
+        label="Inbound season (12 monthly multipliers)",
+        unit="multiple",
+        help="Inbound volume in each month of the year as a multiple of the month's trend "
+        "value: 12 positive numbers with mean 1, the first for the simulation's first month "
+        "(then repeating every 12 months). Empty = no season.",
+    )
+
+    @field_validator("seasonality")
+    @classmethod
+    def _twelve_months(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        """12 positive numbers with mean 1 (within `SEASON_MEAN_TOLERANCE`), or none."""
+        if value is None:
+            return None
+        if len(value) != 12:
+            raise ValueError(f"12 numbers, one a month, are needed; got {len(value)}")
+        bad = [i + 1 for i, x in enumerate(value) if not (x > 0 and np.isfinite(x))]
+        if bad:
+            raise ValueError(f"every month's multiplier must be above 0; month(s) {bad} are not")
+        mean = float(np.mean(value))
+        if abs(mean - 1.0) > SEASON_MEAN_TOLERANCE:
+            raise ValueError(
+                f"the 12 multipliers must average 1 (the trend is the year's mean); "
+                f"their mean is {mean:.4f}"
+            )
+        return tuple(float(x) for x in value)
+
+    @property
+    def season(self) -> tuple[float, ...] | None:
+        """The 12 multipliers when they change anything (None when absent or all 1)."""
+        s = self.seasonality
+        return None if s is None or all(x == 1.0 for x in s) else s
 
 
 class SpeedToLeadDecay(Frozen):

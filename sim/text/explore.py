@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.params import field_meta
+from sim.levers import LEVERS
+from sim.params import BASELINE, field_meta
 from sim.text.i18n import N_, translator
-from sim.text.labels import lever_phrase, setup_name, team_name
+from sim.text.labels import lever_phrase, objective_label, setup_name, team_name
 from sim.text.numbers import money, value_text
 
 if TYPE_CHECKING:
     from sim.explore.breakeven import Breakeven
+    from sim.explore.decision_map import DecisionMap
     from sim.explore.discovery import Discovery
     from sim.explore.tornado import Tornado, TornadoRow
     from sim.explore.voi import ValueOfInformation
@@ -82,7 +84,7 @@ def input_value(path: str, value: float | None, currency: str = "USD", lang: str
     if len(parts) == 4 and parts[3] == "effects":
         return _("{share:.0%} of the way from worst to best").format(share=value)
     if len(parts) == 5 and parts[3] == "effects":
-        return f"{value:+.3g}"
+        return effect_value(parts[4], value, lang)
     try:
         meta = field_meta(path)
     except KeyError:
@@ -91,7 +93,7 @@ def input_value(path: str, value: float | None, currency: str = "USD", lang: str
         unit = MONEY_UNITS[meta.unit]
         return _money(value, currency, lang) + (_(unit) if unit else "")
     if meta.unit in SHARE_UNITS:
-        return f"{value:.2%}" if abs(value) < 0.01 else f"{value:.1%}"
+        return share_text(value)
     if meta.unit == "multiplier":
         return f"×{value:.3g}"
     unit = unit_text(meta.unit, lang)
@@ -99,6 +101,22 @@ def input_value(path: str, value: float | None, currency: str = "USD", lang: str
     if meta.integer or float(value).is_integer():
         return f"{value:,.0f}{sep}{unit}".strip()
     return f"{value:,.3g}{sep}{unit}".strip()
+
+
+def effect_value(lever: str, value: float, lang: str = "en") -> str:
+    """One team effect in its lever's terms: -10% (relative), +2.0 points, a 0.50 correlation."""
+    _ = translator(lang)
+    kind = LEVERS[lever].kind if lever in LEVERS else "points"
+    if kind == "relative":
+        return f"{value:+.0%}" if abs(value) >= 0.1 or value == 0 else f"{value:+.1%}"
+    if kind == "points":
+        return _("{value} points").format(value=f"{value * 100:+.1f}")
+    return _("a {value} correlation").format(value=f"{value:.2f}")
+
+
+def share_text(x: float) -> str:
+    """A share as a percentage with enough digits to read a small one (1.2%, 0.35%)."""
+    return f"{x:.2%}" if abs(x) < 0.01 else f"{x:.1%}"
 
 
 def _money(x: float, currency: str, lang: str = "en") -> str:
@@ -168,22 +186,100 @@ def breakeven_text(b: Breakeven, lang: str = "en") -> str:
             band=band,
         )
     if today <= b.breakeven:
-        return _("{winner} overtakes {other} when {label} rises above {x} ({band}).").format(
+        text = _("{winner} overtakes {other} when {label} rises above {x} ({band}).").format(
             winner=setup_name(b.above, lang),
             other=setup_name(b.below, lang),
             label=in_sentence(path, lang),
             x=x,
             band=band,
         )
-    return _("{winner} overtakes {other} when {label} falls below {x} ({band}).").format(
-        winner=setup_name(b.below, lang),
-        other=setup_name(b.above, lang),
-        label=label.lower()
-        if lang == "en" and label[:1].isupper() and not label.isupper()
-        else label,
-        x=x,
-        band=band,
+    else:
+        text = _("{winner} overtakes {other} when {label} falls below {x} ({band}).").format(
+            winner=setup_name(b.below, lang),
+            other=setup_name(b.above, lang),
+            label=in_sentence(path, lang),
+            x=x,
+            band=band,
+        )
+    said = uplift_text(b, lang)
+    return (text + ("" if lang == "ja" else " ") + said) if said else text
+
+
+def uplift_text(b: Breakeven, lang: str = "en") -> str:
+    """A team's breakeven in the outcome it implies ("" when there is none).
+
+    "That is: no ops team wins if net-new ARR with RevOps is less than 1.2% above no ops
+    team's."
+    """
+    _ = translator(lang)
+    u = b.uplift
+    if u is None or u.at is None or b.below == b.above or not math.isfinite(u.at):
+        return ""
+    setup = u.setup
+    other = b.pair[1] if setup == b.pair[0] else b.pair[0]
+    if not u.relative and other == BASELINE:
+        return ""  # against no ops team the objective's gain at the breakeven is zero
+    end = u.values[0] if b.below == other else u.values[-1]
+    less = end < u.at
+    if u.relative and less:
+        template = _(
+            "That is: {winner} wins if net-new ARR with {setup} is less than {value} above "
+            "no ops team's."
+        )
+    elif u.relative:
+        template = _(
+            "That is: {winner} wins if net-new ARR with {setup} is more than {value} above "
+            "no ops team's."
+        )
+    elif less:
+        template = _(
+            "That is: {winner} wins if {objective} with {setup} is less than {value} above "
+            "no ops team's."
+        )
+    else:
+        template = _(
+            "That is: {winner} wins if {objective} with {setup} is more than {value} above "
+            "no ops team's."
+        )
+    value = (
+        share_text(u.at)
+        if u.relative
+        else value_text(u.at, u.outcome, b.scenario.currency, signed=False, lang=lang)
     )
+    return template.format(
+        winner=setup_name(other, lang),
+        setup=setup_name(setup, lang),
+        value=value,
+        objective=objective_label(u.outcome, lang) if not u.relative else "",
+    )
+
+
+def map_text(m: DecisionMap, lang: str = "en") -> str:
+    """Who wins where on a decision map, and whether the winner changes in the range shown."""
+    _ = translator(lang)
+    cur = m.scenario.currency
+    winners = m.winners
+    if len(winners) == 1:
+        return _(
+            "{setup} wins everywhere on this map: the winner does not change for {x} from "
+            "{x_low} to {x_high} and {y} from {y_low} to {y_high}. Widen the ranges or pick "
+            "other inputs to find where it would."
+        ).format(
+            setup=setup_name(winners[0], lang),
+            x=in_sentence(m.x.path, lang),
+            x_low=input_value(m.x.path, m.x_values[0], cur, lang),
+            x_high=input_value(m.x.path, m.x_values[-1], cur, lang),
+            y=in_sentence(m.y.path, lang),
+            y_low=input_value(m.y.path, m.y_values[0], cur, lang),
+            y_high=input_value(m.y.path, m.y_values[-1], cur, lang),
+        )
+    counts = _(", ").join(
+        _("{setup} in {n} of {total}").format(
+            setup=setup_name(s, lang), n=m.wins(s), total=len(m.cells)
+        )
+        for s in winners
+    )
+    return _("The winner changes on this map: {counts} cells.").format(counts=counts)
 
 
 def tornado_text(t: Tornado, lang: str = "en") -> str:

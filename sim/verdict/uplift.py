@@ -58,7 +58,8 @@ UPLIFT_BANDS: dict[str, Band] = {
 (a RevOps price rise may lower the win rate; no band says it must not)."""
 
 
-def _net_new_arr(kpis: pd.DataFrame, scenario: Scenario) -> pd.Series:
+def net_new_arr(kpis: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """ARR at the horizon less the starting customers' ARR, per run."""
     start = 12.0 * scenario.starting_customers.count * scenario.starting_customers.mrr_each
     return kpis["ending_arr"] - start
 
@@ -111,7 +112,7 @@ def team_uplifts(
                 ).kpis
                 judged = only.set_index("replication").loc[base.index]
             if outcome == "net_new_arr":
-                x, b = _net_new_arr(t, scenario), _net_new_arr(base, scenario)
+                x, b = net_new_arr(t, scenario), net_new_arr(base, scenario)
             else:
                 x, b = judged[outcome], base[outcome]
             x, b = x.to_numpy(float), b.to_numpy(float)

@@ -19,7 +19,13 @@ from ui.i18n import _, lang
 from ui.safe import md_escape
 from ui.state import FORM_PREFIX
 from ui.upload import read_upload
-from ui.widgets import download, preset_picker, show_problems, show_upload_problems
+from ui.widgets import (
+    download,
+    file_uploader,
+    preset_picker,
+    show_problems,
+    show_upload_problems,
+)
 
 
 def _scenario_file() -> None:
@@ -56,11 +62,11 @@ def _scenario_file() -> None:
 
 def _upload() -> None:
     """Upload a scenario file; on problems show them all and keep the previous scenario."""
-    file = st.file_uploader(
+    file = file_uploader(
         _("Upload a scenario file (YAML or JSON, at most 1 MB)"),
-        type=["yaml", "yml", "json"],
-        key="upload_scenario",
-        help=_(
+        ["yaml", "yml", "json"],
+        "upload_scenario",
+        _(
             "Same layout as the downloaded YAML. Unknown keys are errors, so a misspelt "
             "setting is never silently ignored."
         ),

@@ -12,6 +12,7 @@ import hashlib
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -29,10 +30,10 @@ from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart, size_ch
 from ui.i18n import N_, _, lang
 from ui.runs import SessionBusy, app_budget, gated
 from ui.safe import md_escape
-from ui.widgets import download
+from ui.widgets import download, file_uploader, phone_table
 
 EXAMPLE_DIR = state.ROOT / "examples" / "lumen_ledger"
-BACKTEST_REPS = 30
+BACKTEST_REPS = 50  # as the command line's default (--reps 50): one back-test for both
 LABELS = {
     "deals": N_("Deals / opportunities (required)"),
     "leads": N_("Leads / contacts (optional)"),
@@ -77,9 +78,7 @@ def _files() -> dict[str, RawTable]:
         cols = st.columns(3)
         for col, kind in zip(cols, KINDS, strict=True):
             with col:
-                f = st.file_uploader(
-                    _(LABELS[kind]), type=["csv", "xlsx", "txt"], key=KEY + "up." + kind
-                )
+                f = file_uploader(_(LABELS[kind]), ["csv", "xlsx", "txt"], KEY + "up." + kind)
                 if f is not None:
                     uploads[kind] = (f.name, f.getvalue())
     raws: dict[str, RawTable] = {}
@@ -220,7 +219,15 @@ def _estimates(cal, sc) -> pd.DataFrame:
             found = input_label(path.replace(".*.", ".0."), la)
         except Exception:
             return fallback
-        return fallback if "." in found and " " not in found else found
+        if "." in found and " " not in found:
+            return fallback
+        parts = path.split(".")
+        if len(sc.segments) > 1 and parts[0] == "segments" and parts[1].isdigit():
+            # two segments' win rates are two rows: say whose
+            return _("{segment}: {label}").format(
+                segment=sc.segments[int(parts[1])].name, label=found
+            )
+        return found
 
     rows = []
     for e in cal.estimates:
@@ -238,7 +245,31 @@ def _estimates(cal, sc) -> pd.DataFrame:
                 _("Method"): e.method,
             }
         )
+    if cal.season is not None:
+        rows.append(_season_row(cal, label("market.seasonality", "market.seasonality")))
     return pd.DataFrame(rows)
+
+
+def _month(k: int) -> str:
+    """Calendar month `k` (1 = January) by name, in the session's language."""
+    return f"{k}月" if lang() == "ja" else pd.Period(f"2000-{k:02d}", "M").strftime("%B")
+
+
+def _season_row(cal, label: str) -> dict[str, str]:
+    """The season found in the data as one row: its busiest and its quietest month."""
+    s = cal.season.multipliers
+    top, low = int(np.argmax(s)), int(np.argmin(s))
+    return {
+        _("Estimate"): label,
+        _("Value"): _("busiest {top} ×{high:.2f}, quietest {low} ×{small:.2f}").format(
+            top=_month(top + 1), high=s[top], low=_month(low + 1), small=s[low]
+        ),
+        _("90% interval"): "—",
+        _("From"): _("{file}: {n} months").format(file=cal.trend_source, n=cal.season.months),
+        _("Method"): _(
+            "month-of-year terms of the trend's Poisson regression, F test p = {p}"
+        ).format(p=f"{cal.season.p_value:.2g}"),
+    }
 
 
 def _results() -> None:
@@ -248,7 +279,7 @@ def _results() -> None:
         return
     cal, sc = result.calibration, result.scenario
     st.subheader(_("Estimates, with 90% intervals"))
-    st.dataframe(_estimates(cal, sc), hide_index=True, width="stretch", key=KEY + "table")
+    phone_table(_estimates(cal, sc), "calibration_estimates")
     for table in cal.files.values():
         for note in table.notes:
             st.caption(f"`{md_escape(table.name, code=True)}`: {md_escape(note)}")
@@ -268,9 +299,10 @@ def _results() -> None:
         _(
             "Simulates the data's own months (after a burn-in) without any ops team and counts "
             "the months whose actual wins and new ARR fall inside the simulated 90% band. An "
-            "in-sample check of the model's structure: under 70% is a warning. The model has "
-            "no seasons, so data with a yearly season (the bundled example's leads dip in "
-            "summer and December) has its dips outside the band."
+            "in-sample check of the model's structure: under 70% is a warning. A yearly "
+            "season the data show is modelled (the bundled example's leads dip in summer and "
+            "December); lead volume that swings from month to month more than chance is not, "
+            "and shows as months outside the band."
         )
     )
     if st.button(_("Run the back-test"), key=KEY + "bt", icon=":material/history:"):

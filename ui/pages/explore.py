@@ -20,7 +20,7 @@ from sim import explore
 from sim.experiments import variants_from
 from sim.explore.inputs import default_input_paths, whole_range
 from sim.facts import json_ready
-from sim.io import safe_csv
+from sim.io import safe_csv, scenario_hash
 from sim.outcomes import objective_unit
 from sim.params import iter_scalar_paths
 from sim.text import explore as words
@@ -95,10 +95,20 @@ def _get(method: str, sc, settings: dict, label: str, fn, button: str):
     result, seconds = found
     st.caption(
         _("{reps} simulated futures per variant · computed in {seconds} s").format(
-            reps=settings["reps"], seconds=f"{seconds:.1f}"
+            reps=int(getattr(result, "replications", settings["reps"])), seconds=f"{seconds:.1f}"
         )
     )
     return result
+
+
+def _voi_reps(reps: int) -> int:
+    """Futures the value of information runs: 40 at the page's default, else as asked."""
+    return max(reps, 40) if reps == DEFAULT_REPS else reps
+
+
+def _discover_reps(reps: int) -> int:
+    """Futures scenario discovery runs per sampled point: at most 8."""
+    return min(reps, 8)
 
 
 def _paths(sc) -> list[str]:
@@ -134,6 +144,11 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
     )
     if t is None:
         return
+    # the inputs that flip the winner: where the decision map's axes start
+    st.session_state["explore_flips"] = (
+        scenario_hash(sc),
+        [r.input.path for r in t.rows if r.flips],
+    )
     st.info(words.tornado_text(t, lang()), icon=":material/tornado:")
     frame = data.tornado_frame(t, lang())
     a, b = (setup_name(s, lang()) for s in t.pair)
@@ -245,7 +260,6 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
             "best in fewer futures, ✓ where it is clearly ahead; ◆ is the company today."
         )
     )
-    dx, dy = explore.default_axes(sc)
     # one number of a team's range (an effect's, a strength's) is not an axis: the range is
     # swept as a whole
     numbers = [
@@ -253,21 +267,19 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
         for p in iter_scalar_paths(sc)
         if ".effects." not in p and whole_range(p) is None and explore.value_at(sc, p) is not None
     ]
-    # where the winner is known to change: the inputs of the nearest breakevens, if found
+    # where the winner is known to change: the nearest breakevens' and the tornado's flips
     result = st.session_state.get("result")
-    flips = (
-        [p for p in flip_paths(result) if p in numbers]
-        if result is not None and result.scenario == sc
-        else []
-    )
+    flips = flip_paths(result) if result is not None and result.scenario == sc else []
+    tornado_flips = st.session_state.get("explore_flips")
+    if tornado_flips is not None and tornado_flips[0] == scenario_hash(sc):
+        flips = [*flips, *tornado_flips[1]]
+    flips = [p for p in flips if p in numbers]
+    dx, dy = explore.default_axes(sc, flips)
     if flips:
-        first = flips[0]
-        dy = flips[1] if len(flips) > 1 else (dy if dy != first else dx)
-        dx = first
         st.caption(
             _(
-                "The axes start on the inputs whose breakevens lie nearest today (from *What "
-                "would change it*), where the winner is known to change."
+                "The axes start on inputs known to change the winner (the nearest breakevens, "
+                "the tornado's flips)."
             )
         )
     c1, c2, c3 = st.columns([3, 3, 1])
@@ -297,6 +309,7 @@ def _map(sc, stem: str, reps: int, seed: int) -> None:
     )
     if m is None:
         return
+    st.info(words.map_text(m, lang()), icon=":material/grid_on:")
     frame = data.map_frame(m, lang())
     chart_with_downloads(
         charts.map_chart(
@@ -333,7 +346,7 @@ def _voi(sc, stem: str, reps: int, seed: int) -> None:
             "same futures as the verdict: each future draws every effect afresh."
         )
     )
-    voi_reps = max(reps, 40) if reps == DEFAULT_REPS else reps
+    voi_reps = _voi_reps(reps)
     settings = {"reps": voi_reps, "seed": seed}
     v = _get(
         "voi",
@@ -382,7 +395,7 @@ def _discover(sc, stem: str, reps: int, seed: int) -> None:
         key="disc_setup",
     )
     samples = c2.number_input(_("Sampled points"), 16, 256, 48, step=16, key="disc_samples")
-    disc_reps = min(reps, 8)
+    disc_reps = _discover_reps(reps)
     settings = {"setup": setup, "samples": samples, "reps": disc_reps, "seed": seed}
     d = _get(
         "discover",
@@ -450,9 +463,16 @@ def render() -> None:
         key="explore_reps",
         help=_(
             "Replications of every variant; common random numbers keep paired gaps precise "
-            "with few of them. The value of information uses at least 40 and scenario "
-            "discovery at most 8; each result says how many it ran."
+            "with few of them. Each result says how many it ran."
         ),
+    )
+    st.sidebar.caption(
+        _(
+            "Futures each tool runs: tornado, breakeven, decision map and curve {reps}; value "
+            "of information {voi}; scenario discovery {discover} per sampled point."
+        ).format(
+            reps=int(reps), voi=int(_voi_reps(int(reps))), discover=int(_discover_reps(int(reps)))
+        )
     )
     stem = exports.file_stem(sc)
     tabs = st.tabs(

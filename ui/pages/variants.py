@@ -22,7 +22,7 @@ from ui import runs, state, verdict
 from ui.guard import attempt
 from ui.safe import md_escape
 from ui.upload import problem_lines
-from ui.widgets import download
+from ui.widgets import download, file_uploader
 
 
 def _result(v: Variant) -> Comparison | None:
@@ -124,8 +124,8 @@ def _files(items: list[Variant], lang: str) -> None:
                 "dl_workshop",
             )
     with c2:
-        file = st.file_uploader(
-            say("upload_workshop", lang), type=["yaml", "yml", "json"], key="upload_workshop"
+        file = file_uploader(
+            say("upload_workshop", lang), ["yaml", "yml", "json"], "upload_workshop"
         )
     if file is None:
         return

@@ -26,7 +26,7 @@ from ui.explore_landing import landing_breakevens
 from ui.i18n import N_, _, lang
 from ui.safe import md_escape
 from ui.text import KPI_GROUPS, glossary, money, objective_help, objective_label, setup_name
-from ui.widgets import chart_with_downloads, download, per_answer, preset_picker
+from ui.widgets import chart_with_downloads, download, per_answer, phone_table, preset_picker
 
 SERIES_LABELS = {
     "cumulative_contribution": N_("Cumulative contribution"),
@@ -201,12 +201,11 @@ def _ranking(result: Comparison) -> None:
             cost_col: [money(x, cur, lang=la) for x in frame.ops_cost_per_month],
         }
     )
-    st.dataframe(
+    phone_table(
         shown,
-        hide_index=True,
-        width="stretch",
+        "ranking",
+        percent=(best_col,),
         column_config={
-            # the setup stays in view while a narrow screen scrolls the figures sideways
             setup_col: st.column_config.TextColumn(pinned=True, help=objective_help(obj, la)),
             spread: st.column_config.TextColumn(help=_gloss("spread")),
             gain_col: st.column_config.TextColumn(help=_gloss("confidence")),
@@ -233,7 +232,8 @@ def _money_tab(result: Comparison, stem: str) -> None:
             lambda: charts.fan_chart(
                 data.fan_data(result.results.monthly, "cumulative_contribution", setups, la),
                 setups,
-                f"{profit} ({cur})",
+                # a short axis title: the long one, on its side, overflowed a phone's chart
+                _("Profit to date ({currency})").format(currency=cur),
                 profit,
                 currency=cur,
                 lang=la,
@@ -336,10 +336,10 @@ def _sure_tab(result: Comparison, stem: str) -> None:
             }
         )
     if rows:
-        st.dataframe(
+        phone_table(
             pd.DataFrame(rows),
-            hide_index=True,
-            width="stretch",
+            "how_sure",
+            percent=(beats,),
             column_config={
                 beats: st.column_config.ProgressColumn(
                     format="percent", min_value=0.0, max_value=1.0
@@ -390,11 +390,11 @@ def _metrics_tab(result: Comparison) -> None:
         st.markdown(f"**{_(group)}**")
         table = per_answer(f"article:{group}", partial(data.article_table, result, group, la))
         table = table.rename(columns={"Metric": _("Metric")})
-        st.dataframe(table, hide_index=True, width="stretch")
+        phone_table(table, f"article_{list(KPI_GROUPS).index(group)}")
     st.markdown(_("**ARR at the horizon by segment**"))
     segments = per_answer("segment_arr", lambda: data.segment_arr(result, la))
     segments = segments.rename(columns={"Segment": _("Segment")})
-    st.dataframe(segments, hide_index=True, width="stretch")
+    phone_table(segments, "segment_arr")
 
 
 def _why_tab(result: Comparison) -> DeltaGenerator:
@@ -620,7 +620,7 @@ def _objectives(result: Comparison) -> None:
         objective_short(name, la): st.column_config.TextColumn(help=objective_help(name, la))
         for name in boards
     }
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=columns)
+    phone_table(pd.DataFrame(rows), "objectives", columns)
     st.caption(objectives_sentence(result, la))
 
 
