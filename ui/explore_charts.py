@@ -325,7 +325,7 @@ def doubt_chart(
             "x0:Q",
             title=_("Share of the gain's spread"),
             scale=alt.Scale(domain=[0, 1]),
-            axis=alt.Axis(format=".0%"),
+            axis=alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1]),
         ),
         x2="x1:Q",
         color=alt.Color("setup_name:N", scale=color_scale(setups, lang), legend=None),
@@ -344,7 +344,14 @@ def doubt_chart(
     labels = (
         base.transform_filter("datum.share >= 0.08")
         .transform_calculate(mid="(datum.x0 + datum.x1) / 2")
-        .mark_text(fontSize=12, fontWeight="bold", color="#1f2430")
-        .encode(x="mid:Q", text=alt.Text("share:Q", format=".0%"))
+        .mark_text(fontSize=12, fontWeight="bold")
+        .encode(
+            x="mid:Q",
+            text=alt.Text("share:Q", format=".0%"),
+            # white on the solid part, dark on the pale one
+            color=alt.condition(
+                "datum.part == 'inputs'", alt.value("#ffffff"), alt.value("#1f2430")
+            ),
+        )
     )
     return _finish(alt.layer(bars, labels), title, alt.Step(44), lang)
