@@ -196,13 +196,16 @@ def breakeven(
             setups = [BASELINE, *pair]  # no ops team runs once: nothing of it moves
     else:
         setups = None
+    # the points asked for are checked before the grid is built (a refusal costs nothing),
+    # the variants run (today's scenario beside a deduplicated grid) once they are known
+    field = "breakeven points (--points)"
+    sizes = len(setups) if setups else None
+    options.check(scenario, points, field, sizes)
     grid = item.grid(points, lo, hi)
     changes = {f"p{i}": item.changes(scenario, v) for i, v in enumerate(grid)}
     if pair is None:
         changes[TODAY] = {}  # a point of the grid already run costs nothing more
-    options.check(
-        scenario, len(changes), "breakeven points (--points)", len(setups) if setups else None
-    )
+    options.check(scenario, len(changes), field, sizes)
     runs = run_variants(scenario, changes, options, setups)
     tables = [objective_table(runs[f"p{i}"][1], objective) for i in range(len(grid))]
     if pair is None:
