@@ -17,6 +17,7 @@ here (`sim.params`), so a lever cannot exist in one place and not the other.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -73,6 +74,31 @@ class Lever:
             value = effect
         low, high = self.clip
         return min(high, max(low, value))
+
+    def scalar_fn(self) -> Callable[[float, float], float]:
+        """`apply_scalar` as a function of (base, effect), its constants bound once.
+
+        The same floats (each min/max as the comparison it makes, in the same order), for a
+        caller that applies one lever many times (the event loop during a ramp).
+        """
+        cap_low, cap_high = self.effect_cap
+        low, high = self.clip
+        kind = self.kind
+
+        def apply_one(base: float, effect: float) -> float:
+            effect = effect if effect > cap_low else cap_low  # max(cap_low, effect)
+            effect = effect if effect < cap_high else cap_high  # min(cap_high, ...)
+            if kind == "points":
+                value = base + effect
+            elif kind == "relative":
+                factor = 1.0 + effect
+                value = base * (factor if factor > 0.0 else 0.0)  # max(0.0, 1 + effect)
+            else:
+                value = effect
+            value = value if value > low else low
+            return value if value < high else high
+
+        return apply_one
 
 
 _INF = math.inf

@@ -287,23 +287,28 @@ def equity_factor_months(kappa: np.ndarray, months: np.ndarray, rate_m: float) -
     return within * d * geometric
 
 
-def value_after_horizon(run: RunRecord, scenario: Scenario) -> dict[str, float]:
+def value_after_horizon(
+    run: RunRecord, scenario: Scenario, base_equity: float | None = None
+) -> dict[str, float]:
     """The value after the horizon under each convention, discounted to the horizon.
 
     going_concern: the installed base's equity under the effects in force at the horizon,
     plus the continuing engine (which carries the teams' cost). teams_leave: the teams and
     their effects stop at the horizon; the base keeps its equity at the churn and expansion
     it has without them, and no team is paid. cash_only: nothing after the horizon.
+    `base_equity`: that first equity, when the caller has computed it already.
     """
     c = run.customers
     alive = np.isinf(c.end)
-    base = customer_equity(
-        c.mrr_end[alive],
-        c.segment[alive],
-        scenario,
-        c.churn_multiplier_end,
-        c.expansion_multiplier_end,
-    )
+    base = base_equity
+    if base is None:
+        base = customer_equity(
+            c.mrr_end[alive],
+            c.segment[alive],
+            scenario,
+            c.churn_multiplier_end,
+            c.expansion_multiplier_end,
+        )
     base_alone = customer_equity(c.mrr_end[alive], c.segment[alive], scenario)
     return {
         "going_concern": base + continuing_engine(run, scenario),
@@ -455,14 +460,15 @@ def kpis(run: RunRecord, scenario: Scenario, series: dict[str, np.ndarray]) -> d
     # `analysis.after_horizon` counts it), discounted to today
     alive = np.isinf(c.end)
     to_today = (1 + rate_m) ** -months
-    equity_today = to_today * customer_equity(
+    equity = customer_equity(
         c.mrr_end[alive],
         c.segment[alive],
         scenario,
         c.churn_multiplier_end,
         c.expansion_multiplier_end,
     )
-    after = {k: to_today * v for k, v in value_after_horizon(run, scenario).items()}
+    equity_today = to_today * equity
+    after = {k: to_today * v for k, v in value_after_horizon(run, scenario, equity).items()}
     contribution = series["contribution"]
     npv = float(np.sum(contribution * (1 + rate_m) ** -np.arange(1, months + 1)))
     series_arr = series["arr"]

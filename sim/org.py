@@ -383,6 +383,11 @@ class SetupEffects:
         if not self.moves(lever):
             return np.zeros_like(tt)
         parts = self.contributions.get(lever, ())
+        if len(parts) == 1 and lever not in self.synergy and math.isfinite(parts[0].full):
+            # one team alone: the combination below is its (finite) effect + 0.0, each other
+            # term being 0.0 (overlap >= 0), so the floats are the same without the stacking
+            # and the reductions
+            return parts[0].at(tt) + 0.0
         if parts:
             c = np.stack([p.at(tt) for p in parts])
             pos = np.clip(c, 0.0, None)
@@ -435,6 +440,54 @@ class SetupEffects:
         if syn is not None:
             total += syn.scalar(t)
         return total
+
+    def effect_fn(self, lever: str) -> Callable[[float], float]:
+        """`scalar(lever, t)` as a function of t, with the contributions' numbers bound once.
+
+        The same arithmetic in the same order as `scalar` (`_combine` over each
+        contribution's `_Contribution.scalar`, min/max as the comparisons they make), without
+        its method calls and lookups: the event loop asks during every ramp. A contribution
+        that follows its people or a plan's size steps goes through `scalar` itself.
+        """
+        day, full = self.settled(lever)
+        contributions = self.contributions.get(lever, ())
+        if any(c.staffing is not None or c.steps for c in contributions):
+            return lambda t: self.scalar(lever, t)  # people who leave, a plan's size steps
+        parts = tuple((c.full, c.ramp_days, c.half_life_days, c.start_days) for c in contributions)
+        overlap = self.overlap
+        syn = self.synergy.get(lever)
+        syn_at = None if syn is None else syn.scalar
+
+        def effect(t: float) -> float:
+            if t >= day:
+                return full
+            pos = neg = big_pos = big_neg = 0.0
+            for c_full, ramp, half_life, start in parts:
+                u = t - start if start else t
+                if start and u < 0.0:
+                    v = 0.0  # the team has not started yet
+                else:  # full * max(u, 0) / ramp while it ramps; then faded by its half-life
+                    v = (
+                        c_full
+                        if ramp <= 0 or u >= ramp
+                        else c_full * (0.0 if u < 0.0 else u) / ramp
+                    )
+                    if half_life is not None and u > ramp:
+                        v *= 2.0 ** (-(u - (0.0 if ramp < 0.0 else ramp)) / half_life)
+                if v > 0:
+                    pos += v
+                    if v > big_pos:  # max(big_pos, v)
+                        big_pos = v
+                else:
+                    neg += v
+                    if v < big_neg:  # min(big_neg, v)
+                        big_neg = v
+            total = big_pos + overlap * (pos - big_pos) + big_neg + overlap * (neg - big_neg)
+            if syn_at is not None:
+                total += syn_at(t)
+            return total
+
+        return effect
 
     def stage(self, stage: Stage) -> StageEffects:
         """The view of these effects that one model stage reads."""
@@ -510,11 +563,10 @@ class StageEffects:
     def scalar_fn(self, lever: str) -> Callable[[float, float], float]:
         """`apply_scalar` for one lever as a function of (base, t), checked once."""
         self._check(lever)
-        day, full = self.fx.settled(lever)
-        combine, apply_one = self.fx.scalar, LEVERS[lever].apply_scalar
+        effect, apply_one = self.fx.effect_fn(lever), LEVERS[lever].scalar_fn()
 
         def applied(base: float, t: float) -> float:
-            return apply_one(base, full if t >= day else combine(lever, t))
+            return apply_one(base, effect(t))
 
         return applied
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,12 +23,26 @@ from sim.text import (
     objectives_sentence,
     scenario_title,
     setup_name,
+    translator,
 )
+from sim.text.curve import (
+    axis_in_sentence,
+    axis_label,
+    axis_value,
+    curve_head,
+    curve_rows,
+    curve_text,
+)
+from sim.text.doubt import doubt_head, doubt_rows, doubt_text
 from sim.text.numbers import money, money_expr, value_text
 from sim.text.plans import delay_head, delay_rows, plan_sentence
 from sim.text.workshop import change_label, change_value, confidence_sentence, say
 from sim.verdict import Comparison
 from sim.workshop import changes
+
+if TYPE_CHECKING:
+    from sim.explore.curve import Curve
+    from sim.explore.doubt import Doubt
 
 KNOWN_COLORS = {"none": "#8E959E", "salesops": "#2F6FD6", "revops": "#E0802E", "both": "#7A4DC2"}
 EXTRA_COLORS = ("#23958A", "#D2434F", "#8C6D31", "#D665B5", "#3FA7C4", "#6B8E23")
@@ -209,6 +223,70 @@ def fan_spec(result: Comparison, title: str, month: str, lang: str = "en") -> di
     }
 
 
+def p_best_spec(c: Curve, lang: str = "en") -> dict:
+    """A curve's P(best) as a Vega-Lite spec: each setup's line and its interval as a band.
+
+    The company's size on a log axis (its grid is geometric), a dashed rule at today's value.
+    """
+    _ = translator(lang)
+    frame = c.frame()
+    frame["setup_name"] = frame["setup"].map(lambda s: setup_name(s, lang))
+    setups = c.setups
+    colors = setup_colors(setups)
+    names = [setup_name(s, lang) for s in setups]
+    color = {
+        "field": "setup_name",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": names, "range": [colors[s] for s in setups]},
+        "legend": {"orient": "top"},
+    }
+    scale = {"type": "log"} if c.param == "company.size" else {"zero": False}
+    x = {
+        "field": "value",
+        "type": "quantitative",
+        "title": axis_label(c.param, lang),
+        "scale": {**scale, "nice": False},
+    }
+    y = {
+        "type": "quantitative",
+        "title": _("P(best)"),
+        "scale": {"domain": [0, 1]},
+        "axis": {"format": ".0%"},
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "area", "opacity": 0.15},
+            "encoding": {
+                "x": x,
+                "y": {**y, "field": "p_best_low"},
+                "y2": {"field": "p_best_high"},
+                "color": color,
+            },
+        },
+        {
+            "mark": {"type": "line", "strokeWidth": 2.5, "point": True},
+            "encoding": {"x": x, "y": {**y, "field": "p_best"}, "color": color},
+        },
+    ]
+    if c.today is not None:
+        layers.append(
+            {
+                "data": {"values": [{"today": c.today}]},
+                "mark": {"type": "rule", "color": "#333333", "strokeDash": [4, 3]},
+                "encoding": {"x": {"field": "today", "type": "quantitative"}},
+            }
+        )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": frame.to_dict(orient="records")},
+        "width": CHART_WIDTH,
+        "height": 240,
+        "layer": layers,
+        "config": {"font": "Helvetica", "view": {"stroke": None}},
+    }
+
+
 def svg(spec: dict[str, Any]) -> str:
     """A Vega-Lite spec as inline SVG text (its XML declaration dropped)."""
     import vl_convert as vlc
@@ -291,18 +369,70 @@ def _when(plans: PlanSearch, currency: str, lang: str) -> str:
     )
 
 
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    """A plain HTML table of text cells (escaped)."""
+    top = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{top}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _curve(c: Curve, lang: str) -> str:
+    """The curve section: its sentences, P(best) along the axis, and its table."""
+    cur = c.scenario.currency
+    items = "".join(f"<li>{_md(line)}</li>" for line in curve_text(c, lang))
+    note = say(
+        "report_curve_note",
+        lang,
+        points=len(c.points),
+        low=axis_value(c.param, c.between[0], cur, lang),
+        high=axis_value(c.param, c.between[1], cur, lang),
+        n=c.replications,
+        seed=c.seed,
+        objective=objective_label(c.objective, lang),
+    )
+    heading = say("report_curve", lang, axis=axis_in_sentence(c.param, lang))
+    return (
+        f"<h2>{html.escape(heading)}</h2><ul>{items}</ul>"
+        f'<div class="chart">{svg(p_best_spec(c, lang))}</div>'
+        f"{_table(curve_head(c, lang), curve_rows(c, lang))}"
+        f'<p class="muted">{html.escape(note)}</p>'
+    )
+
+
+def _doubt(d: Doubt, lang: str) -> str:
+    """The doubt section: one sentence per setup and the table of shares."""
+    items = "".join(f"<li>{_md(doubt_text(d, setup, lang))}</li>" for setup in d.gains)
+    note = say(
+        "report_doubt_note",
+        lang,
+        n=d.replications,
+        seed=d.seed,
+        objective=objective_label(d.objective, lang),
+    )
+    return (
+        f"<h2>{html.escape(say('report_doubt', lang))}</h2><ul>{items}</ul>"
+        f"{_table(doubt_head(d, lang), doubt_rows(d, lang))}"
+        f'<p class="muted">{html.escape(note)}</p>'
+    )
+
+
 def report_html(
     result: Comparison,
     base: Scenario | None = None,
     breakevens: list[str] | None = None,
     lang: str = "en",
     plans: PlanSearch | None = None,
+    curve: Curve | None = None,
+    doubt: Doubt | None = None,
 ) -> str:
     """The report as one HTML page.
 
     Verdict, money, how sure, charts, breakevens (when given, already worded), when to start
-    each team (when a plan search is given), and every assumption that differs from `base`
-    with its source.
+    each team (when a plan search is given), P(best) along one input (when a curve is
+    given), the doubt split into chance and the inputs (when given), and every assumption
+    that differs from `base` with its source.
     """
     sc = result.scenario
     h = headline(result, lang)
@@ -337,6 +467,10 @@ def report_html(
         parts.append(f"<h2>{html.escape(say('report_breakevens', lang))}</h2><ul>{items}</ul>")
     if plans is not None:
         parts.append(_when(plans, sc.currency, lang))
+    if curve is not None:
+        parts.append(_curve(curve, lang))
+    if doubt is not None:
+        parts.append(_doubt(doubt, lang))
     parts += [
         f"<h2>{html.escape(say('report_assumptions', lang))}</h2>",
         _assumptions(result, base, lang),

@@ -1,5 +1,6 @@
 """The explore charts as drawn: every tornado and value-of-information row keeps its label,
-and scenario discovery draws its points with words, not true/false.
+scenario discovery draws its points with words, not true/false, and the doubt split draws
+each setup's bar in its colour with both shares written on it.
 
 Rendered to SVG with the same renderer as the app's downloads (`ui.widgets.chart_svg`).
 """
@@ -9,8 +10,11 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 import pandas as pd
+import pytest
 
-from ui.explore_charts import ROW_STEP, discovery_chart, tornado_chart, voi_chart
+from ui.charts import setup_colors
+from ui.explore_charts import ROW_STEP, discovery_chart, doubt_chart, tornado_chart, voi_chart
+from ui.explore_data import doubt_parts
 from ui.widgets import chart_svg
 
 LABELS = [
@@ -113,3 +117,28 @@ def test_discovery_draws_its_points_with_words():
     assert "Both teams wins" in svg and "another setup wins" in svg
     assert ">true<" not in svg and ">false<" not in svg
     assert isinstance(chart, alt.LayerChart)
+
+
+def test_the_doubt_split_draws_each_setup_in_its_colour_with_its_shares():
+    rng = np.random.default_rng(3)
+    inputs = rng.uniform(0.1, 0.9, 3).round(2)
+    frame = pd.DataFrame(
+        {
+            "setup": ["both", "revops", "salesops"],
+            "setup_name": ["Both teams", "RevOps", "SalesOps"],
+            "chance_share": 1 - inputs,
+            "input_share": inputs,
+        }
+    )
+    parts = doubt_parts(frame)
+    assert list(parts["x1"][1::2]) == pytest.approx([1.0, 1.0, 1.0])  # each bar ends at 100%
+    setups = ["none", "salesops", "revops", "both"]
+    svg = chart_svg(doubt_chart(parts, setups, "Doubt"))
+    colours = setup_colors(setups)
+    for setup in ("both", "revops", "salesops"):
+        assert colours[setup].lower() in svg.lower(), setup
+    for name in frame["setup_name"]:
+        assert f">{name}<" in svg
+    for share in [*inputs, *(1 - inputs)]:
+        assert f">{share:.0%}<" in svg
+    assert ">Not knowing the inputs<" in svg and ">Chance<" in svg

@@ -469,3 +469,34 @@ def test_a_warm_up_is_kept_between_tasks_of_the_same_replication(monkeypatch):
     other = sc.model_copy(update={"sales": sc.sales.model_copy(update={"reps": sc.sales.reps + 1})})
     run_replication(other, "both", 7, 3, None, ReplicationDraws(3, 7))
     assert made == [7, 7]
+
+
+def test_audience_depletion_in_blocks_keeps_exactly_the_leads_of_the_one_by_one_loop():
+    """`arrivals._deplete` decides most candidates a block at a time: the same ones as before.
+
+    The one-by-one rule (each lead kept uses up one account) on audiences small enough that
+    depletion decides many candidates, rounded draws with ties, ramping audiences and block
+    edges: the kept set is the loop's, candidate for candidate.
+    """
+    from sim.model.arrivals import _DEPLETE_BLOCK, _deplete
+
+    def one_by_one(u, ratio, audience):
+        kept, used = np.zeros(len(u), dtype=bool), 0.0
+        triples = zip(u.tolist(), ratio.tolist(), audience.tolist(), strict=True)
+        for j, (uj, rj, aj) in enumerate(triples):
+            if uj < rj * (1.0 - used / aj):
+                kept[j], used = True, used + 1.0
+        return kept
+
+    rng = np.random.default_rng(11)
+    sizes = [0, 1, _DEPLETE_BLOCK - 1, _DEPLETE_BLOCK, _DEPLETE_BLOCK + 1, 3 * _DEPLETE_BLOCK + 7]
+    for case in range(240):
+        n = sizes[case % len(sizes)] if case < 60 else int(rng.integers(0, 4000))
+        u, ratio = rng.random(n), rng.random(n) * rng.choice([0.5, 1.0, 3.0])
+        if case % 5 == 0:  # ties: rounded draws
+            u, ratio = np.round(u, 2), np.round(ratio, 2)
+        size = float(rng.choice([1.0, 7.0, 300.0, 2_000.0, 20_000.0]))
+        audience = size * (1.0 + np.sort(rng.random(n)) * rng.choice([0.0, 0.5]))
+        np.testing.assert_array_equal(
+            _deplete(u, ratio, audience), one_by_one(u, ratio, audience), err_msg=str(case)
+        )

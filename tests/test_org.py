@@ -11,6 +11,7 @@ from conftest import base_dict, make, make_from
 from sim.levers import LEVERS
 from sim.org import (
     SetupEffects,
+    Staffing,
     _Contribution,
     coverage_multiplier,
     draw_team_effects,
@@ -366,3 +367,81 @@ def test_an_effect_with_a_durability_halves_every_half_life_after_full_effect():
     assert float(fx.at("win_rate", 15 * m)) == pytest.approx(0.01)
     assert fx.scalar("win_rate", 1.5 * m) == pytest.approx(0.02)  # ramping up
     assert fx.bound("win_rate") == pytest.approx(0.04)
+
+
+# --------------------------------------------------------------------------- the event loop's path
+def test_the_event_loops_lever_functions_give_the_very_floats_of_scalar_and_apply_scalar():
+    """`StageEffects.scalar_fn` (bound once, used at every event during a ramp) is exact.
+
+    Contributions that ramp, start late (a plan's team), fade, go both ways and meet a
+    synergy: at every time, `scalar_fn(lever)(base, t)` is the float of
+    `apply_scalar(base, scalar(lever, t))`, and `SetupEffects.effect_fn(lever)(t)` that of
+    `scalar(lever, t)`.
+    """
+    m = MONTH_DAYS
+    fx = SetupEffects(
+        setup="x",
+        teams=("a", "b"),
+        overlap=0.5,
+        contributions={
+            "win_rate": (_Contribution(0.03, 4 * m), _Contribution(0.01, 6 * m, None, 3 * m)),
+            "sales_cycle": (_Contribution(-0.1, 4 * m, 9 * m), _Contribution(0.02, 0.0)),
+            "price": (_Contribution(0.05, 0.0, None, 2 * m), _Contribution(-0.02, 6 * m, 6 * m)),
+            # a team whose people leave, and a plan's team that grows
+            "qualification_rate": (
+                _Contribution(0.1, 4 * m, None, 0.0, Staffing(4 * m, ((1.0, 0.0, 200.0),))),
+                _Contribution(0.05, 3 * m, None, m, None, ((4 * m, 0.5),)),
+            ),
+        },
+        synergy={"win_rate": _Contribution(0.004, 6 * m, None, 3 * m)},
+    )
+    times = [-5.0, -0.0, 0.0, 1e-9, 0.5, *np.linspace(0.0, 40 * m, 997).tolist(), 3 * m, 9 * m]
+    for lever in ("win_rate", "sales_cycle", "price", "qualification_rate"):
+        effect = fx.effect_fn(lever)
+        stage = "qualification" if lever == "qualification_rate" else "deal_floor"
+        applied = fx.stage(stage).scalar_fn(lever)
+        for t in times:
+            assert effect(t) == fx.scalar(lever, t), (lever, t)
+            for base in (0.0, 0.2, 90.0):
+                reference = LEVERS[lever].apply_scalar(base, fx.scalar(lever, t))
+                assert applied(base, t) == reference, (lever, t, base)
+
+
+def test_a_levers_scalar_function_is_its_apply_scalar_to_the_float():
+    """`Lever.scalar_fn` is `apply_scalar` with its min/max chains as comparisons: same floats."""
+    effects = [-2.0, -1.0, -0.9, -0.5, -0.0, 0.0, 1e-12, 0.3, 1.0, 2.5, math.inf, -math.inf]
+    for name, lever in LEVERS.items():
+        fn = lever.scalar_fn()
+        for base in (0.0, 0.01, 0.3, 0.99, 1.0, 5.0, 90.0):
+            for effect in effects:
+                got, want = fn(base, effect), lever.apply_scalar(base, effect)
+                assert got == want or (math.isnan(got) and math.isnan(want)), (name, base, effect)
+
+
+def test_one_teams_effect_over_time_is_the_float_the_general_combination_gives():
+    """`SetupEffects.at` skips the stacking for a lever one team moves: the same floats.
+
+    The general combination of that team's effect with a second, zero one (larger plus
+    overlap times the rest) is the effect itself; the shortcut must give it to the bit,
+    ramping, starting late, fading, up or down.
+    """
+    m = MONTH_DAYS
+    t = np.concatenate([[-3.0, -0.0, 0.0], np.linspace(0.0, 40 * m, 2001)])
+    for c in (
+        _Contribution(0.03, 4 * m),
+        _Contribution(-0.1, 6 * m, 9 * m),
+        _Contribution(0.05, 0.0, None, 2 * m),
+        _Contribution(-0.02, 3 * m, 4 * m, 5 * m),
+        _Contribution(0.0, 2 * m),
+        _Contribution(
+            0.1, 4 * m, None, 0.0, Staffing(4 * m, ((1.0, 0.0, 200.0), (1.0, 260.0, 1e9)))
+        ),
+        _Contribution(0.05, 3 * m, 9 * m, m, None, ((4 * m, 0.5),)),
+    ):
+        for overlap in (0.0, 0.5, 1.0):
+            alone = SetupEffects("x", ("a",), overlap, {"win_rate": (c,)})
+            beside_zero = SetupEffects(
+                "x", ("a", "b"), overlap, {"win_rate": (c, _Contribution(0.0, 0.0))}
+            )
+            got, want = alone.at("win_rate", t), beside_zero.at("win_rate", t)
+            assert got.tobytes() == want.tobytes(), (c, overlap)

@@ -509,6 +509,54 @@ def test_fcfs_desk_keeps_every_server_when_jobs_run_past_the_horizon():
     assert start.tolist() == [14.5] and len(free) == 1
 
 
+def test_fcfs_desk_checked_a_block_at_a_time_is_the_job_by_job_recursion_to_the_float():
+    """`fcfs_start_times` settles blocks where nobody waits at once: the same numbers.
+
+    Against the plain recursion (pop the earliest free server, start at max(arrival, it),
+    push start + service): idle and saturated desks, one to eleven servers, ties, services of
+    zero, a horizon that cuts the queue, a desk already busy, and a later batch continuing
+    the returned servers.
+    """
+    import heapq
+
+    from sim.model.first_touch import fcfs_start_times
+
+    def recursion(arrive, service, capacity, horizon, free=None):
+        start = np.full(len(arrive), np.inf)
+        free = [float(arrive[0])] * capacity if free is None else list(free)
+        for k, (a, s) in enumerate(zip(arrive.tolist(), service.tolist(), strict=True)):
+            t = heapq.heappop(free)
+            begin = a if a > t else t
+            if begin >= horizon:
+                heapq.heappush(free, t)
+                break
+            start[k] = begin
+            heapq.heappush(free, begin + s)
+        return start, free
+
+    rng = np.random.default_rng(5)
+    for case in range(400):
+        n, servers = int(rng.integers(1, 2500)), int(rng.integers(1, 12))
+        arrive = np.sort(rng.random(n) * n / rng.choice([0.3, 3.0, 30.0, 300.0]))
+        if case % 4 == 0:
+            arrive = np.round(arrive, 1)
+        service = rng.exponential(1.0 / rng.choice([0.05, 1.0, 10.0]), n) / servers
+        if case % 7 == 0:
+            service[rng.random(n) < 0.1] = 0.0
+        horizon = float(arrive[-1]) * float(rng.choice([0.5, 0.9, 1.0, 2.0]))
+        busy = None
+        if case % 3 == 0:
+            busy = sorted((rng.random(servers) * 5 - 3).tolist())
+        got, got_free = fcfs_start_times(arrive, service, servers, horizon, busy)
+        want, want_free = recursion(arrive, service, servers, horizon, busy)
+        assert got.tobytes() == want.tobytes(), case
+        later = arrive[-1] + np.sort(rng.random(40)) * 3
+        more = rng.exponential(1.0, 40)
+        got, _ = fcfs_start_times(later, more, servers, 3 * horizon + 10, got_free)
+        want, _ = recursion(later, more, servers, 3 * horizon + 10, want_free)
+        assert got.tobytes() == want.tobytes(), case
+
+
 # --------------------------------------------------------------------------- customer equity
 def test_customer_equity_closed_form_matches_the_simulated_future_of_the_base():
     """The base's value at month 12 (closed form under constant churn, expansion and discount)

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from sim.text import N_, setup_name, translator
-from ui.charts import _finish, color_scale, value_axis, value_tooltip
+from ui.charts import _finish, color_scale, narrow_legend, value_axis, value_tooltip
 
 ENDS = alt.Scale(domain=["low end", "high end"], range=["#5B8DB8", "#D98B3A"])
 ENDS_WORDS = {"low end": N_("low end"), "high end": N_("high end")}
@@ -302,3 +302,56 @@ def discovery_chart(
             .encode(x="x0:Q", x2="x1:Q", y="y0:Q", y2="y1:Q")
         )
     return _finish(alt.layer(*layers), title, 360, lang)
+
+
+def doubt_chart(
+    data: pd.DataFrame,
+    setups: list[str],
+    title: str | None = None,
+    lang: str = "en",
+) -> alt.LayerChart:
+    """Each setup's bar split into the inputs' share (solid) and chance's (pale), 0 to 100%.
+
+    `data`: `ui.explore_data.doubt_parts` (setup_name, part, part_name, share, x0, x1), in
+    the setups' order top to bottom; `setups` gives the colours (the app's, by setup).
+    """
+    _ = translator(lang)
+    order = list(dict.fromkeys(data["setup_name"]))
+    parts = list(dict.fromkeys(data["part_name"]))
+    y = alt.Y("setup_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    base = alt.Chart(data).encode(y=y)
+    bars = base.mark_bar().encode(
+        x=alt.X(
+            "x0:Q",
+            title=_("Share of the gain's spread"),
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1]),
+        ),
+        x2="x1:Q",
+        color=alt.Color("setup_name:N", scale=color_scale(setups, lang), legend=None),
+        opacity=alt.Opacity(
+            "part_name:N",
+            scale=alt.Scale(domain=parts, range=[1.0, 0.3][: len(parts)]),
+            sort=parts,
+            legend=narrow_legend(None, symbolType="square", symbolFillColor="#555555"),
+        ),
+        tooltip=[
+            alt.Tooltip("setup_name:N", title=_("Setup")),
+            alt.Tooltip("part_name:N", title=_("Part of the spread")),
+            alt.Tooltip("share:Q", title=_("Share of the gain's spread"), format=".0%"),
+        ],
+    )
+    labels = (
+        base.transform_filter("datum.share >= 0.08")
+        .transform_calculate(mid="(datum.x0 + datum.x1) / 2")
+        .mark_text(fontSize=12, fontWeight="bold")
+        .encode(
+            x="mid:Q",
+            text=alt.Text("share:Q", format=".0%"),
+            # white on the solid part, dark on the pale one
+            color=alt.condition(
+                "datum.part == 'inputs'", alt.value("#ffffff"), alt.value("#1f2430")
+            ),
+        )
+    )
+    return _finish(alt.layer(bars, labels), title, alt.Step(44), lang)

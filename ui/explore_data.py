@@ -7,6 +7,7 @@ import itertools
 import pandas as pd
 
 from sim.explore import Breakeven, DecisionMap, Discovery, Tornado, ValueOfInformation
+from sim.explore.doubt import Doubt
 from sim.text import translator
 from sim.text.explore import input_label, input_value
 from ui.text import setup_name
@@ -137,3 +138,76 @@ def box_rect(d: Discovery, x: str, y: str) -> dict | None:
     rules = {d.inputs[r.dim].path: (r.low, r.high) for r in d.boxes[0].rules}
     (x0, x1), (y0, y1) = rules.get(x, ranges[x]), rules.get(y, ranges[y])
     return {"x0": x0, "x1": x1, "y0": y0, "y1": y1}
+
+
+DOUBT_PARTS = ("inputs", "chance")
+"""The two parts of a gain's spread, in the order they are stacked (the inputs first)."""
+
+
+def doubt_frame(d: Doubt, lang: str = "en") -> pd.DataFrame:
+    """One row per setup, largest gain first: the gain, its interval, both shares, spreads.
+
+    With the input that matters most (its path and label; empty when none does).
+    """
+    return pd.DataFrame(
+        [
+            {
+                "setup": setup,
+                "setup_name": setup_name(setup, lang),
+                "gain": g.gain.mean,
+                "gain_low": g.gain.low,
+                "gain_high": g.gain.high,
+                "gain_inputs_fixed": g.gain_inputs_fixed.mean,
+                "sd": g.sd,
+                "sd_inputs_fixed": g.sd_inputs_fixed,
+                "chance_share": g.chance_share,
+                "input_share": g.input_share,
+                "main_input": g.main_input or "",
+                "main_input_label": input_label(g.main_input, lang) if g.main_input else "",
+            }
+            for setup, g in d.gains.items()
+        ],
+        columns=[
+            "setup",
+            "setup_name",
+            "gain",
+            "gain_low",
+            "gain_high",
+            "gain_inputs_fixed",
+            "sd",
+            "sd_inputs_fixed",
+            "chance_share",
+            "input_share",
+            "main_input",
+            "main_input_label",
+        ],
+    )
+
+
+def doubt_parts(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """`doubt_frame` as two stacked pieces per setup: the inputs' share, then chance's.
+
+    Columns: setup, setup_name, part (`DOUBT_PARTS`), part_name (in `lang`), share, and the
+    piece's ends on the 0..1 bar (x0, x1).
+    """
+    _ = translator(lang)
+    names = {"inputs": _("Not knowing the inputs"), "chance": _("Chance")}
+    rows = []
+    for r in frame.itertuples(index=False):
+        start = 0.0
+        for part, share in (("inputs", r.input_share), ("chance", r.chance_share)):
+            rows.append(
+                {
+                    "setup": r.setup,
+                    "setup_name": r.setup_name,
+                    "part": part,
+                    "part_name": names[part],
+                    "share": float(share),
+                    "x0": start,
+                    "x1": start + float(share),
+                }
+            )
+            start += float(share)
+    return pd.DataFrame(
+        rows, columns=["setup", "setup_name", "part", "part_name", "share", "x0", "x1"]
+    )

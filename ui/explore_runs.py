@@ -116,3 +116,23 @@ def run_method(
         area.empty()
     _store().put(key, (result, time.perf_counter() - start))
     return result
+
+
+LAST = "explore_last"
+"""Session key: per method, the scenario hash and stored-result key of the last result shown."""
+
+
+def remember(method: str, scenario: Scenario, key: str) -> None:
+    """Note that this session was last shown the result stored under `key` for `method`."""
+    last = dict(st.session_state.get(LAST) or {})
+    last[method] = {"scenario": scenario_hash(scenario), "key": key}
+    st.session_state[LAST] = last
+
+
+def last_result(method: str, scenario: Scenario) -> Any:
+    """The session's last result of `method` for `scenario`, if it is still kept (else None)."""
+    last = (st.session_state.get(LAST) or {}).get(method)
+    if not last or last.get("scenario") != scenario_hash(scenario):
+        return None
+    found = stored(last["key"])
+    return None if found is None else found[0]

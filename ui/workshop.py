@@ -34,7 +34,7 @@ from sim.verdict import Comparison
 from sim.workshop import MAX_VARIANTS, changes
 from ui import charts, state
 from ui.explore_landing import stored_breakevens
-from ui.explore_runs import stored
+from ui.explore_runs import last_result, stored
 from ui.i18n import _
 from ui.runs import run_key
 from ui.safe import md_escape
@@ -215,15 +215,18 @@ def stored_plans(scenario: Scenario) -> PlanSearch | None:
 def report_button(result: Comparison, stem: str) -> None:
     """Download the one-page HTML report (built when clicked).
 
-    With the nearest breakevens and when to start each team, if they were worked out.
+    With the nearest breakevens, when to start each team, and the session's last curve and
+    doubt split of this scenario (the explore page), if they were worked out.
     """
     lang = state.lang()
     base = state.changes_base(result.scenario)
     breakevens = stored_breakevens(result, lang)
     plans = stored_plans(result.scenario)
+    curve = last_result("curve", result.scenario)
+    doubt = last_result("doubt", result.scenario)
     download(
         say("report_download", lang),
-        lambda: report_html(result, base, breakevens, lang, plans),
+        lambda: report_html(result, base, breakevens, lang, plans, curve=curve, doubt=doubt),
         f"{stem}_report.html",
         "text/html",
         "dl_report",

@@ -46,33 +46,33 @@ class LeadDraws:
     inbound_draws: CandidateDraws
     outbound_draws: CandidateDraws
     _inbound: np.ndarray = field(init=False, repr=False)
+    _flat: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._inbound = self.source == INBOUND
+        # each lead's place in its source's candidates, the outbound ones after the inbound
+        self._flat = np.where(self._inbound, self.cand, self.cand + self.inbound_draws.n)
 
     def of(self, source: int) -> CandidateDraws:
         """The candidate draws of one source."""
         return self.inbound_draws if source == INBOUND else self.outbound_draws
 
     def attr(self, kind: str, element: str) -> np.ndarray:
-        """A per-lead attribute (`uniform`, `normal`, `exponential`) from stream `element`."""
-        inbound = self._inbound
-        out = np.empty(len(self.source))
-        out[inbound] = getattr(self.inbound_draws, kind)(element)[self.cand[inbound]]
-        out[~inbound] = getattr(self.outbound_draws, kind)(element)[self.cand[~inbound]]
-        return out
+        """A per-lead attribute (`uniform`, `normal`, `exponential`) from stream `element`.
+
+        One gather from both sources' candidate draws side by side (each lead's own draw).
+        """
+        both = np.concatenate(
+            (
+                getattr(self.inbound_draws, kind)(element),
+                getattr(self.outbound_draws, kind)(element),
+            )
+        )
+        return both.take(self._flat)
 
     def segment(self, segments: tuple[Segment, ...]) -> np.ndarray:
         """Each lead's segment index, from its own segment draw."""
-        inbound = self._inbound
-        seg = np.empty(len(self.source), dtype=np.int64)
-        seg[inbound] = segments_of(self.inbound_draws.uniform("segment"), segments)[
-            self.cand[inbound]
-        ]
-        seg[~inbound] = segments_of(self.outbound_draws.uniform("segment"), segments)[
-            self.cand[~inbound]
-        ]
-        return seg
+        return segments_of(self.attr("uniform", "segment"), segments).astype(np.int64, copy=False)
 
 
 @dataclass(frozen=True)
@@ -135,13 +135,19 @@ def generate_arrivals(
     if reps.seats is not None and len(t_out):  # outbound follows the ramped seats
         per_rep = sales.outbound_leads_per_rep_month / MONTH_DAYS
         r_out = reps.share(t_out) / s0 * reps.ramped_reps(t_out) * per_rep / out_bound
-    times = np.concatenate([t_in, t_out])
-    source = np.concatenate([np.zeros(len(t_in), np.int8), np.ones(len(t_out), np.int8)])
-    cand = np.concatenate([np.arange(len(t_in)), np.arange(len(t_out))])
-    ratio = np.concatenate([r_in, r_out])
-    u = np.concatenate([d_in.uniform("accept"), d_out.uniform("accept")])
-    order = np.argsort(times, kind="stable")
-    times, source, cand, ratio, u = times[order], source[order], cand[order], ratio[order], u[order]
+    # both streams' candidates in order of time: the same for every setup of the replication
+    key = ("arrivals.candidates", in_bound, out_bound, H)
+    merged = shared.memo.get(key)
+    if merged is None:
+        times = np.concatenate([t_in, t_out])
+        source = np.concatenate([np.zeros(len(t_in), np.int8), np.ones(len(t_out), np.int8)])
+        cand = np.concatenate([np.arange(len(t_in)), np.arange(len(t_out))])
+        u = np.concatenate([d_in.uniform("accept"), d_out.uniform("accept")])
+        order = np.argsort(times, kind="stable")
+        merged = (order, times[order], source[order], cand[order], u[order])
+        shared.memo[key] = merged  # never changed: every use below makes its own arrays
+    order, times, source, cand, u = merged
+    ratio = np.concatenate([r_in, r_out])[order]
 
     audience_final = None
     if m.audience_size is None:
@@ -150,23 +156,73 @@ def generate_arrivals(
         # Sequential by nature: each lead created uses up one account of the audience. A
         # candidate with u >= ratio is refused whatever the audience, so only the others
         # need the loop.
-        audience = fx.apply("audience_size", m.audience_size, times)
         keep = np.zeros(len(times), dtype=bool)
         maybe = np.flatnonzero(u < ratio)
-        used = 0.0
-        for j, uj, rj, aj in zip(
-            maybe.tolist(),
-            u[maybe].tolist(),
-            ratio[maybe].tolist(),
-            audience[maybe].tolist(),
-            strict=True,
-        ):
-            if uj < rj * (1.0 - used / aj):
-                keep[j] = True
-                used += 1.0
-        audience_final = float(audience[-1]) if len(audience) else m.audience_size
+        # the audience at each candidate's time, for the ones the loop reads (elementwise)
+        audience = fx.apply("audience_size", m.audience_size, times[maybe])
+        keep[maybe[_deplete(u[maybe], ratio[maybe], audience)]] = True
+        audience_final = (
+            float(fx.apply("audience_size", m.audience_size, times[-1:])[0])
+            if len(times)
+            else m.audience_size
+        )
     draws = LeadDraws(source[keep], cand[keep], d_in, d_out)
     return Arrivals(times[keep], draws, len(times), audience_final)
+
+
+_DEPLETE_BLOCK = 512
+
+
+def _deplete(u: np.ndarray, ratio: np.ndarray, audience: np.ndarray) -> np.ndarray:
+    """Which candidates are kept when each one kept uses up one account of the audience.
+
+    Candidate j (in order) is kept when ``u_j < r_j * (1 - used / a_j)``, `used` the number
+    kept before it: sequential by nature. The test only gets stricter as `used` grows (each
+    float step is monotone), so in a block of candidates whose `used` lies between the
+    block's start count U and U + (position in block), a candidate that passes with the upper
+    bound is kept and one that fails with U is refused, whatever the others do; only the few
+    in between are decided one by one, with their exact `used`, in plain Python as before.
+    The same floats, the same decisions as the one-by-one loop.
+    """
+    n = len(u)
+    kept = np.zeros(n, dtype=bool)
+    if n == 0:
+        return kept
+    if not (np.all(audience > 0) and np.all(np.isfinite(ratio)) and np.all(ratio >= 0)):
+        # outside the monotone case: one by one (a zero audience raises, as it always did)
+        used = 0.0
+        triples = zip(u.tolist(), ratio.tolist(), audience.tolist(), strict=True)
+        for j, (uj, rj, aj) in enumerate(triples):
+            if uj < rj * (1.0 - used / aj):
+                kept[j] = True
+                used += 1.0
+        return kept
+    used = 0
+    steps = np.arange(_DEPLETE_BLOCK, dtype=np.float64)
+    for b0 in range(0, n, _DEPLETE_BLOCK):
+        b1 = min(n, b0 + _DEPLETE_BLOCK)
+        ub, rb, ab = u[b0:b1], ratio[b0:b1], audience[b0:b1]
+        low = float(used)
+        sure = ub < rb * (1.0 - (low + steps[: b1 - b0]) / ab)
+        unsure = np.flatnonzero((ub < rb * (1.0 - low / ab)) & ~sure)
+        block = kept[b0:b1]
+        block[sure] = True
+        if unsure.size:
+            before = np.cumsum(sure) - sure  # sure keeps before each position
+            extra = 0
+            for p, bp, uj, rj, aj in zip(
+                unsure.tolist(),
+                before[unsure].tolist(),
+                ub[unsure].tolist(),
+                rb[unsure].tolist(),
+                ab[unsure].tolist(),
+                strict=True,
+            ):
+                if uj < rj * (1.0 - float(used + bp + extra) / aj):
+                    block[p] = True
+                    extra += 1
+        used += int(np.count_nonzero(block))
+    return kept
 
 
 __all__ = ["OUTBOUND", "Arrivals", "LeadDraws", "generate_arrivals"]

@@ -41,17 +41,33 @@ def _cumulative(fx: StageEffects, lever: str, horizon: float) -> tuple[np.ndarra
     return grid, integral
 
 
+def _gatherer(draws: list[CandidateDraws], owner: np.ndarray, index: np.ndarray):
+    """`gather(get)`: per-customer values, row i from `get(draws[owner[i]])[index[i]]`.
+
+    Who comes from which source is sorted out once, for every attribute gathered after.
+    """
+    groups = []
+    for k, d in enumerate(draws):
+        rows = np.flatnonzero(owner == k)
+        if len(rows):
+            groups.append((d, rows, index[rows]))
+    n = len(owner)
+
+    def gather(get) -> np.ndarray:
+        out: np.ndarray | None = None
+        for d, rows, at in groups:
+            values = get(d)[at]
+            if out is None:
+                out = np.empty((n, *values.shape[1:]))
+            out[rows] = values
+        return out if out is not None else np.empty(0)
+
+    return gather
+
+
 def _gather(draws: list[CandidateDraws], owner: np.ndarray, index: np.ndarray, get) -> np.ndarray:
     """Per-customer values: row i takes `get(draws[owner[i]])[index[i]]` (1-D or 2-D)."""
-    out: np.ndarray | None = None
-    for k, d in enumerate(draws):
-        rows = owner == k
-        if rows.any():
-            values = get(d)[index[rows]]
-            if out is None:
-                out = np.empty((len(owner), *values.shape[1:]))
-            out[rows] = values
-    return out if out is not None else np.empty(0)
+    return _gatherer(draws, owner, index)(get)
 
 
 def simulate_customers(
@@ -91,7 +107,8 @@ def simulate_customers(
     # churn
     churn_h = np.array([-np.log1p(-s.monthly_churn) / MONTH_DAYS for s in segs])[segment]
     grid, m_int = _cumulative(fx, "monthly_churn", H)
-    e_churn = _gather(draws, owner, index, lambda d: d.exponential("churn"))
+    gather = _gatherer(draws, owner, index)
+    e_churn = gather(lambda d: d.exponential("churn"))
     with np.errstate(divide="ignore", over="ignore"):  # tiny hazards: churn never comes
         target = np.interp(start, grid, m_int) + np.where(churn_h > 0, e_churn / churn_h, np.inf)
     end = np.where(
@@ -115,7 +132,7 @@ def simulate_customers(
     active = live.copy()
     safe_rate = np.where(rate > 0, rate, 1.0)
     while active.any():
-        gaps = _gather(draws, owner, index, lambda d, b=block: d.exponential_block("expansion", b))
+        gaps = gather(lambda d, b=block: d.exponential_block("expansion", b))
         for col in range(gaps.shape[1]):
             with np.errstate(over="ignore"):  # tiny rates: the next expansion never comes
                 cum = cum + gaps[:, col] / safe_rate

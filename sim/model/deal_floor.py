@@ -206,7 +206,7 @@ class SalesFloor:
         self.fx = fx
         self.elasticity = sales.cycle_time_elasticity
         self.slots = slots
-        self._ratio = None if reps is None or reps.constant() else reps.ratio_fn()
+        self._ratio = None if reps is None or reps.constant() else _last_value(reps.ratio_fn())
         # once the selling time settles (after every ramp), slots and the cycle factor are
         # constants: the hot path then skips the lever arithmetic
         self._settle_day, self._settled_slots, self._settled_cycle = math.inf, slots, 1.0
@@ -241,10 +241,12 @@ class SalesFloor:
         self.waiting: list[tuple[float, int]] = [(self.priority[i], i) for i in waiting]
         heapq.heapify(self.waiting)
         self.open_deals = open_deals
-        arriving = [i for i, t in enumerate(self.sql_time) if start <= t < self.horizon]
-        self.order = sorted(arriving, key=self.sql_time.__getitem__)  # stable: ties keep order
+        times = np.array(self.sql_time, dtype=float)
+        arriving = np.flatnonzero((start <= times) & (times < self.horizon))
+        # in order of time; stable: ties keep their order
+        self.order: list[int] = arriving[np.argsort(times[arriving], kind="stable")].tolist()
         self._next = 0  # the next SQL of `order` to arrive
-        self._at = start  # the loop's time at the last arrival (see `_let_in`)
+        self._at = start  # the loop's time at the last arrival (see `run`: `let_in`)
         first = self.sql_time[self.order[0]] if self.order else math.inf
         self._next_at = start + (first - start)  # the loop's time at the next arrival
         # each lever the floor reads, as a plain function of (base, t); None if none moves it
@@ -276,26 +278,178 @@ class SalesFloor:
         return slots_at(self.slots, self._ratio(now), self.elasticity)  # type: ignore[misc]
 
     def run(self) -> int:
-        """Let the SQLs arrive one after another, run to the horizon; return events scheduled."""
+        """Let the SQLs arrive one after another, run to the horizon; return events scheduled.
+
+        The event loop's callbacks are closures over local names (the floor's lists, its
+        settled constants, its counters), and the outcomes, slot days and close days are
+        kept by row while the loop runs and written into the arrays once it is done: the
+        same arithmetic in the same order as methods on `self`, without an attribute lookup
+        or a numpy scalar write per step.
+        """
         env = self.env
+        horizon = self.horizon
+        rows, sql_time, priority = self.rows, self.sql_time, self.priority
+        base_cycle, win_u, win_logit, warm = self.base_cycle, self.win_u, self.win_logit, self.warm
+        waiting, planned_close, patience = self.waiting, self.planned_close, self.patience
+        order, count = self.order, len(self.order)
+        capacity, slots_day, settled_slots = self.capacity, self._slots_day, self._settled_slots
+        cycle_day, cycle_settled = self._cycle_day, self._cycle_settled.apply
+        settle_day, settled_cycle = self._settle_day, self._settled_cycle
+        cycle_fn, ratio, elasticity = self._cycle, self._ratio, self.elasticity
+        close_day, win_settled, win_fn = self._close_day, self._win_settled.apply, self._win
+        # a lever nobody moves settles to the identity: not called at all
+        cycle_settled = None if cycle_settled is _identity else cycle_settled
+        win_settled = None if win_settled is _identity else win_settled
+        price_fn, price_factor = self._price, self._price_factor
+        price_elasticity = self.price_elasticity
+        timeout, peek = env.timeout, env.peek
+        exp, heappush, heappop, inf = math.exp, heapq.heappush, heapq.heappop, math.inf
+        slot_start: dict[int, float] = {}  # row -> day its deal got a slot
+        closed: dict[int, float] = {}  # row -> day its deal closed
+        outcome: dict[int, int] = {}  # row -> WON, LOST or COLD
+        busy, busy_days = self.busy, self.busy_days
+        nxt, at, next_at = self._next, self._at, self._next_at
+
+        def schedule_close(i: int, t: float) -> None:
+            """The close of SQL i's deal at `t`: one SimPy event (it carries i and `t`)."""
+            d = t - env.now
+            timeout(d if d > 0.0 else 0.0, (i, t)).callbacks.append(close)
+
+        def start(i: int, now: float, clock: float) -> None:
+            """A slot is granted at `now` (the loop's clock reads `clock`): the cycle starts."""
+            nonlocal busy_days
+            slot_start[rows[i]] = now
+            cycle = base_cycle[i]
+            if not warm[i]:
+                if now >= cycle_day:
+                    if cycle_settled is not None:
+                        cycle = cycle_settled(cycle)
+                    cycle *= settled_cycle
+                else:
+                    if cycle_fn is not None:
+                        cycle = cycle_fn(cycle, now)
+                    if ratio is not None:
+                        if now >= settle_day:
+                            cycle *= settled_cycle
+                        else:
+                            cycle *= ratio(now) ** -elasticity
+            end = now + cycle
+            planned_close[i] = end
+            begun = 0.0 if now < 0.0 else now  # max(now, 0.0)
+            if end >= horizon:
+                busy_days += horizon - begun  # closes after the horizon: open
+                return
+            busy_days += end - begun if end > 0 else 0.0
+            d = end - clock
+            t = clock + (d if d > 0.0 else 0.0)
+            d = t - env.now  # schedule_close(i, t), inline: the hot path
+            timeout(d if d > 0.0 else 0.0, (i, t)).callbacks.append(close)
+
+        def let_in(until: float) -> None:
+            """Every SQL that arrives before `until` asks for a slot, in order of time.
+
+            Each takes a free slot (its deal's close is scheduled, which may bring `until`
+            forward) or waits by priority. `at` replays the clock of one-event-per-arrival:
+            an arrival at t would have run at `at + (t - at)`, which is the time its deal's
+            close is scheduled from.
+            """
+            nonlocal nxt, at, next_at, busy
+            k = nxt
+            while k < count:
+                i = order[k]
+                t = sql_time[i]
+                at_k = at + (t - at)
+                if at_k >= until:
+                    break
+                at, k = at_k, k + 1
+                free = settled_slots if t >= slots_day else capacity(t)
+                if busy < free:
+                    busy += 1
+                    start(i, t, at_k)  # its own time, exact
+                    q = peek()
+                    if q < until:
+                        until = q
+                else:
+                    heappush(waiting, (priority[i], i))
+            nxt = k
+            next_at = at + (sql_time[order[k]] - at) if k < count else inf
+
+        def release(now: float) -> None:
+            """A slot frees at `now`: the best waiting SQLs with patience left take the slots.
+
+            More than one when the slot count has grown since the last event. A waiting SQL
+            whose patience ran out went cold at its deadline, before now, and is skipped.
+            """
+            nonlocal busy
+            busy -= 1
+            free = settled_slots if now >= slots_day else capacity(now)
+            while waiting and busy < free:
+                _, j = heappop(waiting)
+                if patience is not None and sql_time[j] + patience < now:
+                    outcome[rows[j]] = COLD
+                    continue
+                busy += 1
+                start(j, now, now)
+
+        def close(event: simpy.Event) -> None:
+            """The cycle ends: win with the lead's own probability, and hand the slot on."""
+            i, end = event.value
+            k = rows[i]
+            closed[k] = end
+            p = 1.0 / (1.0 + exp(-win_logit[i]))
+            if not warm[i]:
+                if end >= close_day:
+                    if win_settled is not None:
+                        p = win_settled(p)
+                    if price_fn is not None:
+                        p *= price_factor
+                        p = 1.0 if p > 1.0 else p
+                else:
+                    if win_fn is not None:
+                        p = win_fn(p, end)
+                    if price_fn is not None:
+                        p = min(1.0, p * exp(-price_elasticity * (price_fn(1.0, end) - 1.0)))
+            outcome[k] = WON if win_u[i] < p else LOST
+            release(end)
+            q = peek()
+            if next_at < q:  # arrivals due before the next event
+                let_in(q)
+
+        def month_starts(event: simpy.Event) -> None:
+            """A month starts: seats filled since may take waiting SQLs; then the arrivals due."""
+            nonlocal busy
+            busy += 1  # `release` frees one slot: here none is freed, only recounted
+            release(env.now)
+            q = peek()
+            if next_at < q:
+                let_in(q)
+
         now = env.now
-        for i, close in self.open_deals:  # deals open at the start keep their close date
-            self.planned_close[i] = close
-            self.busy_days += min(close, self.horizon) - now
-            if close < self.horizon:  # at the time a timeout from `now` reaches
-                self._schedule_close(i, now + (close - now))
+        for i, end in self.open_deals:  # deals open at the start keep their close date
+            planned_close[i] = end
+            busy_days += min(end, horizon) - now
+            if end < horizon:  # at the time a timeout from `now` reaches
+                schedule_close(i, now + (end - now))
         if self._seat_slots is not None:  # seats fill at month starts: waiting SQLs move up
             for month in range(1, self._last_month + 1):
                 if month * MONTH_DAYS > now:
-                    env.timeout(month * MONTH_DAYS - now).callbacks.append(self._month_starts)
-        self._let_in(min(env.peek(), self.horizon))
-        if env.peek() < self.horizon:
-            env.run(until=self.horizon)
-        patience = self.patience
+                    env.timeout(month * MONTH_DAYS - now).callbacks.append(month_starts)
+        let_in(min(peek(), horizon))
+        if peek() < horizon:
+            env.run(until=horizon)
+        self.busy, self.busy_days = busy, busy_days
+        self._next, self._at, self._next_at = nxt, at, next_at
+        _write(self.slot_start, slot_start)
+        _write(self.closed, closed)
+        _write(self.state, outcome)
         if patience is not None:  # still waiting at the horizon: cold if patience ran out
-            for _, i in self.waiting:
-                if self.sql_time[i] + patience < self.horizon:
-                    self.state[self.rows[i]] = COLD
+            for _, i in waiting:
+                if sql_time[i] + patience < horizon:
+                    self.state[rows[i]] = COLD
+        # the callbacks call one another (close -> release -> start -> close, a reference
+        # cycle): unlinked, the floor's lists and environment are freed with the floor, not
+        # left to the cyclic garbage collector
+        close = None  # noqa: F811
         return _events(env)
 
     def still_waiting(self) -> list[int]:
@@ -307,109 +461,13 @@ class SalesFloor:
             if patience is None or self.sql_time[i] + patience >= self.horizon
         ]
 
-    def _let_in(self, until: float) -> None:
-        """Every SQL that arrives before `until` asks for a slot, in order of time.
 
-        Each takes a free slot (its deal's close is scheduled, which may bring `until`
-        forward) or waits by priority. `_at` replays the clock of one-event-per-arrival:
-        an arrival at t would have run at `_at + (t - _at)`, which is the time its deal's
-        close is scheduled from.
-        """
-        order, sql_time, env = self.order, self.sql_time, self.env
-        k, at, count = self._next, self._at, len(self.order)
-        while k < count:
-            i = order[k]
-            t = sql_time[i]
-            at_k = at + (t - at)
-            if at_k >= until:
-                break
-            at, k = at_k, k + 1
-            free = self._settled_slots if t >= self._slots_day else self.capacity(t)
-            if self.busy < free:
-                self.busy += 1
-                self.start(i, t, at_k)  # its own time, exact
-                until = min(until, env.peek())
-            else:
-                heapq.heappush(self.waiting, (self.priority[i], i))
-        self._next, self._at = k, at
-        self._next_at = at + (sql_time[order[k]] - at) if k < count else math.inf
-
-    def start(self, i: int, now: float, clock: float) -> None:
-        """A slot is granted at `now` (the loop's clock reads `clock`): the cycle starts."""
-        self.slot_start[self.rows[i]] = now
-        cycle = self.base_cycle[i]
-        if not self.warm[i]:
-            if now >= self._cycle_day:
-                cycle = self._cycle_settled.apply(cycle) * self._settled_cycle
-            else:
-                if self._cycle is not None:
-                    cycle = self._cycle(cycle, now)
-                if self._ratio is not None:
-                    if now >= self._settle_day:
-                        cycle *= self._settled_cycle
-                    else:
-                        cycle *= self._ratio(now) ** -self.elasticity
-        end = now + cycle
-        self.planned_close[i] = end
-        if end >= self.horizon:
-            self.busy_days += self.horizon - max(now, 0.0)  # closes after the horizon: open
-            return
-        self.busy_days += end - max(now, 0.0) if end > 0 else 0.0
-        self._schedule_close(i, clock + max(0.0, end - clock))
-
-    def _schedule_close(self, i: int, at: float) -> None:
-        """The close of SQL i's deal at `at`: one SimPy event (it carries i and `at`)."""
-        env = self.env
-        event = env.timeout(max(0.0, at - env.now), (i, at))
-        event.callbacks.append(self.close)
-
-    def close(self, event: simpy.Event) -> None:
-        """The cycle ends: win with the lead's own probability, and hand the slot on."""
-        i, end = event.value
-        k = self.rows[i]
-        self.closed[k] = end
-        p = 1.0 / (1.0 + math.exp(-self.win_logit[i]))
-        if not self.warm[i]:
-            if end >= self._close_day:
-                p = self._win_settled.apply(p)
-                if self._price is not None:
-                    p *= self._price_factor
-                    p = 1.0 if p > 1.0 else p
-            else:
-                if self._win is not None:
-                    p = self._win(p, end)
-                if self._price is not None:
-                    p = min(
-                        1.0, p * math.exp(-self.price_elasticity * (self._price(1.0, end) - 1.0))
-                    )
-        self.state[k] = WON if self.win_u[i] < p else LOST
-        self.release(end)
-        if self._next_at < self.env.peek():  # arrivals due before the next event
-            self._let_in(self.env.peek())
-
-    def release(self, now: float) -> None:
-        """A slot frees at `now`: the best waiting SQLs with patience left take the free slots.
-
-        More than one when the slot count has grown since the last event.
-        """
-        waiting, patience = self.waiting, self.patience
-        self.busy -= 1
-        capacity = self._settled_slots if now >= self._slots_day else self.capacity(now)
-        while waiting and self.busy < capacity:
-            _, j = heapq.heappop(waiting)
-            if patience is not None and self.sql_time[j] + patience < now:
-                self.state[self.rows[j]] = COLD  # went cold at its deadline, before now
-                continue
-            self.busy += 1
-            self.start(j, now, now)
-
-    def _month_starts(self, event: simpy.Event) -> None:
-        """A month starts: seats filled since may take waiting SQLs; then the arrivals due."""
-        now = self.env.now
-        self.busy += 1  # `release` frees one slot: here none is freed, only recounted
-        self.release(now)
-        if self._next_at < self.env.peek():
-            self._let_in(self.env.peek())
+def _write(array: np.ndarray, by_row: dict[int, float] | dict[int, int]) -> None:
+    """`array[row] = value` for each row the loop wrote (the last value a row was given)."""
+    if by_row:
+        n = len(by_row)
+        rows = np.fromiter(by_row, dtype=np.intp, count=n)
+        array[rows] = np.fromiter(by_row.values(), dtype=array.dtype, count=n)
 
 
 @dataclass(frozen=True)
@@ -434,6 +492,21 @@ def _settled(fx: StageEffects, lever: str) -> _Settled:
 
 def _identity(x: float) -> float:
     return x
+
+
+def _last_value(fn: Callable[[float], float]) -> Callable[[float], float]:
+    """`fn` remembering its last answer (`fn` is a pure function of t: the same float).
+
+    A slot granted at t asks the slot count, then the new cycle's pace, at the same t.
+    """
+    last = [math.nan, 0.0]
+
+    def remembered(t: float) -> float:
+        if t != last[0]:
+            last[0], last[1] = t, fn(t)
+        return last[1]
+
+    return remembered
 
 
 def fixed_effect(lever: str, effect: float) -> Callable[[float], float]:
@@ -506,8 +579,8 @@ def work_the_floor(
         floor.slot_start[given] = slot_start[given]
     won = np.flatnonzero(state == WON)
     mrr = np.zeros(len(state))
-    warm_rows = {sqls.rows[i] for i, w in enumerate(sqls.warm) if w}
-    today = np.array([k in warm_rows for k in won.tolist()], dtype=bool)
+    warm_rows = np.array(sqls.rows, dtype=np.int64)[np.array(sqls.warm, dtype=bool)]
+    today = np.isin(won, warm_rows)  # deals the warm-up started: today's price
     price = acv[won].copy()
     if (~today).any():
         price[~today] = fx.apply("price", acv[won][~today], floor.closed[won][~today])

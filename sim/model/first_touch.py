@@ -35,6 +35,10 @@ class FirstTouch:
     desk_free: tuple[float, ...] | None = None  # when each person is next free, afterwards
 
 
+_SPECULATE = 512  # jobs checked at once for "nobody waits"
+_SEQUENTIAL = 16  # jobs then taken one by one after a job that waits (doubling while busy)
+
+
 def fcfs_start_times(
     arrive: np.ndarray,
     service_days: np.ndarray,
@@ -49,19 +53,63 @@ def fcfs_start_times(
     start times, so a later batch of jobs (arriving after these) can continue the queue.
     Start times never decrease (the earliest free time never does), so the first job that
     cannot start before the horizon ends the loop.
+
+    The recursion is job by job: job k starts at max(arrival, earliest free time) and frees
+    that server at start + service. On a desk that is mostly idle almost no job waits, so
+    it is checked a block at a time: if none of the jobs before k waited, job k finds a free
+    server exactly when fewer than `capacity` of the times {servers' free times, a_j + s_j
+    for the block's jobs before k} lie after a_k — then it starts at a_k, the float the
+    recursion gives. Up to the first job that waits the block is settled at once, and the
+    servers are then free at the `capacity` latest of those times (each job replaced the
+    earliest, never by an earlier time); from the waiting job on, the recursion runs job by
+    job for a stretch. Same start times and the same free times as the recursion alone.
     """
     n = len(arrive)
+    if len(service_days) != n:
+        raise ValueError("arrive and service_days differ in length")
     start = np.full(n, np.inf)
     free = [float(arrive[0]) if n else 0.0] * capacity if free is None else list(free)
-    pop, push = heapq.heappop, heapq.heappush
-    for k, (a, s) in enumerate(zip(arrive.tolist(), service_days.tolist(), strict=True)):
-        t = pop(free)
-        begin = a if a > t else t
-        if begin >= horizon:
-            push(free, t)  # the server stays free: the heap keeps all `capacity` of them
+    servers = len(free)
+    # jobs arriving before the horizon (a later one cannot start before it)
+    reachable = int(np.searchsorted(arrive, horizon, side="left"))
+    replace = heapq.heapreplace
+    k, stretch = 0, _SEQUENTIAL
+    while k < n:
+        if k < reachable:
+            end = min(reachable, k + _SPECULATE)
+            a = arrive[k:end]
+            done = a + service_days[k:end]  # each job's end if it starts on arrival
+            if (done > a).all():  # (a service too short to move the clock: one by one)
+                # of the block's jobs before k, those still busy at a_k: all before it
+                # minus those done by a_k (a later job ends after a_k: done_j > a_j >= a_k)
+                busy = np.arange(end - k) - np.searchsorted(np.sort(done), a, side="right")
+                busy += servers - np.searchsorted(np.sort(free), a, side="right")
+                waits = busy >= servers
+                m = int(waits.argmax()) if waits.any() else end - k
+                if m:
+                    start[k : k + m] = a[:m]
+                    # sorted ascending: a valid heap
+                    free = np.sort(np.concatenate((free, done[:m])))[-servers:].tolist()
+                    k += m
+                    stretch = _SEQUENTIAL
+                    continue
+        # job k waits (or the horizon is near): the recursion, job by job, for a stretch
+        stop = min(n, k + stretch)
+        begins: list[float] = []
+        append = begins.append
+        cut = False
+        for a_j, s_j in zip(arrive[k:stop].tolist(), service_days[k:stop].tolist(), strict=True):
+            t = free[0]
+            begin = a_j if a_j > t else t
+            if begin >= horizon:
+                cut = True  # the server stays free: the heap keeps all `capacity` of them
+                break
+            append(begin)
+            replace(free, begin + s_j)
+        start[k : k + len(begins)] = begins
+        if cut:
             break
-        start[k] = begin
-        push(free, begin + s)
+        k, stretch = stop, min(2 * stretch, 4096)
     return start, free
 
 

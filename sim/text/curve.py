@@ -104,23 +104,32 @@ def curve_text(c: Curve, lang: str = "en") -> list[str]:
     return lines
 
 
-def curve_table(c: Curve, lang: str = "en") -> str:
-    """A plain-text table: one row per value, P(best) and expected loss of every setup."""
+def curve_head(c: Curve, lang: str = "en") -> list[str]:
+    """The headings of `curve_rows`: the axis, then every setup by name."""
+    return [axis_label(c.param, lang)] + [setup_name(s, lang) for s in c.setups]
+
+
+def curve_rows(c: Curve, lang: str = "en") -> list[list[str]]:
+    """One row per value: the value, then each setup's P(best) and expected loss."""
     _ = translator(lang)
     cur = c.scenario.currency
-    setups = c.setups
-    head = [axis_label(c.param, lang)] + [setup_name(s, lang) for s in setups]
-    rows = [
+    return [
         [axis_value(c.param, p.value, cur, lang)]
         + [
             _("{p:.0%} · loss {loss}").format(
                 p=p.setups[s].p_best,
                 loss=value_text(p.setups[s].expected_loss.mean, c.objective, cur, False, lang),
             )
-            for s in setups
+            for s in c.setups
         ]
         for p in c.points
     ]
+
+
+def curve_table(c: Curve, lang: str = "en") -> str:
+    """A plain-text table: one row per value, P(best) and expected loss of every setup."""
+    _ = translator(lang)
+    head, rows = curve_head(c, lang), curve_rows(c, lang)
     sizes = [max(width(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = [_("P(best) · expected loss, per setup")]
     for r in [head, *rows]:

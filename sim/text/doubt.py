@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.text.explore import in_sentence
+from sim.text.explore import in_sentence, input_label
 from sim.text.i18n import translator
 from sim.text.labels import setup_name, team_name
 from sim.text.numbers import value_text
@@ -52,3 +52,47 @@ def doubt_text(d: Doubt, setup: str, lang: str = "en") -> str:
         "(standard deviation {sd}), against {inputs} from not knowing the inputs. A study of "
         "the inputs would not narrow it much."
     ).format(**words)
+
+
+def gain_text(d: Doubt, setup: str, lang: str = "en") -> str:
+    """A setup's gain over no ops team with its interval: "+$408K (+$323K to +$494K)"."""
+    _ = translator(lang)
+    g = d.gains[setup].gain
+    cur = d.scenario.currency
+    interval = _("{low} to {high}").format(
+        low=value_text(g.low, d.objective, cur, lang=lang),
+        high=value_text(g.high, d.objective, cur, lang=lang),
+    )
+    return f"{value_text(g.mean, d.objective, cur, lang=lang)} ({interval})"
+
+
+def main_input_text(d: Doubt, setup: str, lang: str = "en") -> str:
+    """The input that matters most for a setup's gain, by its label ("—" when none does)."""
+    path = d.gains[setup].main_input
+    return "—" if path is None else input_label(path, lang)
+
+
+def doubt_head(d: Doubt, lang: str = "en") -> list[str]:
+    """The headings of `doubt_rows`."""
+    _ = translator(lang)
+    return [
+        _("Setup"),
+        _("Gain over no ops team ({level}% interval)").format(level=round(d.confidence * 100)),
+        _("Share from chance"),
+        _("Share from the inputs"),
+        _("Input that matters most"),
+    ]
+
+
+def doubt_rows(d: Doubt, lang: str = "en") -> list[list[str]]:
+    """The split as table rows, one per setup: gain, the two shares, the main input."""
+    return [
+        [
+            setup_name(setup, lang),
+            gain_text(d, setup, lang),
+            f"{g.chance_share:.0%}",
+            f"{g.input_share:.0%}",
+            main_input_text(d, setup, lang),
+        ]
+        for setup, g in d.gains.items()
+    ]

@@ -162,6 +162,20 @@ WORDS = {
         "other teams as in the best plan; {plans} plans compared on up to {n} simulated futures "
         "each (seed {seed}), best means the highest {objective}."
     ),
+    "report_curve": N_("Which setup is best along {axis}"),
+    "report_curve_note": N_(
+        "{points} values from {low} to {high}, {n} simulated futures at each (seed {seed}); "
+        "P(best) is the share of futures in which a setup is best (band: its interval), the "
+        "expected loss what choosing it leaves on the table on average against the best setup "
+        "of each future; best means the highest {objective}."
+    ),
+    "report_doubt": N_("Chance or not knowing the inputs"),
+    "report_doubt_note": N_(
+        "The same {n} simulated futures run twice (seed {seed}): with every uncertain input "
+        "drawn afresh in each, and with each at its most likely value. The spread left with the "
+        "inputs fixed is chance; what drawing them adds is not knowing the inputs, which a "
+        "study or a pilot could narrow. Best means the highest {objective}."
+    ),
     "month": N_("Month"),
 }
 

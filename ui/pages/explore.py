@@ -1,7 +1,8 @@
 """What would change the answer? Sensitivity of the current scenario's verdict.
 
-Tornado, breakevens, a decision map, the value of information, scenario discovery and
-curves of P(best) and expected loss along one axis.
+Tornado, breakevens, a decision map, the value of information, scenario discovery,
+curves of P(best) and expected loss along one axis, and each gain's doubt split into chance
+and not knowing the inputs.
 
 Every method runs on the same futures as the verdict (common random numbers), through the
 app's run cache, with a progress bar and a Cancel button; each result downloads as CSV,
@@ -29,13 +30,15 @@ from ui import explore_charts as charts
 from ui import explore_data as data
 from ui import exports, state
 from ui.explore_curve import draw as draw_curve
+from ui.explore_doubt import doubt_reps
+from ui.explore_doubt import draw as draw_doubt
 from ui.explore_landing import flip_paths
-from ui.explore_runs import result_key, run_method, stored
+from ui.explore_runs import remember, result_key, run_method, stored
 from ui.i18n import _, lang
 from ui.runs import SessionBusy
 from ui.safe import md_escape
 from ui.text import objective_label, setup_name
-from ui.widgets import chart_with_downloads, download
+from ui.widgets import chart_with_downloads, download, phone_table
 
 DEFAULT_REPS = 20
 
@@ -92,6 +95,7 @@ def _get(method: str, sc, settings: dict, label: str, fn, button: str):
         found = stored(key)
     if found is None:
         return None
+    remember(method, sc, key)  # the report carries the session's last curve and doubt
     result, seconds = found
     st.caption(
         _("{reps} simulated futures per variant · computed in {seconds} s").format(
@@ -173,7 +177,7 @@ def _tornado(sc, stem: str, reps: int, seed: int) -> None:
                 winner=md_escape(_setup(t.winner))
             )
         )
-        st.dataframe(flips, hide_index=True, width="stretch")
+        phone_table(flips, "tornado_flips")
     _downloads(stem, "tornado", t.facts(), frame)
 
 
@@ -441,6 +445,10 @@ def _curve(sc, stem: str, reps: int, seed: int) -> None:
     draw_curve(sc, stem, reps, seed, _get, _downloads)
 
 
+def _doubt(sc, stem: str, reps: int, seed: int) -> None:
+    draw_doubt(sc, stem, doubt_reps(reps, DEFAULT_REPS), seed, _get, _downloads)
+
+
 def render() -> None:
     """Draw the page."""
     sc = state.scenario()
@@ -469,9 +477,13 @@ def render() -> None:
     st.sidebar.caption(
         _(
             "Futures each tool runs: tornado, breakeven, decision map and curve {reps}; value "
-            "of information {voi}; scenario discovery {discover} per sampled point."
+            "of information {voi}; scenario discovery {discover} per sampled point; doubt "
+            "{doubt}, twice (inputs drawn, inputs fixed)."
         ).format(
-            reps=int(reps), voi=int(_voi_reps(int(reps))), discover=int(_discover_reps(int(reps)))
+            reps=int(reps),
+            voi=int(_voi_reps(int(reps))),
+            discover=int(_discover_reps(int(reps))),
+            doubt=int(doubt_reps(int(reps), DEFAULT_REPS)),
         )
     )
     stem = exports.file_stem(sc)
@@ -483,9 +495,10 @@ def render() -> None:
             _("Value of information"),
             _("Scenario discovery"),
             _("Curve"),
+            _("Doubt"),
         ]
     )
-    methods = (_tornado, _breakeven, _map, _voi, _discover, _curve)
+    methods = (_tornado, _breakeven, _map, _voi, _discover, _curve, _doubt)
     for tab, draw in zip(tabs, methods, strict=True):
         with tab:
             draw(sc, stem, int(reps), seed)
