@@ -349,6 +349,75 @@ def test_a_phone_sees_whole_tables_and_charts(server, browser, lang):
     phone.close()
 
 
+def _fits_a_phone(small, name: str, tables: int, charts: int) -> None:
+    """The page in `small` (390 px wide) fits: nothing wider than the screen, at least
+    `tables` tables as stacked text and no grid, `charts` charts with nothing cut off; a
+    screenshot of the whole page to tests/artifacts/{name}_390.png."""
+    small.wait_for_timeout(2000)
+    assert small.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 2
+    assert small.locator(".vega-embed:visible").count() >= charts, name
+    assert small.locator("[class*='st-key-table_narrow_']:visible").count() >= tables, name
+    assert small.locator("[class*='st-key-table_wide_']:visible").count() == 0, name
+    assert small.evaluate(OVERFLOW) == [], name
+    height = small.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    small.set_viewport_size({"width": PHONE["width"], "height": int(height) + 40})
+    small.wait_for_timeout(1000)
+    small.screenshot(path=str(ARTIFACTS / f"{name}_390.png"), full_page=True)
+    small.set_viewport_size(PHONE)
+
+
+def test_a_phone_sees_whole_when_why_and_variants_pages(server, browser, tmp_path):
+    """At 390 x 844, on a 12-month link with a plan of its own: the When? page after a plan
+    search, the landing page's Why tab (with the gain split) and the Variants page (two
+    variants uploaded) fit the screen, their tables as stacked text, their charts whole."""
+    from urllib.parse import urlencode
+
+    import yaml
+
+    from sim.io import load_scenario
+    from sim.workshop import Variant, workshop_data
+    from ui import urlstate
+
+    default = ROOT / "scenarios" / "default.yaml"
+    short = ["analysis.horizon_months=12"]
+    plan = ["org.plans.late.salesops.start=6", "org.plans.late.revops.start=null"]
+    linked = load_scenario(default, short + plan)
+    query = urlencode(urlstate.encode("default", load_scenario(default), linked, "en"))
+    phone = browser.new_context(viewport=PHONE, is_mobile=True)
+    small = phone.new_page()
+
+    small.goto(f"{server}/when?{query}")
+    search = small.get_by_role("button", name="Search the plans")
+    search.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    small.wait_for_timeout(1000)
+    search.click()
+    small.locator(".st-key-when_downloads").wait_for(timeout=VERDICT_TIMEOUT_MS)
+    small.get_by_text("The scenario's own plans (1)").click()  # its plans table
+    _fits_a_phone(small, "when", tables=2, charts=3)
+
+    small.goto(f"{server}/?{query}")
+    _verdict(small)
+    _settle(small)
+    small.get_by_role("tab").filter(has_text="Why").click()
+    small.get_by_text("so the total is the gain above").first.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    assert small.locator(".st-key-table_narrow_team_costs").is_visible()
+    _fits_a_phone(small, "why", tables=3, charts=2)
+
+    variants = [
+        Variant("Twelve months", linked, "default"),
+        Variant(
+            "Thirteen reps", load_scenario(default, [*short, *plan, "sales.reps=13"]), "default"
+        ),
+    ]
+    workshop = tmp_path / "workshop.yaml"
+    workshop.write_text(yaml.safe_dump(workshop_data(variants), allow_unicode=True))
+    small.goto(f"{server}/variants")
+    small.locator("input[type=file]").set_input_files(str(workshop))
+    small.locator(".st-key-table_narrow_variant_gains").wait_for(timeout=VERDICT_TIMEOUT_MS)
+    _fits_a_phone(small, "variants", tables=2, charts=0)
+    phone.close()
+
+
 # ----------------------------------------------------------------------------- Japanese
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

@@ -125,6 +125,72 @@ def test_attribution_chart_bars_and_intervals(result):
     assert whiskers["encoding"]["x2"]["field"] == "high"
 
 
+def test_attribution_chart_fits_a_phone_and_exports_whole(result):
+    """On a phone-narrow container long lever-group names take two lines (none hidden), the
+    rows keep their height whatever the legend takes, a long axis title is two lines; an
+    export (no container) keeps each name on one line."""
+    frame = data.attribution_data(result)
+    long = "Sales execution (time, win rate, cycle, scoring)"
+    assert long in set(frame["label"])
+    title = "Value created, counting the customers kept (USD)"
+    spec = charts.attribution_chart(frame, title).to_dict()
+    bars = _layers(spec)[0]
+    axis = bars["encoding"]["y"]["axis"]
+    assert axis["labelExpr"].startswith(charts.NARROW_VIEW)
+    assert '["Sales execution (time, win", "rate, cycle, scoring)"]' in axis["labelExpr"]
+    assert '"Total gain" ?' not in axis["labelExpr"]  # short names stay as they are
+    assert axis["labelOverlap"] is False
+    assert spec["height"] == {"step": charts.ROW_STEP}
+    lines = bars["encoding"]["x"]["title"]
+    assert len(lines) == 2 and " ".join(lines) == title
+    assert bars["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert charts.narrow_labels(["Pricing", "Total gain"]) == "datum.label"
+    assert charts.axis_title("Gain (USD)") == "Gain (USD)"
+    svg = charts.chart_svg(spec)
+    assert f">{long.replace('&', '&amp;')}<" in svg
+
+
+def test_calibration_charts_fit_a_phone():
+    """The Calibrate page's charts: legends under the plot, long titles in two lines on a
+    phone, the plot's own height kept whatever they take; the back-test's legend in words."""
+    from ui.calibrate_charts import backtest_chart, cycle_chart, flow_chart
+
+    months = [f"2024-{m:02d}" for m in range(1, 13)]
+    flow = pd.DataFrame(
+        {"month": months, "low": 90.0, "high": 110.0, "trend": 100.0, "observed": 101.0}
+    )
+    spec = flow_chart(flow, "Inbound MQLs", "en").to_dict()
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["labelBound"] is True
+    curves = pd.DataFrame(
+        {
+            "segment": "Mid-Market",
+            "curve": ["Kaplan–Meier", "Kaplan–Meier", "lognormal", "lognormal"],
+            "days": [0.0, 100.0, 0.0, 100.0],
+            "survival": [1.0, 0.2, 1.0, 0.25],
+            "low": [1.0, 0.1, None, None],
+            "high": [1.0, 0.3, None, None],
+        }
+    )
+    spec = cycle_chart(curves, "Mid-Market", "en").to_dict()
+    assert charts.NARROW in spec["title"]["text"]["expr"]  # a long title: two lines there
+    assert spec["layer"][1]["encoding"]["color"]["legend"]["orient"] == "bottom"
+    backtest = pd.DataFrame(
+        {
+            "series": "wins",
+            "month": months,
+            "low": 5.0,
+            "high": 9.0,
+            "median": 7.0,
+            "actual": [7.0] * 11 + [12.0],
+            "inside": [True] * 11 + [False],
+        }
+    )
+    spec = backtest_chart(backtest, "wins", "受注数", "ja").to_dict()
+    legend = spec["layer"][2]["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom" and "はい" in legend["labelExpr"]
+
+
 def test_charts_export_as_svg_and_png(result):
     """Charts convert to SVG text and PNG bytes for download."""
     setups = data.setup_order(result)

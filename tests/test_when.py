@@ -230,6 +230,39 @@ def test_charts_draw_never_and_the_teams(when):
     assert ">Best plan<" in svg and ">No ops team<" in svg
 
 
+def test_when_charts_fit_a_phone():
+    """Legends sit under the plot (long labels one a line on a phone); a team starting late
+    has its start written leftwards from the horizon's end, not past the plot's edge."""
+    import pandas as pd
+
+    from ui.when_charts import lines_fan_chart, timeline_chart
+
+    frame = pd.DataFrame(
+        [
+            ("salesops", "SalesOps", "month 0", "ramp", 0.0, 4.0),
+            ("salesops", "SalesOps", "month 0", "full", 4.0, 12.0),
+            ("revops", "RevOps", "month 10", "ramp", 10.0, 12.0),
+        ],
+        columns=["team", "team_name", "start_words", "phase", "begin", "end"],
+    )
+    spec = timeline_chart(frame, 12, "Month").to_dict()
+    bars, early, late = spec["layer"]
+    assert bars["encoding"]["opacity"]["legend"]["orient"] == "bottom"
+    assert early["mark"]["align"] == "left" and late["mark"]["align"] == "right"
+    assert [r["team_name"] for r in spec["datasets"][early["data"]["name"]]] == ["SalesOps"]
+    assert [r["team_name"] for r in spec["datasets"][late["data"]["name"]]] == ["RevOps"]
+    fans = pd.DataFrame(
+        {"key": ["best", "none"], "month": [1, 1], "p10": 1.0, "p50": 2.0, "p90": 3.0}
+    )
+    short = {"best": "Best plan", "none": "No ops team"}
+    long = {"best": "Sales seats filled", "none": "Sales seats filled, no ops team"}
+    for labels, columns in ((short, 2), (long, 1)):
+        legend = lines_fan_chart(fans, labels, "ARR").to_dict()["layer"][0]["encoding"]
+        legend = legend["color"]["legend"]
+        assert legend["orient"] == "bottom"
+        assert legend["columns"]["expr"].endswith(f"? {columns} : 0")
+
+
 # ----------------------------------------------------------------------------- the report
 @pytest.fixture
 def _no_svg(monkeypatch):

@@ -1,21 +1,46 @@
 """Altair charts of the Calibrate page: fits against their data, and the back-test band.
 
 Titles are in the language passed in (`lang`), the font one with Japanese glyphs for Japanese.
+As on the landing page, legends sit under the plot and long titles break into two lines where
+the plot is phone-narrow (`ui.charts.narrow_legend`, `narrow_title`).
 """
 
 from __future__ import annotations
+
+import json
 
 import altair as alt
 import pandas as pd
 
 from sim.text import translator
-from ui.charts import font
+from ui.charts import font, narrow_legend, narrow_title
 
 
-def _finish(chart: alt.Chart, title: str, height: int = 260, lang: str = "en") -> alt.Chart:
+def _months() -> alt.X:
+    """The months axis: on a phone every other label (or fewer), none past the plot's edge."""
+    return alt.X(
+        "month:O",
+        title=None,
+        # a step of room at each end: the last month's label ran past the plot's edge
+        scale=alt.Scale(padding=1),
+        axis=alt.Axis(labelOverlap="parity", labelBound=True),
+    )
+
+
+def _finish(chart: alt.Chart, title: str, height: int = 200, lang: str = "en") -> alt.Chart:
+    """Title, fonts and size: the plot `height` px high, its width the container's.
+
+    The height is the plot's alone (`fit-x`): when the whole chart had to fit it, a phone's
+    legend rows and two-line title left the plot no room beside its long y-axis title.
+    """
     face = font(lang)
     return (
-        chart.properties(title=title, height=height, width="container")
+        chart.properties(
+            title=alt.TitleParams(narrow_title(title)),
+            height=height,
+            width="container",
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
         .configure(font=face)
         .configure_axis(labelFont=face, titleFont=face)
         .configure_title(font=face, anchor="start")
@@ -42,7 +67,7 @@ def cycle_chart(frame: pd.DataFrame, segment: str, lang: str = "en") -> alt.Char
         .encode(
             x="days:Q",
             y="survival:Q",
-            color=alt.Color("curve:N", title=None),
+            color=alt.Color("curve:N", legend=narrow_legend(None)),
             strokeDash=alt.condition(
                 alt.datum.curve == "Kaplan–Meier", alt.value([1, 0]), alt.value([5, 3])
             ),
@@ -72,7 +97,7 @@ def size_chart(frame: pd.DataFrame, segment: str, lang: str = "en") -> alt.Chart
 def flow_chart(frame: pd.DataFrame, what: str, lang: str = "en") -> alt.Chart:
     """Monthly counts with the Poisson trend and its 90% band."""
     _ = translator(lang)
-    base = alt.Chart(frame).encode(x=alt.X("month:O", title=None))
+    base = alt.Chart(frame).encode(x=_months())
     band = base.mark_area(opacity=0.2, color="#E0802E").encode(
         y=alt.Y("low:Q", title=what), y2="high:Q"
     )
@@ -86,17 +111,22 @@ def backtest_chart(frame: pd.DataFrame, series: str, title: str, lang: str = "en
     """The simulated 90% band and median, and the actual months (red when outside)."""
     _ = translator(lang)
     d = frame[frame.series == series]
-    base = alt.Chart(d).encode(x=alt.X("month:O", title=None))
+    base = alt.Chart(d).encode(x=_months())
     band = base.mark_area(opacity=0.25, color="#8E959E").encode(
         y=alt.Y("low:Q", title=title), y2="high:Q"
     )
     median = base.mark_line(color="#8E959E").encode(y="median:Q")
+    yes = json.dumps(_("yes"), ensure_ascii=False)
+    no = json.dumps(_("no"), ensure_ascii=False)
     dots = base.mark_circle(size=50).encode(
         y="actual:Q",
         color=alt.Color(
             "inside:N",
             scale=alt.Scale(domain=[True, False], range=["#23958A", "#D2434F"]),
-            legend=alt.Legend(title=_("Inside the band")),
+            legend=narrow_legend(
+                _("Inside the band"),
+                labelExpr=f"datum.label == 'true' ? {yes} : {no}",
+            ),
         ),
     )
     heading = _("Back-test: {title}, actual vs simulated 90% band").format(title=title)

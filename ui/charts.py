@@ -35,6 +35,16 @@ NARROW = "width < 360"
 chart follows its container, and exports (a fixed 900 px) keep the wide layout."""
 TITLE_UNITS = 40
 """A title longer than this (a CJK character counts two) takes two lines on a phone."""
+NARROW_VIEW = "containerSize()[0] < 480"
+"""A Vega expression, true where the chart's container is phone-narrow. Unlike `NARROW` it does
+not read the plot's width, so what it changes (axis labels, whose width sets the plot's) cannot
+feed back into it; outside a page (exports) there is no container and it is false."""
+LABEL_UNITS = 24
+"""An axis label longer than this (a CJK character counts two) takes two lines on a phone."""
+AXIS_TITLE_UNITS = 34
+"""An axis title longer than this takes two lines everywhere (it cannot follow the width)."""
+ROW_STEP = 36
+"""Height (px) of a row of the attribution chart: room for a label in two lines."""
 
 
 def font(lang: str = "en") -> str:
@@ -122,6 +132,30 @@ def narrow_title(text: str) -> str | dict:
     lines = _lines(text, max(_units(text) // 2 + 2, TITLE_UNITS // 2))
     full = json.dumps(text, ensure_ascii=False)
     return {"expr": f"{NARROW} ? {json.dumps(lines, ensure_ascii=False)} : {full}"}
+
+
+def narrow_labels(labels, units: int = LABEL_UNITS) -> str:
+    """An axis `labelExpr`: labels longer than `units` in two lines in a phone-narrow view.
+
+    With whole labels a row of long lever-group names took most of a phone's width and left
+    the bars a sliver.
+    """
+    cases = [
+        f"datum.label == {json.dumps(label, ensure_ascii=False)} ? "
+        + json.dumps(_lines(label, max(_units(label) // 2 + 2, units)), ensure_ascii=False)
+        for label in dict.fromkeys(str(x) for x in labels)
+        if _units(label) > units
+    ]
+    if not cases:
+        return "datum.label"
+    return f"{NARROW_VIEW} ? ({' : '.join(cases)} : datum.label) : datum.label"
+
+
+def axis_title(text: str) -> str | list[str]:
+    """An axis title: as it is, or (long) in two lines, which a phone's plot has room for."""
+    if _units(text) <= AXIS_TITLE_UNITS:
+        return text
+    return _lines(text, _units(text) // 2 + 2)
 
 
 def _setup_color(
@@ -324,7 +358,7 @@ def attribution_chart(
     x_title: str,
     title: str | None = None,
     kind: str = "money",
-    height: int | None = None,
+    height: int | alt.Step | None = None,
     currency: str = "USD",
     lang: str = "en",
 ) -> alt.LayerChart:
@@ -333,7 +367,9 @@ def attribution_chart(
     `data` is `ui.data.attribution_data(...)`: label, mean, low, high, kind, order.
     """
     _ = translator(lang)
-    height = height or 90 + 34 * max(len(data), 1)
+    # rows of a fixed step: a legend in rows and a two-line axis title (phone) take no room
+    # from the bars
+    height = height or alt.Step(ROW_STEP)
     order = list(data.sort_values("order")["label"]) if "order" in data else list(data["label"])
     base = alt.Chart(data)
     tips = []
@@ -341,7 +377,18 @@ def attribution_chart(
         base, tip = value_tooltip(base, field, name, kind, currency, lang)
         tips.append(tip)
     base = base.encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y(
+            "label:N",
+            sort=order,
+            title=None,
+            # two-line labels on a phone: each row has room for them, none is hidden
+            axis=alt.Axis(
+                labelLimit=320,
+                labelExpr=narrow_labels(order),
+                labelOverlap=False,
+                labelLineHeight=13,
+            ),
+        ),
         tooltip=[alt.Tooltip("label:N", title=_("Source")), *tips],
     )
     legend_words = {
@@ -350,7 +397,7 @@ def attribution_chart(
         "total": _("total gain"),
     }
     bars = base.mark_bar(opacity=0.85).encode(
-        x=alt.X("mean:Q", title=x_title, axis=value_axis(kind, currency, lang)),
+        x=alt.X("mean:Q", title=axis_title(x_title), axis=value_axis(kind, currency, lang)),
         color=alt.Color(
             "kind:N",
             scale=ATTRIBUTION_COLORS,

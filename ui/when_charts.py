@@ -10,7 +10,15 @@ import altair as alt
 import pandas as pd
 
 from sim.text import N_, translator
-from ui.charts import KNOWN_COLORS, _finish, setup_colors, value_axis, value_tooltip
+from ui.charts import (
+    KNOWN_COLORS,
+    _finish,
+    _units,
+    narrow_legend,
+    setup_colors,
+    value_axis,
+    value_tooltip,
+)
 
 PHASES = {
     "ramp": N_("ramping up"),
@@ -25,6 +33,12 @@ LINE_COLORS = {
     "ramped_reps": "#D2434F",
 }
 ROW_STEP = 44
+LEGEND_UNITS = 18
+"""A legend label longer than this (a CJK character counts two) gets a line of its own on a
+phone: two such labels side by side ran past the plot's edge."""
+LATE = 0.6
+"""A team starting later than this share of the horizon has its start written left of the
+horizon's end (right-aligned): written from its start, it ran past a phone's plot."""
 
 
 def team_scale(teams: list[str], names: list[str]) -> alt.Scale:
@@ -73,7 +87,7 @@ def timeline_chart(
                     domain=[_(PHASES[p]) for p in phases],
                     range=[PHASE_OPACITY[p] for p in phases],
                 ),
-                legend=alt.Legend(title=None, orient="top", symbolType="square"),
+                legend=narrow_legend(None, symbolType="square"),
             ),
             tooltip=[
                 alt.Tooltip("team_name:N", title=_("Team")),
@@ -88,12 +102,19 @@ def timeline_chart(
         begin=("begin", "min"), start_words=("start_words", "first")
     )
     labels = labels.reset_index()
+    late = labels["begin"] > LATE * horizon
+    text = {"baseline": "bottom", "dy": -13, "fontSize": 12, "color": "#1f2430"}
     words = (
-        alt.Chart(labels)
-        .mark_text(align="left", baseline="bottom", dx=2, dy=-13, fontSize=12, color="#1f2430")
+        alt.Chart(labels[~late])
+        .mark_text(align="left", dx=2, **text)
         .encode(y=y, x=alt.X("begin:Q", scale=x_scale), text="start_words:N")
     )
-    return _finish(alt.layer(bars, words), title, alt.Step(ROW_STEP), lang)
+    late_words = (
+        alt.Chart(labels[late].assign(end=float(horizon)))
+        .mark_text(align="right", dx=-2, **text)
+        .encode(y=y, x=alt.X("end:Q", scale=x_scale), text="start_words:N")
+    )
+    return _finish(alt.layer(bars, words, late_words), title, alt.Step(ROW_STEP), lang)
 
 
 def delay_chart(
@@ -118,7 +139,7 @@ def delay_chart(
     color = alt.Color(
         "team_name:N",
         scale=team_scale(teams, names),
-        legend=alt.Legend(title=None, orient="top", symbolType="circle", symbolOpacity=1),
+        legend=narrow_legend(None, symbolType="circle", symbolOpacity=1),
         sort=names,
     )
     ticks = sorted({float(x) for x in data["x"]} | {float(never_at)})
@@ -192,7 +213,13 @@ def lines_fan_chart(
         scale=alt.Scale(
             domain=[labels[k] for k in keys], range=[LINE_COLORS.get(k, "#555555") for k in keys]
         ),
-        legend=alt.Legend(title=None, orient="top", symbolType="circle", symbolOpacity=1),
+        # long labels ("Sales seats filled, no ops team") one a line on a phone
+        legend=narrow_legend(
+            None,
+            1 if max((_units(labels[k]) for k in keys), default=0) > LEGEND_UNITS else 2,
+            symbolType="circle",
+            symbolOpacity=1,
+        ),
         sort=[labels[k] for k in keys],
     )
     months = int(frame["month"].max()) if len(frame) else 1

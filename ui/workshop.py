@@ -39,7 +39,7 @@ from ui.i18n import _
 from ui.runs import run_key
 from ui.safe import md_escape
 from ui.upload import problem_lines
-from ui.widgets import download, show_chart
+from ui.widgets import download, phone_table, show_chart
 
 
 def url_notice() -> None:
@@ -136,7 +136,7 @@ def before_after(result: Comparison) -> None:
             rows.append(row)
         if rows:
             st.caption(say("gain_short", lang))
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            phone_table(pd.DataFrame(rows), "before_after_gains")
         moved = state.user_changes(prev["scenario"], result.scenario)
         if moved:
             cur = result.scenario.currency

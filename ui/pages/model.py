@@ -135,7 +135,7 @@ def render() -> None:
     with right:
         st.markdown(_(SUMMARY))
     with st.expander(_("Diagram source (Graphviz DOT)")):
-        st.code(dot, language="dot")
+        st.code(dot, language="dot", wrap_lines=True)
     st.download_button(
         _("Download the diagram (DOT)"),
         data=dot,

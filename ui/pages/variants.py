@@ -22,7 +22,7 @@ from ui import runs, state, verdict
 from ui.guard import attempt
 from ui.safe import md_escape
 from ui.upload import problem_lines
-from ui.widgets import download, file_uploader
+from ui.widgets import download, file_uploader, phone_table
 
 
 def _result(v: Variant) -> Comparison | None:
@@ -156,11 +156,10 @@ def render() -> None:
         st.info(say("variants_none", lang), icon=":material/bookmark:")
     else:
         results = [_result(v) for v in items]
-        st.dataframe(
+        phone_table(
             _table(items, results, lang),
-            hide_index=True,
-            width="stretch",
-            key="variants_table",
+            "variants",
+            percent=(say("col_pbest", lang),),
             column_config={
                 say("col_pbest", lang): st.column_config.ProgressColumn(
                     format="percent", min_value=0.0, max_value=1.0
@@ -169,7 +168,7 @@ def render() -> None:
             },
         )
         st.markdown(f"**{say('gains_by_variant', lang)}**")
-        st.dataframe(_gains(items, results, lang), hide_index=True, width="stretch")
+        phone_table(_gains(items, results, lang), "variant_gains")
         _manage(items, lang)
     st.divider()
     _files(items, lang)

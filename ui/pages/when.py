@@ -32,7 +32,7 @@ from ui.i18n import N_, _, lang
 from ui.runs import SessionBusy
 from ui.safe import md_escape
 from ui.text import money, objective_label, team_name
-from ui.widgets import chart_with_downloads, download, show_problems
+from ui.widgets import chart_with_downloads, download, phone_table, show_problems
 
 # a page's bare strings are drawn on it (Streamlit's magic): comments, not docstrings, here
 DEFAULT_REPS = 40  # futures per plan at most: the first 20 for every plan, 20 more for the rest
@@ -87,7 +87,7 @@ def _plans_editor(sc) -> None:
             )
         )
         if names:
-            st.dataframe(data.plans_overview(sc, la), hide_index=True, width="stretch")
+            phone_table(data.plans_overview(sc, la), "when_own_plans")
         if PICK_NEXT in st.session_state:  # the plan just saved (set before its widget)
             st.session_state.when_plan_pick = st.session_state.pop(PICK_NEXT)
         choice = st.selectbox(
@@ -409,11 +409,10 @@ def _table(result: data.WhenResult, frame: pd.DataFrame, la: str) -> None:
         }
     )
     st.markdown(_("##### Every plan, best first"))
-    st.dataframe(
+    phone_table(
         shown,
-        hide_index=True,
-        width="stretch",
-        key="when_plans_table",
+        "when_plans",
+        percent=(best_col,),
         column_config={
             plan_col: st.column_config.TextColumn(pinned=True, width="large"),
             best_col: st.column_config.ProgressColumn(

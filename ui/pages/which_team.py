@@ -435,7 +435,7 @@ def _why_tab(result: Comparison) -> DeltaGenerator:
     with right:
         st.markdown(_("**What each setup's ops teams cost**"))
         costs = data.team_costs(sc, la)
-        st.dataframe(
+        phone_table(
             pd.DataFrame(
                 {
                     _("Setup"): costs["Setup"],
@@ -445,8 +445,7 @@ def _why_tab(result: Comparison) -> DeltaGenerator:
                     ],
                 }
             ),
-            hide_index=True,
-            width="stretch",
+            "team_costs",
         )
         teams = _("; ").join(f"{r.Setup}: {r.Teams}" for r in costs.itertuples() if r.Teams != "—")
         st.caption(
