@@ -63,8 +63,9 @@ def warmup_days(scenario: Scenario) -> float:
     return scenario.sales.warmup_months * MONTH_DAYS
 
 
-WARM_STARTS_KEPT = 64
-"""Warm-ups a process keeps between tasks (about 0.4 MB each for the default company)."""
+WARM_STARTS_KEPT = 128
+"""Warm-ups a process keeps between tasks (about 0.4 MB each for the default company): a
+hundred replications, the app's default, fit, so an edit that re-runs some setups finds them."""
 
 _kept: OrderedDict[tuple[str, int, int], WarmStart] = OrderedDict()
 _kept_lock = threading.Lock()
