@@ -5,7 +5,8 @@ Set ORGSIM_LOAD_TESTS=1 to run them:
 * eight real browser sessions open the default scenario on a real Streamlit server at once:
   every one gets its verdict, the Status page counts one computation, and the web server's
   health check, polled every 50 ms throughout, answers with a p99 under 500 ms (the goal is
-  200 ms; an idle 2-core machine measures 239–361 ms);
+  200 ms; an idle 2-core machine measures 143–258 ms, with the eight browsers on the same
+  two cores);
 * eight AppTest sessions do the same in-process (the comparison is computed once);
 * a worker of a running `python -m sim compare` is killed: same JSON as a clean run;
 * conservation over 1,000 random valid scenarios.

@@ -198,3 +198,21 @@ def test_comparison_json_turns_undefined_figures_into_null():
     out = comparison_json(cmp_)
     json.dumps(out, allow_nan=False)
     assert out["setups"]["none"]["kpis"]["audience_used"]["mean"] is None
+
+
+def test_derived_tables_are_made_once_and_never_shared_for_writing(small):
+    """The app's sessions read one answer's tables on every rerun: made once, handed out as
+    copies, never carried to another comparison nor pickled."""
+    import pickle
+
+    first = small.kpi_table()
+    first.loc[:, "mean"] = -1.0  # a reader scribbling on its copy
+    again = small.kpi_table()
+    assert (again["mean"] != -1.0).any()
+    assert small.objectives() == small.objectives()
+    assert small.objectives() is not small.objectives()
+    assert set(small._memo) == {"kpi_table", "objectives"}
+    other = small.with_objective("ending_arr")
+    assert next(iter(other.objectives())) == "ending_arr"  # its own board, deciding one first
+    assert next(iter(small.objectives())) == small.objective
+    assert pickle.loads(pickle.dumps(small))._memo == {}

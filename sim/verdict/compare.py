@@ -80,6 +80,16 @@ class Comparison:
     looks_possible: int = 1
     """How many times an adaptive run could have looked (1 for a fixed number)."""
     history: list[dict] = field(default_factory=list)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Tables derived from the replications, made once: the app's sessions share an answer
+    and read them on every rerun (never pickled: they are rebuilt on demand)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_memo", {})
 
     @property
     def replications(self) -> int:
@@ -98,13 +108,19 @@ class Comparison:
 
     def kpi_table(self) -> pd.DataFrame:
         """Per setup and KPI: mean, P10, P90 over replications and the interval of the mean."""
-        return kpi_table(self.results, self.confidence)
+        table = self._memo.get("kpi_table")
+        if table is None:
+            table = self._memo["kpi_table"] = kpi_table(self.results, self.confidence)
+        return table.copy()  # the kept one stays as made
 
     def objectives(self) -> dict[str, ObjectiveStanding]:
         """Every money objective side by side (the deciding one first), same replications."""
-        order = [self.objective, *(o for o in SIDE_BY_SIDE if o != self.objective)]
-        order = [o for o in order if o in self.results.kpis.columns]
-        return objective_board(self.results, order, self.confidence)
+        board = self._memo.get("objectives")
+        if board is None:
+            order = [self.objective, *(o for o in SIDE_BY_SIDE if o != self.objective)]
+            order = [o for o in order if o in self.results.kpis.columns]
+            board = self._memo["objectives"] = objective_board(self.results, order, self.confidence)
+        return dict(board)
 
     def payoff_table(self) -> pd.DataFrame:
         """The objective as a futures x setups table, futures where every setup ran only."""

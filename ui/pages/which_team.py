@@ -514,11 +514,20 @@ def _attribution(result: Comparison, slot: DeltaGenerator, stem: str) -> None:
 
 def _downloads(result: Comparison, stem: str) -> None:
     st.markdown(_("##### Download"))
+    # each file is made when its button is clicked: built on every rerun of every session,
+    # they held the server's GIL for most of a landing page's render
+    language = lang()
     items = [
-        (_("KPI table (CSV)"), exports.kpi_csv(result), f"{stem}_kpis.csv", "text/csv", "dl_kpis"),
+        (
+            _("KPI table (CSV)"),
+            lambda: exports.kpi_csv(result),
+            f"{stem}_kpis.csv",
+            "text/csv",
+            "dl_kpis",
+        ),
         (
             _("Per replication (CSV)"),
-            exports.replications_csv(result),
+            lambda: exports.replications_csv(result),
             f"{stem}_replications.csv",
             "text/csv",
             "dl_reps",
@@ -532,42 +541,42 @@ def _downloads(result: Comparison, stem: str) -> None:
         ),
         (
             _("Ranking (CSV)"),
-            exports.summary_csv(result),
+            lambda: exports.summary_csv(result),
             f"{stem}_ranking.csv",
             "text/csv",
             "dl_rank",
         ),
         (
             _("Article metrics (CSV)"),
-            exports.article_csv(result),
+            lambda: exports.article_csv(result),
             f"{stem}_article_metrics.csv",
             "text/csv",
             "dl_article",
         ),
         (
             _("Diagnostics (CSV)"),
-            exports.diagnostics_csv(result),
+            lambda: exports.diagnostics_csv(result),
             f"{stem}_diagnostics.csv",
             "text/csv",
             "dl_diag",
         ),
         (
             _("Gain attribution (CSV)"),
-            exports.attribution_csv(result),
+            lambda: exports.attribution_csv(result),
             f"{stem}_attribution.csv",
             "text/csv",
             "dl_attr",
         ),
         (
             _("Verdict (JSON)"),
-            exports.verdict_json(result, lang()),
+            lambda: exports.verdict_json(result, language),
             f"{stem}_verdict.json",
             "application/json",
             "dl_json",
         ),
         (
             _("Scenario (YAML)"),
-            exports.scenario_yaml(result.scenario),
+            lambda: exports.scenario_yaml(result.scenario),
             f"{stem}.yaml",
             "application/x-yaml",
             "dl_yaml",
