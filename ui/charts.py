@@ -205,6 +205,49 @@ def _finish(chart, title: str | None, height: int | alt.Step, lang: str = "en") 
     )
 
 
+def fan_layers(
+    data: pd.DataFrame,
+    color: alt.Color,
+    name: tuple[str, str],
+    y_title: str,
+    kind: str = "money",
+    currency: str = "USD",
+    lang: str = "en",
+) -> alt.LayerChart:
+    """P10–P90 bands over months and P50 (median) lines, one per colour.
+
+    `data`: month, p10, p50, p90 and the field `name[0]` that the tooltip shows as `name[1]`.
+    """
+    _ = translator(lang)
+    months = int(data["month"].max()) if len(data) else 1
+    base = alt.Chart(data)
+    tips = []
+    for field, label in (("p10", "P10"), ("p50", _("Median")), ("p90", "P90")):
+        base, tip = value_tooltip(base, field, label, kind, currency, lang)
+        tips.append(tip)
+    base = base.encode(
+        x=alt.X(
+            "month:Q",
+            title=_("Month"),
+            scale=alt.Scale(domain=[1, max(months, 2)], nice=False),
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        ),
+        color=color,
+    )
+    tooltip = [
+        alt.Tooltip(f"{name[0]}:N", title=name[1]),
+        alt.Tooltip("month:Q", title=_("Month")),
+        *tips,
+    ]
+    band = base.mark_area(opacity=0.16).encode(
+        y=alt.Y("p10:Q", title=y_title, axis=value_axis(kind, currency, lang)),
+        y2="p90:Q",
+        tooltip=tooltip,
+    )
+    line = base.mark_line(strokeWidth=2.5).encode(y="p50:Q", tooltip=tooltip)
+    return alt.layer(band, line)
+
+
 def fan_chart(
     data: pd.DataFrame,
     setups: list[str],
@@ -220,33 +263,9 @@ def fan_chart(
     `data` is `ui.data.fan_data(...)`: setup, setup_name, month, p10, p50, p90.
     """
     _ = translator(lang)
-    months = int(data["month"].max()) if len(data) else 1
-    base = alt.Chart(data)
-    tips = []
-    for field, name in (("p10", "P10"), ("p50", _("Median")), ("p90", "P90")):
-        base, tip = value_tooltip(base, field, name, kind, currency, lang)
-        tips.append(tip)
-    base = base.encode(
-        x=alt.X(
-            "month:Q",
-            title=_("Month"),
-            scale=alt.Scale(domain=[1, max(months, 2)], nice=False),
-            axis=alt.Axis(tickMinStep=1, format="d"),
-        ),
-        color=_setup_color(setups, lang=lang),
-    )
-    tooltip = [
-        alt.Tooltip("setup_name:N", title=_("Setup")),
-        alt.Tooltip("month:Q", title=_("Month")),
-        *tips,
-    ]
-    band = base.mark_area(opacity=0.16).encode(
-        y=alt.Y("p10:Q", title=y_title, axis=value_axis(kind, currency, lang)),
-        y2="p90:Q",
-        tooltip=tooltip,
-    )
-    line = base.mark_line(strokeWidth=2.5).encode(y="p50:Q", tooltip=tooltip)
-    return _finish(alt.layer(band, line), title, height, lang)
+    color = _setup_color(setups, lang=lang)
+    layers = fan_layers(data, color, ("setup_name", _("Setup")), y_title, kind, currency, lang)
+    return _finish(layers, title, height, lang)
 
 
 def gain_chart(

@@ -14,6 +14,7 @@ from ui.charts import (
     KNOWN_COLORS,
     _finish,
     _units,
+    fan_layers,
     narrow_legend,
     setup_colors,
     value_axis,
@@ -222,33 +223,8 @@ def lines_fan_chart(
         ),
         sort=[labels[k] for k in keys],
     )
-    months = int(frame["month"].max()) if len(frame) else 1
-    base = alt.Chart(frame)
-    tips = []
-    for field, name in (("p10", "P10"), ("p50", _("Median")), ("p90", "P90")):
-        base, tip = value_tooltip(base, field, name, kind, currency, lang)
-        tips.append(tip)
-    base = base.encode(
-        x=alt.X(
-            "month:Q",
-            title=_("Month"),
-            scale=alt.Scale(domain=[1, max(months, 2)], nice=False),
-            axis=alt.Axis(tickMinStep=1, format="d"),
-        ),
-        color=color,
-    )
-    tooltip = [
-        alt.Tooltip("label:N", title=_("Line")),
-        alt.Tooltip("month:Q", title=_("Month")),
-        *tips,
-    ]
-    band = base.mark_area(opacity=0.16).encode(
-        y=alt.Y("p10:Q", title=y_title, axis=value_axis(kind, currency, lang)),
-        y2="p90:Q",
-        tooltip=tooltip,
-    )
-    line = base.mark_line(strokeWidth=2.5).encode(y="p50:Q", tooltip=tooltip)
-    return _finish(alt.layer(band, line), title, 320, lang)
+    layers = fan_layers(frame, color, ("label", _("Line")), y_title, kind, currency, lang)
+    return _finish(layers, title, 320, lang)
 
 
 __all__ = ["delay_chart", "lines_fan_chart", "timeline_chart"]
