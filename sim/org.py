@@ -156,6 +156,13 @@ DEFAULT_CURVATURE = 2.0
 """Diminishing returns of a team without a stated coverage curve (a sized option of it)."""
 
 
+def team_size(scenario: Scenario, team_name: str, fte: float) -> float:
+    """The multiplier of a team's effects at `fte`: its coverage on its coverage curve."""
+    team = scenario.org.teams[team_name]
+    curvature = DEFAULT_CURVATURE if team.coverage is None else team.coverage.curvature
+    return coverage_multiplier(team_coverage(scenario.org, scenario, team_name, fte), curvature)
+
+
 @dataclass(frozen=True)
 class Staffing:
     """A team's people over time, counted from the team's start: who is in post, how ramped.
@@ -609,8 +616,7 @@ def setup_effects(
         ramp = team.months_to_full_effect * MONTH_DAYS
         ramps.append(ramp)
         half_life = None if team.durability_months is None else team.durability_months * MONTH_DAYS
-        curvature = DEFAULT_CURVATURE if team.coverage is None else team.coverage.curvature
-        size = coverage_multiplier(team_coverage(org, scenario, name, fte), curvature)
+        size = team_size(scenario, name, fte)
         # a sized option draws its strength from the team's own stream: the half-time RevOps
         # of replication r is the full-time one's strength at half the coverage
         full = draw_team_effects(name, team, seed, replication, org.effect_scale)
@@ -730,11 +736,7 @@ def _size_steps(
                 f"org.plans.{setup}.{name}.steps: a team that loses people "
                 "(attrition_per_year > 0) cannot change size in a plan yet"
             )
-        curvature = DEFAULT_CURVATURE if team.coverage is None else team.coverage.curvature
-        sizes = [
-            coverage_multiplier(team_coverage(org, scenario, name, f), curvature)
-            for f in (fte, *(step.fte for step in plan.steps))
-        ]
+        sizes = [team_size(scenario, name, f) for f in (fte, *(step.fte for step in plan.steps))]
         days = [step.after_months * MONTH_DAYS for step in plan.steps]
         by_kind = {}
         for corr in (False, True):
