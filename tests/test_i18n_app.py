@@ -72,6 +72,15 @@ def _english_sentences(text: str, data: list[str]) -> list[str]:
 def test_lang_ja_landing_page_is_japanese():
     at = _run("ja")
     texts = _texts(at)
+    # only the open result tab is drawn: open each of the others (not the breakevens', which
+    # run a tornado) and read it too
+    for tab in at.tabs[1:5]:
+        at.session_state["result_tabs"] = tab.label
+        at.run(timeout=TIMEOUT)
+        assert not at.exception, [e.value for e in at.exception]
+        opened = next(t for t in at.tabs if t.label == tab.label)
+        assert opened.children, tab.label
+        texts += _texts(at)
     verdict = "\n".join(str(b.value) for b in [*at.success, *at.warning, *at.info])
     assert JAPANESE.search(at.title[0].value), at.title[0].value
     assert JAPANESE.search(verdict) and "将来シナリオ" in verdict, verdict
