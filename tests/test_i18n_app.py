@@ -92,7 +92,12 @@ def test_lang_ja_landing_page_is_japanese():
 
 
 def test_two_sessions_at_once_each_in_its_own_language():
-    with ThreadPoolExecutor(2) as pool:
+    from streamlit.testing.v1.util import patch_config_options
+
+    # AppTest.run patches Streamlit's config (`global.appTest`) for its run only: the first
+    # run to end put it back while the other still ran, whose widgets then kept no format
+    # function (a KeyError on its next run). Patched around both, it stays on throughout.
+    with patch_config_options({"global.appTest": True}), ThreadPoolExecutor(2) as pool:
         ja, en = pool.map(_run, ["ja", "en"])
     ja_title, en_title = ja.title[0].value, en.title[0].value
     assert JAPANESE.search(ja_title) and not JAPANESE.search(en_title), (ja_title, en_title)
