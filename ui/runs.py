@@ -48,7 +48,7 @@ from sim.params import Scenario
 from sim.params.analysis import RunSettings
 from sim.text import provisional
 from sim.verdict import Comparison, LeverRuns, compare, explain_gain, run_lever_groups
-from ui import render_gate, state
+from ui import state
 from ui.i18n import _, lang
 from ui.safe import md_escape
 
@@ -372,8 +372,7 @@ def service_status() -> dict[str, Any]:
             state_ = "no workers"
         elif since is not None and since > STALL_SECONDS:
             state_ = "stalled"
-    drawing = {f"drawing_{k}": v for k, v in render_gate.stats().items()}
-    return {"state": state_, "workers": app_workers(), **pool, **board, **drawing}
+    return {"state": state_, "workers": app_workers(), **pool, **board}
 
 
 def _cache_args(scenario: Scenario, settings: RunSettings) -> tuple:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import render_gate, runs
+from ui import runs
 from ui.i18n import N_, _
 
 STATE_WORDS = {
@@ -50,18 +50,6 @@ def render() -> None:
             "Sessions asking for a comparison that is being computed wait for it and share it; "
             "at most {n} comparisons run at once, the others queue first come first served."
         ).format(n=status["run_slots"])
-    )
-    st.caption(
-        _(
-            "Answers are drawn one session at a time, so the web server keeps answering: "
-            "{entered} sections drawn, {waited} waited their turn, {timed_out} drawn without "
-            "it after {seconds} s of waiting."
-        ).format(
-            entered=status["drawing_entered"],
-            waited=status["drawing_waited"],
-            timed_out=status["drawing_timed_out"],
-            seconds=f"{render_gate.WAIT_SECONDS:g}",
-        )
     )
     if st.button(_("Refresh"), key="status_refresh"):
         st.rerun()

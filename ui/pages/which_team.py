@@ -8,8 +8,6 @@ provisional verdict, then the answer, the charts, the article's metrics and the 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from contextlib import nullcontext
 from functools import partial
 
 import pandas as pd
@@ -23,7 +21,7 @@ from sim.text import objectives_sentence, robust_text, scenario_title, translato
 from sim.text.labels import objective_short
 from sim.text.workshop import say
 from sim.verdict import Comparison
-from ui import charts, data, exports, render_gate, runs, state, verdict, workshop
+from ui import charts, data, exports, runs, state, verdict, workshop
 from ui.explore_landing import landing_breakevens
 from ui.i18n import N_, _, lang
 from ui.safe import md_escape
@@ -665,36 +663,6 @@ def render() -> None:
         st.stop()
     stale.empty()
     result: Comparison = st.session_state.result
-    stem = exports.file_stem(sc)
-    # the answer is in: the rest only draws it. One session draws at a time (ui.render_gate)
-    # so that the web server's thread is not queued behind eight; never around the Why and
-    # What would change it tabs' bodies, which may wait for runs of their own
-    with render_gate.drawing():
-        tabs = _answer(result)
-    # only the open tab's body is built and sent (switching tabs reruns the page): every
-    # closed tab's charts and tables held the server's GIL on every rerun of every session,
-    # and each browser drew them hidden
-    bodies = (
-        (partial(_money_tab, result, stem), True),
-        (partial(_sure_tab, result, stem), True),
-        (partial(_funnel_tab, result, stem), True),
-        (partial(_metrics_tab, result), True),
-        (partial(_why, result, stem), False),
-        (partial(landing_breakevens, result), False),
-    )
-    for tab, (body, draws_only) in zip(tabs, bodies, strict=True):
-        if tab.open:
-            with tab, render_gate.drawing() if draws_only else nullcontext():
-                body()
-    with render_gate.drawing():
-        _downloads(st.session_state.result, stem)
-        with report_slot:
-            workshop.report_button(st.session_state.result, stem)
-        workshop.glossary_box()
-
-
-def _answer(result: Comparison) -> Sequence[DeltaGenerator]:
-    """The verdict, its confidence, the ranking and every objective; returns the result tabs."""
     _headline(result)
     workshop.confidence_line(result)
     workshop.article_view(result)
@@ -721,7 +689,8 @@ def _answer(result: Comparison) -> Sequence[DeltaGenerator]:
     )
     _ranking(result)
     _objectives(result)
-    return st.tabs(
+    stem = exports.file_stem(sc)
+    tabs = st.tabs(
         [
             _(":material/show_chart: Money over time"),
             _(":material/insights: How sure"),
@@ -733,6 +702,25 @@ def _answer(result: Comparison) -> Sequence[DeltaGenerator]:
         key=TABS_KEY,
         on_change="rerun",
     )
+    # only the open tab's body is built and sent (switching tabs reruns the page): every
+    # closed tab's charts and tables held the server's GIL on every rerun of every session,
+    # and each browser drew them hidden
+    bodies = (
+        partial(_money_tab, result, stem),
+        partial(_sure_tab, result, stem),
+        partial(_funnel_tab, result, stem),
+        partial(_metrics_tab, result),
+        partial(_why, result, stem),
+        partial(landing_breakevens, result),
+    )
+    for tab, body in zip(tabs, bodies, strict=True):
+        if tab.open:
+            with tab:
+                body()
+    _downloads(st.session_state.result, stem)
+    with report_slot:
+        workshop.report_button(st.session_state.result, stem)
+    workshop.glossary_box()
 
 
 render()
