@@ -16,6 +16,7 @@ from sim.io import scenario_to_yaml
 from ui.text import SETUP_NAMES
 
 WHY_TAB = ":material/lightbulb: Why"
+SURE_TAB = ":material/insights: How sure"
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -92,6 +93,45 @@ def test_opening_why_explains_the_gain_on_the_verdicts_futures(landing):
     shown = "\n".join(m.value for m in landing.markdown)
     assert "Where the gain of" in shown
     assert "safest against a bad future" in shown  # the robust choice beside the winner
+
+
+def _kinds(block) -> list[str]:
+    """The types of every element drawn inside `block` (a tab), depth first."""
+    found = []
+    for child in getattr(block, "children", {}).values():
+        found += [child.type, *_kinds(child)]
+    return found
+
+
+def _tab(at, label: str):
+    return next(t for t in at.tabs if t.label == label)
+
+
+def test_a_closed_tabs_charts_and_tables_are_not_built(landing):
+    """Only the open result tab is drawn: the first (money over time) on arrival, the How sure
+    tab's chart and table only once it is opened, and then the first tab's no more. A series
+    picked in the first tab is still picked when it is opened again."""
+    money = landing.tabs[0].label
+    assert landing.session_state["result_tabs"] == money
+    assert _kinds(landing.tabs[0]).count("vega_lite_chart") == 3  # two fans and the explorer
+    for closed in landing.tabs[1:]:
+        assert _kinds(closed) == [], closed.label
+    assert not any("beats no ops team" in " ".join(d.value.columns) for d in landing.dataframe)
+    landing.selectbox(key="explore_series").set_value("wins").run(timeout=TIMEOUT)
+
+    landing.session_state["result_tabs"] = SURE_TAB
+    landing.run(timeout=TIMEOUT)
+    assert not landing.exception, [e.value for e in landing.exception]
+    sure = _kinds(_tab(landing, SURE_TAB))
+    assert sure.count("vega_lite_chart") == 1 and sure.count("dataframe") == 1, sure
+    assert _kinds(_tab(landing, money)) == []
+    assert any("beats no ops team" in " ".join(d.value.columns) for d in landing.dataframe)
+    assert landing.session_state["result"].attribution is None  # Why is still closed
+
+    landing.session_state["result_tabs"] = money
+    landing.run(timeout=TIMEOUT)
+    assert _kinds(_tab(landing, SURE_TAB)) == []
+    assert landing.selectbox(key="explore_series").value == "wins"
 
 
 def test_results_survive_page_switches(landing):

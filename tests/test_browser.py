@@ -135,11 +135,22 @@ def test_landing_shows_the_verdict_cold_and_cached(server, page):
 
 
 def test_why_tab_splits_the_gain_when_opened(server, page):
-    """Opening the Why tab re-runs the winner lever group by lever group on the verdict's own
-    futures and draws the split (it is not computed before the tab is opened)."""
+    """Only the open result tab is drawn: opening How sure draws its chart and table (absent
+    before) and drops the first tab's; opening the Why tab re-runs the winner lever group by
+    lever group on the verdict's own futures and draws the split (it is not computed before
+    the tab is opened)."""
     page.goto(server)
     _verdict(page)
     _settle(page)
+    sure_table = page.locator(".st-key-table_wide_how_sure")
+    explorer = page.get_by_text("Explore another monthly series")
+    explorer.wait_for(timeout=30_000)
+    assert sure_table.count() == 0
+    page.get_by_role("tab").filter(has_text="How sure").click()
+    sure_table.wait_for(state="visible", timeout=VERDICT_TIMEOUT_MS)
+    panel = page.get_by_role("tabpanel").filter(has=sure_table)
+    panel.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
+    explorer.wait_for(state="detached", timeout=30_000)  # the closed tab's body is gone
     assert page.get_by_text("Where the gain of").count() == 0
     page.get_by_role("tab").filter(has_text="Why").click()
     page.get_by_text("Where the gain of").first.wait_for(timeout=VERDICT_TIMEOUT_MS)

@@ -276,6 +276,7 @@ def _explore(result: Comparison, stem: str) -> None:
         options=options,
         format_func=partial(_series, lang=lang()),
         key="explore_series",
+        persist_state="page",  # kept while another tab is open (its body is not run then)
     )
     kind = "count" if series in COUNT_SERIES else "money"
     cur = result.scenario.currency
@@ -454,6 +455,11 @@ def _why_tab(result: Comparison) -> DeltaGenerator:
             )
         )
     return slot
+
+
+def _why(result: Comparison, stem: str) -> None:
+    """The Why tab: diagnostics, team costs and the winner's gain split (worked out if missing)."""
+    _attribution(result, _why_tab(result), stem)
 
 
 def _attribution(result: Comparison, slot: DeltaGenerator, stem: str) -> None:
@@ -696,21 +702,21 @@ def render() -> None:
         key=TABS_KEY,
         on_change="rerun",
     )
-    with tabs[0]:
-        _money_tab(result, stem)
-    with tabs[1]:
-        _sure_tab(result, stem)
-    with tabs[2]:
-        _funnel_tab(result, stem)
-    with tabs[3]:
-        _metrics_tab(result)
-    with tabs[4]:
-        attribution_slot = _why_tab(result)
-    if tabs[4].open:
-        _attribution(result, attribution_slot, stem)
-    if tabs[5].open:
-        with tabs[5]:
-            landing_breakevens(result)
+    # only the open tab's body is built and sent (switching tabs reruns the page): every
+    # closed tab's charts and tables held the server's GIL on every rerun of every session,
+    # and each browser drew them hidden
+    bodies = (
+        partial(_money_tab, result, stem),
+        partial(_sure_tab, result, stem),
+        partial(_funnel_tab, result, stem),
+        partial(_metrics_tab, result),
+        partial(_why, result, stem),
+        partial(landing_breakevens, result),
+    )
+    for tab, body in zip(tabs, bodies, strict=True):
+        if tab.open:
+            with tab:
+                body()
     _downloads(st.session_state.result, stem)
     with report_slot:
         workshop.report_button(st.session_state.result, stem)
