@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from typing import Any
 
 import numpy as np
@@ -216,6 +217,18 @@ def check_conservation(record, scenario, kpis=None):
     assert k["sqls"] == int((leads.sql >= 0).sum())
     assert k["opportunities"] == int((leads.slot_start >= 0).sum())
     assert k["mqls"] + k["outbound_leads"] == new
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Put `sys.modules["__main__"]` back after every test.
+
+    Streamlit's AppTest leaves it set to the last page script it ran; a process started
+    later by spawn (a Dask worker, say) would then run that page's script before its task.
+    """
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture
