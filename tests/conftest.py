@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from typing import Any
 
 import numpy as np
@@ -218,6 +219,18 @@ def check_conservation(record, scenario, kpis=None):
     assert k["mqls"] + k["outbound_leads"] == new
 
 
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Put `sys.modules["__main__"]` back after every test.
+
+    Streamlit's AppTest leaves it set to the last page script it ran; a process started
+    later by spawn (a Dask worker, say) would then run that page's script before its task.
+    """
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
 @pytest.fixture
 def base() -> dict[str, Any]:
     """The reference company as a dict (fresh per test)."""
@@ -311,3 +324,43 @@ BOOST = {
     }
 }
 """A free team with large effects: wins clearly at once."""
+
+
+# ----------------------------------------------------------------------------- two workers
+# `make test` runs the suite on two workers (pytest-xdist, `-n 2 --dist loadfile`). Each test
+# file is one unit of work, so a file's module fixtures are computed once, on one worker;
+# the browser tests, the longest file by far, are two units (their tests taken alternately)
+# that start first, one on each worker, each worker starting its own server and browser.
+BROWSER_FILE = "test_browser.py"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker, the browser tests first (the order the units are handed out)."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: item.path.name != BROWSER_FILE)  # a stable sort
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown without it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadfile`, with test_browser.py split in two units (see above)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesAndTwoBrowserUnits(LoadFileScheduling):
+        def __init__(self, config: pytest.Config, log: Any) -> None:
+            super().__init__(config, log)
+            self.units: dict[str, str] = {}
+            self.browser_tests = 0
+
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid not in self.units:
+                path = nodeid.split("::", 1)[0]
+                if path.rsplit("/", 1)[-1] == BROWSER_FILE:
+                    self.browser_tests += 1
+                    path = f"{path}::half-{self.browser_tests % 2 + 1}"
+                self.units[nodeid] = path
+            return self.units[nodeid]
+
+    config.option.loadscopereorder = False  # units in collection order: the browser first
+    return FilesAndTwoBrowserUnits(config, log)

@@ -6,6 +6,7 @@ Shared by the browser and load tests, so both start and stop the server the same
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -40,9 +41,15 @@ def health_latency(url: str, timeout: float = 5.0) -> float | None:
 def streamlit_server(
     env: Mapping[str, str], log_path: Path, extra_args: Sequence[str] = ()
 ) -> Iterator[str]:
-    """Start the app, wait until it is healthy (60 s at most), yield its URL, stop it."""
+    """Start the app, wait until it is healthy (60 s at most), yield its URL, stop it.
+
+    Under pytest-xdist each worker's server writes its own log (`<stem>-gw0.log`, ...).
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        log_path = log_path.with_name(f"{log_path.stem}-{worker}{log_path.suffix}")
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]

@@ -319,11 +319,11 @@ def test_dask_gives_up_when_no_worker_is_connected():
 @pytest.mark.timeout(180)
 def test_dask_gives_up_under_continuous_worker_kills():
     """Every worker killed every half second on a real cluster: the map raises TaskFailed
-    (the scheduler's allowed failures, deaths in a row, or 10 s without a worker) within a
+    (the scheduler's allowed failures, deaths in a row, or 3 s without a worker) within a
     minute instead of retrying forever; the executor closes cleanly after."""
     import threading
 
-    executor = DaskExecutor(workers=2, retries=1, stall_seconds=10)
+    executor = DaskExecutor(workers=2, retries=1, stall_seconds=3)
     stop = threading.Event()
 
     def kill_workers() -> None:  # this cluster's workers only (not the module's cluster)
