@@ -22,6 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SCRIPTS = ("app.py", "ui/pages")
 """The scripts Streamlit runs for each session: what they import is imported at start."""
+FIRST_USE_IMPORTS = (
+    "streamlit.emojis",
+    "streamlit.material_icon_names",
+    "streamlit.runtime.scriptrunner.magic_funcs",
+    "pandas.io.formats.string",
+    "pandas.core.methods.to_dict",
+    "pandas.core.reshape.reshape",
+)
+"""Modules the libraries import only when first used, beyond what `_exercise` reaches."""
 
 _log = logging.getLogger(__name__)
 
@@ -58,8 +67,30 @@ def _import_all(names: Iterable[str]) -> int:
     return count
 
 
+def _exercise() -> None:
+    """What a first page run does once per process: catalogs read, a chart and a table converted.
+
+    Reading a catalog parses its .po file; a chart's spec goes through Altair's data layer
+    (narwhals) and its table through pyarrow's pandas layer, each imported on first use.
+    """
+    import altair as alt
+    import pandas as pd
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
+
+    from sim.text.i18n import LANGUAGES, translations
+
+    for language in LANGUAGES:
+        translations(language)
+    frame = pd.DataFrame({"month": [1, 2], "setup": ["a", "b"], "value": [1.0, 2.0]})
+    alt.Chart(frame).mark_line().encode(x="month:Q", y="value:Q", color="setup:N").to_dict()
+    convert_pandas_df_to_arrow_bytes(frame)
+    _import_all(FIRST_USE_IMPORTS)
+
+
 def warm_up(workers: int | None = None) -> dict[str, float]:
-    """Import the pages' modules and start the worker pool; what took how long (seconds).
+    """Import the pages' modules (and what they import on first use), start the worker pool.
+
+    Returns what took how long (seconds).
 
     Runs before the server accepts connections, so no visitor's page waits for it. What
     start-up made is then moved out of the garbage collector's sight (`gc.freeze`): a full
@@ -70,6 +101,7 @@ def warm_up(workers: int | None = None) -> dict[str, float]:
 
     started = time.perf_counter()
     modules = _import_all(page_imports())
+    _exercise()
     imported = time.perf_counter()
     start_pool(workers or default_workers())
     gc.collect()
