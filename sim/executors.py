@@ -27,6 +27,7 @@ import ctypes
 import logging
 import multiprocessing as mp
 import os
+import select
 import shutil
 import signal
 import sys
@@ -204,17 +205,20 @@ WORKER_NICENESS = 10
 """How much lower a pool worker's CPU priority is than its parent's (`os.nice`)."""
 
 
-def _worker_init() -> None:
-    """Set up a pool worker: deaf to Ctrl-C, killed when its parent dies, and polite.
+def _worker_init(owner: int | None = None) -> None:
+    """Set up a pool worker: deaf to Ctrl-C, gone when its owner dies, and polite.
 
     Workers run at a lower CPU priority than the process that owns them: on a small machine
     the simulation fills every core, and the app's server (or the CLI's progress) must still
     answer at once; a lower priority costs the runs nothing when nothing else wants the CPU.
 
-    SIGINT from the terminal reaches every process of the group; the parent decides what
+    SIGINT from the terminal reaches every process of the group; the owner decides what
     stops (it kills its workers), so a worker must not die mid-task with a traceback of its
-    own. Should the parent itself be killed outright, Linux kills the worker too
-    (PR_SET_PDEATHSIG), so no worker is left running with nobody to report to.
+    own. Should the owner itself be killed outright, the worker exits too, so no worker is
+    left running with nobody to report to: Linux kills it with its parent
+    (PR_SET_PDEATHSIG), and a worker whose parent is a fork server (the web app's), which
+    outlives the owner as long as any worker lives, watches the owner itself
+    (`_exit_with`).
     """
     if threading.current_thread() is threading.main_thread():  # where Python allows it
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -228,6 +232,27 @@ def _worker_init() -> None:
             pass
         if os.getppid() == 1:  # the parent died before the death signal was armed
             os._exit(1)
+    if owner is not None and owner != os.getppid():
+        threading.Thread(target=_exit_with, args=(owner,), name="owner-watch", daemon=True).start()
+
+
+def _exit_with(owner: int) -> None:
+    """Wait for process `owner` to end, then end this process (a worker's watch thread)."""
+    try:
+        handle = os.pidfd_open(owner)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd here: look every second
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except OSError:  # pragma: no cover - alive but not ours to signal
+                pass
+    select.select([handle], [], [])  # readable when the owner has exited
+    os._exit(1)
 
 
 _pools: dict[tuple[int, str], ProcessPoolExecutor] = {}
@@ -248,9 +273,32 @@ def _pool(workers: int, method: str) -> ProcessPoolExecutor:
             if method == "forkserver":
                 ctx.set_forkserver_preload(["sim.experiments"])
             pool = _pools[key] = ProcessPoolExecutor(
-                max_workers=workers, mp_context=ctx, initializer=_worker_init
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
             )
         return pool
+
+
+def _ready() -> int:
+    """A worker's first task: its process id (the model is imported by then)."""
+    return os.getpid()
+
+
+def start_pool(workers: int | None = None) -> list[int]:
+    """Start the process-wide pool `ProcessExecutor(workers)` will use, workers and all.
+
+    A server calls this before it takes visitors, so that the first comparison does not
+    pay for starting the pool. Returns the process ids of the pools' live workers.
+    """
+    workers = default_workers() if workers is None else int(workers)
+    if workers < 2:
+        return []  # one worker runs tasks in the calling process: there is no pool
+    pool = _pool(workers, _start_method())
+    for done in [pool.submit(_ready) for _ in range(workers)]:
+        done.result()
+    return worker_pids()
 
 
 def _drop_pool(workers: int, method: str, pool: ProcessPoolExecutor) -> None:
@@ -343,6 +391,14 @@ def shutdown_pools() -> None:
 
 
 atexit.register(shutdown_pools)
+
+
+def kill_pools() -> None:
+    """Kill the workers of every cached process pool now (a server shutting down)."""
+    with _pools_lock:
+        pools = list(_pools.items())
+    for (workers, method), pool in pools:
+        _kill_pool(workers, method, pool)
 
 
 def _run_tracked(fn: Callable[[T], R], task: T, marker: str) -> R:

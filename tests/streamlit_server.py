@@ -1,4 +1,4 @@
-"""A real `streamlit run app.py` on a free local port, stopped by its own process id.
+"""The real server, `streamlit run serve.py` (what `make run` starts), on a free local port.
 
 Shared by the browser and load tests, so both start and stop the server the same way.
 """
@@ -52,7 +52,7 @@ def streamlit_server(
         log_path = log_path.with_name(f"{log_path.stem}-{worker}{log_path.suffix}")
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port)]
     proc = subprocess.Popen(
         [*command, *extra_args],
         cwd=ROOT,

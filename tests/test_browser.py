@@ -1,4 +1,4 @@
-"""The real thing in a real browser: `streamlit run app.py` driven by Chromium (Playwright).
+"""The real thing in a real browser: `streamlit run serve.py` driven by Chromium (Playwright).
 
 A session fixture starts the server on a free port with few replications and waits for its
 health check; each test opens its own page. Time to verdict is measured cold (first visit,
@@ -53,7 +53,7 @@ def _require_browser() -> None:
 
 @pytest.fixture(scope="session")
 def server():
-    """`streamlit run app.py` on a free port, with few replications; stopped at the end."""
+    """`streamlit run serve.py` on a free port, with few replications; stopped at the end."""
     _require_browser()
     env = {**os.environ, "ORGSIM_APP_REPS": REPS}
     args = ("--server.address", "127.0.0.1", "--server.headless", "true")

@@ -183,6 +183,44 @@ def test_closing_a_process_executor_keeps_the_shared_pool():
     assert executors._pool(2, executors._start_method()) is pool
 
 
+OWNER = """
+import threading, time
+threading.Thread(target=time.sleep, args=(120,), daemon=True).start()  # threads: a fork server
+from sim.executors import _start_method, start_pool
+pids = start_pool(2)
+print(_start_method(), *pids, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_fork_server_workers_go_when_their_owner_is_killed_outright():
+    """SIGKILL the process that owns the pool: its workers and the fork server follow."""
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        method, *pids = owner.stdout.readline().split()
+        assert method == "forkserver" and len(pids) == 2
+        workers = [psutil.Process(int(pid)) for pid in pids]
+        fork_server = workers[0].parent()
+        assert fork_server.pid != owner.pid  # so Linux's parent-death signal cannot help
+        owner.kill()
+        owner.wait(10)
+        _gone, alive = psutil.wait_procs([*workers, fork_server], timeout=10)
+        assert alive == []
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+
+
+def test_start_pool_starts_the_shared_pool_before_any_task():
+    pids = executors.start_pool(2)
+    assert len(pids) == 2 and pids == executors.worker_pids()
+    assert executors.start_pool(1) == []  # one worker: tasks run in the caller, no pool
+
+
 # --- make_executor and imports ------------------------------------------------------------
 
 

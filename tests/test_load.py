@@ -57,7 +57,7 @@ def _record(name: str, figures: dict) -> None:
 
 @pytest.fixture
 def server():
-    """A fresh `streamlit run app.py` on a free port, at the app's real settings."""
+    """A fresh `streamlit run serve.py` on a free port, at the app's real settings."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the load test needs a real browser")
     env = {k: v for k, v in os.environ.items() if k != "ORGSIM_APP_REPS"}
