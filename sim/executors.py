@@ -326,7 +326,7 @@ def _kill_pool(workers: int, method: str, pool: ProcessPoolExecutor) -> None:
         for proc in processes:
             proc.join(1.0)
         writer.close()
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=False)  # its manager thread fails what was pending (see `_forget`)
     deadline = time.monotonic() + 3.0
     for proc in processes:
         proc.join(max(0.0, deadline - time.monotonic()))
@@ -452,9 +452,14 @@ class ProcessExecutor(_Closing):
         return f"ProcessExecutor(workers={self.workers}, retries={self.retries})"
 
     @staticmethod
-    def _forget(in_flight: dict[Future[Any], int]) -> None:
-        """Cancel what has not started; what runs finishes for nobody (and is counted)."""
-        for fut in in_flight:
+    def _forget(in_flight: dict[Future[Any], int], cancel: bool = True) -> None:
+        """Cancel what has not started; what runs finishes for nobody (and is counted).
+
+        Not cancelled when the pool is about to be killed: its manager thread then fails
+        every pending future itself, and on Python 3.11 it raises (a traceback on stderr)
+        when one of them was cancelled first.
+        """
+        for fut in in_flight if cancel else ():
             fut.cancel()
         _activity.change(in_flight=-len(in_flight))
         in_flight.clear()
@@ -528,7 +533,7 @@ class ProcessExecutor(_Closing):
                         if progress:
                             progress(len(results), total)
             except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stop now, running tasks too
-                self._forget(in_flight)
+                self._forget(in_flight, cancel=False)
                 _kill_pool(self.workers, method, pool)
                 raise
             except BaseException:
