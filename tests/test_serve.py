@@ -1,4 +1,4 @@
-"""serve.py, the real server `make run` starts: warmed before it answers, and stopped whole.
+"""serve.py, the real server `make run` starts: warm, local, and stopped whole.
 
 Started for real (`streamlit run serve.py` on a free port) and stopped by its process id.
 """
@@ -41,6 +41,13 @@ def test_the_server_is_warm_when_it_first_answers_and_leaves_nothing_behind_on_s
                 assert server.poll() is None, "the server exited; see serve_server.log"
                 assert time.monotonic() < deadline, "no health answer within 60 s"
                 time.sleep(0.2)
+            # The launch through st.App keeps the app's settings: this machine only.
+            listening = [
+                c.laddr.ip
+                for c in psutil.Process(server.pid).net_connections(kind="tcp")
+                if c.status == psutil.CONN_LISTEN
+            ]
+            assert listening and set(listening) <= {"127.0.0.1", "::1"}, listening
             # Before any visitor: the pool's workers are running (a fork server's children).
             family = psutil.Process(server.pid).children(recursive=True)
             assert len(family) >= 3, family  # the fork server and its two workers
