@@ -281,11 +281,6 @@ def _pool(workers: int, method: str) -> ProcessPoolExecutor:
         return pool
 
 
-def _ready() -> int:
-    """A worker's first task: its process id (the model is imported by then)."""
-    return os.getpid()
-
-
 def start_pool(workers: int | None = None) -> list[int]:
     """Start the process-wide pool `ProcessExecutor(workers)` will use, workers and all.
 
@@ -296,7 +291,7 @@ def start_pool(workers: int | None = None) -> list[int]:
     if workers < 2:
         return []  # one worker runs tasks in the calling process: there is no pool
     pool = _pool(workers, _start_method())
-    for done in [pool.submit(_ready) for _ in range(workers)]:
+    for done in [pool.submit(os.getpid) for _ in range(workers)]:  # one per worker
         done.result()
     return worker_pids()
 

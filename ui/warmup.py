@@ -97,13 +97,13 @@ def warm_up(workers: int | None = None) -> dict[str, float]:
     collection used to walk those ~200,000 objects too, holding the interpreter lock for
     0.5-0.8 s just as the first browsers came in.
     """
-    from sim.executors import default_workers, start_pool
+    from sim.executors import start_pool
 
     started = time.perf_counter()
     modules = _import_all(page_imports())
     _exercise()
     imported = time.perf_counter()
-    start_pool(workers or default_workers())
+    start_pool(workers)
     gc.collect()
     gc.freeze()
     done = time.perf_counter()
