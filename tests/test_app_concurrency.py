@@ -17,6 +17,7 @@ import pytest
 from ui import runs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+DEFAULT = Path(__file__).resolve().parent.parent / "scenarios" / "default.yaml"
 SESSIONS = 3  # tests/test_load.py opens 8 (in CI)
 TIMEOUT = 180
 
@@ -129,6 +130,47 @@ def test_a_stopped_leader_hands_the_flight_to_a_waiting_session():
     assert flight.finished.is_set() and flight.abandoned and flight.error is None
     _, takes_over = board.join("k")
     assert takes_over
+
+
+def test_a_comparison_is_stored_before_its_flight_lands(monkeypatch):
+    """No moment when a session finds neither the flight nor the stored result.
+
+    Otherwise a session asking just as the computation lands computes it a second time
+    (seen once in the eight-browser load test: two comparisons computed).
+    """
+    from sim.io import load_scenario
+    from sim.params.analysis import RunSettings
+
+    board, known, stored, computed = runs.RunBoard(), runs._KnownRuns(), {}, []
+    monkeypatch.setattr(runs, "run_board", lambda: board)
+    monkeypatch.setattr(runs, "_known_runs", lambda: known)
+    monkeypatch.setattr(runs, "check_app_budget", lambda scenario, settings: None)
+
+    def compute(scenario, settings, progress=None, on_batch=None):
+        computed.append(settings)
+        return f"result {len(computed)}"
+
+    def cached_comparison(*args, _precomputed=None):
+        if _precomputed is not None:
+            stored[args] = _precomputed
+        return stored[args]
+
+    monkeypatch.setattr(runs, "compute", compute)
+    monkeypatch.setattr(runs, "cached_comparison", cached_comparison)
+    stored_when_landed = []
+    land = board.land
+
+    def landing(flight, result, error):
+        stored_when_landed.append(flight.key in known)
+        land(flight, result, error)
+
+    monkeypatch.setattr(board, "land", landing)
+    scenario, settings = load_scenario(DEFAULT), RunSettings(4, 4, 1)
+    first = runs.get_comparison(scenario, settings)
+    again = runs.get_comparison(scenario, settings)
+    assert stored_when_landed == [True]
+    assert first[0] == again[0] == "result 1" and not first[2] and again[2]
+    assert len(computed) == 1
 
 
 def test_the_status_page_shows_the_simulation_service():

@@ -2,12 +2,19 @@
 
 Set ORGSIM_LOAD_TESTS=1 to run them:
 
-* eight real browser sessions open the default scenario on a real server (`serve.py`) at
-  once: every one gets its verdict, the Status page counts one computation, and the web
-  server's health check, polled every 50 ms throughout, answers with a p99 under 500 ms.
-  The goal is 200 ms: on an idle 2-core machine, with the eight browsers on the same two
-  cores, runs measure 73-312 ms (median about 130 ms; 2 of 9 over 200 ms in one series), so
-  the gate keeps a margin for a run in the tail;
+* eight real browser sessions on a real server (`serve.py`) ask for the default scenario's
+  verdict: every one gets it, the Status page counts one computation, and the web server's
+  health check, polled every 50 ms throughout, answers with a p99 under 200 ms. The browsers
+  stand in for users' machines, so they run at the lowest CPU priority: on a 2-core machine
+  they would otherwise take the server's cores. Linux groups a terminal session's processes
+  for the scheduler (autogroup) and Chromium starts a session of its own, so the browser as
+  a whole and the server get equal shares whatever their nice values; the test lowers the
+  browser's group. With the app open (the Status page), all eight click "Which team?" at
+  the same moment, so seven sessions wait for the one computation (runs measure p99
+  35-104 ms);
+* eight fresh browsers open the landing page at once at equal priority, competing with the
+  server for the two cores as users' browsers would not: p99 under 500 ms (runs measure
+  105-312 ms);
 * eight AppTest sessions do the same in-process (the comparison is computed once);
 * a worker of a running `python -m sim compare` is killed: same JSON as a clean run;
 * conservation over 1,000 random valid scenarios.
@@ -35,7 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 SESSIONS = 8
-HEALTH_P99_S = 0.5
+HEALTH_P99_S = {"lowest": 0.2, "equal": 0.5}
+"""Health-check p99 gates by the browsers' CPU priority (`lowest`: users' machines)."""
 VERDICT_TIMEOUT_MS = 240_000
 
 pytestmark = [
@@ -66,20 +74,93 @@ def server():
         yield url
 
 
+AUTOGROUP = Path("/proc/sys/kernel/sched_autogroup_enabled")
+
+
+def _chromium() -> list:
+    import psutil
+
+    return [p for p in psutil.Process().children(recursive=True) if p.name().startswith("chrom")]
+
+
+def _grouped() -> bool:
+    return AUTOGROUP.exists() and AUTOGROUP.read_text().strip() == "1"
+
+
+def lower_browser_priority() -> None:
+    """Put this process's Chromium at the lowest CPU priority.
+
+    Where the kernel groups sessions (autogroup), nice values count only inside a group, and
+    Chromium runs in a session of its own: its group is lowered, which holds for the
+    renderers it starts later whatever niceness Chromium gives them. Elsewhere its processes
+    are reniced (Chromium may re-prioritise its renderers).
+    """
+    browsers = _chromium()
+    assert browsers, "no Chromium process found under the test"
+    for proc in browsers:
+        os.setpriority(os.PRIO_PROCESS, proc.pid, 19)
+    if _grouped():
+        group = Path(f"/proc/{browsers[0].pid}/autogroup")
+        for _ in range(20):  # the kernel takes one change per 100 ms
+            try:
+                group.write_text("19")
+                break
+            except BlockingIOError:
+                time.sleep(0.2)
+
+
+def _assert_lowered() -> None:
+    """Every Chromium process, those started after the lowering included, is in a group at 19."""
+    if not _grouped():
+        return
+    groups = {p.pid: Path(f"/proc/{p.pid}/autogroup").read_text().strip() for p in _chromium()}
+    assert len(groups) > 2 and all(g.endswith(" nice 19") for g in groups.values()), groups
+
+
+def _click_together(pages: list, link: str, lead_ms: int = 1500) -> None:
+    """Every page clicks the navigation link `link` at the same moment.
+
+    Timed inside the browsers, so a click does not wait for the previous page's round trip
+    (at the lowest priority a browser barely runs once the server is busy).
+    """
+    at = time.time() * 1000 + lead_ms
+    script = """([link, at]) => setTimeout(() => {
+        const a = [...document.querySelectorAll('a')].find(e => e.textContent.includes(link));
+        a.click();
+    }, at - Date.now())"""
+    for page in pages:
+        page.get_by_role("link", name=link).wait_for()
+        page.evaluate(script, [link, at])
+    time.sleep(max(0.0, (at / 1000) - time.time()))
+
+
 @pytest.mark.timeout(600)
-def test_eight_browser_sessions_get_their_verdicts_while_health_stays_fast(server):
+@pytest.mark.parametrize("priority", ["lowest", "equal"])
+def test_eight_browser_sessions_get_their_verdicts_while_health_stays_fast(server, priority):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
+        if priority == "lowest":
+            lower_browser_priority()
         try:
             pages = [browser.new_context().new_page() for _ in range(SESSIONS)]
+            if priority == "lowest":
+                _assert_lowered()
             with health_poller(server) as polled:
-                start = time.perf_counter()
-                for page in pages:
-                    page.goto(server)
+                if priority == "lowest":  # the app open, then everyone asks at once
+                    for page in pages:
+                        page.goto(f"{server}/status")
+                    for page in pages:
+                        page.locator(".st-key-service_state").wait_for(timeout=120_000)
+                    _click_together(pages, "Which team?")
+                    start = time.perf_counter()
+                else:  # eight fresh browsers open the landing page
+                    start = time.perf_counter()
+                    for page in pages:
+                        page.goto(server)
                 landed = []
                 for page in pages:
                     page.locator(".st-key-verdict").wait_for(
@@ -103,6 +184,7 @@ def test_eight_browser_sessions_get_their_verdicts_while_health_stays_fast(serve
     p99 = ordered[int(0.99 * (len(ordered) - 1))]
     figures = {
         "sessions": SESSIONS,
+        "browser_priority": priority,
         "landing_s_max": round(max(landed), 2),
         "landing_s_median": round(statistics.median(landed), 2),
         "health_polls": len(latencies),
@@ -113,11 +195,13 @@ def test_eight_browser_sessions_get_their_verdicts_while_health_stays_fast(serve
         "comparisons_computed": metrics.get("Comparisons computed"),
         "shared": metrics.get("Shared with waiting sessions"),
     }
-    _record("eight_browser_sessions", figures)
+    _record(f"eight_browser_sessions_{priority}_priority", figures)
     assert len(texts) == 1
     assert failures[0] == 0
-    assert p99 < HEALTH_P99_S, figures
+    assert p99 < HEALTH_P99_S[priority], figures
     assert metrics["Comparisons computed"] == "1", metrics
+    if priority == "lowest":  # all eight asked while it was being computed
+        assert metrics["Shared with waiting sessions"] == str(SESSIONS - 1), metrics
 
 
 @pytest.mark.timeout(600)

@@ -453,9 +453,12 @@ def get_comparison(
             if result is None:  # its leader stopped: take over
                 continue
             return result, time.perf_counter() - start, True
-        result = _lead(flight, scenario, settings, container, describe)
-        cached_comparison(*args, _precomputed=result)
-        known.add(key)
+
+        def store(result: Comparison) -> None:
+            cached_comparison(*args, _precomputed=result)
+            known.add(key)
+
+        result = _lead(flight, scenario, settings, container, describe, store)
         return result, time.perf_counter() - start, False
 
 
@@ -496,8 +499,13 @@ def _lead(
     settings: RunSettings,
     container,
     describe: Callable[[Comparison], str] | None,
+    store: Callable[[Comparison], None],
 ) -> Comparison:
-    """Compute a flight's comparison here (queued fairly first), sharing its progress."""
+    """Compute a flight's comparison here (queued fairly first), sharing its progress.
+
+    The result is stored (`store`) before the flight lands: a session asking in between
+    then finds it stored rather than finding neither and computing it again.
+    """
     board = run_board()
     target = container if container is not None else st.container()
     result: Comparison | None = None
@@ -532,6 +540,7 @@ def _lead(
                     result = compute(scenario, settings, progress, live.on_batch)
                 finally:
                     live.clear()
+        store(result)
         return result
     except BaseException as err:
         error = err
