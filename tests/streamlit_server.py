@@ -37,6 +37,17 @@ def health_latency(url: str, timeout: float = 5.0) -> float | None:
     return time.perf_counter() - start if ok else None
 
 
+def wait_until_healthy(url: str, proc: subprocess.Popen, log_name: str, seconds: float = 60):
+    """Return once the server at `url` answers its health check; raise if it exits or is late."""
+    deadline = time.monotonic() + seconds
+    while health_latency(url, timeout=2) is None:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_name}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {seconds} s")
+        time.sleep(0.3)
+
+
 @contextmanager
 def streamlit_server(
     env: Mapping[str, str], log_path: Path, extra_args: Sequence[str] = ()
@@ -61,13 +72,7 @@ def streamlit_server(
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while health_latency(url, timeout=2) is None:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within 60 s")
-            time.sleep(0.3)
+        wait_until_healthy(url, proc, log.name)
         yield url
     finally:
         proc.terminate()

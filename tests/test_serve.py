@@ -9,14 +9,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
 from streamlit import file_util
-from streamlit_server import free_port, health_latency
+from streamlit_server import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -36,11 +35,7 @@ def test_the_server_is_warm_when_it_first_answers_and_leaves_nothing_behind_on_s
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 60
-            while health_latency(url, timeout=2) is None:
-                assert server.poll() is None, "the server exited; see serve_server.log"
-                assert time.monotonic() < deadline, "no health answer within 60 s"
-                time.sleep(0.2)
+            wait_until_healthy(url, server, log.name)
             # The launch through st.App keeps the app's settings: this machine only.
             listening = [
                 c.laddr.ip
